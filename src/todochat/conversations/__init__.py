@@ -1,0 +1,1 @@
+"""Conversations: the ChatKit Store (threads, items, attachments, feedback) in SQL."""

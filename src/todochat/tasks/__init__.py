@@ -1,0 +1,1 @@
+"""The tasks domain: the one place for every rule about tasks."""

@@ -1,0 +1,163 @@
+"""Due dates and recurrence (RFC 5545 RRULE via python-dateutil), read and shown in the user's zone.
+
+A due *day* is a floating calendar date (stored as 00:00 UTC of that date, shown without
+conversion), so it stays the same day for the user across DST changes. A due *time* is an instant.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrule, rrulestr
+
+from todochat.errors import ValidationError
+
+SHORTHAND_RULES = {
+    "daily": "FREQ=DAILY",
+    "weekly": "FREQ=WEEKLY",
+    "monthly": "FREQ=MONTHLY",
+    "yearly": "FREQ=YEARLY",
+    "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+}
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
+
+
+def parse_due(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
+    """Read a due date given as ISO text local to ``tz``.
+
+    Args:
+        value: ``YYYY-MM-DD`` (a whole day) or ``YYYY-MM-DDTHH:MM`` (a time, local to ``tz``);
+            an ISO instant with an offset is also accepted.
+        tz: the user's zone.
+
+    Returns:
+        ``(instant in UTC, all_day)``.
+
+    Raises:
+        ValidationError: malformed or impossible date ("2026-02-30"), field ``due``.
+    """
+    text = value.strip()
+    try:
+        if _DAY.match(text):
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time(0, 0), tzinfo=UTC), True
+        parsed = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationError(f"{value!r} is not a valid date.", field="due") from exc
+    if parsed.tzinfo is None:
+        if not _TIME.match(text):
+            raise ValidationError(
+                f"{value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM.", field="due"
+            )
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(UTC), False
+
+
+def due_local(due_at: datetime, all_day: bool, tz: ZoneInfo) -> date | datetime:
+    """The due date as the user sees it: a ``date`` for a day, an aware local ``datetime`` for a time."""
+    if all_day:
+        return due_at.astimezone(UTC).date()
+    return due_at.astimezone(tz)
+
+
+def format_due(due_at: datetime | None, all_day: bool, tz: ZoneInfo) -> str | None:
+    """ISO text of a due date local to ``tz``: ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` (None if unset)."""
+    if due_at is None:
+        return None
+    local = due_local(due_at, all_day, tz)
+    if isinstance(local, datetime):
+        return local.strftime("%Y-%m-%dT%H:%M")
+    return local.isoformat()
+
+
+def due_day(due_at: datetime, all_day: bool, tz: ZoneInfo) -> date:
+    """The calendar day (in ``tz``) a due date falls on."""
+    local = due_local(due_at, all_day, tz)
+    return local.date() if isinstance(local, datetime) else local
+
+
+def is_overdue(due_at: datetime | None, all_day: bool, now: datetime, tz: ZoneInfo) -> bool:
+    """A day is overdue once it is past in ``tz``; a time once ``now`` passes it."""
+    if due_at is None:
+        return False
+    if all_day:
+        return due_day(due_at, True, tz) < now.astimezone(tz).date()
+    return due_at < now
+
+
+def normalize_rrule(value: str) -> str:
+    """Normalise a recurrence to an RRULE value (no ``RRULE:`` prefix), upper case.
+
+    Accepts the shorthands ``daily``, ``weekly``, ``monthly``, ``yearly``, ``weekdays``.
+
+    Raises:
+        ValidationError: not an RRULE (RFC 5545 §3.3.10), or one that never occurs, field
+            ``recurrence``.
+    """
+    text = value.strip()
+    rule_text = SHORTHAND_RULES.get(text.lower())
+    if rule_text is None:
+        rule_text = re.sub(r"^RRULE:", "", text, flags=re.IGNORECASE).upper()
+    if "FREQ=" not in rule_text:
+        raise ValidationError(f"{value!r} is not a recurrence rule (RFC 5545 RRULE).", field="recurrence")
+    if "DTSTART" in rule_text:
+        raise ValidationError("Give the recurrence without DTSTART; the due date starts it.", field="recurrence")
+    start = datetime(2026, 1, 1)
+    try:
+        rule = rrulestr(rule_text, dtstart=start)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(f"{value!r} is not a valid RRULE: {exc}.", field="recurrence") from exc
+    if not isinstance(rule, rrule) or rule.after(start, inc=True) is None:
+        raise ValidationError(f"The recurrence {value!r} never occurs.", field="recurrence")
+    if rule.after(start + timedelta(days=366 * 5)) is None and rule.after(start) is None:
+        raise ValidationError(f"The recurrence {value!r} never repeats.", field="recurrence")
+    return rule_text
+
+
+def rrule_frequency(rule_text: str) -> str:
+    """``daily``, ``weekly``, ``monthly`` or ``yearly`` (lower case) from an RRULE's FREQ."""
+    match = re.search(r"FREQ=([A-Z]+)", rule_text.upper())
+    return (match.group(1) if match else "").lower()
+
+
+def next_occurrence(
+    rule_text: str,
+    due_at: datetime | None,
+    all_day: bool,
+    now: datetime,
+    tz: ZoneInfo,
+) -> tuple[datetime, bool] | None:
+    """The next due date of a repeating task after it is completed.
+
+    The rule runs in local wall time from the old due date (so 09:00 stays 09:00 across DST).
+    The result is the first occurrence after the old due date that is not in the past: for a day,
+    on or after today; for a time, after ``now``.
+
+    Returns:
+        ``(instant in UTC, all_day)``, or None when the rule has no further occurrence (COUNT/UNTIL).
+    """
+    local_now = now.astimezone(tz)
+    if due_at is None:
+        all_day = True
+        start_local = datetime.combine(local_now.date(), time(0, 0))
+    elif all_day:
+        start_local = datetime.combine(due_day(due_at, True, tz), time(0, 0))
+    else:
+        start_local = due_at.astimezone(tz).replace(tzinfo=None)
+    rule = rrulestr(rule_text, dtstart=start_local)
+    floor = (
+        datetime.combine(local_now.date(), time(0, 0))
+        if all_day
+        else local_now.replace(tzinfo=None)
+    )
+    candidate = rule.after(start_local)
+    while candidate is not None and (candidate < floor or (not all_day and candidate == floor)):
+        candidate = rule.after(candidate)
+    if candidate is None:
+        return None
+    if all_day:
+        return datetime.combine(candidate.date(), time(0, 0), tzinfo=UTC), True
+    return candidate.replace(tzinfo=tz).astimezone(UTC), False

@@ -1,0 +1,90 @@
+"""Finding the task a person means by words ("the dentist one", "call mom", typos included).
+
+The rule: a title matches words when every meaningful word of the reference matches a title
+word (exactly, by a shared stem such as buy/buying, or with one or two typos via rapidfuzz).
+A unique full match wins; several full matches are ambiguous unless exactly one title equals
+the reference; failing that, the unique best partial match of at least half the words wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+STOP_WORDS = frozenset(
+    ["a", "an", "the", "my", "our", "your", "this", "that", "one", "ones", "task", "tasks", "todo", "todos", "item", "items", "thing", "to", "of", "for", "about", "with", "on", "in", "at", "and", "please"]
+)
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+class Titled(Protocol):
+    """Anything with a title."""
+
+    title: str
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens of ``text`` without stop words."""
+    return [w for w in _WORD.findall(text.lower().replace("’", "'")) if w not in STOP_WORDS]
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def word_matches(ref: str, title_word: str) -> bool:
+    """True when a reference word means a title word (same, same stem, or a small typo)."""
+    if ref == title_word or _stem(ref) == _stem(title_word):
+        return True
+    if len(ref) >= 4 and len(title_word) >= 4:
+        if title_word.startswith(ref) or ref.startswith(title_word):
+            return min(len(ref), len(title_word)) >= 4
+        return fuzz.ratio(ref, title_word) >= 80
+    return False
+
+
+def score(reference: str, title: str) -> float:
+    """Share (0..1) of the reference's words found in ``title``."""
+    ref_words = words(reference)
+    if not ref_words:
+        return 0.0
+    title_words = words(title)
+    hits = sum(1 for r in ref_words if any(word_matches(r, t) for t in title_words))
+    return hits / len(ref_words)
+
+
+@dataclass
+class Match:
+    """The outcome of matching: one task, several candidates, or none."""
+
+    best: list[Titled]
+    full: bool
+
+
+def match(reference: str, tasks: Sequence[Titled]) -> Match:
+    """Rank ``tasks`` against ``reference``.
+
+    Returns:
+        ``Match(best=[t], full=True)`` for a clear winner; ``best`` with several tasks when
+        they tie (ambiguous); ``best=[]`` when nothing matches well enough.
+    """
+    scored = [(score(reference, t.title), t) for t in tasks]
+    top = max((s for s, _ in scored), default=0.0)
+    if top >= 1.0:
+        full = [t for s, t in scored if s >= 1.0]
+        if len(full) > 1:
+            norm = " ".join(words(reference))
+            exact = [t for t in full if " ".join(words(t.title)) == norm]
+            if len(exact) == 1:
+                return Match([exact[0]], True)
+        return Match(full, True)
+    if top >= 0.5:
+        return Match([t for s, t in scored if s == top], False)
+    return Match([], False)

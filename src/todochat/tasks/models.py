@@ -1,0 +1,111 @@
+"""Tables of the tasks domain: tasks, their tags, per-user number counters and user settings."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from todochat.db import Base, UTCDateTime
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 1000
+TAG_MAX = 40
+
+
+class Priority(enum.StrEnum):
+    """Task priority, lowest to highest."""
+
+    none = "none"
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+    @property
+    def rank(self) -> int:
+        """0 (none) … 3 (high), for sorting."""
+        return list(Priority).index(self)
+
+
+class Task(Base):
+    """One task of one user. ``number`` is the per-user number people say ("task 3")."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("user_id", "number"),
+        Index("ix_tasks_user_deleted_number", "user_id", "deleted_at", "number"),
+        Index("ix_tasks_user_due", "user_id", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    completed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    priority: Mapped[str] = mapped_column(String(10), nullable=False, default=Priority.none.value)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    due_all_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    recurrence: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    delete_batch: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+    tag_rows: Mapped[list[TaskTag]] = relationship(
+        back_populates="task",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="TaskTag.tag",
+    )
+
+    @property
+    def tags(self) -> list[str]:
+        """The task's tags, sorted."""
+        return sorted(row.tag for row in self.tag_rows)
+
+
+class TaskTag(Base):
+    """One tag on one task; ``(user_id, tag)`` is indexed so "tasks tagged work" is an index scan."""
+
+    __tablename__ = "task_tags"
+    __table_args__ = (
+        UniqueConstraint("task_id", "tag"),
+        Index("ix_task_tags_user_tag", "user_id", "tag"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    tag: Mapped[str] = mapped_column(String(TAG_MAX), nullable=False)
+
+    task: Mapped[Task] = relationship(back_populates="tag_rows")
+
+
+class TaskCounter(Base):
+    """The last task number given to each user; bumped atomically to number new tasks."""
+
+    __tablename__ = "task_counters"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class UserSettings(Base):
+    """Per-user preferences (currently the time zone)."""
+
+    __tablename__ = "user_settings"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -1,0 +1,617 @@
+"""TaskService: every rule about tasks, for every front. Each call is one transaction, per user."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, case, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from todochat.context import RequestContext
+from todochat.errors import (
+    AmbiguousReference,
+    ConfirmationRequired,
+    NothingToUndo,
+    TaskNotFound,
+    ValidationError,
+)
+from todochat.tasks import dates, matching
+from todochat.tasks.models import (
+    DESCRIPTION_MAX,
+    TAG_MAX,
+    TITLE_MAX,
+    Priority,
+    Task,
+    TaskCounter,
+    TaskTag,
+    UserSettings,
+)
+from todochat.tasks.schemas import (
+    BulkResult,
+    CompleteResult,
+    TaskChanges,
+    TaskCreate,
+    TaskFilter,
+    TaskOut,
+)
+
+_TAG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_NUMBER_REF = re.compile(r"^\s*(?:task\s*)?#?\s*(\d+)\s*$", re.IGNORECASE)
+PRIORITY_ALIASES = {"urgent": "high", "important": "high", "p1": "high", "p2": "medium", "p3": "low", "p4": "none"}
+SORTS = ("number", "due", "priority", "created", "title")
+UNDO_WINDOW = timedelta(days=30)
+
+
+def clean_title(title: str) -> str:
+    """Trim and collapse white space.
+
+    Raises:
+        ValidationError: empty, or longer than 200 characters (field ``title``).
+    """
+    text = " ".join((title or "").split())
+    if not text:
+        raise ValidationError("A task needs a title.", field="title")
+    if len(text) > TITLE_MAX:
+        raise ValidationError(
+            f"The title is {len(text)} characters long; the limit is {TITLE_MAX}.", field="title"
+        )
+    return text
+
+
+def clean_description(description: str | None) -> str:
+    """Trim a description.
+
+    Raises:
+        ValidationError: longer than 1000 characters (field ``description``).
+    """
+    text = (description or "").strip()
+    if len(text) > DESCRIPTION_MAX:
+        raise ValidationError(
+            f"The description is {len(text)} characters long; the limit is {DESCRIPTION_MAX}.",
+            field="description",
+        )
+    return text
+
+
+def clean_priority(priority: str | None) -> str:
+    """``none|low|medium|high`` (aliases urgent/important/p1–p4 accepted).
+
+    Raises:
+        ValidationError: any other value (field ``priority``).
+    """
+    value = (priority or "none").strip().lower()
+    value = PRIORITY_ALIASES.get(value, value)
+    if value not in Priority.__members__:
+        raise ValidationError(
+            f"Unknown priority {priority!r}: use none, low, medium or high.", field="priority"
+        )
+    return value
+
+
+def clean_tags(tags: Sequence[str] | None) -> list[str]:
+    """Lower-case tags without ``#``, de-duplicated and sorted.
+
+    Raises:
+        ValidationError: a tag with spaces or symbols, or longer than 40 characters (field ``tags``).
+    """
+    result: set[str] = set()
+    for raw in tags or []:
+        tag = raw.strip().lstrip("#").lower()
+        if not tag:
+            continue
+        if len(tag) > TAG_MAX or not _TAG.match(tag):
+            raise ValidationError(
+                f"Invalid tag {raw!r}: a tag is one word of letters, digits, '-' or '_'.", field="tags"
+            )
+        result.add(tag)
+    return sorted(result)
+
+
+def _parse_day(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValidationError(f"{value!r} is not a day (YYYY-MM-DD).", field=field) from exc
+
+
+class TaskService:
+    """The tasks domain. Methods take the request context first (user, zone, clock) and
+    keyword-only arguments; each runs in its own transaction and filters by ``ctx.user_id``.
+
+    Errors raised: :class:`ValidationError`, :class:`TaskNotFound`, :class:`AmbiguousReference`,
+    :class:`ConfirmationRequired`, :class:`NothingToUndo` (all from ``todochat.errors``).
+    """
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+
+    # ----------------------------------------------------------------- shaping
+    def to_out(self, ctx: RequestContext, task: Task) -> TaskOut:
+        """Render a row as :class:`TaskOut` in the user's zone."""
+        return TaskOut(
+            number=task.number,
+            title=task.title,
+            description=task.description or "",
+            completed=task.completed,
+            priority=task.priority,  # type: ignore[arg-type]
+            tags=task.tags,
+            due=dates.format_due(task.due_at, task.due_all_day, ctx.tz),
+            due_all_day=task.due_all_day,
+            recurrence=task.recurrence,
+            overdue=(not task.completed)
+            and dates.is_overdue(task.due_at, task.due_all_day, ctx.now(), ctx.tz),
+            completed_at=task.completed_at,
+            created_at=task.created_at,
+            updated_at=task.updated_at,
+        )
+
+    # ----------------------------------------------------------------- numbers
+    async def _next_number(self, session: AsyncSession, user_id: str) -> int:
+        """Allocate the user's next task number: an atomic counter bump (row lock on PostgreSQL,
+        the writer lock on SQLite), so concurrent adds never share or skip a number."""
+        dialect = session.bind.dialect.name if session.bind else "sqlite"
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await session.execute(
+            insert(TaskCounter)
+            .values(user_id=user_id, last_number=0)
+            .on_conflict_do_nothing(index_elements=["user_id"])
+        )
+        result = await session.execute(
+            update(TaskCounter)
+            .where(TaskCounter.user_id == user_id)
+            .values(last_number=TaskCounter.last_number + 1)
+            .returning(TaskCounter.last_number)
+        )
+        return int(result.scalar_one())
+
+    # ----------------------------------------------------------------- create
+    async def add(self, ctx: RequestContext, data: TaskCreate) -> TaskOut:
+        """Create a task for ``ctx.user_id``; it gets the user's next number.
+
+        Raises:
+            ValidationError: a field breaks its rule (title 1–200 chars, description ≤ 1000,
+                priority, tags, due date, RRULE).
+        """
+        title = clean_title(data.title)
+        description = clean_description(data.description)
+        priority = clean_priority(data.priority)
+        tags = clean_tags(data.tags)
+        due_at, all_day = dates.parse_due(data.due, ctx.tz) if data.due else (None, False)
+        recurrence = dates.normalize_rrule(data.recurrence) if data.recurrence else None
+        if recurrence and due_at is None:
+            first = dates.next_occurrence(recurrence, None, True, ctx.now() - timedelta(days=1), ctx.tz)
+            if first:
+                due_at, all_day = first
+        now = ctx.now()
+        async with self.sessionmaker.begin() as session:
+            number = await self._next_number(session, ctx.user_id)
+            task = Task(
+                user_id=ctx.user_id,
+                number=number,
+                title=title,
+                description=description,
+                priority=priority,
+                due_at=due_at,
+                due_all_day=all_day,
+                recurrence=recurrence,
+                completed=False,
+                created_at=now,
+                updated_at=now,
+                tag_rows=[TaskTag(user_id=ctx.user_id, tag=t) for t in tags],
+            )
+            session.add(task)
+            await session.flush()
+            return self.to_out(ctx, task)
+
+    # ----------------------------------------------------------------- read
+    def _live(self, ctx: RequestContext) -> Select[tuple[Task]]:
+        return select(Task).where(Task.user_id == ctx.user_id, Task.deleted_at.is_(None))
+
+    async def _by_number(self, session: AsyncSession, ctx: RequestContext, number: int) -> Task:
+        task = (
+            await session.execute(self._live(ctx).where(Task.number == number))
+        ).scalar_one_or_none()
+        if task is None:
+            raise TaskNotFound(f"There is no task {number}.", number=number)
+        return task
+
+    async def get(self, ctx: RequestContext, number: int) -> TaskOut:
+        """The task with this number.
+
+        Raises:
+            TaskNotFound: no such task for this user (another user's task is not found too).
+        """
+        async with self.sessionmaker() as session:
+            return self.to_out(ctx, await self._by_number(session, ctx, number))
+
+    async def _resolve(
+        self, session: AsyncSession, ctx: RequestContext, ref: str | int, prefer: str | None
+    ) -> Task:
+        if isinstance(ref, int):
+            return await self._by_number(session, ctx, ref)
+        number = _NUMBER_REF.match(ref)
+        if number:
+            return await self._by_number(session, ctx, int(number.group(1)))
+        tasks = list((await session.execute(self._live(ctx).order_by(Task.number))).scalars())
+        pools: list[list[Task]] = []
+        if prefer == "pending":
+            pools.append([t for t in tasks if not t.completed])
+        elif prefer == "completed":
+            pools.append([t for t in tasks if t.completed])
+        pools.append(tasks)
+        for pool in pools:
+            found = matching.match(ref, pool)
+            if len(found.best) == 1:
+                return found.best[0]  # type: ignore[return-value]
+            if len(found.best) > 1:
+                candidates = [{"number": t.number, "title": t.title} for t in found.best]  # type: ignore[attr-defined]
+                names = " or ".join(f"{c['number']} \"{c['title']}\"" for c in candidates)
+                raise AmbiguousReference(
+                    f"More than one task matches {ref!r}: {names}. Which one?", candidates=candidates
+                )
+        raise TaskNotFound(f"No task matches {ref!r}.", reference=ref)
+
+    async def resolve(self, ctx: RequestContext, ref: str | int, *, prefer: str | None = None) -> TaskOut:
+        """Find the task meant by ``ref``: a number (``3``, ``"#3"``, ``"task 3"``) or title words.
+
+        Args:
+            prefer: ``pending`` or ``completed`` to look among those first (e.g. completing).
+
+        Raises:
+            TaskNotFound: nothing matches. AmbiguousReference: several tasks match equally.
+        """
+        async with self.sessionmaker() as session:
+            return self.to_out(ctx, await self._resolve(session, ctx, ref, prefer))
+
+    def _filtered(self, ctx: RequestContext, flt: TaskFilter) -> Select[tuple[Task]]:
+        stmt = self._live(ctx)
+        if flt.status == "pending":
+            stmt = stmt.where(Task.completed.is_(False))
+        elif flt.status == "completed":
+            stmt = stmt.where(Task.completed.is_(True))
+        if flt.priority:
+            stmt = stmt.where(Task.priority == clean_priority(flt.priority))
+        if flt.tag:
+            tag = clean_tags([flt.tag])
+            stmt = stmt.where(
+                Task.id.in_(
+                    select(TaskTag.task_id).where(
+                        TaskTag.user_id == ctx.user_id, TaskTag.tag.in_(tag)
+                    )
+                )
+            )
+        if flt.numbers is not None:
+            stmt = stmt.where(Task.number.in_(flt.numbers))
+        if flt.query:
+            for word in flt.query.split():
+                like = f"%{word.lower()}%"
+                stmt = stmt.where(
+                    or_(func.lower(Task.title).like(like), func.lower(Task.description).like(like))
+                )
+        stmt = self._due_filter(ctx, stmt, flt)
+        return stmt
+
+    def _day_bounds(self, ctx: RequestContext, first: date, last: date) -> Any:
+        """SQL condition: due falls on a day in [first, last] in the user's zone."""
+        start_float = datetime.combine(first, time(0, 0), tzinfo=UTC)
+        end_float = datetime.combine(last, time(0, 0), tzinfo=UTC)
+        start_local = datetime.combine(first, time(0, 0), tzinfo=ctx.tz)
+        end_local = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=ctx.tz)
+        return or_(
+            and_(Task.due_all_day.is_(True), Task.due_at >= start_float, Task.due_at <= end_float),
+            and_(Task.due_all_day.is_(False), Task.due_at >= start_local, Task.due_at < end_local),
+        )
+
+    def _due_filter(self, ctx: RequestContext, stmt: Select[tuple[Task]], flt: TaskFilter) -> Select[tuple[Task]]:
+        today = ctx.local_now().date()
+        if flt.due:
+            key = flt.due.strip().lower()
+            if key == "today":
+                stmt = stmt.where(self._day_bounds(ctx, today, today))
+            elif key == "tomorrow":
+                tomorrow = today + timedelta(days=1)
+                stmt = stmt.where(self._day_bounds(ctx, tomorrow, tomorrow))
+            elif key in ("this_week", "week", "this week"):
+                stmt = stmt.where(self._day_bounds(ctx, today, today + timedelta(days=6 - today.weekday())))
+            elif key == "overdue":
+                stmt = stmt.where(
+                    Task.completed.is_(False),
+                    or_(
+                        and_(
+                            Task.due_all_day.is_(True),
+                            Task.due_at < datetime.combine(today, time(0, 0), tzinfo=UTC),
+                        ),
+                        and_(Task.due_all_day.is_(False), Task.due_at < ctx.now()),
+                    ),
+                )
+            elif key == "none":
+                stmt = stmt.where(Task.due_at.is_(None))
+            elif key == "any":
+                stmt = stmt.where(Task.due_at.is_not(None))
+            else:
+                day = _parse_day(key, "due")
+                stmt = stmt.where(self._day_bounds(ctx, day, day))
+        if flt.due_before:
+            stmt = stmt.where(self._day_bounds(ctx, date(1, 1, 2), _parse_day(flt.due_before, "due_before")))
+        if flt.due_after:
+            stmt = stmt.where(self._day_bounds(ctx, _parse_day(flt.due_after, "due_after"), date(9999, 12, 30)))
+        return stmt
+
+    def _sorted(self, stmt: Select[tuple[Task]], sort: str) -> Select[tuple[Task]]:
+        if sort not in SORTS:
+            raise ValidationError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.", field="sort")
+        if sort == "due":
+            return stmt.order_by(Task.due_at.is_(None), Task.due_at, Task.number)
+        if sort == "priority":
+            order = case(
+                {"high": 0, "medium": 1, "low": 2, "none": 3}, value=Task.priority, else_=4
+            )
+            return stmt.order_by(order, Task.number)
+        if sort == "created":
+            return stmt.order_by(Task.created_at, Task.number)
+        if sort == "title":
+            return stmt.order_by(func.lower(Task.title), Task.number)
+        return stmt.order_by(Task.number)
+
+    async def list(
+        self,
+        ctx: RequestContext,
+        flt: TaskFilter | None = None,
+        *,
+        sort: str = "number",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[TaskOut]:
+        """The user's tasks matching ``flt``, in ``sort`` order (number, due, priority, created, title).
+
+        Raises:
+            ValidationError: unknown sort, priority, or malformed day.
+        """
+        stmt = self._sorted(self._filtered(ctx, flt or TaskFilter()), sort)
+        if limit is not None:
+            stmt = stmt.limit(limit).offset(offset)
+        async with self.sessionmaker() as session:
+            return [self.to_out(ctx, t) for t in (await session.execute(stmt)).scalars()]
+
+    # ----------------------------------------------------------------- change
+    async def complete(self, ctx: RequestContext, ref: str | int) -> CompleteResult:
+        """Mark a task completed. A repeating task also gets its next occurrence as a new open task
+        (same title, description, tags, priority and rule; due per :func:`dates.next_occurrence`).
+
+        Raises:
+            TaskNotFound, AmbiguousReference.
+        """
+        async with self.sessionmaker.begin() as session:
+            task = await self._resolve(session, ctx, ref, "pending")
+            return await self._complete_row(session, ctx, task)
+
+    async def _complete_row(self, session: AsyncSession, ctx: RequestContext, task: Task) -> CompleteResult:
+        now = ctx.now()
+        next_out = None
+        if not task.completed:
+            task.completed = True
+            task.completed_at = now
+            task.updated_at = now
+            if task.recurrence:
+                nxt = dates.next_occurrence(task.recurrence, task.due_at, task.due_all_day, now, ctx.tz)
+                if nxt:
+                    number = await self._next_number(session, ctx.user_id)
+                    clone = Task(
+                        user_id=ctx.user_id,
+                        number=number,
+                        title=task.title,
+                        description=task.description,
+                        priority=task.priority,
+                        due_at=nxt[0],
+                        due_all_day=nxt[1],
+                        recurrence=task.recurrence,
+                        completed=False,
+                        created_at=now,
+                        updated_at=now,
+                        tag_rows=[TaskTag(user_id=ctx.user_id, tag=t) for t in task.tags],
+                    )
+                    session.add(clone)
+                    await session.flush()
+                    next_out = self.to_out(ctx, clone)
+        await session.flush()
+        return CompleteResult(task=self.to_out(ctx, task), next_task=next_out)
+
+    async def reopen(self, ctx: RequestContext, ref: str | int) -> TaskOut:
+        """Mark a completed task open again.
+
+        Raises:
+            TaskNotFound, AmbiguousReference.
+        """
+        async with self.sessionmaker.begin() as session:
+            task = await self._resolve(session, ctx, ref, "completed")
+            if task.completed:
+                task.completed = False
+                task.completed_at = None
+                task.updated_at = ctx.now()
+            await session.flush()
+            return self.to_out(ctx, task)
+
+    async def update(self, ctx: RequestContext, ref: str | int, changes: TaskChanges) -> TaskOut:
+        """Change the fields set in ``changes``; validation as in :meth:`add`. ``due=""`` and
+        ``recurrence=""`` clear those fields.
+
+        Raises:
+            ValidationError: nothing to change, or a field breaks its rule.
+            TaskNotFound, AmbiguousReference.
+        """
+        if changes.is_empty():
+            raise ValidationError("Nothing to change: give a new title, description, due date, priority, tags or recurrence.")
+        title = clean_title(changes.title) if changes.title is not None else None
+        description = clean_description(changes.description) if changes.description is not None else None
+        priority = clean_priority(changes.priority) if changes.priority is not None else None
+        tags = clean_tags(changes.tags) if changes.tags is not None else None
+        add_tags = clean_tags(changes.add_tags)
+        remove_tags = clean_tags(changes.remove_tags)
+        due: tuple[datetime | None, bool] | None = None
+        if changes.due is not None:
+            due = dates.parse_due(changes.due, ctx.tz) if changes.due.strip() else (None, False)
+        recurrence: str | None = None
+        if changes.recurrence:
+            recurrence = dates.normalize_rrule(changes.recurrence)
+        async with self.sessionmaker.begin() as session:
+            task = await self._resolve(session, ctx, ref, None)
+            if title is not None:
+                task.title = title
+            if description is not None:
+                task.description = description
+            if priority is not None:
+                task.priority = priority
+            if tags is not None or add_tags or remove_tags:
+                new = set(task.tags if tags is None else tags) | set(add_tags)
+                new -= set(remove_tags)
+                task.tag_rows = [r for r in task.tag_rows if r.tag in new]
+                have = {r.tag for r in task.tag_rows}
+                task.tag_rows.extend(TaskTag(user_id=ctx.user_id, tag=t) for t in sorted(new - have))
+            if due is not None:
+                task.due_at, task.due_all_day = due
+            if changes.recurrence is not None:
+                task.recurrence = recurrence
+                if recurrence and task.due_at is None:
+                    first = dates.next_occurrence(recurrence, None, True, ctx.now() - timedelta(days=1), ctx.tz)
+                    if first:
+                        task.due_at, task.due_all_day = first
+            task.updated_at = ctx.now()
+            await session.flush()
+            return self.to_out(ctx, task)
+
+    async def delete(self, ctx: RequestContext, ref: str | int) -> TaskOut:
+        """Delete one task (a soft delete that :meth:`undo` can revert until purged).
+
+        Raises:
+            TaskNotFound, AmbiguousReference.
+        """
+        async with self.sessionmaker.begin() as session:
+            task = await self._resolve(session, ctx, ref, None)
+            self._soft_delete([task], ctx)
+            await session.flush()
+            return self.to_out(ctx, task)
+
+    def _soft_delete(self, tasks: Sequence[Task], ctx: RequestContext) -> None:
+        batch = uuid.uuid4().hex
+        now = ctx.now()
+        for task in tasks:
+            task.deleted_at = now
+            task.delete_batch = batch
+            task.updated_at = now
+
+    async def bulk_complete(self, ctx: RequestContext, flt: TaskFilter) -> BulkResult:
+        """Complete every open task matching ``flt`` (repeating tasks get their next occurrence).
+
+        Raises:
+            ValidationError: an empty filter with no ``status`` (would touch everything by accident).
+        """
+        flt = flt.model_copy(update={"status": "pending"})
+        async with self.sessionmaker.begin() as session:
+            rows = list((await session.execute(self._sorted(self._filtered(ctx, flt), "number"))).scalars())
+            done, created = [], []
+            for row in rows:
+                result = await self._complete_row(session, ctx, row)
+                done.append(result.task)
+                if result.next_task:
+                    created.append(result.next_task)
+            return BulkResult(tasks=done, created=created)
+
+    async def bulk_delete(self, ctx: RequestContext, flt: TaskFilter, *, confirm: bool = False) -> BulkResult:
+        """Delete every task matching ``flt``. More than one task needs ``confirm=True``: without it
+        nothing changes and :class:`ConfirmationRequired` lists what would be deleted.
+
+        Raises:
+            ConfirmationRequired: more than one task and not confirmed.
+            TaskNotFound: nothing matches.
+        """
+        async with self.sessionmaker.begin() as session:
+            rows = list((await session.execute(self._sorted(self._filtered(ctx, flt), "number"))).scalars())
+            if not rows:
+                raise TaskNotFound("No tasks match, so nothing was deleted.")
+            outs = [self.to_out(ctx, r) for r in rows]
+            if len(rows) > 1 and not confirm:
+                raise ConfirmationRequired(
+                    f"This would delete {len(rows)} tasks. Confirm to delete them.",
+                    would_delete=[{"number": o.number, "title": o.title} for o in outs],
+                )
+            self._soft_delete(rows, ctx)
+            await session.flush()
+            return BulkResult(tasks=outs)
+
+    async def undo(self, ctx: RequestContext) -> BulkResult:
+        """Restore the most recent deletion (one task or a whole bulk delete).
+
+        Raises:
+            NothingToUndo: no deletion within the undo window (30 days).
+        """
+        async with self.sessionmaker.begin() as session:
+            latest = (
+                await session.execute(
+                    select(Task.delete_batch)
+                    .where(
+                        Task.user_id == ctx.user_id,
+                        Task.deleted_at.is_not(None),
+                        Task.deleted_at >= ctx.now() - UNDO_WINDOW,
+                    )
+                    .order_by(Task.deleted_at.desc(), Task.id.desc())
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+            if latest is None:
+                raise NothingToUndo("There is no deletion to undo.")
+            rows = list(
+                (
+                    await session.execute(
+                        select(Task)
+                        .where(Task.user_id == ctx.user_id, Task.delete_batch == latest)
+                        .order_by(Task.number)
+                    )
+                ).scalars()
+            )
+            for row in rows:
+                row.deleted_at = None
+                row.delete_batch = None
+                row.updated_at = ctx.now()
+            await session.flush()
+            return BulkResult(tasks=[self.to_out(ctx, r) for r in rows])
+
+    async def purge(self, ctx: RequestContext, *, older_than: timedelta = UNDO_WINDOW) -> int:
+        """Remove for good the user's tasks deleted more than ``older_than`` ago. Returns the count."""
+        async with self.sessionmaker.begin() as session:
+            result = await session.execute(
+                delete(Task).where(
+                    Task.user_id == ctx.user_id,
+                    Task.deleted_at.is_not(None),
+                    Task.deleted_at < ctx.now() - older_than,
+                )
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    # ----------------------------------------------------------------- user settings
+    async def get_timezone(self, user_id: str) -> str | None:
+        """The user's stored time zone name, if any."""
+        async with self.sessionmaker() as session:
+            row = await session.get(UserSettings, user_id)
+            return row.timezone if row else None
+
+    async def set_timezone(self, ctx: RequestContext, name: str) -> None:
+        """Store the user's time zone.
+
+        Raises:
+            ValidationError: unknown zone.
+        """
+        from todochat.context import parse_zone
+
+        parse_zone(name)
+        async with self.sessionmaker.begin() as session:
+            row = await session.get(UserSettings, ctx.user_id)
+            if row is None:
+                session.add(UserSettings(user_id=ctx.user_id, timezone=name))
+            else:
+                row.timezone = name

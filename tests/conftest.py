@@ -1,0 +1,62 @@
+"""Shared fixtures: an isolated data directory, a migrated database, the task service."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
+
+from todochat import migrations  # noqa: E402
+from todochat.config import Settings  # noqa: E402
+from todochat.db import make_engine, make_sessionmaker  # noqa: E402
+from todochat.tasks.service import TaskService  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test reads the developer's data dir, .env or a real API key."""
+    for key in list(os.environ):
+        if key.startswith("TODOCHAT_") or key in ("OPENAI_API_KEY", "GEMINI_API_KEY"):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("TODOCHAT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("OPENAI_AGENTS_DISABLE_TRACING", "1")
+    monkeypatch.chdir(tmp_path)
+    yield
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database URL (SQLite file in tmp; PostgreSQL added by tests/pg.py)."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings for a test: a migrated fresh database, a fixed JWT secret, the built-in model."""
+    s = Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        jwt_secret="test-secret-" + "x" * 32,
+        model="builtin",
+    )
+    migrations.upgrade(s)
+    return s
+
+
+@pytest.fixture
+async def sessionmaker(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A session factory over the migrated test database."""
+    engine = make_engine(settings)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+def service(sessionmaker: async_sessionmaker[AsyncSession]) -> TaskService:
+    """The task service over the test database."""
+    return TaskService(sessionmaker)
