@@ -16,6 +16,8 @@ from todochat.config import Settings  # noqa: E402
 from todochat.db import make_engine, make_sessionmaker  # noqa: E402
 from todochat.tasks.service import TaskService  # noqa: E402
 
+pytest_plugins = ["tests.pg"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
@@ -29,9 +31,12 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     yield
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database URL (SQLite file in tmp; PostgreSQL added by tests/pg.py)."""
+    """A fresh, empty database URL: a SQLite file in tmp, or a new database on the session's
+    throwaway PostgreSQL cluster (tests/pg.py)."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("pg_url"))
     return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
 
 

@@ -7,11 +7,13 @@ writer). PostgreSQL gets a sized pool, pre-ping and a statement timeout from set
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy import DateTime, MetaData, event, text
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 from todochat.config import Settings
+from todochat.errors import ConfigurationError
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -89,7 +92,9 @@ def make_engine(settings: Settings) -> AsyncEngine:
             from pathlib import Path
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+            engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+        else:  # in-memory: SQLAlchemy keeps its one connection (StaticPool)
+            engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
@@ -109,3 +114,54 @@ def make_engine(settings: Settings) -> AsyncEngine:
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """A session factory whose sessions keep loaded objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def safe_url(url: str) -> str:
+    """``url`` with its password masked, for messages and logs (``***``); unparsable → as given."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "<unparsable URL>"
+
+
+def _one_line(exc: BaseException) -> str:
+    text_ = " ".join(str(getattr(exc, "orig", None) or exc).split())
+    return (
+        f"{type(getattr(exc, 'orig', None) or exc).__name__}: {text_}"
+        if text_
+        else type(exc).__name__
+    )
+
+
+CHECK_TIMEOUT_SECONDS = 10.0
+
+
+async def check_database(settings: Settings) -> None:
+    """Connect to ``settings.database_url`` and run ``SELECT 1``: the start-up check of
+    ``todochat serve`` and ``todochat db upgrade``.
+
+    Raises:
+        ConfigurationError: the URL is malformed or the database cannot be reached within
+            ``CHECK_TIMEOUT_SECONDS``; a one-line message naming ``TODOCHAT_DATABASE_URL`` (password masked).
+    """
+    shown = safe_url(settings.database_url)
+    try:
+        make_url(settings.database_url)
+    except (ArgumentError, ValueError) as exc:
+        raise ConfigurationError(f"TODOCHAT_DATABASE_URL is malformed ({_one_line(exc)})") from exc
+    try:
+        engine = make_engine(settings)
+    except (ArgumentError, ValueError, TypeError, ImportError, OSError) as exc:
+        raise ConfigurationError(
+            f"TODOCHAT_DATABASE_URL {shown} is invalid: {_one_line(exc)}"
+        ) from exc
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError, TimeoutError) as exc:
+        reason = "timed out" if isinstance(exc, TimeoutError) else _one_line(exc)
+        raise ConfigurationError(
+            f"TODOCHAT_DATABASE_URL: cannot reach the database at {shown}: {reason}"
+        ) from exc
+    finally:
+        await engine.dispose()
