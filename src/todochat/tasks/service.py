@@ -380,25 +380,30 @@ class TaskService:
             return [self.to_out(ctx, t) for t in (await session.execute(stmt)).scalars()]
 
     # ----------------------------------------------------------------- change
-    async def complete(self, ctx: RequestContext, ref: str | int) -> CompleteResult:
+    async def complete(
+        self, ctx: RequestContext, ref: str | int, *, advance_recurrence: bool = True
+    ) -> CompleteResult:
         """Mark a task completed. A repeating task also gets its next occurrence as a new open task
-        (same title, description, tags, priority and rule; due per :func:`dates.next_occurrence`).
+        (same title, description, tags, priority and rule; due per :func:`dates.next_occurrence`),
+        unless ``advance_recurrence`` is False (importing an already-finished occurrence).
 
         Raises:
             TaskNotFound, AmbiguousReference.
         """
         async with self.sessionmaker.begin() as session:
             task = await self._resolve(session, ctx, ref, "pending")
-            return await self._complete_row(session, ctx, task)
+            return await self._complete_row(session, ctx, task, advance_recurrence)
 
-    async def _complete_row(self, session: AsyncSession, ctx: RequestContext, task: Task) -> CompleteResult:
+    async def _complete_row(
+        self, session: AsyncSession, ctx: RequestContext, task: Task, advance_recurrence: bool = True
+    ) -> CompleteResult:
         now = ctx.now()
         next_out = None
         if not task.completed:
             task.completed = True
             task.completed_at = now
             task.updated_at = now
-            if task.recurrence:
+            if task.recurrence and advance_recurrence:
                 nxt = dates.next_occurrence(task.recurrence, task.due_at, task.due_all_day, now, ctx.tz)
                 if nxt:
                     number = await self._next_number(session, ctx.user_id)

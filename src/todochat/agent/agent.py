@@ -1,0 +1,54 @@
+"""The todochat Agent: instructions carrying the user's date and zone, and the task tools."""
+
+from __future__ import annotations
+
+from agents import Agent, Model, ModelSettings, RunContextWrapper
+from agents.agent import StopAtTools
+
+from todochat.agent.context import TodoAgentContext
+from todochat.agent.tools import TOOLS
+
+INSTRUCTIONS = """You are todochat, a friendly assistant that manages the user's task list.
+{clock}
+
+Use the tools for every change and every question about tasks; never invent tasks.
+- Resolve dates yourself in the user's time zone and pass them as YYYY-MM-DD (a day) or
+  YYYY-MM-DDTHH:MM (a time). Repeating tasks take an RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO.
+- Refer to tasks by number when you know it (the widget and the state show numbers), else by
+  words from the title. If a tool answers "ambiguous", ask which one, naming the candidates.
+- Deleting several tasks: call delete_tasks without confirm, show what would be deleted and
+  ask; call again with confirm=true only after the user agrees.
+- The tools show the tasks to the user as a widget: do not repeat the list in your reply.
+  Answer in one or two short sentences.
+- A developer message "todochat-state: {{...}}" tells you which task numbers were shown
+  ("shown", in order: "the first one" is shown[0]) and touched ("it", "that one"), and any
+  pending question the user's next message may answer.
+- For anything that is not about tasks, say briefly what you can do: add, list, search,
+  complete, reopen, update, delete tasks and undo a deletion.
+"""
+
+
+def clock_line(ctx: TodoAgentContext) -> str:
+    """``Current local time: 2026-11-18T09:00 (Wednesday); time zone: Europe/Berlin.``
+    (the exact shape is part of docs/agent-tools.md; the built-in model parses it)."""
+    local = ctx.request_context.local_now()
+    return (
+        f"Current local time: {local.strftime('%Y-%m-%dT%H:%M')} ({local.strftime('%A')}); "
+        f"time zone: {ctx.request_context.tz.key}."
+    )
+
+
+def _instructions(ctx: RunContextWrapper[TodoAgentContext], _agent: Agent[TodoAgentContext]) -> str:
+    return INSTRUCTIONS.format(clock=clock_line(ctx.context))
+
+
+def build_agent(model: Model | str) -> Agent[TodoAgentContext]:
+    """The agent with every task tool, dynamic instructions and ``model``."""
+    return Agent[TodoAgentContext](
+        name="todochat",
+        instructions=_instructions,
+        tools=list(TOOLS),
+        model=model,
+        model_settings=ModelSettings(parallel_tool_calls=True),
+        tool_use_behavior=StopAtTools(stop_at_tool_names=["download_tasks"]),
+    )

@@ -1,0 +1,341 @@
+"""The agent's function tools. Each translates its arguments, calls TaskService, records the
+conversation state, streams a task-list widget, and returns a small JSON result
+(shapes in docs/agent-tools.md). Domain errors become ``{"ok": false, "error", "message"}``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal
+
+from agents import FunctionTool, RunContextWrapper, function_tool
+
+from todochat.agent.context import TodoAgentContext
+from todochat.chatkit.widgets import copy_text, task_list_widget
+from todochat.errors import AmbiguousReference, ConfirmationRequired, TodoError
+from todochat.tasks.schemas import TaskChanges, TaskCreate, TaskFilter, TaskOut
+
+Ctx = RunContextWrapper[TodoAgentContext]
+Status = Literal["all", "pending", "completed"]
+PriorityArg = Literal["none", "low", "medium", "high"]
+SortArg = Literal["number", "due", "priority", "created", "title"]
+
+TASK_FIELDS = ("number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence", "overdue")
+
+
+def brief(task: TaskOut) -> dict[str, Any]:
+    """The task fields a model needs (docs/agent-tools.md ``Task``)."""
+    return task.model_dump(include=set(TASK_FIELDS))
+
+
+async def show(ctx: Ctx, heading: str, tasks: Sequence[TaskOut]) -> None:
+    """Stream a task-list widget of ``tasks`` into the thread."""
+    agent_ctx = ctx.context
+    today = agent_ctx.request_context.local_now().date()
+    await agent_ctx.stream_widget(
+        task_list_widget(heading, tasks, today), copy_text=copy_text(heading, tasks, today)
+    )
+
+
+async def _guard(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callable[[], Awaitable[dict[str, Any]]]) -> str:
+    """Run ``call``; turn domain errors into results and remember questions they raise.
+    Each call is also recorded in the request context's ``tool_calls`` (for the chat API)."""
+    output = await _outcome(ctx, tool, arguments, call)
+    summary = json.loads(output)
+    record = ctx.context.request_context.metadata.setdefault("tool_calls", [])
+    if isinstance(record, list):
+        record.append({"tool": tool, "arguments": arguments, "result": _summary(summary)})
+    return output
+
+
+def _summary(result: dict[str, Any]) -> str:
+    if not result.get("ok"):
+        return f"{result.get('error')}: {result.get('message')}"
+    if "task" in result:
+        return f"task {result['task']['number']}: {result['task']['title']}"
+    for key in ("tasks", "restored"):
+        if key in result:
+            return f"{len(result[key])} task(s)"
+    return "ok"
+
+
+async def _outcome(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callable[[], Awaitable[dict[str, Any]]]) -> str:
+    try:
+        result = await call()
+    except AmbiguousReference as exc:
+        ctx.context.remember(
+            pending={"kind": "choose", "tool": tool, "arguments": arguments, "candidates": exc.candidates}
+        )
+        return json.dumps({"ok": False, **exc.to_dict()})
+    except ConfirmationRequired as exc:
+        numbers = [c["number"] for c in exc.would_delete]
+        ctx.context.remember(
+            pending={"kind": "confirm", "tool": tool, "arguments": arguments, "numbers": numbers},
+            shown=numbers,
+        )
+        return json.dumps({"ok": False, **exc.to_dict()})
+    except TodoError as exc:
+        ctx.context.remember(pending=None)
+        return json.dumps({"ok": False, **exc.to_dict()})
+    return json.dumps({"ok": True, **result}, default=str)
+
+
+def _args(**kwargs: Any) -> dict[str, Any]:
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+@function_tool
+async def add_task(
+    ctx: Ctx,
+    title: str,
+    description: str | None = None,
+    due: str | None = None,
+    priority: PriorityArg | None = None,
+    tags: list[str] | None = None,
+    recurrence: str | None = None,
+) -> str:
+    """Add a task to the user's list.
+
+    Args:
+        title: Short title, 1-200 characters, without the date/priority/tag words.
+        description: Optional longer notes (up to 1000 characters).
+        due: Due day YYYY-MM-DD or time YYYY-MM-DDTHH:MM, already resolved in the user's time zone.
+        priority: none, low, medium or high.
+        tags: Lower-case single-word labels, e.g. ["work"].
+        recurrence: RFC 5545 RRULE for a repeating task, e.g. FREQ=WEEKLY;BYDAY=MO.
+    """
+    arguments = _args(title=title, description=description, due=due, priority=priority, tags=tags, recurrence=recurrence)
+
+    async def call() -> dict[str, Any]:
+        task = await ctx.context.service.add(ctx.context.request_context, TaskCreate(**arguments))
+        ctx.context.remember(touched=[task.number], pending=None)
+        await show(ctx, "Added", [task])
+        return {"task": brief(task)}
+
+    return await _guard(ctx, "add_task", arguments, call)
+
+
+@function_tool
+async def list_tasks(
+    ctx: Ctx,
+    status: Status = "all",
+    priority: PriorityArg | None = None,
+    tag: str | None = None,
+    due: str | None = None,
+    query: str | None = None,
+    sort: SortArg = "number",
+) -> str:
+    """List or search the user's tasks; the list is shown to the user as a widget.
+
+    Args:
+        status: all, pending (not done) or completed.
+        priority: Only tasks of this priority.
+        tag: Only tasks with this tag.
+        due: today, tomorrow, overdue, this_week, none (no due date), any, or a day YYYY-MM-DD.
+        query: Words to search for in titles and descriptions.
+        sort: number (default), due, priority, created or title.
+    """
+    arguments = _args(status=status, priority=priority, tag=tag, due=due, query=query, sort=sort)
+
+    async def call() -> dict[str, Any]:
+        flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, query=query)
+        tasks = await ctx.context.service.list(ctx.context.request_context, flt, sort=sort)
+        ctx.context.remember(shown=[t.number for t in tasks], pending=None)
+        await show(ctx, _heading(flt, len(tasks)), tasks)
+        return {"count": len(tasks), "tasks": [brief(t) for t in tasks]}
+
+    return await _guard(ctx, "list_tasks", arguments, call)
+
+
+def _heading(flt: TaskFilter, count: int) -> str:
+    words = {"pending": "Pending tasks", "completed": "Completed tasks"}.get(flt.status, "Your tasks")
+    if flt.due:
+        words += f" due {flt.due.replace('_', ' ')}" if flt.due != "overdue" else " (overdue)"
+    if flt.priority:
+        words += f" ({flt.priority} priority)"
+    if flt.tag:
+        words += f" tagged #{flt.tag}"
+    if flt.query:
+        words += f' matching "{flt.query}"'
+    return f"{words} · {count}"
+
+
+@function_tool
+async def complete_task(ctx: Ctx, task: str) -> str:
+    """Mark a task as done. A repeating task gets its next occurrence as a new task.
+
+    Args:
+        task: The task's number (e.g. "3") or words from its title (e.g. "dentist").
+    """
+
+    async def call() -> dict[str, Any]:
+        result = await ctx.context.service.complete(ctx.context.request_context, task)
+        changed = [result.task] + ([result.next_task] if result.next_task else [])
+        ctx.context.remember(touched=[t.number for t in changed], pending=None)
+        await show(ctx, "Completed", changed)
+        return {"task": brief(result.task), "next_task": brief(result.next_task) if result.next_task else None}
+
+    return await _guard(ctx, "complete_task", {"task": task}, call)
+
+
+@function_tool
+async def reopen_task(ctx: Ctx, task: str) -> str:
+    """Mark a completed task as not done.
+
+    Args:
+        task: The task's number (e.g. "3") or words from its title.
+    """
+
+    async def call() -> dict[str, Any]:
+        out = await ctx.context.service.reopen(ctx.context.request_context, task)
+        ctx.context.remember(touched=[out.number], pending=None)
+        await show(ctx, "Reopened", [out])
+        return {"task": brief(out)}
+
+    return await _guard(ctx, "reopen_task", {"task": task}, call)
+
+
+@function_tool
+async def delete_task(ctx: Ctx, task: str) -> str:
+    """Delete one task (the user can undo it).
+
+    Args:
+        task: The task's number (e.g. "3") or words from its title.
+    """
+
+    async def call() -> dict[str, Any]:
+        out = await ctx.context.service.delete(ctx.context.request_context, task)
+        ctx.context.remember(touched=[], pending=None)
+        return {"task": brief(out)}
+
+    return await _guard(ctx, "delete_task", {"task": task}, call)
+
+
+@function_tool
+async def update_task(
+    ctx: Ctx,
+    task: str,
+    title: str | None = None,
+    description: str | None = None,
+    due: str | None = None,
+    priority: PriorityArg | None = None,
+    tags: list[str] | None = None,
+    add_tags: list[str] | None = None,
+    remove_tags: list[str] | None = None,
+    recurrence: str | None = None,
+) -> str:
+    """Change a task: only the fields given change.
+
+    Args:
+        task: The task's number (e.g. "3") or words from its title.
+        title: New title.
+        description: New description (notes).
+        due: New due day YYYY-MM-DD or time YYYY-MM-DDTHH:MM in the user's zone; "" removes it.
+        priority: none, low, medium or high.
+        tags: Replace all tags with these.
+        add_tags: Tags to add.
+        remove_tags: Tags to remove.
+        recurrence: New RFC 5545 RRULE; "" stops repeating.
+    """
+    changes = _args(title=title, description=description, due=due, priority=priority, tags=tags,
+                    add_tags=add_tags, remove_tags=remove_tags, recurrence=recurrence)
+
+    async def call() -> dict[str, Any]:
+        out = await ctx.context.service.update(ctx.context.request_context, task, TaskChanges(**changes))
+        ctx.context.remember(touched=[out.number], pending=None)
+        await show(ctx, "Updated", [out])
+        return {"task": brief(out)}
+
+    return await _guard(ctx, "update_task", {"task": task, **changes}, call)
+
+
+@function_tool
+async def complete_tasks(
+    ctx: Ctx,
+    numbers: list[int] | None = None,
+    priority: PriorityArg | None = None,
+    tag: str | None = None,
+    due: str | None = None,
+    query: str | None = None,
+) -> str:
+    """Mark several open tasks as done: the given numbers and/or every open task matching the filter.
+
+    Args:
+        numbers: Task numbers.
+        priority: Only tasks of this priority.
+        tag: Only tasks with this tag.
+        due: today, tomorrow, overdue, this_week, or a day YYYY-MM-DD.
+        query: Words in the title or description.
+    """
+    arguments = _args(numbers=numbers, priority=priority, tag=tag, due=due, query=query)
+
+    async def call() -> dict[str, Any]:
+        result = await ctx.context.service.bulk_complete(ctx.context.request_context, TaskFilter(**arguments))
+        changed = result.tasks + result.created
+        ctx.context.remember(touched=[t.number for t in changed], pending=None)
+        await show(ctx, "Completed", changed)
+        return {"tasks": [brief(t) for t in result.tasks], "created": [brief(t) for t in result.created]}
+
+    return await _guard(ctx, "complete_tasks", arguments, call)
+
+
+@function_tool
+async def delete_tasks(
+    ctx: Ctx,
+    numbers: list[int] | None = None,
+    status: Status = "all",
+    priority: PriorityArg | None = None,
+    tag: str | None = None,
+    due: str | None = None,
+    query: str | None = None,
+    confirm: bool = False,
+) -> str:
+    """Delete several tasks. Without confirm=true and with more than one match, nothing is deleted and
+    the result lists what would be: ask the user, and call again with confirm=true only if they agree.
+
+    Args:
+        numbers: Task numbers.
+        status: all, pending or completed.
+        priority: Only tasks of this priority.
+        tag: Only tasks with this tag.
+        due: today, tomorrow, overdue, this_week, none, or a day YYYY-MM-DD.
+        query: Words in the title or description.
+        confirm: True only after the user confirmed this deletion.
+    """
+    arguments = _args(numbers=numbers, status=status if status != "all" else None, priority=priority,
+                      tag=tag, due=due, query=query)
+
+    async def call() -> dict[str, Any]:
+        result = await ctx.context.service.bulk_delete(
+            ctx.context.request_context, TaskFilter(**arguments), confirm=confirm
+        )
+        ctx.context.remember(touched=[], shown=[], pending=None)
+        return {"tasks": [brief(t) for t in result.tasks]}
+
+    return await _guard(ctx, "delete_tasks", arguments, call)
+
+
+@function_tool
+async def undo(ctx: Ctx) -> str:
+    """Undo the most recent deletion (restores the deleted task or tasks)."""
+
+    async def call() -> dict[str, Any]:
+        result = await ctx.context.service.undo(ctx.context.request_context)
+        ctx.context.remember(touched=[t.number for t in result.tasks], pending=None)
+        await show(ctx, "Restored", result.tasks)
+        return {"restored": [brief(t) for t in result.tasks]}
+
+    return await _guard(ctx, "undo", {}, call)
+
+
+TOOLS: list[FunctionTool] = [
+    add_task,
+    list_tasks,
+    complete_task,
+    reopen_task,
+    delete_task,
+    update_task,
+    complete_tasks,
+    delete_tasks,
+    undo,
+]

@@ -1,0 +1,136 @@
+"""``create_app(settings)``: the FastAPI app; resources are made in its lifespan and kept on app.state."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+
+import structlog
+from agents import Model, set_tracing_disabled
+from chatkit.store import NotFoundError
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from todochat import __version__
+from todochat.agent.models import select_model
+from todochat.api.routes import chat, health, me, tasks
+from todochat.api.routes import chatkit as chatkit_routes
+from todochat.chatkit.server import TodoChatKitServer
+from todochat.config import Settings, get_settings
+from todochat.context import Clock
+from todochat.conversations.store import SQLStore
+from todochat.db import make_engine, make_sessionmaker
+from todochat.errors import TodoError
+from todochat.tasks.service import TaskService
+
+logger = logging.getLogger(__name__)
+
+LifespanHook = Callable[[FastAPI, AsyncExitStack], Awaitable[None]]
+LIFESPAN_HOOKS: list[LifespanHook] = []
+"""Extra resources entered in the lifespan (e.g. the MCP session manager), in order."""
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, model: Model | None = None) -> FastAPI:
+    """Build the app.
+
+    Args:
+        settings: defaults to :func:`get_settings` (environment).
+        clock: a fixed clock for evals and tests; default real time.
+        model: an Agents SDK model to use instead of ``settings.model``.
+
+    Raises:
+        ConfigurationError: the model setting is unusable.
+    """
+    settings = settings or get_settings()
+    if not settings.model.startswith("openai:") or not settings.model:
+        set_tracing_disabled(True)
+    agent_model = model or select_model(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings)
+        sessionmaker = make_sessionmaker(engine)
+        service = TaskService(sessionmaker)
+        store = SQLStore(sessionmaker)
+        app.state.engine = engine
+        app.state.sessionmaker = sessionmaker
+        app.state.service = service
+        app.state.store = store
+        app.state.chatkit = TodoChatKitServer(
+            store,
+            service,
+            agent_model,
+            history_window=settings.history_window,
+            max_message_chars=settings.max_message_chars,
+        )
+        async with AsyncExitStack() as stack:
+            for hook in LIFESPAN_HOOKS:
+                await hook(app, stack)
+            try:
+                yield
+            finally:
+                await engine.dispose()
+
+    app = FastAPI(
+        title="todochat",
+        version=__version__,
+        description="A self-hosted chat assistant for your task list: ChatKit, REST and MCP over one task service.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock or Clock()
+    app.state.model = agent_model
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "Content-Type", "X-Timezone"],
+        )
+    _install_handlers(app)
+    app.include_router(health.router)
+    app.include_router(chatkit_routes.router)
+    app.include_router(tasks.router)
+    app.include_router(me.router)
+    app.include_router(chat.router)
+    return app
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        request.state.request_id = rid
+        structlog.contextvars.bind_contextvars(request_id=rid)
+        try:
+            response = await call_next(request)
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
+        response.headers["X-Request-ID"] = rid
+        return response
+
+    @app.exception_handler(TodoError)
+    async def todo_error(_request: Request, exc: TodoError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(_request: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse({"error": "not_found", "message": str(exc) or "Not found."}, status_code=404)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)
+    @app.exception_handler(OSError)
+    async def database_down(_request: Request, exc: Exception) -> JSONResponse:
+        logger.warning("database_unavailable: %s", type(exc).__name__)
+        return JSONResponse(
+            {"error": "database_unavailable", "message": "The database is unavailable; try again shortly."},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )

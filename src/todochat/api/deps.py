@@ -1,0 +1,68 @@
+"""Dependency aliases for routes: settings, services, and the request context from the token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from todochat.api.auth import bearer_token, decode_token
+from todochat.config import Settings
+from todochat.context import Clock, RequestContext, parse_zone
+from todochat.tasks.service import TaskService
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The app's settings (kept on ``app.state`` by ``create_app``)."""
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_service(request: Request) -> TaskService:
+    """The task service made in the app's lifespan."""
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+def authenticated_user(request: Request) -> str:
+    """The user id of the verified bearer token (also kept on ``request.state.user_id``).
+
+    Raises:
+        AuthError: missing, malformed, forged or expired token (→ 401).
+    """
+    cached = getattr(request.state, "user_id", None)
+    if cached:
+        return str(cached)
+    user_id = decode_token(bearer_token(request.headers.get("authorization")), request.app.state.settings)
+    request.state.user_id = user_id
+    return user_id
+
+
+async def resolve_zone(request: Request, user_id: str, requested: str | None = None) -> RequestContext:
+    """Build the request context: zone from ``requested`` (e.g. ChatKit metadata), else the
+    ``X-Timezone`` header, else the user's stored setting, else the server default.
+
+    Raises:
+        ValidationError: an unknown zone name (→ 400).
+    """
+    settings: Settings = request.app.state.settings
+    name = request.headers.get("x-timezone") or requested
+    if not name:
+        name = await request.app.state.service.get_timezone(user_id) or settings.timezone
+    return RequestContext(
+        user_id=user_id,
+        tz=parse_zone(name),
+        clock=request.app.state.clock,
+        request_id=getattr(request.state, "request_id", ""),
+    )
+
+
+async def current_context(request: Request, user_id: Annotated[str, Depends(authenticated_user)]) -> RequestContext:
+    """The request context of an authenticated request."""
+    return await resolve_zone(request, user_id)
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+ServiceDep = Annotated[TaskService, Depends(get_service)]
+CurrentUser = Annotated[str, Depends(authenticated_user)]
+CurrentContext = Annotated[RequestContext, Depends(current_context)]
+
+__all__ = ["Clock", "CurrentContext", "CurrentUser", "ServiceDep", "SettingsDep"]

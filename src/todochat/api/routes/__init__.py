@@ -1,0 +1,1 @@
+"""HTTP routes: ChatKit, tasks REST, stateless chat, health."""

@@ -1,0 +1,36 @@
+"""``/api/v1/me``: the authenticated user's identity and stored settings (time zone)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from todochat.api.deps import CurrentContext, ServiceDep
+
+router = APIRouter(prefix="/api/v1/me", tags=["me"])
+
+
+class Me(BaseModel):
+    """Who the token is for, and the zone dates are read and shown in for this request."""
+
+    user_id: str
+    timezone: str = Field(examples=["Europe/Berlin"])
+
+
+class TimezoneIn(BaseModel):
+    """A stored per-user time zone (used when a request names none)."""
+
+    timezone: str = Field(examples=["Europe/Berlin"])
+
+
+@router.get("", response_model=Me, summary="Who am I")
+async def me(ctx: CurrentContext) -> Me:
+    """The token's user and the effective time zone."""
+    return Me(user_id=ctx.user_id, timezone=ctx.tz.key)
+
+
+@router.put("/timezone", response_model=Me, responses={422: {"description": "Unknown time zone"}}, summary="Store my time zone")
+async def set_timezone(ctx: CurrentContext, service: ServiceDep, body: TimezoneIn) -> Me:
+    """Store the user's IANA time zone."""
+    await service.set_timezone(ctx, body.timezone)
+    return Me(user_id=ctx.user_id, timezone=body.timezone)

@@ -1,0 +1,143 @@
+"""REST ``/api/v1/tasks``: the task service over plain HTTP (same auth as ChatKit)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+
+from todochat.api.deps import CurrentContext, ServiceDep
+from todochat.errors import ValidationError
+from todochat.tasks.schemas import (
+    BulkResult,
+    CompleteResult,
+    PriorityName,
+    SortKey,
+    StatusFilter,
+    TaskChanges,
+    TaskCreate,
+    TaskFilter,
+    TaskOut,
+)
+
+router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
+ERRORS = {
+    401: {"description": "Missing, malformed, forged or expired token"},
+    404: {"description": "No such task for this user (another user's task is not found too)"},
+    422: {"description": "Invalid field; the body names it: {error, message, field}"},
+}
+
+
+class TaskPage(BaseModel):
+    """One page of tasks; pass ``next_cursor`` as ``cursor`` for the next (null: no more)."""
+
+    tasks: list[TaskOut]
+    next_cursor: str | None = None
+
+
+class BulkRequest(BaseModel):
+    """Which tasks a bulk operation covers, and (for delete) the confirmation."""
+
+    filter: TaskFilter = Field(default_factory=TaskFilter)
+    confirm: bool = Field(default=False, description="Required (true) to delete more than one task")
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind != "o" or int(value) < 0:
+            raise ValueError(cursor)
+        return int(value)
+    except ValueError as exc:
+        raise ValidationError("Invalid cursor.", field="cursor") from exc
+
+
+@router.get("", response_model=TaskPage, responses=ERRORS, summary="List and search tasks")
+async def list_tasks(
+    ctx: CurrentContext,
+    service: ServiceDep,
+    status: StatusFilter = "all",
+    priority: PriorityName | None = None,
+    tag: str | None = None,
+    due: Annotated[str | None, Query(description="today, tomorrow, overdue, this_week, none, any, or YYYY-MM-DD")] = None,
+    due_before: Annotated[str | None, Query(description="Due on or before YYYY-MM-DD")] = None,
+    due_after: Annotated[str | None, Query(description="Due on or after YYYY-MM-DD")] = None,
+    q: Annotated[str | None, Query(description="Words in title or description")] = None,
+    sort: SortKey = "number",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> TaskPage:
+    """The user's tasks matching every given filter, sorted, one page at a time."""
+    offset = _offset(cursor)
+    flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_before=due_before, due_after=due_after, query=q)
+    tasks = await service.list(ctx, flt, sort=sort, limit=limit + 1, offset=offset)
+    more = len(tasks) > limit
+    return TaskPage(tasks=tasks[:limit], next_cursor=_cursor(offset + limit) if more else None)
+
+
+@router.post("", response_model=TaskOut, status_code=201, responses=ERRORS, summary="Create a task")
+async def create_task(ctx: CurrentContext, service: ServiceDep, body: TaskCreate) -> TaskOut:
+    """Create a task; it gets the user's next number."""
+    return await service.add(ctx, body)
+
+
+@router.get("/{number}", response_model=TaskOut, responses=ERRORS, summary="Get a task")
+async def get_task(ctx: CurrentContext, service: ServiceDep, number: int) -> TaskOut:
+    """The task with this number."""
+    return await service.get(ctx, number)
+
+
+@router.patch("/{number}", response_model=TaskOut, responses=ERRORS, summary="Change a task")
+async def update_task(ctx: CurrentContext, service: ServiceDep, number: int, body: TaskChanges) -> TaskOut:
+    """Change the fields given (``due: ""`` and ``recurrence: ""`` clear them)."""
+    return await service.update(ctx, number, body)
+
+
+@router.delete("/{number}", status_code=204, responses=ERRORS, summary="Delete a task (undoable)")
+async def delete_task(ctx: CurrentContext, service: ServiceDep, number: int) -> Response:
+    """Soft-delete the task; ``POST /api/v1/tasks/undo`` restores it."""
+    await service.delete(ctx, number)
+    return Response(status_code=204)
+
+
+@router.post("/{number}/complete", response_model=CompleteResult, responses=ERRORS, summary="Complete a task")
+async def complete_task(ctx: CurrentContext, service: ServiceDep, number: int) -> CompleteResult:
+    """Mark the task done; a repeating task's next occurrence is returned as ``next_task``."""
+    return await service.complete(ctx, number)
+
+
+@router.post("/{number}/reopen", response_model=TaskOut, responses=ERRORS, summary="Reopen a task")
+async def reopen_task(ctx: CurrentContext, service: ServiceDep, number: int) -> TaskOut:
+    """Mark the task not done."""
+    return await service.reopen(ctx, number)
+
+
+@router.post("/undo", response_model=BulkResult, responses={**ERRORS, 409: {"description": "Nothing to undo"}}, summary="Undo the last deletion")
+async def undo(ctx: CurrentContext, service: ServiceDep) -> BulkResult:
+    """Restore the most recently deleted task(s)."""
+    return await service.undo(ctx)
+
+
+@router.post("/bulk/complete", response_model=BulkResult, responses=ERRORS, summary="Complete every task matching a filter")
+async def bulk_complete(ctx: CurrentContext, service: ServiceDep, body: BulkRequest) -> BulkResult:
+    """Complete every open task matching ``filter``; returns what changed."""
+    return await service.bulk_complete(ctx, body.filter)
+
+
+@router.post(
+    "/bulk/delete",
+    response_model=BulkResult,
+    responses={**ERRORS, 409: {"description": "More than one task and confirm is false: would_delete lists them"}},
+    summary="Delete every task matching a filter",
+)
+async def bulk_delete(ctx: CurrentContext, service: ServiceDep, body: BulkRequest) -> BulkResult:
+    """Delete every task matching ``filter``; more than one needs ``confirm: true`` (else 409)."""
+    return await service.bulk_delete(ctx, body.filter, confirm=body.confirm)

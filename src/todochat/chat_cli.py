@@ -1,0 +1,112 @@
+"""``todochat chat``: a terminal ChatKit client that renders task-list widgets as tables."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from todochat.client import ChatKitClient, ChatKitError
+
+
+def widget_table(widget: dict[str, Any]) -> Table:
+    """A task-list widget (ListView JSON) as a Rich table: done, number + title, details."""
+    status = widget.get("status") or {}
+    table = Table(title=status.get("text"), show_header=False, title_justify="left")
+    table.add_column("", width=1)
+    table.add_column("task")
+    table.add_column("details", style="dim")
+    for row in widget.get("children", []):
+        texts = _texts(row)
+        if not texts:
+            continue
+        if len(texts) == 1:
+            table.add_row("", texts[0], "")
+        else:
+            table.add_row(texts[0], texts[1], "  ".join(texts[2:]))
+    return table
+
+
+def local_zone_name() -> str | None:
+    """This machine's IANA zone name from ``TZ`` or ``/etc/localtime``, if it can be told."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("TZ"):
+        return os.environ["TZ"].lstrip(":")
+    link = Path("/etc/localtime")
+    if link.is_symlink() and "zoneinfo/" in str(link.resolve()):
+        return str(link.resolve()).split("zoneinfo/", 1)[1]
+    return None
+
+
+def _texts(node: Any) -> list[str]:
+    out: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") in ("Text", "Caption", "Title", "Markdown") and isinstance(node.get("value"), str):
+            out.append(node["value"])
+        elif node.get("type") == "Badge" and isinstance(node.get("label"), str):
+            out.append(node["label"])
+        for child in node.get("children") or []:
+            out.extend(_texts(child))
+    return out
+
+
+async def run_chat(url: str, token: str, thread_id: str | None, timezone: str | None) -> None:
+    """Read lines from the terminal and send them to ``url``; keeps one thread per session.
+
+    Prints the thread id at the start so a later ``--thread ID`` resumes it.
+    """
+    console = Console()
+    timezone = timezone or local_zone_name()
+    async with httpx.AsyncClient(base_url=url, timeout=120) as http:
+        client = ChatKitClient(http, token, timezone)
+        if thread_id:
+            try:
+                for item in await client.items(thread_id):
+                    _print_item(console, item)
+            except ChatKitError as exc:
+                console.print(f"[red]{exc}[/red]")
+                return
+        console.print("[dim]todochat — type a message; Ctrl-D or 'exit' quits.[/dim]")
+        while True:
+            try:
+                text = await asyncio.to_thread(console.input, "[bold]you>[/bold] ")
+            except (EOFError, KeyboardInterrupt):
+                break
+            if text.strip().lower() in ("exit", "quit"):
+                break
+            if not text.strip():
+                continue
+            console.print("[bold cyan]todochat>[/bold cyan] ", end="")
+            try:
+                turn = await client.send(text, thread_id, on_delta=lambda d: console.print(d, end="", markup=False))
+            except ChatKitError as exc:
+                console.print(f"\n[red]{exc}[/red]")
+                continue
+            except httpx.HTTPError as exc:
+                console.print(f"\n[red]cannot reach {url}: {exc}[/red]")
+                continue
+            console.print()
+            if thread_id is None and turn.thread_id:
+                thread_id = turn.thread_id
+                console.print(f"[dim](thread {thread_id} — resume with --thread {thread_id})[/dim]")
+            for widget in turn.widgets:
+                console.print(widget_table(widget))
+            if turn.error:
+                console.print(f"[red]{turn.error}[/red]")
+
+
+def _print_item(console: Console, item: dict[str, Any]) -> None:
+    kind = item.get("type")
+    if kind == "user_message":
+        text = "".join(p.get("text", "") for p in item.get("content", []))
+        console.print(f"[bold]you>[/bold] {text}", markup=True, highlight=False)
+    elif kind == "assistant_message":
+        text = "".join(p.get("text", "") for p in item.get("content", []))
+        console.print(f"[bold cyan]todochat>[/bold cyan] {text}", highlight=False)
+    elif kind == "widget":
+        console.print(widget_table(item["widget"]))

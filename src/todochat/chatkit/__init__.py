@@ -1,0 +1,1 @@
+"""The ChatKit front: the ChatKitServer subclass and the task widgets it streams."""

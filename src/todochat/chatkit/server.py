@@ -1,0 +1,275 @@
+"""The ChatKit server: runs the agent for each user message and handles task-widget actions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from agents import Model, RunConfig, Runner
+from agents.models.fake_id import FAKE_RESPONSES_ID
+from chatkit.agents import ThreadItemConverter, stream_agent_response
+from chatkit.errors import CustomStreamError
+from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
+from chatkit.store import NotFoundError, Store
+from chatkit.types import (
+    Action,
+    AssistantMessageContent,
+    AssistantMessageItem,
+    ChatKitReq,
+    ClientToolCallItem,
+    FeedbackKind,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
+    ThreadItemUpdatedEvent,
+    ThreadMetadata,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadStreamEvent,
+    UserMessageItem,
+    UserMessageTextContent,
+    WidgetItem,
+    is_streaming_req,
+)
+from openai.types.responses import ResponseInputTextParam
+from openai.types.responses.response_input_item_param import Message
+from pydantic import TypeAdapter
+
+from todochat.agent.agent import build_agent
+from todochat.agent.context import TodoAgentContext, state_message
+from todochat.chatkit.widgets import ACTION_TYPES, copy_text, heading_of, row_numbers, task_list_widget
+from todochat.context import RequestContext
+from todochat.errors import TaskNotFound, TodoError, ValidationError
+from todochat.tasks.schemas import TaskFilter
+from todochat.tasks.service import TaskService
+
+logger = logging.getLogger(__name__)
+
+REQUEST_ADAPTER: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
+"""Built once: chatkit builds this adapter on every request otherwise (~4.6 ms, DESIGN.md)."""
+TITLE_MAX = 60
+
+
+def message_text(item: UserMessageItem) -> str:
+    """The plain text of a user message."""
+    return "".join(part.text for part in item.content if isinstance(part, UserMessageTextContent)).strip()
+
+
+class TodoItemConverter(ThreadItemConverter):
+    """Shows earlier task widgets to the model as their plain-text list, not widget JSON."""
+
+    async def widget_to_input(self, item: WidgetItem) -> Any:
+        text = item.copy_text or ""
+        return Message(
+            type="message",
+            role="user",
+            content=[ResponseInputTextParam(type="input_text", text=f"[The app showed the user this list]\n{text}")],
+        )
+
+
+class TodoChatKitServer(ChatKitServer[RequestContext]):
+    """ChatKitServer over the SQL store, the task service and one agent model.
+
+    Args:
+        store: the ChatKit store (threads and items), scoped by ``RequestContext.user_id``.
+        service: the task service the tools and widget actions call.
+        model: the Agents SDK model (built-in offline model or a provider's).
+        history_window: how many of the thread's latest items the agent sees.
+        max_message_chars: longer user messages are refused before anything is stored.
+    """
+
+    def __init__(
+        self,
+        store: Store[RequestContext],
+        service: TaskService,
+        model: Model,
+        *,
+        history_window: int = 30,
+        max_message_chars: int = 4000,
+    ) -> None:
+        super().__init__(store)
+        self.service = service
+        self.model = model
+        self.agent = build_agent(model)
+        self.history_window = history_window
+        self.max_message_chars = max_message_chars
+        self.converter = TodoItemConverter()
+
+    # ------------------------------------------------------------------ requests
+    def parse(self, body: bytes | str) -> ChatKitReq:
+        """Parse a ChatKit request body.
+
+        Raises:
+            pydantic.ValidationError: malformed JSON or an unknown request type.
+        """
+        return REQUEST_ADAPTER.validate_json(body)
+
+    async def process_request(
+        self, request: ChatKitReq, context: RequestContext
+    ) -> StreamingResult | NonStreamingResult:
+        """Check and run a parsed request (same routing as ``ChatKitServer.process``).
+
+        Raises:
+            ValidationError: an empty or over-long message (nothing stored).
+            chatkit.store.NotFoundError: the thread (or widget item) is not the user's; checked
+                before any streaming starts so the answer is a plain 404.
+        """
+        if isinstance(request, (ThreadsCreateReq, ThreadsAddUserMessageReq)):
+            text = "".join(getattr(p, "text", "") for p in request.params.input.content).strip()
+            if not text:
+                raise ValidationError("The message is empty.", field="input")
+            if len(text) > self.max_message_chars:
+                raise ValidationError(
+                    f"The message is {len(text)} characters long; the limit is {self.max_message_chars}.",
+                    field="input",
+                )
+        thread_id = getattr(request.params, "thread_id", None)
+        if thread_id:
+            await self.store.load_thread(thread_id, context=context)
+        if is_streaming_req(request):
+            item_id = getattr(request.params, "item_id", None)
+            if thread_id and item_id:
+                await self.store.load_item(thread_id, item_id, context=context)
+            return StreamingResult(self._process_streaming(request, context))
+        return NonStreamingResult(await self._process_non_streaming(request, context))
+
+    async def process(self, request: str | bytes | bytearray, context: RequestContext) -> StreamingResult | NonStreamingResult:
+        """``ChatKitServer.process`` with the request adapter built once."""
+        return await self.process_request(self.parse(bytes(request) if isinstance(request, bytearray) else request), context)
+
+    # ------------------------------------------------------------------ agent turn
+    async def respond(
+        self,
+        thread: ThreadMetadata,
+        input_user_message: UserMessageItem | None,
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Run the agent over the latest ``history_window`` items and stream its events."""
+        if input_user_message is None:
+            async for event in self._after_client_tool(thread, context):
+                yield event
+            return
+        if thread.title is None:
+            text = message_text(input_user_message)
+            thread.title = text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1].rstrip() + "…"
+        page = await self.store.load_thread_items(thread.id, None, self.history_window, "desc", context)
+        items = list(reversed(page.data))
+        agent_input = [state_message(thread.metadata), *await self.converter.to_agent_input(items)]
+        agent_ctx = TodoAgentContext(
+            thread=thread, store=self.store, request_context=context, service=self.service
+        )
+        result = Runner.run_streamed(
+            self.agent,
+            agent_input,  # type: ignore[arg-type]
+            context=agent_ctx,
+            run_config=RunConfig(model=self.model, tracing_disabled=True),
+        )
+        try:
+            async for event in with_store_ids(stream_agent_response(agent_ctx, result), self, thread, context):
+                yield event
+        except TodoError as exc:
+            raise CustomStreamError(exc.message, allow_retry=False) from exc
+        except CustomStreamError:
+            raise
+        except Exception as exc:
+            logger.exception("model_failure", extra={"thread_id": thread.id})
+            raise CustomStreamError(
+                "The assistant could not answer right now (the model failed). Your message is saved: retry in a moment.",
+                allow_retry=True,
+            ) from exc
+
+    async def _after_client_tool(self, thread: ThreadMetadata, context: RequestContext) -> AsyncIterator[ThreadStreamEvent]:
+        page = await self.store.load_thread_items(thread.id, None, 1, "desc", context)
+        last = page.data[0] if page.data else None
+        text = "Done."
+        if isinstance(last, ClientToolCallItem) and last.name == "download_tasks":
+            count = (last.output or {}).get("downloaded") if isinstance(last.output, dict) else None
+            text = f"Downloaded {count} tasks." if count is not None else "Your tasks were downloaded."
+        yield ThreadItemDoneEvent(item=self.assistant_message(thread, context, text))
+
+    def assistant_message(self, thread: ThreadMetadata, context: RequestContext, text: str) -> AssistantMessageItem:
+        """A complete assistant message item with a store-assigned id."""
+        return AssistantMessageItem(
+            id=self.store.generate_item_id("message", thread, context),
+            thread_id=thread.id,
+            created_at=datetime.now(),  # noqa: DTZ005 — chatkit expects naive local time (DESIGN.md)
+            content=[AssistantMessageContent(text=text, annotations=[])],
+        )
+
+    # ------------------------------------------------------------------ widget actions
+    async def action(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem | None,
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Handle ``task.complete`` / ``task.reopen`` / ``task.delete`` from a task-list widget:
+        call the service, then replace the widget item with its new state (stored by chatkit)."""
+        if action.type not in ACTION_TYPES:
+            raise CustomStreamError(f"Unknown action {action.type!r}.", allow_retry=False)
+        payload = action.payload if isinstance(action.payload, dict) else {}
+        number = payload.get("number")
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise CustomStreamError("The action has no task number.", allow_retry=False)
+        error: str | None = None
+        try:
+            if action.type == "task.complete":
+                await self.service.complete(context, number)
+            elif action.type == "task.reopen":
+                await self.service.reopen(context, number)
+            else:
+                await self.service.delete(context, number)
+        except TaskNotFound:
+            error = f"Task {number} no longer exists; nothing changed."
+        except TodoError as exc:
+            error = exc.message
+        if sender is not None:
+            yield ThreadItemReplacedEvent(item=await self.refreshed(sender, context))
+        if error:
+            raise CustomStreamError(error, allow_retry=False)
+
+    async def refreshed(self, sender: WidgetItem, context: RequestContext) -> WidgetItem:
+        """The same task-list widget rebuilt from the tasks' current state (deleted rows drop out)."""
+        numbers = row_numbers(sender.widget)
+        heading = heading_of(sender.widget)
+        current = {t.number: t for t in await self.service.list(context, TaskFilter(numbers=numbers))}
+        tasks = [current[n] for n in numbers if n in current]
+        today = context.local_now().date()
+        return sender.model_copy(
+            update={"widget": task_list_widget(heading, tasks, today), "copy_text": copy_text(heading, tasks, today)}
+        )
+
+    async def add_feedback(
+        self, thread_id: str, item_ids: list[str], feedback: FeedbackKind, context: RequestContext
+    ) -> None:
+        """Store ``items.feedback`` (positive/negative) for the user's items."""
+        await self.store.save_feedback(thread_id, item_ids, feedback, context)  # type: ignore[attr-defined]
+
+
+async def with_store_ids(
+    events: AsyncIterator[ThreadStreamEvent],
+    server: ChatKitServer[RequestContext],
+    thread: ThreadMetadata,
+    context: RequestContext,
+) -> AsyncIterator[ThreadStreamEvent]:
+    """Give items that carry the Chat Completions placeholder id ``__fake_id__`` a unique
+    store-assigned id (else each new item would overwrite the last one in the store)."""
+    current: str | None = None
+    async for event in events:
+        if isinstance(event, (ThreadItemAddedEvent, ThreadItemDoneEvent)) and event.item.id == FAKE_RESPONSES_ID:
+            if current is None:
+                current = server.store.generate_item_id("message", thread, context)
+            event = event.model_copy(update={"item": event.item.model_copy(update={"id": current})})
+            if isinstance(event, ThreadItemDoneEvent):
+                current = None
+        elif isinstance(event, ThreadItemUpdatedEvent) and event.item_id == FAKE_RESPONSES_ID:
+            if current is None:
+                current = server.store.generate_item_id("message", thread, context)
+            event = event.model_copy(update={"item_id": current})
+        yield event
+
+
+__all__ = ["NotFoundError", "TodoChatKitServer", "message_text"]

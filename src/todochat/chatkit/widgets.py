@@ -1,0 +1,175 @@
+"""The task-list widget (ChatKit ``ListView``) and the actions its buttons send.
+
+Each row's ``key`` is ``task-<number>`` so a widget action can re-render the same rows with
+their new state. Button actions: ``task.complete``, ``task.reopen``, ``task.delete`` with
+payload ``{"number": N}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from chatkit.actions import ActionConfig
+from chatkit.widgets import (
+    Badge,
+    Button,
+    Caption,
+    Col,
+    ListView,
+    ListViewItem,
+    Row,
+    Spacer,
+    Text,
+    WidgetComponentBase,
+)
+
+from todochat.tasks.schemas import TaskOut
+
+ACTION_TYPES = ("task.complete", "task.reopen", "task.delete")
+_ROW_KEY = re.compile(r"^task-(\d+)$")
+PRIORITY_COLORS = {"high": "danger", "medium": "warning", "low": "info"}
+
+
+def relative_due(task: TaskOut, today: date) -> str | None:
+    """Due date as people say it: ``today``, ``tomorrow``, ``yesterday``, ``Fri 20 Nov``
+    (``Fri 20 Nov 2027`` in another year), with ``HH:MM`` for a time."""
+    if not task.due:
+        return None
+    if task.due_all_day:
+        day, clock = date.fromisoformat(task.due), ""
+    else:
+        moment = datetime.fromisoformat(task.due)
+        day, clock = moment.date(), moment.strftime(" %H:%M")
+    delta = (day - today).days
+    if delta == 0:
+        word = "today"
+    elif delta == 1:
+        word = "tomorrow"
+    elif delta == -1:
+        word = "yesterday"
+    else:
+        word = day.strftime("%a %-d %b") + (day.strftime(" %Y") if day.year != today.year else "")
+    return word + clock
+
+
+def _row(task: TaskOut, today: date) -> ListViewItem:
+    details: list[WidgetComponentBase] = []
+    due = relative_due(task, today)
+    if due:
+        details.append(
+            Caption(value=("overdue · " if task.overdue else "due ") + due, color="danger" if task.overdue else "secondary")
+        )
+    if task.recurrence:
+        details.append(Caption(value="repeats " + task.recurrence.split(";")[0].removeprefix("FREQ=").lower(), color="secondary"))
+    if task.priority != "none":
+        details.append(Badge(label=task.priority, color=PRIORITY_COLORS.get(task.priority, "secondary"), size="sm"))  # type: ignore[arg-type]
+    details.extend(Badge(label="#" + tag, color="secondary", variant="outline", size="sm") for tag in task.tags)
+    main: list[WidgetComponentBase] = [
+        Text(
+            value=f"{task.number}. {task.title}",
+            lineThrough=task.completed,
+            color="secondary" if task.completed else None,
+            weight="medium",
+        )
+    ]
+    if details:
+        main.append(Row(gap=2, wrap="wrap", children=details))  # type: ignore[arg-type]
+    toggle = "task.reopen" if task.completed else "task.complete"
+    return ListViewItem(
+        key=f"task-{task.number}",
+        gap=3,
+        children=[
+            Text(value="✓" if task.completed else "○", color="success" if task.completed else "secondary"),
+            Col(gap=1, flex=1, children=main),  # type: ignore[arg-type]
+            Spacer(),
+            Button(
+                label="Reopen" if task.completed else "Done",
+                size="sm",
+                variant="outline" if task.completed else "solid",
+                onClickAction=ActionConfig(type=toggle, payload={"number": task.number}),
+            ),
+            Button(
+                label="Delete",
+                size="sm",
+                variant="ghost",
+                color="danger",
+                onClickAction=ActionConfig(type="task.delete", payload={"number": task.number}),
+            ),
+        ],
+    )
+
+
+def task_list_widget(heading: str, tasks: Iterable[TaskOut], today: date) -> ListView:
+    """A ``ListView`` with a heading (its status line) and one row per task: done state, number,
+    title, due (relative, "danger" colour when overdue), repeat, priority and tags, and buttons."""
+    rows = [_row(t, today) for t in tasks]
+    if not rows:
+        rows = [ListViewItem(key="empty", children=[Text(value="No tasks.", color="secondary")])]
+    return ListView(status={"text": heading}, children=rows)
+
+
+def copy_text(heading: str, tasks: Iterable[TaskOut], today: date) -> str:
+    """Plain-text form of the list (the widget's ``copy_text``)."""
+    lines = [heading]
+    for t in tasks:
+        extra = [x for x in (relative_due(t, today), t.priority if t.priority != "none" else None) if x]
+        extra += ["#" + tag for tag in t.tags]
+        lines.append(f"[{'x' if t.completed else ' '}] {t.number}. {t.title}" + (f" ({', '.join(extra)})" if extra else ""))
+    return "\n".join(lines)
+
+
+def row_numbers(widget: WidgetComponentBase) -> list[int]:
+    """Task numbers of the rows of a task-list widget, in order (from the ``task-N`` keys)."""
+    numbers = []
+    for child in getattr(widget, "children", None) or []:
+        match = _ROW_KEY.match(getattr(child, "key", None) or "")
+        if match:
+            numbers.append(int(match.group(1)))
+    return numbers
+
+
+def heading_of(widget: WidgetComponentBase) -> str:
+    """The heading (status text) of a task-list widget."""
+    status = getattr(widget, "status", None)
+    return status.get("text", "Tasks") if isinstance(status, dict) else "Tasks"
+
+
+def widget_text(widget: object) -> str:
+    """Every human-readable string in a widget tree (Text/Title/Caption/Markdown values, Badge
+    labels, status text), one per line — what a person reads on it."""
+    parts: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key in ("value", "label", "text"):
+                if isinstance(node.get(key), str) and node.get("type") != "Button":
+                    parts.append(node[key])
+            for value in node.values():
+                if isinstance(value, (dict, list)):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    data = node_dump(widget)
+    walk(data)
+    return "\n".join(parts)
+
+
+def node_dump(widget: object) -> object:
+    """A widget as plain JSON data."""
+    dump = getattr(widget, "model_dump", None)
+    return dump(exclude_none=True) if dump else widget
+
+
+__all__ = [
+    "ACTION_TYPES",
+    "copy_text",
+    "heading_of",
+    "relative_due",
+    "row_numbers",
+    "task_list_widget",
+    "widget_text",
+]

@@ -1,0 +1,53 @@
+"""``todochat eval``: progress, failures, per-category results and the JSON report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from todochat.evals import CaseResult, Runner, load_cases
+
+
+async def run_eval(path: Path, report: Path | None, model: str, quiet: bool = False) -> int:
+    """Run the cases of ``path`` on ``model``; print a line per failing case, a per-category
+    table and ``N passed, M failed``. Returns the number of failed cases."""
+    console = Console()
+    cases = load_cases(path)
+    runner = Runner(model=model)
+    try:
+        if quiet:
+            results = await runner.run(cases)
+        else:
+            with Progress(console=console, transient=True) as progress:
+                bar = progress.add_task(f"{path.name} on {model}", total=len(cases))
+                results = await runner.run(cases, lambda _r: progress.advance(bar))
+    finally:
+        runner.close()
+    for result in results:
+        if not result.passed:
+            console.print(f"FAIL {result.id}: " + " | ".join(result.failures), markup=False, soft_wrap=True)
+    console.print(category_table(results))
+    if report:
+        report.write_text(json.dumps([r.report() for r in results], indent=2, ensure_ascii=False))
+    passed = sum(r.passed for r in results)
+    failed = len(results) - passed
+    print(f"{passed} passed, {failed} failed")
+    return failed
+
+
+def category_table(results: list[CaseResult]) -> Table:
+    """Passed/total per case category."""
+    total: Counter[str] = Counter()
+    ok: Counter[str] = Counter()
+    for r in results:
+        total[r.category] += 1
+        ok[r.category] += r.passed
+    table = Table("category", "passed", "total")
+    for name in sorted(total):
+        table.add_row(name, str(ok[name]), str(total[name]))
+    return table
