@@ -21,6 +21,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import asyncpg
 import pytest
@@ -209,10 +210,12 @@ def start_cluster() -> PgCluster:
     return cluster
 
 
-def _unavailable(reason: str) -> None:
+def unavailable(what: str, reason: str) -> NoReturn:
+    """Skip the test on a developer machine, but fail it when ``CI`` is set: in CI a test that
+    needs a system service must never silently skip."""
     if os.environ.get("CI"):
-        pytest.fail(f"PostgreSQL is required in CI: {reason}", pytrace=False)
-    pytest.skip(f"PostgreSQL unavailable: {reason}")
+        pytest.fail(f"{what} is required in CI: {reason}", pytrace=False)
+    pytest.skip(f"{what} unavailable: {reason}")
 
 
 @pytest.fixture(scope="session")
@@ -221,7 +224,7 @@ def pg_cluster() -> Iterator[PgCluster]:
     try:
         cluster = start_cluster()
     except RuntimeError as exc:
-        _unavailable(str(exc))
+        unavailable("PostgreSQL", str(exc))
     yield cluster
     cluster.destroy()
 

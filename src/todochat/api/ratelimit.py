@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
-from limits.storage import storage_from_string
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import ConfigurationError as LimitsConfigurationError
 from limits.errors import StorageError
+from limits.storage import storage_from_string
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
