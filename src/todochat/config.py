@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     max_message_chars: int = 4000
 
     cors_origins: list[str] = Field(default_factory=list)
+    mcp_allowed_hosts: list[str] = Field(default_factory=list)
+    """Host names ``/mcp`` answers besides localhost/127.0.0.1/[::1] (DNS-rebinding protection),
+    e.g. ``["todo.example.com"]``; an entry without a port allows any port; ``["*"]`` allows any host."""
     log_level: str = "INFO"
     log_format: Literal["console", "json"] = "console"
 

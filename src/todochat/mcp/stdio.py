@@ -1,0 +1,48 @@
+"""``todochat mcp``: the MCP server on stdin/stdout, acting as one local user on the configured database."""
+
+from __future__ import annotations
+
+import logging
+
+import anyio
+
+from todochat import migrations
+from todochat.config import Settings
+from todochat.db import make_engine, make_sessionmaker
+from todochat.mcp.server import Backend, build_server
+from todochat.tasks.service import TaskService
+
+logger = logging.getLogger(__name__)
+
+
+def run_stdio(settings: Settings, user: str | None = None) -> None:
+    """Serve MCP over stdin/stdout until the client closes stdin. Blocks.
+
+    The database is migrated first (``migrations.upgrade``), so a first run on a new machine works.
+    Nothing but protocol messages is written to stdout; logs go to stderr.
+
+    Args:
+        settings: the process settings (database URL, default time zone).
+        user: the user to act as; default ``settings.local_user`` — the user ``todochat serve``
+            logs in, so the chat page and the MCP client see the same tasks.
+
+    Raises:
+        ValueError: ``user`` is empty or longer than 255 characters.
+        ConfigurationError: the database is at a revision this version does not know.
+    """
+    user_id = (user if user is not None else settings.local_user).strip()
+    if not user_id or len(user_id) > 255:
+        raise ValueError("The user name must be 1–255 characters.")
+    migrations.upgrade(settings)
+    anyio.run(_serve, settings, user_id)
+
+
+async def _serve(settings: Settings, user_id: str) -> None:
+    engine = make_engine(settings)
+    service = TaskService(make_sessionmaker(engine))
+    server = build_server(Backend(service=lambda: service, user=lambda: user_id, settings=settings))
+    logger.info("MCP over stdio as user %r", user_id)
+    try:
+        await server.run_stdio_async()
+    finally:
+        await engine.dispose()

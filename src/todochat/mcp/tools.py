@@ -1,0 +1,220 @@
+"""The MCP tools: the agent's task tools (docs/agent-tools.md) with typed arguments, structured
+results and annotations. Each one translates its arguments and calls TaskService — no task rule here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import MCPServer
+from mcp_types import ToolAnnotations
+from pydantic import BaseModel, Field
+
+from todochat.mcp.server import Backend, domain_errors
+from todochat.tasks.models import DESCRIPTION_MAX, TITLE_MAX
+from todochat.tasks.schemas import (
+    BulkResult,
+    CompleteResult,
+    PriorityName,
+    SortKey,
+    StatusFilter,
+    TaskChanges,
+    TaskCreate,
+    TaskFilter,
+    TaskOut,
+)
+
+TaskRef = Annotated[
+    int | str,
+    Field(description="The task's number (e.g. 3) or words from its title (e.g. 'dentist')."),
+]
+Title = Annotated[str, Field(description=f"Short title, 1-{TITLE_MAX} characters.")]
+Description = Annotated[
+    str | None, Field(description=f"Longer notes, up to {DESCRIPTION_MAX} characters.")
+]
+Due = Annotated[
+    str | None,
+    Field(description="Due day YYYY-MM-DD or time YYYY-MM-DDTHH:MM in the user's time zone."),
+]
+Priority = Annotated[PriorityName | None, Field(description="none, low, medium or high.")]
+Tags = Annotated[list[str] | None, Field(description="Lower-case one-word labels, e.g. ['work'].")]
+Recurrence = Annotated[
+    str | None,
+    Field(
+        description="RFC 5545 RRULE for a repeating task, e.g. FREQ=WEEKLY;BYDAY=MO (or daily/weekly/monthly/yearly)."
+    ),
+]
+Status = Annotated[StatusFilter, Field(description="all, pending (not done) or completed.")]
+Tag = Annotated[str | None, Field(description="Only tasks with this tag.")]
+DueFilter = Annotated[
+    str | None,
+    Field(
+        description="today, tomorrow, overdue, this_week, none (no due date), any (has one), or a day YYYY-MM-DD."
+    ),
+]
+Query = Annotated[str | None, Field(description="Words searched in titles and descriptions.")]
+Numbers = Annotated[list[int] | None, Field(description="Task numbers.")]
+
+
+class TaskList(BaseModel):
+    """Tasks listed (or deleted), in order."""
+
+    count: int
+    tasks: list[TaskOut]
+
+
+class Restored(BaseModel):
+    """The tasks an undo brought back."""
+
+    restored: list[TaskOut]
+
+
+def _hints(
+    title: str, *, read_only: bool = False, destructive: bool = False, idempotent: bool = False
+) -> ToolAnnotations:
+    # Every tool works on the user's own list only: a closed world.
+    return ToolAnnotations(
+        title=title,
+        read_only_hint=read_only,
+        destructive_hint=destructive,
+        idempotent_hint=idempotent,
+        open_world_hint=False,
+    )
+
+
+def register_tools(server: MCPServer, backend: Backend) -> None:
+    """Add the nine task tools to ``server``; each acts as ``backend``'s current user.
+
+    Idempotence hints: only ``reopen_task`` and ``update_task`` set state to given values; completing
+    a repeating task rolls it forward, and a repeated delete by title words could match another task.
+    """
+    svc = backend.service
+
+    @server.tool(annotations=_hints("Add a task"))
+    @domain_errors
+    async def add_task(
+        title: Title,
+        description: Description = None,
+        due: Due = None,
+        priority: Priority = None,
+        tags: Tags = None,
+        recurrence: Recurrence = None,
+    ) -> TaskOut:
+        """Add a task to the user's list. It gets the user's next task number."""
+        data = TaskCreate(
+            title=title,
+            description=description,
+            due=due,
+            priority=priority,
+            tags=tags,
+            recurrence=recurrence,
+        )
+        return await svc().add(await backend.context(), data)
+
+    @server.tool(annotations=_hints("List tasks", read_only=True))
+    @domain_errors
+    async def list_tasks(
+        status: Status = "all",
+        priority: Priority = None,
+        tag: Tag = None,
+        due: DueFilter = None,
+        query: Query = None,
+        sort: Annotated[
+            SortKey, Field(description="number, due, priority, created or title.")
+        ] = "number",
+    ) -> TaskList:
+        """List or search the user's tasks. Every filter given narrows the list."""
+        flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, query=query)
+        tasks = await svc().list(await backend.context(), flt, sort=sort)
+        return TaskList(count=len(tasks), tasks=tasks)
+
+    @server.tool(annotations=_hints("Complete a task"))
+    @domain_errors
+    async def complete_task(task: TaskRef) -> CompleteResult:
+        """Mark a task as done. A repeating task gets its next occurrence as a new task (next_task)."""
+        return await svc().complete(await backend.context(), task)
+
+    @server.tool(annotations=_hints("Reopen a task", idempotent=True))
+    @domain_errors
+    async def reopen_task(task: TaskRef) -> TaskOut:
+        """Mark a completed task as not done."""
+        return await svc().reopen(await backend.context(), task)
+
+    @server.tool(annotations=_hints("Delete a task", destructive=True))
+    @domain_errors
+    async def delete_task(task: TaskRef) -> TaskOut:
+        """Delete one task. `undo` brings it back."""
+        return await svc().delete(await backend.context(), task)
+
+    @server.tool(annotations=_hints("Update a task", idempotent=True))
+    @domain_errors
+    async def update_task(
+        task: TaskRef,
+        title: Annotated[
+            str | None, Field(description=f"New title, 1-{TITLE_MAX} characters.")
+        ] = None,
+        description: Description = None,
+        due: Annotated[
+            str | None,
+            Field(description='New due day YYYY-MM-DD or time YYYY-MM-DDTHH:MM; "" removes it.'),
+        ] = None,
+        priority: Priority = None,
+        tags: Annotated[list[str] | None, Field(description="Replace all tags with these.")] = None,
+        add_tags: Annotated[list[str] | None, Field(description="Tags to add.")] = None,
+        remove_tags: Annotated[list[str] | None, Field(description="Tags to remove.")] = None,
+        recurrence: Annotated[
+            str | None, Field(description='New RFC 5545 RRULE; "" stops repeating.')
+        ] = None,
+    ) -> TaskOut:
+        """Change a task: only the fields given change."""
+        changes = TaskChanges(
+            title=title,
+            description=description,
+            due=due,
+            priority=priority,
+            tags=tags,
+            add_tags=add_tags,
+            remove_tags=remove_tags,
+            recurrence=recurrence,
+        )
+        return await svc().update(await backend.context(), task, changes)
+
+    @server.tool(annotations=_hints("Complete several tasks"))
+    @domain_errors
+    async def complete_tasks(
+        numbers: Numbers = None,
+        priority: Priority = None,
+        tag: Tag = None,
+        due: DueFilter = None,
+        query: Query = None,
+    ) -> BulkResult:
+        """Mark several open tasks as done: the numbers given and/or every open task matching the filter."""
+        flt = TaskFilter(numbers=numbers, priority=priority, tag=tag, due=due, query=query)
+        return await svc().bulk_complete(await backend.context(), flt)
+
+    @server.tool(annotations=_hints("Delete several tasks", destructive=True))
+    @domain_errors
+    async def delete_tasks(
+        numbers: Numbers = None,
+        status: Status = "all",
+        priority: Priority = None,
+        tag: Tag = None,
+        due: DueFilter = None,
+        query: Query = None,
+        confirm: Annotated[
+            bool, Field(description="True only after the user confirmed this deletion.")
+        ] = False,
+    ) -> TaskList:
+        """Delete the tasks matching the numbers and/or filter. With more than one match and without
+        confirm=true nothing is deleted: the error lists what would be (ask the user first)."""
+        flt = TaskFilter(
+            numbers=numbers, status=status, priority=priority, tag=tag, due=due, query=query
+        )
+        result = await svc().bulk_delete(await backend.context(), flt, confirm=confirm)
+        return TaskList(count=len(result.tasks), tasks=result.tasks)
+
+    @server.tool(annotations=_hints("Undo the last deletion"))
+    @domain_errors
+    async def undo() -> Restored:
+        """Undo the most recent deletion: restores the deleted task or tasks."""
+        result = await svc().undo(await backend.context())
+        return Restored(restored=result.tasks)
