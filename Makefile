@@ -1,0 +1,30 @@
+# todochat: `make run` starts the app, `make test` runs every test. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint eval clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/todochat serve $(ARGS)
+
+test: $(STAMP)
+	bash scripts/ensure-system-deps.sh
+	OPENAI_AGENTS_DISABLE_TRACING=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+eval: $(STAMP)
+	$(BIN)/todochat eval ../shared/eval/cases.jsonl
+	$(BIN)/todochat eval evals/cases.jsonl
+
+clean:
+	rm -rf $(VENV) .pytest_cache
