@@ -328,6 +328,25 @@ async def undo(ctx: Ctx) -> str:
     return await _guard(ctx, "undo", {}, call)
 
 
+@function_tool
+async def download_tasks(ctx: Ctx, format: Literal["csv", "ics"] = "csv", status: Status = "all") -> str:
+    """Give the user a file of their tasks (the app downloads it). Use for "export my tasks".
+
+    Args:
+        format: csv (spreadsheet) or ics (calendar).
+        status: all, pending or completed.
+    """
+    from chatkit.agents import ClientToolCall
+
+    async def call() -> dict[str, Any]:
+        tasks = await ctx.context.service.list(ctx.context.request_context, TaskFilter(status=status))
+        rows = [brief(t) for t in tasks]
+        ctx.context.client_tool_call = ClientToolCall(name="download_tasks", arguments={"format": format, "tasks": rows})
+        return {"count": len(rows), "format": format}
+
+    return await _guard(ctx, "download_tasks", {"format": format, "status": status}, call)
+
+
 TOOLS: list[FunctionTool] = [
     add_task,
     list_tasks,
@@ -338,4 +357,5 @@ TOOLS: list[FunctionTool] = [
     complete_tasks,
     delete_tasks,
     undo,
+    download_tasks,
 ]
