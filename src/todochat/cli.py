@@ -16,7 +16,7 @@ from todochat.config import Settings, get_settings
 app = typer.Typer(help="todochat: a chat assistant for your task list (ChatKit, REST, MCP).", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def load_settings() -> Settings:
@@ -32,11 +32,25 @@ def load_settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
+def check_database_or_exit(settings: Settings) -> None:
+    """Connect once; a malformed URL or unreachable database exits 2 with one line naming
+    TODOCHAT_DATABASE_URL (password masked)."""
+    from todochat.db import check_database
+    from todochat.errors import ConfigurationError
+
+    try:
+        asyncio.run(check_database(settings))
+    except ConfigurationError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+
+
 def upgrade_or_exit(settings: Settings) -> None:
     """Run migrations; an unreachable/malformed database or unknown revision exits 2 with one line."""
     from todochat import migrations
     from todochat.errors import ConfigurationError
 
+    check_database_or_exit(settings)
     try:
         migrations.upgrade(settings)
     except ConfigurationError as exc:
@@ -143,7 +157,9 @@ def db_current() -> None:
     """Print the database's revision (or 'empty')."""
     from todochat import migrations
 
-    typer.echo(migrations.current_revision(load_settings()) or "empty")
+    settings = load_settings()
+    check_database_or_exit(settings)
+    typer.echo(migrations.current_revision(settings) or "empty")
 
 
 @db_app.command("downgrade")

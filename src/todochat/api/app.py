@@ -18,7 +18,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from todochat import __version__
 from todochat.agent.models import select_model
-from todochat.api.routes import chat, health, me, tasks
+from todochat.api.ratelimit import install_rate_limit
+from todochat.api.routes import chat, chatkit_session, health, me, tasks, web
 from todochat.api.routes import chatkit as chatkit_routes
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
@@ -44,7 +45,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         model: an Agents SDK model to use instead of ``settings.model``.
 
     Raises:
-        ConfigurationError: the model setting is unusable.
+        ConfigurationError: the model setting is unusable, or TODOCHAT_RATE_LIMIT(_STORAGE) is
+            malformed.
     """
     settings = settings or get_settings()
     if not settings.model.startswith("openai:") or not settings.model:
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.settings = settings
     app.state.clock = clock or Clock()
     app.state.model = agent_model
+    install_rate_limit(app, settings)  # inside CORS, so 429s carry CORS headers
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -98,6 +101,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(tasks.router)
     app.include_router(me.router)
     app.include_router(chat.router)
+    app.include_router(chatkit_session.router)
+    app.include_router(web.router)
     return app
 
 
