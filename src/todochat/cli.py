@@ -1,4 +1,4 @@
-"""The ``todochat`` command (Typer): serve, chat, token, eval, db."""
+"""The ``todochat`` command (Typer): serve, chat, mcp, token, eval, db."""
 
 from __future__ import annotations
 
@@ -106,6 +106,24 @@ def token(
 
     try:
         typer.echo(issue_token(subject, load_settings(), ttl_minutes=ttl_minutes))
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def mcp(
+    user: Annotated[str | None, typer.Option("--user", help="Act as this user (default: TODOCHAT_LOCAL_USER).")] = None,
+) -> None:
+    """Serve MCP on stdin/stdout for a local client (Claude Desktop, Cursor, Codex ...)."""
+    from todochat.logging import configure_logging
+    from todochat.mcp import run_stdio
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)  # stderr: stdout carries the protocol
+    upgrade_or_exit(settings)
+    try:
+        run_stdio(settings, user)
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
