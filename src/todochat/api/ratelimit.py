@@ -33,7 +33,10 @@ logger = logging.getLogger(__name__)
 
 DISABLED = {"", "off", "none", "0", "false"}
 STORAGE_SCHEMES = ("memory://", "redis://", "rediss://", "redis+sentinel://", "redis+cluster://")
-EXEMPT_PATHS = frozenset({"/health", "/ready", "/", "/favicon.ico", "/docs", "/openapi.json"})
+EXEMPT_PATHS = frozenset(
+    {"/health", "/ready", "/", "/index.html", "/chatkit-ui", "/favicon.ico", "/docs", "/redoc",
+     "/openapi.json"}
+)  # fmt: skip
 EXEMPT_PREFIXES = ("/static/", "/web/", "/assets/")
 
 
