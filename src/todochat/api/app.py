@@ -27,6 +27,7 @@ from todochat.context import Clock
 from todochat.conversations.store import SQLStore
 from todochat.db import make_engine, make_sessionmaker
 from todochat.errors import TodoError
+from todochat.mcp.http import McpHttp
 from todochat.tasks.service import TaskService
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             max_message_chars=settings.max_message_chars,
         )
         async with AsyncExitStack() as stack:
+            await stack.enter_async_context(app.state.mcp.run())  # MCP session manager (stateless)
             for hook in LIFESPAN_HOOKS:
                 await hook(app, stack)
             try:
@@ -87,6 +89,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.settings = settings
     app.state.clock = clock or Clock()
     app.state.model = agent_model
+    app.state.mcp = McpHttp(settings, lambda: app.state.service)  # /mcp, same tokens and service
+    app.state.mcp.install(app)
     install_rate_limit(app, settings)  # inside CORS, so 429s carry CORS headers
     if settings.cors_origins:
         app.add_middleware(
