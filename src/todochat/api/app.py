@@ -19,7 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from todochat import __version__
 from todochat.agent.models import select_model
 from todochat.api.ratelimit import install_rate_limit
-from todochat.api.routes import chat, health, me, tasks
+from todochat.api.routes import chat, chatkit_session, health, me, tasks, web
 from todochat.api.routes import chatkit as chatkit_routes
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
@@ -105,6 +105,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(tasks.router)
     app.include_router(me.router)
     app.include_router(chat.router)
+    app.include_router(chatkit_session.router)
+    app.include_router(web.router)
     return app
 
 

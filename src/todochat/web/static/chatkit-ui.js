@@ -1,0 +1,90 @@
+// /chatkit-ui: the official ChatKit web component pointed at todochat's /chatkit (or a managed session).
+import { userTimeZone } from "./chatkit-client.js";
+import { downloadTasks } from "./export.js";
+
+const TOKEN_KEY = "todochat.token";
+const CDN_WAIT_MS = 15000;
+
+function meta(name) {
+  return document.querySelector(`meta[name="${name}"]`)?.content || "";
+}
+
+function takeToken() {
+  const hash = new URLSearchParams(window.location.hash.slice(1));
+  const token = hash.get("token");
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token.trim());
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** fetch() for ChatKit: our bearer token and the user's time zone on every request. */
+function authorizedFetch(token) {
+  return (input, init = {}) => {
+    const headers = new Headers(init.headers || {});
+    headers.set("Authorization", `Bearer ${token}`);
+    headers.set("X-Timezone", userTimeZone());
+    return fetch(input, { ...init, headers });
+  };
+}
+
+async function managedSecret(token, current) {
+  const response = await fetch(current ? "/api/chatkit/refresh" : "/api/chatkit/session", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify(current ? { current_client_secret: current } : {}),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.message || body.detail || `Session request failed (${response.status})`);
+  return body.client_secret;
+}
+
+async function start(token) {
+  const chatkit = document.getElementById("chatkit");
+  const timer = setTimeout(() => {
+    if (!customElements.get("openai-chatkit")) document.getElementById("cdn-error").hidden = false;
+  }, CDN_WAIT_MS);
+  await customElements.whenDefined("openai-chatkit");
+  clearTimeout(timer);
+  const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
+  const api = meta("todochat-managed") === "true"
+    ? { getClientSecret: (current) => managedSecret(token, current) }
+    : { url: new URL("/chatkit", window.location.href).href, domainKey: meta("todochat-domain-key"), fetch: authorizedFetch(token) };
+  chatkit.setOptions({
+    api,
+    theme: { colorScheme: dark ? "dark" : "light" },
+    history: { enabled: true },
+    startScreen: {
+      greeting: "What needs doing?",
+      prompts: [
+        { label: "Add a task", prompt: "Remind me to pay rent on Friday" },
+        { label: "What's due", prompt: "What's due this week?" },
+        { label: "Export", prompt: "Export my tasks as a calendar file" },
+      ],
+    },
+    composer: { placeholder: "Message todochat…" },
+    onClientTool: async ({ name, params }) => {
+      if (name === "download_tasks") return { downloaded: downloadTasks(params).downloaded };
+      throw new Error(`Unknown client tool ${name}`);
+    },
+  });
+  chatkit.hidden = false;
+}
+
+function showLogin() {
+  const view = document.getElementById("login-view");
+  view.hidden = false;
+  document.getElementById("login-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const token = document.getElementById("token-input").value.trim();
+    if (!token) return;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    view.hidden = true;
+    start(token);
+  });
+}
+
+const token = takeToken();
+if (token) start(token);
+else showLogin();
