@@ -1,0 +1,16 @@
+"""The built-in offline model: a deterministic natural-language front end for the task tools.
+
+Pipeline, one module each: ``normalize`` (clean text) → ``intents`` (what each clause asks) →
+``slots``/``dates``/``queries`` (titles, descriptions, priority, tags, dates, filters) →
+``references`` ("task 3", "the first one", "it", words) → ``planner`` (tool calls, one per round)
+→ ``replies`` (one sentence) → ``events``/``model`` (the Agents SDK ``Model``).
+
+Decisions: "add milk, eggs and bread" makes three tasks (a comma list always splits; " and "
+splits only between two verb phrases, so "call mom and dad" stays one task); "for work" is a tag
+only for the life areas in ``slots.CONTEXT_TAGS``; a bare weekday is the next one, today included;
+"next friday" is next week's Friday. See ``dates`` for the other date rules.
+"""
+
+from todochat.agent.models.builtin.model import BuiltinModel
+
+__all__ = ["BuiltinModel"]

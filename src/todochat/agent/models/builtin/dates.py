@@ -1,0 +1,366 @@
+"""Finding date, time and recurrence phrases in a message and resolving them in the user's zone.
+
+Rules chosen here (documented in the package README section of ``__init__``):
+- a bare weekday ("friday", "on friday", "this friday") is the next such day, today included;
+- "next friday" is the Friday of next calendar week (weeks start on Monday);
+- a day and month without a year ("on Jan 3") is the next such date, today included;
+- "this weekend" is Saturday (today on a Saturday or Sunday); "end of the week" is Friday;
+- an hour without am/pm: 1-6 means pm, 7-12 as said; after "tonight/evening/afternoon" it is pm;
+- a time alone ("at 6pm") is today if still ahead, else tomorrow;
+- vague times: morning 09:00, noon 12:00, afternoon 15:00, evening 19:00, tonight 20:00, end of day 17:00;
+- a recurrence's first due date is the rule's first occurrence at or after now (python-dateutil rrule).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import rrulestr
+
+WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5,
+    "sat": 5, "sunday": 6, "sun": 6,
+}
+RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a few": 3,
+    "couple of": 2, "few": 3,
+}
+_FULL_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_ANY_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+_NUM = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:a )?couple of|(?:a )?few)"
+_PREP = r"(?:(?:due|by|on|at|for|before|until|till|til|from|starting|this coming|coming)\s+)*"
+_ORD = r"(?:st|nd|rd|th)?"
+_B = r"(?<![\w#@'/-])"
+_E = r"(?![\w'/-])"
+VAGUE_TIMES = {
+    "morning": time(9, 0), "noon": time(12, 0), "midday": time(12, 0), "lunch": time(12, 0),
+    "lunchtime": time(12, 0), "afternoon": time(15, 0), "evening": time(19, 0),
+    "tonight": time(20, 0), "night": time(21, 0), "midnight": time(23, 59), "eod": time(17, 0),
+    "end of day": time(17, 0), "end of the day": time(17, 0), "close of business": time(17, 0),
+    "cob": time(17, 0),
+}
+
+
+@dataclass
+class When:
+    """What the date phrases of a message said.
+
+    Attributes:
+        day: the due day (local), or None.
+        at: the due time of day (local), or None.
+        recurrence: an RRULE value (``FREQ=WEEKLY;BYDAY=MO``), or None.
+        ambiguous: two readings of a numeric date ("3/4"), when the message gave one.
+        spans: character spans of the phrases found (to cut them out of a title).
+    """
+
+    day: date | None = None
+    at: time | None = None
+    recurrence: str | None = None
+    ambiguous: list[date] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    clear: bool = False
+
+    @property
+    def found(self) -> bool:
+        """Whether any date, time or recurrence was found."""
+        return bool(self.day or self.at or self.recurrence or self.ambiguous or self.clear)
+
+
+def number(word: str) -> int:
+    """``"3"`` → 3, ``"three"`` → 3, ``"a"`` → 1, ``"a few"`` → 3."""
+    word = word.strip().lower()
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word, 1)
+
+
+def coming_weekday(today: date, weekday: int) -> date:
+    """The next ``weekday`` (0 = Monday) on or after ``today``."""
+    return today + timedelta(days=(weekday - today.weekday()) % 7)
+
+
+def next_week_weekday(today: date, weekday: int) -> date:
+    """``weekday`` of the next calendar week (weeks start on Monday)."""
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    return monday + timedelta(days=weekday)
+
+
+def month_day(today: date, month: int, day: int, year: int | None = None) -> date | None:
+    """The date ``month``/``day`` of ``year``, or the next one on or after ``today``; None if impossible."""
+    years = [year] if year else [today.year, today.year + 1]
+    for y in years:
+        try:
+            candidate = date(y, month, day)
+        except ValueError:
+            continue
+        if year or candidate >= today:
+            return candidate
+    return None
+
+
+def day_of_month(today: date, day: int) -> date | None:
+    """The next date on or after ``today`` whose day of the month is ``day``."""
+    for months in range(0, 13):
+        first = (today.replace(day=1) + relativedelta(months=months))
+        try:
+            candidate = first.replace(day=day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _hour(hour: int, minute: int, meridiem: str | None, evening: bool) -> time | None:
+    meridiem = (meridiem or "").replace(".", "").lower()
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem == "am" and hour == 12:
+        hour = 0
+    elif not meridiem and (evening and hour < 12 or 1 <= hour <= 6):
+        hour += 12
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+_RECURRENCE: list[tuple[str, str]] = [
+    (rf"every (other |2nd |second )?(?:week ?day|weekday|work ?day|business day)s?|on weekdays|weekdays", "weekdays"),
+    (rf"every (other )?weekend|on weekends|weekends", "weekends"),
+    (rf"(?:every|each) (other )?({_ANY_DAY}s?(?:(?:,| and| &|,? and) {_ANY_DAY}s?)*)|on ({_FULL_DAY}s(?:(?:,| and| &|,? and) {_FULL_DAY}s)*)", "days"),
+    (rf"(?:every|each) (other )?(?:single )?day|daily|everyday|every (morning|evening|night)|each (morning|evening|night)|nightly", "daily"),
+    (rf"(?:every|each) (other )?week|weekly", "weekly"),
+    (rf"(?:every|each) (other )?month(?: on the (\d{{1,2}}){_ORD})?|monthly(?: on the (\d{{1,2}}){_ORD})?|on the (\d{{1,2}}){_ORD} of (?:every|each) month", "monthly"),
+    (rf"every (other )?year|yearly|annually|each year", "yearly"),
+    (rf"every (\d+|two|three|four|five|six) (day|week|month|year)s", "interval"),
+    (r"(?:every|each) fortnight|fortnightly|biweekly|bi-weekly", "fortnight"),
+]
+
+
+def _find_recurrence(text: str, when: When) -> None:
+    for pattern, kind in _RECURRENCE:
+        m = re.search(_B + r"(?:(?:repeat(?:ing|s)?|recurring)\s+)?" + "(?:" + pattern + ")" + _E, text, re.IGNORECASE)
+        if not m:
+            continue
+        groups = [g for g in m.groups()]
+        other = ";INTERVAL=2" if groups and groups[0] and groups[0].strip() in ("other", "2nd", "second") else ""
+        if kind == "weekdays":
+            rule = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+        elif kind == "weekends":
+            rule = "FREQ=WEEKLY" + other + ";BYDAY=SA,SU"
+        elif kind == "days":
+            names = re.findall(_ANY_DAY, (groups[1] or groups[2] or "").lower())
+            days = sorted({WEEKDAYS[n] for n in names})
+            rule = "FREQ=WEEKLY" + other + ";BYDAY=" + ",".join(RRULE_DAYS[d] for d in days)
+        elif kind == "daily":
+            rule = "FREQ=DAILY" + other
+            part = groups[1] or groups[2]
+            if part and when.at is None:
+                when.at = VAGUE_TIMES[part.lower()]
+        elif kind == "weekly":
+            rule = "FREQ=WEEKLY" + other
+        elif kind == "monthly":
+            day = next((g for g in groups[1:] if g), None)
+            rule = "FREQ=MONTHLY" + other + (f";BYMONTHDAY={int(day)}" if day else "")
+        elif kind == "yearly":
+            rule = "FREQ=YEARLY" + other
+        elif kind == "fortnight":
+            rule = "FREQ=WEEKLY;INTERVAL=2"
+        else:
+            rule = f"FREQ={groups[1].upper()}LY;INTERVAL={number(groups[0])}".replace("DAYLY", "DAILY")
+        when.recurrence = rule
+        when.spans.append(m.span())
+        return
+
+
+def _day_patterns(today: date) -> list[tuple[str, object]]:
+    """(regex, resolver) pairs; a resolver takes the match and returns a date (or a list of two)."""
+
+    def weekday_of(name: str) -> int:
+        return WEEKDAYS[name.lower()[:3] if name.lower()[:3] in WEEKDAYS else name.lower()]
+
+    return [
+        (r"(\d{4})-(\d{2})-(\d{2})", lambda m: _safe_date(int(m[1]), int(m[2]), int(m[3]))),
+        (r"(?:the )?day after tomorrow", lambda m: today + timedelta(days=2)),
+        (r"today|tdy|tonight|this (?:morning|afternoon|evening)|later today|end of (?:the )?day|eod|by tonight", lambda m: today),
+        (r"tomorrow|tmrw?|tmr|tomorow|tommorr?ow|2morrow|tomorrw", lambda m: today + timedelta(days=1)),
+        (r"yesterday", lambda m: today - timedelta(days=1)),
+        (rf"(?:in|within) ({_NUM}) (day|week|month|year)s?|({_NUM}) (day|week|month|year)s? from (?:now|today)",
+         lambda m: today + _delta(m[1] or m[3], m[2] or m[4])),
+        (r"(?:(?:by|at|on|before) )?(?:the )?end of (?:the |this )?month|eom|month end", lambda m: today + relativedelta(day=31)),
+        (r"(?:(?:by|at|on|before) )?(?:the )?end of next month", lambda m: today + relativedelta(months=1, day=31)),
+        (r"(?:(?:by|at|on|before) )?(?:the )?end of (?:the |this )?year", lambda m: date(today.year, 12, 31)),
+        (r"(?:(?:by|at|on|before) )?(?:the )?end of (?:the |this )?week|eow", lambda m: coming_weekday(today, 4)),
+        (r"(?:the )?(?:beginning|start) of next month|next month", lambda m: today.replace(day=1) + relativedelta(months=1)),
+        (r"(?:the )?(?:beginning|start) of next week|next week", lambda m: next_week_weekday(today, 0)),
+        (r"next weekend", lambda m: next_week_weekday(today, 5)),
+        (r"(?:this |the )?weekend", lambda m: today if today.weekday() >= 5 else coming_weekday(today, 5)),
+        (rf"next ({_ANY_DAY})|({_ANY_DAY}) (?:of )?next week", lambda m: next_week_weekday(today, weekday_of(m[1] or m[2]))),
+        (rf"(?:this |coming |this coming )({_ANY_DAY})|(?<=on )({_ANY_DAY})|(?<=by )({_ANY_DAY})|(?<=due )({_ANY_DAY})|(?<=until )({_ANY_DAY})|(?<=before )({_ANY_DAY})|({_FULL_DAY})",
+         lambda m: coming_weekday(today, weekday_of(next(g for g in m.groups() if g)))),
+        (rf"({_MONTH})\.? (\d{{1,2}}){_ORD}(?:,? (\d{{4}}))?", lambda m: month_day(today, MONTHS[m[1].lower()], int(m[2]), int(m[3]) if m[3] else None)),
+        (rf"(?:the )?(\d{{1,2}}){_ORD} (?:of )?({_MONTH})(?:,? (\d{{4}}))?", lambda m: month_day(today, MONTHS[m[2].lower()], int(m[1]), int(m[3]) if m[3] else None)),
+        (r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?", lambda m: _numeric(today, m)),
+        (rf"(?<=on )the (\d{{1,2}}){_ORD}(?: of (?:the |this )?month)?|(?<=by )the (\d{{1,2}}){_ORD}|the (\d{{1,2}})(?:st|nd|rd|th)(?: of (?:the |this )?month)?",
+         lambda m: day_of_month(today, int(next(g for g in m.groups() if g)))),
+    ]
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _delta(count: str, unit: str) -> relativedelta:
+    n = number(count)
+    return relativedelta(**{unit.lower() + "s": n})
+
+
+def _numeric(today: date, m: re.Match[str]) -> date | list[date] | None:
+    a, b = int(m[1]), int(m[2])
+    year = int(m[3]) if m[3] else None
+    if year is not None and year < 100:
+        year += 2000
+    if a > 12:
+        return month_day(today, b, a, year)
+    if b > 12 or a == b:
+        return month_day(today, a, b, year)
+    readings = [d for d in (month_day(today, a, b, year), month_day(today, b, a, year)) if d]
+    return readings
+
+
+def _find_time(text: str, when: When, said: str) -> None:
+    evening = bool(re.search(r"tonight|evening|afternoon|night|\dpm", said, re.IGNORECASE))
+    patterns = [
+        rf"(?:(?:at|@|by|around|about|before|from) )?(\d{{1,2}})(?::|\.)?(\d{{2}})? ?([ap]\.?m\.?){_E}",
+        r"(?:(?:at|@|by|around|about|before|from) )?(\d{1,2})[:h](\d{2})(?: ?o'?clock)?",
+        rf"(?:at|@|around|by) (\d{{1,2}})(?: ?o'?clock)?(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|tasks?|items?|st|nd|rd|th|/|:|[.,]\d))",
+        rf"(\d{{1,2}}) ?o'?clock",
+    ]
+    for pattern in patterns:
+        for m in re.finditer(_B + pattern, text, re.IGNORECASE):
+            hour = int(m[1])
+            minute = int(m[2]) if m.lastindex and m.lastindex >= 2 and m[2] else 0
+            meridiem = m[3] if m.lastindex and m.lastindex >= 3 else None
+            value = _hour(hour, minute, meridiem, evening)
+            if value is not None:
+                when.at = value
+                when.spans.append(m.span())
+                return
+    vague = "|".join(sorted((re.escape(k) for k in VAGUE_TIMES), key=len, reverse=True))
+    m = re.search(rf"{_B}(?:(?:in|at|by|around|this|before|tomorrow|today) (?:the )?)?({vague}){_E}", text, re.IGNORECASE)
+    if m and when.at is None:
+        when.at = VAGUE_TIMES[m[1].lower()]
+        span = m.span()
+        word = m[0].lower().split()[0]
+        if word in ("tomorrow", "today"):
+            span = (m.start(1), m.end())
+        when.spans.append(span)
+
+
+def _find_hours_from_now(text: str, now: datetime, when: When) -> bool:
+    m = re.search(rf"{_B}(?:in|within) ({_NUM}|half an?) (hour|hr|minute|min)s?{_E}", text, re.IGNORECASE)
+    if not m:
+        return False
+    amount = 30 if m[1].startswith("half") else number(m[1])
+    unit = "minutes" if m[2].lower().startswith("m") or m[1].startswith("half") else "hours"
+    moment = now + timedelta(**{unit: amount})
+    when.day, when.at = moment.date(), moment.time().replace(second=0, microsecond=0)
+    when.spans.append(m.span())
+    return True
+
+
+def find_when(text: str, now: datetime, *, recurrence: bool = True) -> When:
+    """Find the date, time and recurrence phrases of ``text``, resolved against ``now``.
+
+    Args:
+        text: the message (quoted parts should already be masked out).
+        now: the user's local wall-clock time (aware or naive; only its local fields are used).
+        recurrence: also look for repetition ("every monday").
+
+    Returns:
+        A :class:`When`; ``day``/``at`` stay None when not said. A recurrence without a day gets
+        its first due date (see :func:`first_occurrence`).
+    """
+    when = When()
+    today = now.date()
+    if recurrence:
+        _find_recurrence(text, when)
+    masked = _mask(text, when.spans)
+    if not _find_hours_from_now(masked, now, when):
+        for pattern, resolve in _day_patterns(today):
+            m = re.search(_B + r"(?:(?:due|by|on|for|before|until|till|til|from|starting) )*(?:" + pattern + ")" + _E, masked, re.IGNORECASE)
+            if not m:
+                continue
+            value = resolve(m)  # type: ignore[operator]
+            if isinstance(value, list):
+                if len(value) == 1:
+                    value = value[0]
+                elif len(value) > 1:
+                    when.ambiguous = value
+                    when.spans.append(m.span())
+                    break
+            if isinstance(value, date):
+                when.day = value
+                when.spans.append(m.span())
+                said = m[0].lower()
+                for word, moment in sorted(VAGUE_TIMES.items(), key=lambda kv: -len(kv[0])):
+                    if re.search(rf"\b{word}\b", said):
+                        when.at = moment
+                        break
+                break
+        _find_time(_mask(text, when.spans), when, text)
+    if when.recurrence and when.day is None:
+        when.day, first_at = first_occurrence(when.recurrence, now, when.at)
+        if first_at is not None:
+            when.at = first_at
+    elif when.day is None and when.at is not None:
+        naive_now = now.replace(tzinfo=None)
+        when.day = today if datetime.combine(today, when.at) > naive_now else today + timedelta(days=1)
+    return when
+
+
+def first_occurrence(rule: str, now: datetime, at: time | None) -> tuple[date, time | None]:
+    """The first day (and time) of ``rule`` at or after ``now`` (dateutil rrule in local wall time)."""
+    start = datetime.combine(now.date(), at or time(0, 0))
+    floor = now.replace(tzinfo=None, second=0, microsecond=0) if at else start
+    found = rrulestr(rule, dtstart=start).after(floor, inc=True)
+    if found is None:
+        return now.date(), at
+    return found.date(), at
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = "\x00"
+    return "".join(chars)
+
+
+def due_text(when: When) -> str | None:
+    """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` for the tools (docs/agent-tools.md), or None."""
+    if when.day is None:
+        return None
+    if when.at is None:
+        return when.day.isoformat()
+    return datetime.combine(when.day, when.at).strftime("%Y-%m-%dT%H:%M")
+
+
+def cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the character ``spans`` removed (white space collapsed)."""
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,292 @@
+"""Intent classification: what one clause of a message asks for, and the phrases it names.
+
+Each rule below is about a way of speaking (a verb family, a sentence shape), not one sentence.
+Rules run in order; the first that fits wins. Text keeps its case (titles need it); matching is
+case-insensitive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from todochat.agent.models.builtin.lexicon import COMPLETION_VERBS, is_task_verb, past_to_base
+
+I = re.IGNORECASE
+DONE_WORDS = r"(?:done|complete|completed|finished|resolved|closed|taken care of|sorted|handled|dealt with|ticked off|checked off|crossed off|over with|all set)"
+UNDONE_WORDS = r"(?:not done|undone|incomplete|not complete|not completed|not finished|unfinished|pending|open|active|to ?do|uncompleted|not yet done|outstanding|unchecked|unticked)"
+DELETE_VERBS = r"(?:delete|remove|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe|kill|dump|clean out|lose|take out)"
+COMPLETE_VERBS = r"(?:complete|finish|close|resolve|tick off|tick|check off|check|cross off|strike off|knock out|knock off|wrap up|done with|finished with|through with)"
+PRIORITY_WORDS = r"(?:(?:a |the )?(?:very |super |really )?(?:high|top|highest|max|low|lowest|medium|normal|mid|moderate|minor)[- ]?(?:priority|prio|pri)|urgent|important|critical|not urgent|not important|unimportant|p[1-4]|priority (?:high|low|medium|normal|[1-4]))"
+
+
+@dataclass
+class Intent:
+    """One clause's intent.
+
+    Attributes:
+        kind: add, list, count, complete, reopen, delete, update, undo, confirm, deny, help,
+            greet, thanks, unknown.
+        target: the phrase naming the task(s) acted on (complete/reopen/delete/update).
+        body: the task phrase (add), the list phrase (list/count) or the new value (update).
+        field: for update: title, due, priority, tags, remove_tags, description, recurrence, clear_due,
+            clear_recurrence, or "auto" (decide from ``body``).
+    """
+
+    kind: str
+    target: str = ""
+    body: str = ""
+    field: str | None = None
+
+
+def _m(pattern: str, text: str) -> re.Match[str] | None:
+    return re.match(pattern + r"$", text, I)
+
+
+_YES = r"(?:y|yes|yep|yeah|yea|yup|ya|sure|ok|okay|k|confirm(?:ed)?|i confirm|do it|go ahead|go for it|please do|proceed|correct|right|absolutely|definitely|of course|affirmative|sounds good|that'?s (?:right|correct|fine)|i'?m sure|fine|alright|yes please|please|let'?s do it|delete (?:them|it|all|those|both)(?: all)?|yes,? (?:delete|remove|do it|go ahead|please|i'?m sure|confirm|sure|all of them|them all|both)(?: .*)?|(?:yes|yeah|yep|sure|ok|okay)[,!. ]+.*|100%|👍)"
+_NO = r"(?:n|no|nope|nah|cancel|cancel that|stop|don'?t|do not|never ?mind|nvm|forget it|abort|keep (?:them|it|those|both)|no thanks|no thank you|not now|wait|hold on|leave (?:it|them)|don'?t do (?:it|that)|no,? .*|nope,? .*|nah,? .*|not really|i changed my mind|changed my mind)"
+_HELP = (
+    r"(?:help(?: me)?|\?|what can (?:you|i) do(?: here| for me| with you)?|what (?:do|can) you (?:do|help with)|how (?:do|does) (?:this|it|you) work|what are you|who are you|"
+    r"what is this|commands|what can i (?:say|ask|type|tell you)|how do i use (?:this|you|it)|what are your (?:features|capabilities|commands)|"
+    r"instructions|usage|menu|options|what do i do|how can you help(?: me)?|what can you help (?:me )?with|what should i (?:say|type)|"
+    r"what are the commands|what features do you have|how to use|tutorial|guide|can you help(?: me)?|i need help|what do you understand|examples?)"
+)
+_GREET = r"(?:hi|hello|hey|hiya|howdy|yo|hallo|hola|good (?:morning|afternoon|evening|day)|greetings|sup|what'?s up|wassup|morning|evening|hey there|hi there|hello there|how are you(?: doing)?(?: today)?|how'?s it going)(?: there| todochat| bot| assistant| friend| buddy)?"
+_THANKS = r"(?:thanks?|thank you(?: so much| very much)?|thx|ty|tysm|cheers|great|awesome|perfect|nice|cool|ok(?:ay)?|got it|good|amazing|appreciate it|much appreciated|that'?s all|that'?s it|bye|goodbye|see you|see ya|later|good night|wonderful|excellent|brilliant|sweet|lovely|fantastic|great job|well done|good job|noted|understood|alright|fine)(?:[,! ]+(?:thanks?|thank you|a lot|so much|very much|bye|mate|buddy|that'?s all|for now|for the help|for your help|for that))*"
+_UNDO = (
+    r"(?:undo(?: (?:that|it|this|the last (?:one|change|action|step|delete|deletion)|my last (?:\w+)|the delet(?:e|ion)|delete|deletion|last|everything))?|"
+    r"revert(?: (?:that|it|this|the last change))?|restore(?: (?:it|that|them|those|the (?:last )?deleted (?:task|tasks|one|ones)|what i (?:just )?deleted|my tasks))?|"
+    r"bring (?:it|that|them|those|the task|the tasks) back|put (?:it|that|them) back|take that back|undelete(?: .*)?|"
+    r"i didn'?t mean (?:that|to(?: do that| delete (?:it|that|them|those))?)|oops.*|whoops.*|my bad.*|(?:please )?go back|"
+    r"un-?delete(?: that| it)?|recover (?:it|that|them|the deleted (?:task|tasks|one|ones))|get (?:it|that|them) back)"
+)
+_ADD_LEAD = (
+    r"(?:(?:add|create|insert|enter|log|capture|record|jot(?: down)?|note down|write down|put down|put|save|make|set|schedule)"
+    r"(?: (?:a|an|the|one|another|new|some|my|this))*"
+    r"(?: (?:new|quick|simple))?"
+    r"(?: (?:task|todo|to-do|to do|item|reminder|entry|note|thing|one))?"
+    r"(?:s)?(?: (?:to|for|about|that says|saying|called|named|titled|:|-))?|"
+    r"new (?:task|todo|to-do|item|reminder)|task|todo|to-do|to do|"
+    r"remind me(?: (?:to|about|of|that i (?:need|have) to|that|i need to))?|set (?:a|an) (?:reminder|alarm)(?: (?:to|for|about))?|"
+    r"don'?t (?:let me )?forget(?: (?:to|about))?|do not forget(?: (?:to|about))?|dont forget(?: (?:to|about))?|"
+    r"remember(?: (?:to|that i (?:need|have) to|about))?|note to self|reminder|memo|"
+    r"(?:i|we) (?:really |also |still |definitely |probably )?(?:need|have|got|must|should|gotta|want|ought|wanna|plan|intend|am going|'m going|'?ve got|'?d like|would like|will have|'ll have|'ll need|will need|must remember|need to remember|have to remember)(?: to)?|"
+    r"(?:need|have|got|gotta|must|should) to|gotta|must|should|"
+    r"(?:there'?s|there is) (?:a |an )?(?:task|thing|something)(?: (?:to|i need to))?|"
+    r"(?:can|could) you (?:remind me|add)(?: to)?|i'?ll need to|need)"
+)
+_LIST_LEAD = (
+    r"(?:show|list|display|view|see|get|give|tell|what|what'?s|whats|which|any|anything|do i|did i|have i|how many|how much|find|search|look|"
+    r"is there|are there|pull up|open|check|read|print|bring up|let me see|let'?s see|can i see|may i see|my|all|am i|where|when|whats|"
+    r"pending|completed|overdue|due|today|tomorrow|this week|high priority|tasks|todos|to-?dos|everything|what else|remaining|upcoming)\b"
+)
+
+
+def _split_update(rest: str) -> Intent | None:
+    """"X to Y" forms: rename, move, priority. Returns None when no "to" split fits."""
+    m = _m(r"(.+?)\s+(?:to|into|as|->|=>|so it says|so it reads|to say|to read)\s+(.+)", rest)
+    if not m:
+        return None
+    return Intent("update", target=m[1], body=m[2], field="auto")
+
+
+def classify(text: str, *, pending: bool = False) -> Intent:
+    """Classify one clause (already normalised, see :mod:`normalize`).
+
+    Args:
+        text: the clause, original case.
+        pending: a question is waiting for an answer (yes/no, which one).
+
+    Returns:
+        An :class:`Intent`.
+    """
+    t = text.strip()
+    low = t.lower()
+    if not t:
+        return Intent("unknown")
+    if _m(_YES, low) and (pending or _m(r"(?:y|yes|yep|yeah|yup|sure|confirm(?:ed)?|do it|go ahead|proceed)(?:[,! ]+.*)?", low)):
+        if not _m(r"(?:ok|okay|sure|yes|yeah)[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|what|make|set).*", low):
+            return Intent("confirm", body=t)
+    if _m(_NO, low):
+        if not _m(r"no[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|make|set)\b.*", low):
+            return Intent("deny", body=t)
+    m = _m(r"(?:undo|revert) (?:the )?(?:complet\w*|check\w*|tick\w*|done|finish\w*)(?: (?:of|on|for))? (.+)", low)
+    if m:
+        return Intent("reopen", target=t[-len(m[1]):])
+    if _m(_UNDO, low):
+        return Intent("undo")
+    if _m(_HELP, low):
+        return Intent("help")
+    if _m(_GREET, low):
+        return Intent("greet")
+    if _m(_THANKS, low):
+        return Intent("thanks")
+    return _command(t)
+
+
+def _tail(t: str, m: re.Match[str], group: int) -> str:
+    """The original-case text of ``group`` of a match made on ``t``."""
+    return t[m.start(group): m.end(group)]
+
+
+def _command(t: str) -> Intent:
+    # --- updates that start with "add" (notes, tags) before plain add
+    m = _m(r"(?:add|put|attach|write|append|set) (?:a |an |the |this )?(?:note|description|comment|details?|memo)s? (?:to|on|for|in) (.+?)\s*(?::|-|,|saying|that says)\s*(.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="description")
+    m = _m(r"(?:add|put|set) (?:the |a )?(?:tags?|labels?) #?(.+?) (?:to|on) (.+)", t) or _m(r"(?:add|put) (#\S+(?:\s*(?:,|and)?\s*#\S+)*) (?:to|on) (.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 2), body=_tail(t, m, 1), field="add_tags")
+    m = _m(r"(?:tag|label|categori[sz]e|file) (.+?) (?:with|as|under|in) (?:the )?(?:tags? |labels? )?#?(.+)", t) or _m(r"(?:tag|label) (.+?) (#\S+(?:\s*(?:,|and)?\s*#\S+)*)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="add_tags")
+    m = _m(r"(?:untag|remove (?:the )?(?:tag|label)|take (?:the )?(?:tag|label)|delete (?:the )?(?:tag|label)) #?(\S+?) (?:from|off|on) (.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 2), body=_tail(t, m, 1), field="remove_tags")
+    m = _m(r"(?:remove|delete|clear|drop|take off|get rid of) (?:the )?(?:due date|deadline|date|due|reminder time) (?:from|of|for|on) (.+)", t) or _m(r"(.+?) (?:has|needs|should have) no (?:due date|deadline|date)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), field="clear_due")
+    m = _m(r"(?:stop repeating|don'?t repeat|no longer repeat|make (.+?) (?:not repeat|one-?off|non-?recurring)|(?:remove|clear|turn off) (?:the )?(?:repeat|recurrence|repetition) (?:from|of|on|for))\s*(.*)", t)
+    if m:
+        return Intent("update", target=(m[1] or m[2] or "").strip() or "it", field="clear_recurrence")
+    # --- add
+    m = re.match(rf"^{_ADD_LEAD}(?:\s*[:\-,]\s*|\s+|$)(.*)$", t, I)
+    if m and not re.match(r"^(?:set|make|put|schedule|save|check|open)\b", t, I):
+        return _after_add(t, m[1])
+    if m and re.match(r"^(?:set|make|put|save|schedule)\b", t, I):
+        special = _maybe_update(t)
+        if special:
+            return special
+        if re.match(r"^(?:set|make|put|save)(?: (?:a|an|the|one|another|new|my))* (?:new )?(?:task|todo|to-do|item|reminder|entry|note)\b", t, I) or re.match(r"^put (.+) on (?:my|the) (?:todo |to-do |to do )?list$", t, I):
+            return _after_add(t, m[1])
+        if re.match(r"^schedule\b", t, I):
+            return Intent("add", body=t)
+    # --- reopen
+    m = _m(r"(?:uncheck|untick|unmark|reopen|re-open|unfinish|uncomplete|un-complete|undone|reactivate|un-?tick|un-?check|re-?add|revive|resurrect) (.+)", t)
+    if m:
+        return Intent("reopen", target=_tail(t, m, 1))
+    m = _m(rf"(?:mark|set|flag|put|move|change|make|switch|turn) (.+?) (?:as |to |back to |back as |back )?{UNDONE_WORDS}(?: again)?", t)
+    if m:
+        return Intent("reopen", target=_tail(t, m, 1))
+    m = _m(rf"(.+?) (?:is|are|was|were|'s|has|have) (?:still |actually )?(?:not|n't|not yet|never been|not been|not actually) (?:been )?(?:done|finished|complete|completed|taken care of)(?: yet| after all| actually)?", t) \
+        or _m(rf"(.+?) (?:isn'?t|aren'?t|wasn'?t|weren'?t|hasn'?t been|haven'?t been) (?:really |actually )?(?:done|finished|complete|completed)(?: yet| after all| actually)?", t) \
+        or _m(rf"(.+?) (?:is|are) (?:still )?(?:pending|open|incomplete|unfinished|not done)(?: again)?", t)
+    if m:
+        return Intent("reopen", target=_tail(t, m, 1))
+    m = _m(r"(?:i |we )?(?:actually |still |really )?(?:haven'?t|have not|didn'?t|did not|never|hadn'?t|have yet to|still have to|still need to|actually need to) (?:actually |really |yet |even )?(\w+) (.+?)(?: yet| after all| actually| at all)?", t)
+    if m and not re.match(r"^(?:still have to|still need to)", t, I):
+        verb = m[1].lower()
+        rest = _tail(t, m, 2)
+        if verb in COMPLETION_VERBS or verb in ("do", "done"):
+            return Intent("reopen", target=rest)
+        base = past_to_base(verb) or verb
+        return Intent("reopen", target=f"{base} {rest}")
+    if _m(rf"(?:it'?s |that'?s |this is |that is |it is )?(?:not|n't) (?:done|finished|complete)(?: yet)?|not yet|not done yet|undo that completion|that wasn'?t done", t.lower()):
+        return Intent("reopen", target="it")
+    # --- updates with clear verbs
+    special = _maybe_update(t)
+    if special:
+        return special
+    # --- delete
+    low = t.lower()
+    m = _m(r"(?:clear|wipe|empty|reset|nuke|purge|clean)(?: out| up)? (?:my |the |whole |entire |all )*(?:todo |to-do |to do |task )?(?:list|tasks|todos|everything)|start (?:over|fresh|from scratch)", low)
+    if m:
+        return Intent("delete", target="everything")
+    m = _m(rf"(?:clear|clean up|clean out|purge|tidy up|delete|remove|get rid of|wipe|archive|trash|drop|ditch) (?:all )?(?:the |my |of )?(?:the )?(?:completed|done|finished|checked|ticked|old|closed)(?: (?:ones|tasks|items|todos|stuff|things))?(?: tasks)?", low)
+    if m:
+        return Intent("delete", target="all completed tasks")
+    m = _m(rf"(?:please )?(?:{DELETE_VERBS})(?: (?:off|out))? (.+?)(?: (?:from|off|of) (?:my |the )?(?:todo |to-do |task )?(?:list|tasks|todos))?(?: (?:please|too|as well|also|altogether|entirely|completely|permanently|for good))?", t)
+    if m:
+        return Intent("delete", target=_tail(t, m, 1))
+    m = _m(r"take (.+?) off (?:my |the )?(?:todo |to-do |task )?(?:list|tasks)", t) or _m(r"(.+?) (?:can|should|could) (?:go|be (?:deleted|removed|dropped|cancelled|canceled|scrapped))", t) \
+        or _m(r"(?:i |we )?(?:no longer|don'?t|do not|dont|won'?t|will not) (?:need|have|want|got) to (.+?)(?: (?:anymore|any more|after all|now))?", t) \
+        or _m(r"(?:i |we )?(?:no longer need|don'?t need|do not need|dont need) (.+?)(?: (?:anymore|any more|after all|now))?", t) \
+        or _m(r"(.+?) (?:is|are|was|has been|got) (?:cancel+ed|called off|off|no longer needed|not needed anymore|not needed any more|not needed)", t)
+    if m:
+        return Intent("delete", target=_tail(t, m, 1))
+    # --- complete
+    m = _m(rf"(?:mark|set|flag|tick|check|cross|put|move|make|switch|turn|log)(?: off)? (.+?)(?: as| to| is)? {DONE_WORDS}", t) \
+        or _m(rf"(?:mark|tick|check|cross|strike)(?: off)? (.+?)(?: off)?", t)
+    if m and not re.match(r"^check (?:my|the|what|if|whether|for|on)\b", t, I):
+        return Intent("complete", target=_tail(t, m, 1))
+    m = _m(rf"(?:{COMPLETE_VERBS}|completed|finished|did|done)(?: with| off)? (.+?)(?: (?:task|now|already|too|as well|off|finally|today|yesterday))?", t)
+    if m:
+        return Intent("complete", target=_tail(t, m, 1))
+    m = _m(rf"(.+?)(?: is| are| was| were|'s| has been| have been| got| is all| now)? (?:now |all |finally |already )?{DONE_WORDS}(?: now| already| finally| today| yesterday)?", t) \
+        or _m(rf"(.+?)\s*[:\-=]\s*(?:done|complete|finished|✓|✔|x)", t)
+    if m and not re.match(r"^(?:what|which|how|show|list|is|are|did|have|any)\b", t, I):
+        return Intent("complete", target=_tail(t, m, 1))
+    m = _m(r"(?:i |we )?(?:have |'ve |just |already |finally |also |totally |successfully |now )*(?:finished|completed|done|did|accomplished|wrapped up|took care of|handled|sorted|got) (?:with |off |out )?(.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning))?", t)
+    if m:
+        return Intent("complete", target=_tail(t, m, 1))
+    m = _m(r"(?:i |we )?(?:have |'ve |just |already |finally |also |now )*(\w+) (.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning|last night))?", t)
+    if m:
+        base = past_to_base(m[1])
+        if base and not (m[1].lower() in ("read", "put", "set", "cut") and not re.match(r"^(?:i|we) ", t, I)):
+            return Intent("complete", target=f"{base} {_tail(t, m, 2)}")
+    # --- list / query
+    if re.match(rf"^{_LIST_LEAD}", t, I) or re.search(r"\b(?:my (?:tasks|todos|to-?dos|list|agenda|schedule)|to-?do list|task list)\b", t, I):
+        kind = "count" if re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", t, I) else "list"
+        return Intent(kind, body=t)
+    # --- a bare task ("buy milk tomorrow")
+    words = t.split()
+    if words and is_task_verb(words[0]) and len(words) >= 2:
+        return Intent("add", body=t)
+    return Intent("unknown", body=t)
+
+
+def _after_add(t: str, rest: str) -> Intent:
+    """An add lead was said: the rest may itself be another command ("I need to see my tasks")."""
+    rest = rest.strip()
+    if not rest:
+        return Intent("add", body="")
+    if re.match(r"^(?:add|create|new|remind me|remember)\b", rest, I):
+        inner = classify(rest)
+        if inner.kind == "add":
+            return inner
+    if re.match(r"^(?:see|view|show|list|check|know|find|look)\b", rest, I):
+        return Intent("list", body=rest)
+    if re.match(rf"^(?:{DELETE_VERBS}|mark|complete|rename|change|move|reschedule|update|edit|undo|reopen|uncheck)\b", rest, I) and not re.match(r"^(?:cancel|clear|drop|change|move|update|check|lose)\b", rest, I):
+        inner = classify(rest)
+        if inner.kind not in ("unknown", "add"):
+            return inner
+    return Intent("add", body=rest)
+
+
+def _maybe_update(t: str) -> Intent | None:
+    """Update phrasings with a clear verb: rename, move/reschedule, priority, recurrence, notes."""
+    m = _m(r"(?:rename|retitle|re-title|re-name|call|name) (.+?) (?:to|as|into|->) (.+)", t) \
+        or _m(r"change (?:the )?(?:name|title|wording|text) (?:of|for|on) (.+?) to (.+)", t) \
+        or _m(r"(.+?) should (?:be called|be named|say|read) (.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="title")
+    m = _m(r"(?:set|change|update|make|edit) (?:the )?(?:description|notes?|details) (?:of|for|on) (.+?) (?:to|as|:)\s*(.+)", t) \
+        or _m(r"describe (.+?) as (.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="description")
+    m = _m(r"(?:set|change|update|make|move|put|bump|raise|lower|drop|downgrade|upgrade) (?:the )?(?:priority|prio) (?:of|for|on) (.+?) (?:to|as|at) (.+)", t) \
+        or _m(rf"(?:make|mark|set|flag|change|bump|raise|lower|drop|put|move|upgrade|downgrade|turn) (.+?) (?:as |to |at |up to |down to |into )?({PRIORITY_WORDS})(?: priority)?", t) \
+        or _m(rf"(.+?) (?:is|are|should be|needs to be|must be) (?:now |very |really |super |more |less |quite )?({PRIORITY_WORDS})(?: priority)?", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="priority")
+    m = _m(r"(?:prioriti[sz]e|flag|star|escalate) (.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body="high", field="priority")
+    m = _m(r"(?:deprioriti[sz]e|de-prioriti[sz]e) (.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body="low", field="priority")
+    m = _m(r"(?:make|set|have) (.+?) (?:repeat|recur|happen|come back)s? (.+)", t) or _m(r"(.+?) should (?:repeat|recur|happen) (.+)", t) \
+        or _m(r"(?:make|set) (.+?) (?:recurring|repeating|a recurring task|a repeating task) (.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="recurrence")
+    m = _m(r"(?:move|reschedule|re-schedule|postpone|push|push back|delay|bump|shift|defer|put off|change the (?:due )?date (?:of|for|on)|change the deadline (?:of|for|on)|set the (?:due )?date (?:of|for|on)|set the deadline (?:of|for|on)|set the due date for|make) (.+?) (?:to|till|until|for|by|on|at|due|into|back to|forward to|out to) (.+)", t) \
+        or _m(r"(?:move|reschedule|re-schedule|postpone|push|delay|shift|defer) (.+?) (\S+(?: \S+)?)", t) \
+        or _m(r"(?:make|set) (.+?) (?:due|for) (.+)", t) \
+        or _m(r"(.+?) (?:is|should be|will be|needs to be|must be|has to be) (?:now |actually )?(?:due|done|finished|moved to|rescheduled to|happening|on) (.+)", t) \
+        or _m(r"(?:change|set|update) (?:the )?(?:due date|deadline|date|due|time) (?:of|for|on) (.+?) to (.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="due")
+    m = _m(r"(?:change|edit|update|modify|fix|correct|switch|replace|set) (.+?) (?:to|into|as|->|so it says|so that it says|to say|to read|with) (.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="auto")
+    return None

@@ -1,0 +1,179 @@
+"""``BuiltinModel``: the offline, deterministic Agents SDK ``Model`` that drives the task tools."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from agents.agent_output import AgentOutputSchemaBase
+from agents.handoffs import Handoff
+from agents.items import ModelResponse, TResponseInputItem, TResponseStreamEvent
+from agents.model_settings import ModelSettings
+from agents.models.interface import Model, ModelTracing
+from agents.tool import Tool
+from agents.usage import Usage
+from openai.types.responses.response_prompt_param import ResponsePromptParam
+
+from todochat.agent.models.builtin.events import OutputItem, function_call_item, message_item, stream_events
+from todochat.agent.models.builtin.planner import Call, Turn
+from todochat.agent.models.builtin.references import State
+
+logger = logging.getLogger(__name__)
+
+CLOCK_LINE = re.compile(
+    r"Current local time: (\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?::\d{2})? \(\w+\); time zone: ([\w/+\-]+)\."
+)
+STATE_PREFIX = "todochat-state:"
+_NOT_TYPED = (
+    "The following graphical UI widget",
+    "Hidden context for the agent",
+    "The user is referring to this",
+    "# User-provided context",
+    "The following image was generated",
+)
+
+
+def _get(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+
+def _text(item: Any) -> str:
+    content = _get(item, "content")
+    if isinstance(content, str):
+        return content
+    parts = []
+    for part in content or []:
+        text = _get(part, "text")
+        if isinstance(text, str):
+            parts.append(text)
+    return "".join(parts)
+
+
+def read_clock(system_instructions: str | None) -> datetime:
+    """The user's local "now" (aware) from the instructions' clock line; UTC now if absent.
+
+    The line's shape is fixed by docs/agent-tools.md:
+    ``Current local time: 2026-11-18T09:00 (Wednesday); time zone: Europe/Berlin.``
+    """
+    m = CLOCK_LINE.search(system_instructions or "")
+    if not m:
+        return datetime.now(UTC)
+    try:
+        zone = ZoneInfo(m[2])
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.fromisoformat(m[1]).replace(tzinfo=zone)
+
+
+def read_input(items: str | list[TResponseInputItem]) -> tuple[str, State, list[dict[str, Any]], bool]:
+    """From the agent input: the latest user message, the state, this turn's tool results (in
+    call order, decoded JSON), and whether a pending question was the last thing asked."""
+    if isinstance(items, str):
+        return items, State(), [], False
+    state = State()
+    last_user = -1
+    for index, item in enumerate(items):
+        role = _get(item, "role")
+        if role in ("developer", "system"):
+            text = _text(item).strip()
+            if text.startswith(STATE_PREFIX):
+                try:
+                    state = State.from_json(json.loads(text[len(STATE_PREFIX):]))
+                except (ValueError, TypeError):
+                    logger.warning("unreadable conversation state message")
+        elif role == "user" and not _text(item).startswith(_NOT_TYPED):
+            last_user = index
+    message = _text(items[last_user]) if last_user >= 0 else ""
+    asked = False
+    for item in reversed(items[: max(last_user, 0)]):
+        if _get(item, "role") == "assistant":
+            asked = _text(item).rstrip().endswith("?")
+            break
+    outputs: dict[str, Any] = {}
+    order: list[str] = []
+    for item in items[last_user + 1:]:
+        kind = _get(item, "type")
+        if kind == "function_call":
+            order.append(str(_get(item, "call_id")))
+        elif kind == "function_call_output":
+            outputs[str(_get(item, "call_id"))] = _get(item, "output")
+    results = []
+    for call_id in order:
+        raw = outputs.get(call_id)
+        if raw is None:
+            break
+        if not isinstance(raw, str):
+            raw = _text({"content": raw}) if isinstance(raw, list) else str(raw)
+        try:
+            decoded = json.loads(raw)
+        except ValueError:
+            decoded = {"ok": False, "error": "error", "message": raw}
+        results.append(decoded if isinstance(decoded, dict) else {"ok": True, "value": decoded})
+    return message, state, results, asked
+
+
+def decide(system_instructions: str | None, input: str | list[TResponseInputItem]) -> list[OutputItem]:
+    """The output items of one model call: one function call, or the final assistant message."""
+    message, state, results, asked = read_input(input)
+    now = read_clock(system_instructions).replace(tzinfo=None)
+    action = Turn(message, state, now, results, pending_live=asked).next_action()
+    if isinstance(action, Call):
+        return [function_call_item(action.tool, action.args)]
+    return [message_item(action)]
+
+
+class BuiltinModel(Model):
+    """A deterministic natural-language model for the task tools; no network, no key.
+
+    It reads the clock line of the instructions, the ``todochat-state`` developer message and
+    the latest user message, and answers with one tool call per round, then a one-sentence reply.
+    """
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def get_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchemaBase | None,
+        handoffs: list[Handoff],
+        tracing: ModelTracing,
+        *,
+        previous_response_id: str | None = None,
+        conversation_id: str | None = None,
+        prompt: ResponsePromptParam | None = None,
+        **_: Any,
+    ) -> ModelResponse:
+        """Decide the next step (see :func:`decide`) and return it as a ``ModelResponse``."""
+        self.calls += 1
+        output = decide(system_instructions, input)
+        return ModelResponse(output=list(output), usage=Usage(requests=1), response_id=None)
+
+    async def stream_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchemaBase | None,
+        handoffs: list[Handoff],
+        tracing: ModelTracing,
+        *,
+        previous_response_id: str | None = None,
+        conversation_id: str | None = None,
+        prompt: ResponsePromptParam | None = None,
+        **_: Any,
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        """Decide the next step and stream it as Responses events (see :func:`stream_events`)."""
+        self.calls += 1
+        output = decide(system_instructions, input)
+        for event in stream_events(output):
+            yield event

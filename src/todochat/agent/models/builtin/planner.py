@@ -1,0 +1,313 @@
+"""From a message, the conversation state and "now" to tool calls, one at a time, and the reply.
+
+A message is split into clauses ("add eggs and also delete task 2"); each clause becomes tool
+calls. Calls run one per model round (so task numbers are given in the order the user said
+things), and the state ("it", "the first one") follows each result within the turn.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from todochat.agent.models.builtin import replies
+from todochat.agent.models.builtin.dates import cut, due_text, find_when
+from todochat.agent.models.builtin.intents import Intent, classify
+from todochat.agent.models.builtin.normalize import normalize, strip_politeness
+from todochat.agent.models.builtin.queries import bulk_target, filter_args
+from todochat.agent.models.builtin.references import State, choose, resolve
+from todochat.agent.models.builtin.slots import (
+    clean_title,
+    mask_quotes,
+    split_items,
+    take_description,
+    take_priority,
+    take_tags,
+    unmask,
+)
+
+_CLAUSE_SPLIT = re.compile(
+    r"\s*(?:;|\.\s+|,?\s+and then\s+|,?\s+then\s+|,?\s+and also\s+|,\s+also\s+|,\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|change|make|set|put)\b)|"
+    r"\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|remind me)\b)|"
+    r"\s+and\s+(?=(?:make|set|change|put|move) (?:it|that|them|those|both|task|#)\b)|"
+    r"\s+and\s+(?=(?:also|please)\s+(?:add|create|complete|mark|delete|remove|show|list|rename|move|make|set|tag|remind))|"
+    r",\s+(?=(?:add|create|delete|remove|show|list|rename)\s))",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Call:
+    """One tool call the plan wants: ``tool`` name, JSON ``args``, and ``intent`` for the reply."""
+
+    tool: str
+    args: dict[str, Any]
+    intent: Intent = field(default_factory=lambda: Intent("unknown"))
+    fallback: list[Call] = field(default_factory=list)
+
+
+@dataclass
+class Say:
+    """A sentence of the reply that needs no tool."""
+
+    text: str
+
+
+Action = Call | Say
+
+
+def clauses(message: str) -> tuple[list[str], list[str]]:
+    """Split a cleaned message into clauses, with quoted parts masked (see :func:`mask_quotes`)."""
+    masked, quotes = mask_quotes(message)
+    parts = [strip_politeness(p.strip(" ,")) for p in _CLAUSE_SPLIT.split(masked) if p and p.strip(" ,")]
+    return parts or [masked], quotes
+
+
+def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> list[Action]:
+    """Tool calls for a new task phrase (one ``add_task`` per item of an enumeration)."""
+    rest, description = take_description(body)
+    when = find_when(rest, now)
+    if when.ambiguous:
+        a, b = when.ambiguous[:2]
+        return [Say(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.")]
+    rest = cut(rest, when.spans)
+    rest, priority = take_priority(rest)
+    rest, tags = take_tags(rest)
+    title = clean_title(rest)
+    if not title:
+        return [Say("What should the new task be called? For example: \"add call mom tomorrow at 6pm\".")]
+    items = [title] if re.fullmatch(r"\x01\d+\x01", title) else [clean_title(i) for i in split_items(title)]
+    actions: list[Action] = []
+    for item in items:
+        args: dict[str, Any] = {"title": clean_title(unmask(item, quotes)) if not re.fullmatch(r"\x01\d+\x01", item) else unmask(item, quotes)}
+        if description:
+            args["description"] = unmask(description, quotes)
+        if due_text(when):
+            args["due"] = due_text(when)
+        if priority:
+            args["priority"] = priority
+        if tags:
+            args["tags"] = tags
+        if when.recurrence:
+            args["recurrence"] = when.recurrence
+        actions.append(Call("add_task", args, intent))
+    return actions
+
+
+def _ref_calls(intent: Intent, target: str, state: State, now: datetime, single: str, bulk: str | None, extra: dict[str, Any] | None = None) -> list[Action]:
+    """Calls acting on the task(s) ``target`` names, with ``single`` (one task) or ``bulk`` (a filter/numbers)."""
+    extra = extra or {}
+    if bulk:
+        flt = bulk_target(target, now)
+        if flt is not None:
+            return [Call(bulk, flt, intent)]
+    ref = resolve(target, state)
+    if ref.problem:
+        return [Say(ref.problem)]
+    if len(ref.numbers) > 1:
+        if bulk:
+            return [Call(bulk, {"numbers": ref.numbers}, intent)]
+        return [Call(single, {"task": str(n), **extra}, intent) for n in ref.numbers]
+    call = Call(single, {"task": ref.task_arg, **extra}, intent)
+    if ref.words and re.search(r"\s(?:and|&)\s|,", ref.words):
+        parts = [p for p in re.split(r"\s*(?:,|\band\b|&)\s*", ref.words) if p]
+        call.fallback = [Call(single, {"task": p, **extra}, intent) for p in parts]
+    return [call]
+
+
+def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) -> list[Action]:
+    """``update_task`` calls for a rename, a new date, priority, tags, note or recurrence."""
+    body = intent.body.strip()
+    kind = intent.field
+    changes: dict[str, Any] = {}
+    if kind == "auto":
+        if re.fullmatch(r"\x01\d+\x01", body):
+            kind = "title"
+        else:
+            when = find_when(body, now)
+            left = clean_title(cut(body, when.spans)) if when.found else body
+            _, level = take_priority(body)
+            if when.found and not left:
+                kind = "due"
+            elif level and not clean_title(take_priority(body)[0]).strip():
+                kind = "priority"
+            elif re.fullmatch(r"(?:#[\w-]+[\s,]*)+", body):
+                kind = "add_tags"
+            else:
+                kind = "title"
+    if kind == "title":
+        title = unmask(body, quotes).strip()
+        changes["title"] = title if re.fullmatch(r"\x01\d+\x01", body) else clean_title(title)
+    elif kind in ("due", "recurrence"):
+        when = find_when(body, now)
+        if when.ambiguous:
+            a, b = when.ambiguous[:2]
+            return [Say(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.")]
+        if not when.found:
+            return [Say(f"I couldn't understand the date \"{unmask(body, quotes)}\". Try \"friday\", \"tomorrow at 6pm\" or \"on Dec 3\".")]
+        if when.recurrence:
+            changes["recurrence"] = when.recurrence
+        if due_text(when):
+            changes["due"] = due_text(when)
+    elif kind == "priority":
+        _, level = take_priority(body)
+        word = body.lower().strip()
+        level = level or {"high": "high", "low": "low", "medium": "medium", "normal": "medium", "none": "none"}.get(word)
+        if not level:
+            return [Say("Which priority: high, medium, low or none?")]
+        changes["priority"] = level
+    elif kind in ("add_tags", "remove_tags"):
+        tags = [t.lower() for t in re.findall(r"[\w-]+", unmask(body, quotes)) if t.lower() not in ("and", "tag", "tags", "label", "the")]
+        changes[kind] = tags
+    elif kind == "description":
+        changes["description"] = unmask(body, quotes).strip()
+    elif kind == "clear_due":
+        changes["due"] = ""
+    elif kind == "clear_recurrence":
+        changes["recurrence"] = ""
+    return _ref_calls(intent, unmask(intent.target, quotes), state, now, "update_task", None, changes)
+
+
+def plan_pending(text: str, intent: Intent, state: State) -> list[Action] | None:
+    """Answer a pending question (docs/agent-tools.md ``pending``), or None if ``text`` doesn't."""
+    pending = state.pending or {}
+    kind = pending.get("kind")
+    if intent.kind == "deny":
+        state.pending = None
+        return [Say("OK, I won't change anything.")]
+    if kind == "confirm" and intent.kind == "confirm":
+        return [Call(str(pending.get("tool") or "delete_tasks"), {"numbers": list(pending.get("numbers") or []), "confirm": True}, intent)]
+    if kind == "choose":
+        candidates = list(pending.get("candidates") or [])
+        if intent.kind == "confirm" and len(candidates) > 1:
+            return [Say(replies.which_one(candidates))]
+        picked = choose(text, candidates)
+        if not picked:
+            return None
+        tool = str(pending.get("tool") or "complete_task")
+        arguments = dict(pending.get("arguments") or {})
+        if len(picked) > 1 and tool in ("complete_task", "delete_task"):
+            bulk = {"complete_task": "complete_tasks", "delete_task": "delete_tasks"}[tool]
+            return [Call(bulk, {"numbers": picked}, Intent("choose"))]
+        return [Call(tool, {**arguments, "task": str(n)}, Intent("choose")) for n in picked]
+    return None
+
+
+def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) -> list[Action]:
+    """The actions of one classified clause."""
+    target = unmask(intent.target, quotes)
+    kind = intent.kind
+    if kind == "add":
+        return plan_add(intent.body, quotes, now, intent)
+    if kind in ("list", "count"):
+        args = filter_args(unmask(intent.body, quotes), now)
+        call = Call("list_tasks", args, intent)
+        if "tag" in args and "#" not in intent.body and not re.search(r"\btag", intent.body, re.IGNORECASE):
+            call.fallback = [Call("list_tasks", {**{k: v for k, v in args.items() if k != "tag"}, "query": args["tag"]}, intent)]
+        return [call]
+    if kind == "complete":
+        return _ref_calls(intent, target, state, now, "complete_task", "complete_tasks")
+    if kind == "reopen":
+        return _ref_calls(intent, target, state, now, "reopen_task", None)
+    if kind == "delete":
+        return _ref_calls(intent, target, state, now, "delete_task", "delete_tasks")
+    if kind == "update":
+        return plan_update(intent, quotes, state, now)
+    if kind == "undo":
+        return [Call("undo", {}, intent)]
+    if kind == "confirm":
+        return [Say("There's nothing waiting for a yes right now. What would you like to do with your tasks?")]
+    if kind == "deny":
+        return [Say("OK, nothing changed.")]
+    return [Say(replies.chat(kind))]
+
+
+def plan(message: str, state: State, now: datetime, *, pending_live: bool = True) -> list[tuple[Intent, list[str], str]]:
+    """Classify each clause of ``message``: ``[(intent, quotes, clause text)]``."""
+    utterance = normalize(message)
+    if len(utterance.text) > 2000:
+        return [(Intent("too_long"), [], utterance.text)]
+    parts, quotes = clauses(utterance.text)
+    out = []
+    for part in parts:
+        intent = classify(part, pending=bool(state.pending) and pending_live)
+        out.append((intent, quotes, part))
+    return out
+
+
+def apply_result(call: Call, result: dict[str, Any], state: State) -> None:
+    """Follow what a tool result did to the conversation state (as the tools record it)."""
+    if not result.get("ok"):
+        return
+    if call.tool == "list_tasks":
+        state.shown = [t["number"] for t in result.get("tasks", [])]
+    elif "task" in result and isinstance(result["task"], dict):
+        state.touched = [result["task"]["number"]]
+    elif "tasks" in result:
+        state.touched = [t["number"] for t in result["tasks"]]
+    elif "restored" in result:
+        state.touched = [t["number"] for t in result["restored"]]
+    state.pending = None
+
+
+@dataclass
+class Turn:
+    """Replays one user message against the tool results of this turn so far.
+
+    ``next_action`` returns the next :class:`Call` to make, or the reply text when done.
+    """
+
+    message: str
+    state: State
+    now: datetime
+    results: list[dict[str, Any]]
+    pending_live: bool = True
+
+    def next_action(self) -> Call | str:
+        """The next tool call, or the final reply text."""
+        state = copy.deepcopy(self.state)
+        if not self.pending_live:
+            state.pending = None
+        results = iter(self.results)
+        fragments: list[str] = []
+        parsed = plan(self.message, state, self.now, pending_live=self.pending_live)
+        for index, (intent, quotes, part) in enumerate(parsed):
+            if intent.kind == "too_long":
+                return "That message is too long for me. Please keep it short, like \"add pay rent on friday\"."
+            actions: list[Action] | None = None
+            if index == 0 and state.pending:
+                actions = plan_pending(unmask(part, quotes), intent, state)
+            if actions is None:
+                actions = plan_clause(intent, quotes, state, self.now)
+            queue = list(actions)
+            stop = False
+            while queue:
+                action = queue.pop(0)
+                if isinstance(action, Say):
+                    fragments.append(action.text)
+                    if "?" in action.text:
+                        stop = True
+                    continue
+                result = next(results, None)
+                if result is None:
+                    return action
+                apply_result(action, result, state)
+                if action.fallback and _wants_fallback(action, result):
+                    queue = list(action.fallback) + queue
+                    continue
+                fragments.append(replies.describe(action.tool, action.args, result, action.intent.kind))
+                if result.get("error") in ("ambiguous", "confirmation_required"):
+                    stop = True
+                    break
+            if stop:
+                break
+        return " ".join(f for f in fragments if f) or replies.chat("unknown")
+
+
+def _wants_fallback(call: Call, result: dict[str, Any]) -> bool:
+    if call.tool == "list_tasks":
+        return bool(result.get("ok")) and result.get("count") == 0
+    return result.get("error") in ("not_found",)

@@ -1,0 +1,144 @@
+"""Reading list questions ("what's due today?", "find tasks about groceries") and bulk targets
+("all completed tasks") into the filter arguments of ``list_tasks``, ``complete_tasks`` and ``delete_tasks``."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from todochat.agent.models.builtin.dates import find_when
+from todochat.agent.models.builtin.slots import CONTEXT_TAGS
+
+I = re.IGNORECASE
+_COMPLETED = r"\b(?:completed|complete|done|finished|checked off|ticked off|crossed off|accomplished|did i (?:do|finish|complete|get done)|have i (?:done|finished|completed)|i(?:'ve| have) (?:done|finished|completed)|closed)\b"
+_PENDING = r"\b(?:pending|open|incomplete|unfinished|not (?:yet )?(?:done|finished|completed|complete)|left|remaining|outstanding|active|to ?do|todo|still (?:need|have)|have to do|need to do|undone|uncompleted|on my plate|upcoming|next|unchecked|should i do|must i do)\b"
+_STOP = set(
+    "a an the my me i all any some tasks task todo todos to-dos items item things thing stuff list show find search look for "
+    "about with of in on to that which what whats what's is are there do does have has got get anything something related "
+    "regarding concerning mentioning mention mentions containing contain contains include includes including called named "
+    "titled matching match up please can you could would see view display give tell everything every one ones".split()
+)
+_QUERY = re.compile(
+    r"\b(?:about|regarding|concerning|mentioning|mention|mentions|containing|contain|contains|includes?|including|"
+    r"related to|to do with|called|named|titled|matching|that (?:say|says|mention|contain|include)|with the words?|with|for|"
+    r"search(?: for)?|find|look(?:ing)? (?:up|for)|involving|involve)\s+(.+)$",
+    I,
+)
+
+
+def _stem(word: str) -> str:
+    """A short stem for substring search ("groceries" → "grocer", "buying" → "buy")."""
+    for suffix in ("ies", "ing", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def query_words(phrase: str) -> str | None:
+    """Meaningful words of a search phrase, stemmed, or None when nothing is left."""
+    words = [w for w in re.findall(r"[\w'-]+", phrase.lower()) if w not in _STOP]
+    return " ".join(_stem(w) for w in words) or None
+
+
+def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str, Any]:
+    """Filter arguments said in ``text``: status, due, priority, tag, query (only those said).
+
+    Args:
+        text: the list question or bulk target, any case.
+        now: the user's local time (for days like "friday").
+        for_list: also look for search words (``query``) and a sort order.
+    """
+    low = text.lower()
+    args: dict[str, Any] = {}
+    if re.search(_PENDING, low) and not re.search(r"\b(?:completed?|done|finished) (?:tasks|ones|items)\b", low):
+        args["status"] = "pending"
+    elif re.search(_COMPLETED, low):
+        args["status"] = "completed"
+    rest = low
+    if re.search(r"\b(?:overdue|late|past due|past their due|missed|behind|expired)\b", low):
+        args["due"] = "overdue"
+        rest = re.sub(r"\b(?:overdue|late|past due|missed|behind|expired)\b", " ", rest)
+    elif re.search(r"\b(?:no|without(?: a| any)?) (?:due )?(?:date|deadline)s?\b|\bundated\b|\bunscheduled\b", low):
+        args["due"] = "none"
+        rest = re.sub(r"\b(?:no|without(?: a| any)?) (?:due )?(?:date|deadline)s?\b|\bundated\b|\bunscheduled\b", " ", rest)
+    elif re.search(r"\b(?:this week|the week|rest of the week|week ahead|coming week)\b", low):
+        args["due"] = "this_week"
+        rest = re.sub(r"\b(?:(?:for |due |in )?(?:this|the|rest of the|coming) week(?: ahead)?)\b", " ", rest)
+    elif re.search(r"\b(?:with|have|having|has) (?:a )?(?:due )?(?:date|deadline)s?\b", low):
+        args["due"] = "any"
+    else:
+        when = find_when(low, now, recurrence=False)
+        if when.day:
+            today = now.date()
+            delta = (when.day - today).days
+            args["due"] = "today" if delta == 0 else ("tomorrow" if delta == 1 else when.day.isoformat())
+            for start, end in when.spans:
+                rest = rest[:start] + " " * (end - start) + rest[end:]
+    if re.search(r"\b(?:high[- ]?priority|urgent|important|top priority|p1|critical)\b", low) and not re.search(r"\bnot (?:urgent|important)\b", low):
+        args["priority"] = "high"
+    elif re.search(r"\b(?:low[- ]?priority|not urgent|not important|p3)\b", low):
+        args["priority"] = "low"
+    elif re.search(r"\b(?:medium[- ]?priority|normal priority|p2)\b", low):
+        args["priority"] = "medium"
+    rest = re.sub(r"\b(?:high|low|medium|normal|top)[- ]?priority\b|\b(?:urgent|important|critical|p[1-4])\b", " ", rest)
+    m = re.search(r"#([\w-]+)|\b(?:tagged|tag|tags|label(?:l?ed)?|labels?|category|in category|with tag|with the tag)(?: as| with)? #?([\w-]+)", rest)
+    if m:
+        args["tag"] = m[1] or m[2]
+        rest = rest[: m.start()] + " " + rest[m.end():]
+    else:
+        m = re.search(rf"\b({'|'.join(sorted(CONTEXT_TAGS))})(?:[- ]related)? (?:tasks|todos|items|stuff|things|list)\b|\b(?:for|at) ({'|'.join(sorted(CONTEXT_TAGS))})\b", rest)
+        if m:
+            args["tag"] = m[1] or m[2]
+            rest = rest[: m.start()] + " " + rest[m.end():]
+    if for_list:
+        sort = _sort(low)
+        if sort:
+            args["sort"] = sort
+            rest = re.sub(r"\b(?:sorted|sort|ordered|order|arranged|grouped)?\s*(?:them )?(?:by|in) (?:due date|date|deadline|priority|importance|name|title|creation date|alphabetical order)\b|\balphabetically\b|\bnewest first\b|\bsoonest first\b", " ", rest)
+        m = _QUERY.search(rest)
+        if m and "due" not in args or (m and not re.search(r"\b(?:due|overdue)\b", m[1])):
+            words = query_words(m[1]) if m else None
+            if words:
+                args["query"] = words
+    return args
+
+
+def _sort(low: str) -> str | None:
+    if re.search(r"\bby (?:due date|date|deadline|due)\b|\bsoonest\b|\bchronological", low):
+        return "due"
+    if re.search(r"\bby (?:priority|importance)\b|\bmost important first\b|\bhighest priority first\b", low):
+        return "priority"
+    if re.search(r"\balphabetical|\bby (?:name|title)\b|\ba-z\b", low):
+        return "title"
+    if re.search(r"\bnewest|\bmost recent|\brecently added|\bby creation|\blatest\b", low):
+        return "created"
+    return None
+
+
+def bulk_target(target: str, now: datetime) -> dict[str, Any] | None:
+    """A filter when ``target`` names a group ("all completed tasks", "everything", "all work tasks"),
+    else None (a single task or a list of references)."""
+    low = target.lower().strip()
+    if not re.match(
+        r"^(?:all|every|everything|each|whole|entire|my (?:whole |entire )?list|the (?:whole |entire )?list|"
+        r"(?:the |my )?(?:completed|done|finished|overdue|old|checked|ticked)(?: ones| tasks| items| todos| stuff)?$|"
+        r"(?:the |my )?(?:\w+ )?(?:ones|tasks|todos|items)(?: .*)?$)",
+        low,
+    ):
+        return None
+    if re.match(r"^(?:the |my )?(?:\w+ )?(?:ones|tasks|items|todos)$", low) and not re.search(
+        r"\b(?:all|completed|done|finished|overdue|old|checked|ticked|" + "|".join(CONTEXT_TAGS) + r")\b", low
+    ):
+        return None
+    if re.match(r"^(?:all of them|all those|all these|all three|all two)$", low):
+        return None
+    args = filter_args(low, now, for_list=False)
+    if re.search(r"\b(?:old|checked|ticked)\b", low) and "status" not in args:
+        args["status"] = "completed"
+    m = re.search(r"\b(?:about|containing|mentioning|with|matching|related to|called|named)\s+(.+)$", low)
+    if m:
+        words = query_words(m[1])
+        if words:
+            args["query"] = words
+    return args or {"status": "all"}

@@ -1,0 +1,167 @@
+"""The assistant's short replies: one sentence about what a tool did (the widget shows the list)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+HELP = (
+    "I manage your task list. I can add tasks (with due dates, priorities, tags and repeats), "
+    "show and search them, mark them done or not done, change or delete them, and undo a deletion. "
+    "Try \"add pay rent on friday\", \"what's due today?\" or \"mark task 3 as done\"."
+)
+CHAT = {
+    "help": HELP,
+    "greet": "Hello! I can add, show, complete, change and delete your tasks. What would you like to do?",
+    "thanks": "You're welcome! Anything else for your task list?",
+    "unknown": (
+        "Sorry, I didn't understand that. I can add, list, search, complete, update and delete your "
+        "tasks, for example \"add call mom tomorrow at 6pm\" or \"show my tasks\"."
+    ),
+}
+_FREQ = {"DAILY": "every day", "WEEKLY": "every week", "MONTHLY": "every month", "YEARLY": "every year"}
+
+
+def chat(kind: str) -> str:
+    """A reply for a message that needs no tool (help, greeting, thanks, not understood)."""
+    return CHAT.get(kind, CHAT["unknown"])
+
+
+def when_text(due: str | None) -> str:
+    """``2026-11-20`` → ``Fri 20 Nov``; ``2026-11-19T18:00`` → ``Thu 19 Nov at 18:00``."""
+    if not due:
+        return ""
+    if "T" in due:
+        moment = datetime.fromisoformat(due)
+        return f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b')} at {moment.strftime('%H:%M')}"
+    day = date.fromisoformat(due[:10])
+    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+
+
+def task_text(task: dict[str, Any]) -> str:
+    """``task 4: Pay rent`` (number and title of a tool result's task)."""
+    return f"task {task.get('number')}: {task.get('title')}"
+
+
+def which_one(candidates: list[dict[str, Any]]) -> str:
+    """Ask which candidate the user means, naming each by number and title."""
+    names = " or ".join(f"task {c['number']} \"{c['title']}\"" for c in candidates)
+    return f"Which one do you mean: {names}?"
+
+
+def _details(task: dict[str, Any]) -> str:
+    parts = []
+    if task.get("due"):
+        parts.append(f"due {when_text(task['due'])}")
+    if task.get("priority") and task["priority"] != "none":
+        parts.append(f"{task['priority']} priority")
+    if task.get("tags"):
+        parts.append(" ".join(f"#{t}" for t in task["tags"]))
+    rule = task.get("recurrence") or ""
+    for key, text in _FREQ.items():
+        if f"FREQ={key}" in rule:
+            parts.append(f"repeats {text}")
+    return (", " + ", ".join(parts)) if parts else ""
+
+
+def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
+    error = result.get("error")
+    if error == "ambiguous":
+        return "More than one task fits. " + which_one(result.get("candidates") or [])
+    if error == "confirmation_required":
+        items = result.get("would_delete") or []
+        names = ", ".join(f"{c['number']} \"{c['title']}\"" for c in items)
+        return f"This would delete {len(items)} tasks: {names}. Shall I delete them?"
+    if error == "not_found":
+        ref = str(args.get("task") or "")
+        if ref.isdigit():
+            return f"I couldn't find task {ref}."
+        if ref:
+            return f"I couldn't find a task matching \"{ref}\"."
+        return "I couldn't find any matching tasks, so nothing changed."
+    if error == "nothing_to_undo":
+        return "There's nothing to undo."
+    message = result.get("message") or "That didn't work."
+    return f"Sorry, I couldn't do that: {message}"
+
+
+def _list_sentence(args: dict[str, Any], count: int, intent: str) -> str:
+    status = args.get("status", "all")
+    due = args.get("due")
+    noun = {"pending": "open tasks", "completed": "completed tasks"}.get(status, "tasks")
+    scope = ""
+    if due == "today":
+        scope = " due today"
+    elif due == "tomorrow":
+        scope = " due tomorrow"
+    elif due == "this_week":
+        scope = " due this week"
+    elif due == "none":
+        scope = " without a due date"
+    elif due and due not in ("any", "overdue"):
+        scope = f" due {when_text(due)}"
+    if args.get("priority"):
+        noun = f"{args['priority']} priority {noun}"
+    if args.get("tag"):
+        scope += f" tagged #{args['tag']}"
+    if args.get("query"):
+        scope += f" matching \"{args['query']}\""
+    if due == "overdue":
+        noun = "overdue tasks"
+    if count == 0:
+        if due == "overdue":
+            return "You have nothing overdue."
+        if not scope and status == "all" and not args.get("priority"):
+            return "Your list is empty. Add a task with \"add …\"."
+        return f"You have no {noun}{scope}."
+    if intent == "count":
+        one = noun[:-1] if count == 1 else noun
+        return f"You have {count} {one}{scope}."
+    if count == 1:
+        return f"Here is your 1 {noun[:-1]}{scope}."
+    return f"Here are your {count} {noun}{scope}."
+
+
+def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: str = "") -> str:
+    """One sentence saying what ``tool`` did, from its JSON ``result`` (shapes in docs/agent-tools.md)."""
+    if not result.get("ok"):
+        return _failure(tool, args, result)
+    task = result.get("task") or {}
+    if tool == "add_task":
+        return f"Added {task_text(task)}{_details(task)}."
+    if tool == "list_tasks":
+        return _list_sentence(args, int(result.get("count", 0)), intent)
+    if tool == "complete_task":
+        text = f"Marked {task_text(task)} as done."
+        nxt = result.get("next_task")
+        if nxt:
+            text += f" The next one is task {nxt['number']}, due {when_text(nxt.get('due'))}."
+        return text
+    if tool == "reopen_task":
+        return f"Reopened {task_text(task)}: it's not done any more."
+    if tool == "delete_task":
+        return f"Deleted {task_text(task)}. Say \"undo\" to bring it back."
+    if tool == "update_task":
+        changed = [k for k in ("title", "description", "due", "priority", "tags", "add_tags", "remove_tags", "recurrence") if k in args]
+        if changed == ["title"]:
+            return f"Renamed it: {task_text(task)}."
+        if changed == ["due"] and args["due"] == "":
+            return f"Removed the due date of {task_text(task)}."
+        return f"Updated {task_text(task)}{_details(task)}."
+    if tool == "complete_tasks":
+        done = result.get("tasks") or []
+        if not done:
+            return "There was nothing left to complete."
+        text = f"Marked {len(done)} task{'s' if len(done) != 1 else ''} as done."
+        if result.get("created"):
+            text += f" {len(result['created'])} repeating task(s) got their next occurrence."
+        return text
+    if tool == "delete_tasks":
+        gone = result.get("tasks") or []
+        return f"Deleted {len(gone)} task{'s' if len(gone) != 1 else ''}. Say \"undo\" to bring {'them' if len(gone) != 1 else 'it'} back."
+    if tool == "undo":
+        restored = result.get("restored") or []
+        if len(restored) == 1:
+            return f"Restored {task_text(restored[0])}."
+        return f"Restored {len(restored)} tasks."
+    return "Done."
