@@ -48,7 +48,11 @@ class Settings(BaseSettings):
     model: str = "builtin"
     """``builtin``, ``openai:<model>``, ``openai-compatible:<model>`` or ``gemini:<model>``."""
     openai_base_url: str | None = None
+    gemini_base_url: str = "https://generativelanguage.googleapis.com/v1beta/openai/"
     model_max_retries: int = 3
+    """Retries of a failed model request (429, 5xx, connection errors), with exponential backoff."""
+    tracing: bool = False
+    """``TODOCHAT_TRACING=1`` turns the Agents SDK's tracing on (it exports to OpenAI); off otherwise."""
 
     timezone: str = "UTC"
     """Server default IANA time zone, used when neither the request nor the user's setting names one."""

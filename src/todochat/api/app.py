@@ -50,8 +50,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             malformed.
     """
     settings = settings or get_settings()
-    if not settings.model.startswith("openai:") or not settings.model:
-        set_tracing_disabled(True)
+    set_tracing_disabled(not settings.tracing)  # off unless TODOCHAT_TRACING=1, for every provider
     agent_model = model or select_model(settings)
 
     @asynccontextmanager
@@ -70,6 +69,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             agent_model,
             history_window=settings.history_window,
             max_message_chars=settings.max_message_chars,
+            tracing=settings.tracing,
         )
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(app.state.mcp.run())  # MCP session manager (stateless)

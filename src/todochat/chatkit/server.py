@@ -39,6 +39,7 @@ from pydantic import TypeAdapter
 
 from todochat.agent.agent import build_agent
 from todochat.agent.context import TodoAgentContext, state_message
+from todochat.agent.models.failures import describe_model_failure
 from todochat.chatkit.widgets import ACTION_TYPES, copy_text, heading_of, row_numbers, task_list_widget
 from todochat.context import RequestContext
 from todochat.errors import TaskNotFound, TodoError, ValidationError
@@ -78,6 +79,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         model: the Agents SDK model (built-in offline model or a provider's).
         history_window: how many of the thread's latest items the agent sees.
         max_message_chars: longer user messages are refused before anything is stored.
+        tracing: run the Agents SDK's tracing (``TODOCHAT_TRACING``); off by default.
     """
 
     def __init__(
@@ -88,6 +90,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         *,
         history_window: int = 30,
         max_message_chars: int = 4000,
+        tracing: bool = False,
     ) -> None:
         super().__init__(store)
         self.service = service
@@ -95,6 +98,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         self.agent = build_agent(model)
         self.history_window = history_window
         self.max_message_chars = max_message_chars
+        self.tracing = tracing
         self.converter = TodoItemConverter()
 
     # ------------------------------------------------------------------ requests
@@ -164,7 +168,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             self.agent,
             agent_input,  # type: ignore[arg-type]
             context=agent_ctx,
-            run_config=RunConfig(model=self.model, tracing_disabled=True),
+            run_config=RunConfig(model=self.model, tracing_disabled=not self.tracing),
         )
         try:
             async for event in with_store_ids(stream_agent_response(agent_ctx, result), self, thread, context):
@@ -175,10 +179,8 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             raise
         except Exception as exc:
             logger.exception("model_failure", extra={"thread_id": thread.id})
-            raise CustomStreamError(
-                "The assistant could not answer right now (the model failed). Your message is saved: retry in a moment.",
-                allow_retry=True,
-            ) from exc
+            failure = describe_model_failure(exc)
+            raise CustomStreamError(failure.message, allow_retry=failure.allow_retry) from exc
 
     async def _after_client_tool(self, thread: ThreadMetadata, context: RequestContext) -> AsyncIterator[ThreadStreamEvent]:
         page = await self.store.load_thread_items(thread.id, None, 1, "desc", context)

@@ -3,26 +3,37 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlparse
 
-from agents import Model, OpenAIChatCompletionsModel, OpenAIResponsesModel
+from agents import Model, OpenAIResponsesModel
 from openai import AsyncOpenAI
 
+from todochat.agent.models.chat_completions import CompatibleChatCompletionsModel
 from todochat.config import Settings
 from todochat.errors import ConfigurationError
 
-GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta/openai/"
+PROVIDERS = ("openai", "openai-compatible", "gemini")
 
 
 def select_model(settings: Settings) -> Model:
     """Build the model named by ``settings.model``.
 
-    ``builtin`` is the offline model; ``openai:<model>`` uses the Responses API with
-    ``OPENAI_API_KEY``; ``openai-compatible:<model>`` uses Chat Completions at
-    ``TODOCHAT_OPENAI_BASE_URL`` (Ollama, vLLM, llama.cpp, LiteLLM); ``gemini:<model>`` uses
-    Google's OpenAI-compatible endpoint with ``GEMINI_API_KEY``.
+    - ``builtin``: the offline model.
+    - ``openai:<model>``: the Responses API with ``OPENAI_API_KEY``, at ``TODOCHAT_OPENAI_BASE_URL``
+      when set (a proxy, or a test server) else api.openai.com.
+    - ``openai-compatible:<model>``: Chat Completions at ``TODOCHAT_OPENAI_BASE_URL`` (Ollama, vLLM,
+      llama.cpp, LiteLLM); ``OPENAI_API_KEY`` is sent when set (most local servers ignore it).
+    - ``gemini:<model>``: Chat Completions at Google's OpenAI-compatible endpoint
+      (``TODOCHAT_GEMINI_BASE_URL`` overrides it) with ``GEMINI_API_KEY``.
+
+    Every provider's client retries 408/409/429/5xx and connection errors up to
+    ``settings.model_max_retries`` times with exponential backoff (0.5 s doubling to 8 s, with
+    jitter, or the provider's ``Retry-After``) — the openai client's own retry loop.
+    Chat Completions providers get :class:`CompatibleChatCompletionsModel` (no ``developer`` role).
 
     Raises:
-        ConfigurationError: unknown provider, or a missing key/base URL (message names the setting).
+        ConfigurationError: unknown provider, empty model name, missing key or base URL, or a
+            base URL that is not http(s) — the message names the setting.
     """
     spec = settings.model.strip()
     if spec == "builtin":
@@ -30,30 +41,44 @@ def select_model(settings: Settings) -> Model:
 
         return BuiltinModel()
     provider, _, name = spec.partition(":")
-    if not name:
+    name = name.strip()
+    if provider not in PROVIDERS or not name:
         raise ConfigurationError(
             f"TODOCHAT_MODEL={spec!r}: use builtin, openai:<model>, openai-compatible:<model> or gemini:<model>."
         )
     retries = settings.model_max_retries
     if provider == "openai":
-        key = os.environ.get("OPENAI_API_KEY")
-        if not key:
-            raise ConfigurationError("TODOCHAT_MODEL=openai:… needs OPENAI_API_KEY.")
-        client = AsyncOpenAI(api_key=key, base_url=settings.openai_base_url or None, max_retries=retries)
+        key = _required_env("OPENAI_API_KEY", spec)
+        base_url = _base_url("TODOCHAT_OPENAI_BASE_URL", settings.openai_base_url) if settings.openai_base_url else None
+        client = AsyncOpenAI(api_key=key, base_url=base_url, max_retries=retries)
         return OpenAIResponsesModel(model=name, openai_client=client)
     if provider == "openai-compatible":
         if not settings.openai_base_url:
-            raise ConfigurationError("TODOCHAT_MODEL=openai-compatible:… needs TODOCHAT_OPENAI_BASE_URL.")
+            raise ConfigurationError(
+                f"TODOCHAT_MODEL={spec} needs TODOCHAT_OPENAI_BASE_URL (e.g. http://localhost:11434/v1 for Ollama)."
+            )
         client = AsyncOpenAI(
             api_key=os.environ.get("OPENAI_API_KEY") or "not-needed",
-            base_url=settings.openai_base_url,
+            base_url=_base_url("TODOCHAT_OPENAI_BASE_URL", settings.openai_base_url),
             max_retries=retries,
         )
-        return OpenAIChatCompletionsModel(model=name, openai_client=client)
-    if provider == "gemini":
-        key = os.environ.get("GEMINI_API_KEY")
-        if not key:
-            raise ConfigurationError("TODOCHAT_MODEL=gemini:… needs GEMINI_API_KEY.")
-        client = AsyncOpenAI(api_key=key, base_url=settings.openai_base_url or GEMINI_BASE_URL, max_retries=retries)
-        return OpenAIChatCompletionsModel(model=name, openai_client=client)
-    raise ConfigurationError(f"TODOCHAT_MODEL: unknown provider {provider!r}.")
+        return CompatibleChatCompletionsModel(model=name, openai_client=client)
+    key = _required_env("GEMINI_API_KEY", spec)
+    client = AsyncOpenAI(
+        api_key=key, base_url=_base_url("TODOCHAT_GEMINI_BASE_URL", settings.gemini_base_url), max_retries=retries
+    )
+    return CompatibleChatCompletionsModel(model=name, openai_client=client)
+
+
+def _required_env(name: str, spec: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(f"TODOCHAT_MODEL={spec} needs {name} (set it in the environment).")
+    return value
+
+
+def _base_url(setting: str, value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigurationError(f"{setting}={value!r} is not an http(s) URL.")
+    return value
