@@ -7,7 +7,7 @@ conversion), so it stays the same day for the user across DST changes. A due *ti
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import MAXYEAR, UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
@@ -21,6 +21,8 @@ SHORTHAND_RULES = {
     "yearly": "FREQ=YEARLY",
     "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
 }
+PROBE_YEARS = 9
+"""A rule must occur within this many years of its pattern (9 covers every-29-February rules)."""
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 
@@ -91,28 +93,49 @@ def is_overdue(due_at: datetime | None, all_day: bool, now: datetime, tz: ZoneIn
 def normalize_rrule(value: str) -> str:
     """Normalise a recurrence to an RRULE value (no ``RRULE:`` prefix), upper case.
 
-    Accepts the shorthands ``daily``, ``weekly``, ``monthly``, ``yearly``, ``weekdays``.
+    Accepts the shorthands ``daily``, ``weekly``, ``monthly``, ``yearly``, ``weekdays``. A task
+    repeats at most daily (FREQ DAILY, WEEKLY, MONTHLY or YEARLY) with a positive INTERVAL
+    (RFC 5545 §3.3.10) of at most 1000; sub-daily rules and INTERVAL=0 would make dateutil walk
+    (or loop) for minutes. A ``Z`` on UNTIL is dropped: the rule runs in the user's wall time.
 
     Raises:
-        ValidationError: not an RRULE (RFC 5545 §3.3.10), or one that never occurs, field
-            ``recurrence``.
+        ValidationError: not an RRULE (RFC 5545 §3.3.10), more often than daily, or one that
+            never occurs (within :data:`PROBE_YEARS`) or never repeats, field ``recurrence``.
     """
     text = value.strip()
     rule_text = SHORTHAND_RULES.get(text.lower())
     if rule_text is None:
         rule_text = re.sub(r"^RRULE:", "", text, flags=re.IGNORECASE).upper()
+    rule_text = re.sub(r"(UNTIL=\d{8}T\d{6})Z", r"\1", rule_text)
     if "FREQ=" not in rule_text:
         raise ValidationError(f"{value!r} is not a recurrence rule (RFC 5545 RRULE).", field="recurrence")
     if "DTSTART" in rule_text:
         raise ValidationError("Give the recurrence without DTSTART; the due date starts it.", field="recurrence")
-    start = datetime(2026, 1, 1)
+    if rrule_frequency(rule_text) in ("hourly", "minutely", "secondly"):
+        raise ValidationError(
+            f"The recurrence {value!r} repeats more often than daily; use DAILY, WEEKLY, MONTHLY or YEARLY.",
+            field="recurrence",
+        )
+    interval = re.search(r"INTERVAL=([^;]*)", rule_text)
+    if interval and not (interval.group(1).isdigit() and 1 <= int(interval.group(1)) <= 1000):
+        raise ValidationError(
+            f"The recurrence {value!r} needs an INTERVAL from 1 to 1000.", field="recurrence"
+        )
+    start = datetime(2026, 1, 1)  # noqa: DTZ001 — rules run in floating wall time
     try:
         rule = rrulestr(rule_text, dtstart=start)
-    except (ValueError, TypeError) as exc:
+        # dateutil walks period by period until a match or year 9999, so probe the rule's pattern
+        # without COUNT/UNTIL in the last PROBE_YEARS years it can represent: bounded cost.
+        pattern = re.sub(r";?(UNTIL|COUNT)=[^;]*", "", rule_text)
+        probe_start = datetime(MAXYEAR - PROBE_YEARS + 1, 1, 1)  # noqa: DTZ001
+        occurs = rrulestr(pattern, dtstart=probe_start).after(probe_start, inc=True) is not None
+        if occurs:
+            occurs = isinstance(rule, rrule) and rule.after(start, inc=True) is not None
+    except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError(f"{value!r} is not a valid RRULE: {exc}.", field="recurrence") from exc
-    if not isinstance(rule, rrule) or rule.after(start, inc=True) is None:
+    if not occurs:
         raise ValidationError(f"The recurrence {value!r} never occurs.", field="recurrence")
-    if rule.after(start + timedelta(days=366 * 5)) is None and rule.after(start) is None:
+    if rule.after(start) is None:  # type: ignore[union-attr]
         raise ValidationError(f"The recurrence {value!r} never repeats.", field="recurrence")
     return rule_text
 
@@ -154,8 +177,9 @@ def next_occurrence(
         else local_now.replace(tzinfo=None)
     )
     candidate = rule.after(start_local)
-    while candidate is not None and (candidate < floor or (not all_day and candidate == floor)):
-        candidate = rule.after(candidate)
+    if candidate is not None and (candidate < floor or (not all_day and candidate == floor)):
+        # one more walk from the rule's start (not one per missed occurrence: O(n), not O(n²))
+        candidate = rule.after(floor, inc=all_day)
     if candidate is None:
         return None
     if all_day:
