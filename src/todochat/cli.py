@@ -117,16 +117,17 @@ def mcp(
 ) -> None:
     """Serve MCP on stdin/stdout for a local client (Claude Desktop, Cursor, Codex ...)."""
     from todochat.logging import configure_logging
-    from todochat.mcp import run_stdio
+    from todochat.mcp.stdio import acting_user, run_stdio
 
     settings = load_settings()
-    configure_logging(settings.log_level, settings.log_format)  # stderr: stdout carries the protocol
-    upgrade_or_exit(settings)
     try:
-        run_stdio(settings, user)
+        user_id = acting_user(settings, user)
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    configure_logging(settings.log_level, settings.log_format)  # stderr: stdout carries the protocol
+    upgrade_or_exit(settings)
+    run_stdio(settings, user_id, migrate=False)
 
 
 @app.command()

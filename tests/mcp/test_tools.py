@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from mcp import Client
+
 from todochat.config import Settings
 from todochat.context import RequestContext
 from todochat.mcp.server import Backend, build_server

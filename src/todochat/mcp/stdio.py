@@ -15,7 +15,20 @@ from todochat.tasks.service import TaskService
 logger = logging.getLogger(__name__)
 
 
-def run_stdio(settings: Settings, user: str | None = None) -> None:
+def acting_user(settings: Settings, user: str | None) -> str:
+    """The user ``todochat mcp`` acts as: ``user`` if given, else ``settings.local_user`` — the user
+    ``todochat serve`` logs in, so the chat page and the MCP client see the same tasks.
+
+    Raises:
+        ValueError: empty or longer than 255 characters (the limit of a token's ``sub``).
+    """
+    user_id = (user if user is not None else settings.local_user).strip()
+    if not user_id or len(user_id) > 255:
+        raise ValueError("The user name must be 1–255 characters.")
+    return user_id
+
+
+def run_stdio(settings: Settings, user: str | None = None, *, migrate: bool = True) -> None:
     """Serve MCP over stdin/stdout until the client closes stdin. Blocks.
 
     The database is migrated first (``migrations.upgrade``), so a first run on a new machine works.
@@ -23,17 +36,16 @@ def run_stdio(settings: Settings, user: str | None = None) -> None:
 
     Args:
         settings: the process settings (database URL, default time zone).
-        user: the user to act as; default ``settings.local_user`` — the user ``todochat serve``
-            logs in, so the chat page and the MCP client see the same tasks.
+        user: the user to act as (see :func:`acting_user`); default ``settings.local_user``.
+        migrate: upgrade the database first (the CLI passes False after its own upgrade).
 
     Raises:
-        ValueError: ``user`` is empty or longer than 255 characters.
+        ValueError: an unusable user name (see :func:`acting_user`).
         ConfigurationError: the database is at a revision this version does not know.
     """
-    user_id = (user if user is not None else settings.local_user).strip()
-    if not user_id or len(user_id) > 255:
-        raise ValueError("The user name must be 1–255 characters.")
-    migrations.upgrade(settings)
+    user_id = acting_user(settings, user)
+    if migrate:
+        migrations.upgrade(settings)
     anyio.run(_serve, settings, user_id)
 
 
