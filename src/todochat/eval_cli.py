@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from pathlib import Path
@@ -18,7 +19,7 @@ async def run_eval(path: Path, report: Path | None, model: str, quiet: bool = Fa
     table and ``N passed, M failed``. Returns the number of failed cases."""
     console = Console()
     cases = load_cases(path)
-    runner = Runner(model=model)
+    runner = await asyncio.to_thread(Runner, model)  # migrations run their own event loop
     try:
         if quiet:
             results = await runner.run(cases)

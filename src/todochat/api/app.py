@@ -55,22 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings)
-        sessionmaker = make_sessionmaker(engine)
-        service = TaskService(sessionmaker)
-        store = SQLStore(sessionmaker)
-        app.state.engine = engine
-        app.state.sessionmaker = sessionmaker
-        app.state.service = service
-        app.state.store = store
-        app.state.chatkit = TodoChatKitServer(
-            store,
-            service,
-            agent_model,
-            history_window=settings.history_window,
-            max_message_chars=settings.max_message_chars,
-            tracing=settings.tracing,
-        )
+        attach_database(app, settings)
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(app.state.mcp.run())  # MCP session manager (stateless)
             for hook in LIFESPAN_HOOKS:
@@ -78,7 +63,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             try:
                 yield
             finally:
-                await engine.dispose()
+                await app.state.engine.dispose()
 
     app = FastAPI(
         title="todochat",
@@ -108,6 +93,27 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(chatkit_session.router)
     app.include_router(web.router)
     return app
+
+
+def attach_database(app: FastAPI, settings: Settings) -> None:
+    """Make the engine, task service, store and ChatKit server for ``settings.database_url`` and
+    keep them on ``app.state`` (the lifespan does this; the eval runner re-attaches per case)."""
+    engine = make_engine(settings)
+    sessionmaker = make_sessionmaker(engine)
+    service = TaskService(sessionmaker)
+    store = SQLStore(sessionmaker)
+    app.state.engine = engine
+    app.state.sessionmaker = sessionmaker
+    app.state.service = service
+    app.state.store = store
+    app.state.chatkit = TodoChatKitServer(
+        store,
+        service,
+        app.state.model,
+        history_window=settings.history_window,
+        max_message_chars=settings.max_message_chars,
+        tracing=settings.tracing,
+    )
 
 
 def _install_handlers(app: FastAPI) -> None:
