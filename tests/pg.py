@@ -59,20 +59,24 @@ class PgCluster:
 
     Attributes:
         port: the TCP port on 127.0.0.1.
-        root: the temporary directory (data in ``root/data``, log in ``root/log``).
+        root: its directory (data in ``root/data``, log in ``root/log``): a new temporary one
+            unless given (to stop a cluster left behind by a killed session).
     """
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, root: Path | None = None) -> None:
         self.bindir = bindir
         self.port = free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="todochat-pg-"))
-        self.data = self.root / "data"
-        self.log = self.root / "log"
         self.as_root = os.geteuid() == 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._conn: asyncpg.Connection | None = None
-        if self.as_root:
-            shutil.chown(self.root, user="postgres", group="postgres")
+        if root is None:
+            root = Path(tempfile.mkdtemp(prefix="todochat-pg-"))
+            (root / "owner.pid").write_text(str(os.getpid()))
+            if self.as_root:
+                shutil.chown(root, user="postgres", group="postgres")
+        self.root = root
+        self.data = root / "data"
+        self.log = root / "log"
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
@@ -188,6 +192,20 @@ class PgCluster:
         self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def reap_stale_clusters(bindir: Path) -> None:
+    """Stop and remove clusters left behind by killed test sessions (their owner pid is gone)."""
+    for root in Path(tempfile.gettempdir()).glob("todochat-pg-*"):
+        try:
+            owner = int((root / "owner.pid").read_text())
+            os.kill(owner, 0)
+            continue  # its session is still running
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # not ours to judge (no or unreadable owner file)
+        PgCluster(bindir, root).destroy()
+
+
 def start_cluster() -> PgCluster:
     """Create and start a new throwaway cluster.
 
@@ -200,6 +218,7 @@ def start_cluster() -> PgCluster:
             "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin); "
             "run scripts/ensure-system-deps.sh or apt-get install postgresql"
         )
+    reap_stale_clusters(bindir)
     cluster = PgCluster(bindir)
     try:
         cluster.init()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,33 @@ def test_unknown_revision_is_refused(empty: Settings) -> None:
 def test_check_known_revision_accepts_known_and_empty(empty: Settings) -> None:
     migrations.check_known_revision(empty, None)
     migrations.check_known_revision(empty, migrations.head_revision(empty))
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_replicas_migrating_at_once_take_turns(pg_url: str, tmp_path: Path) -> None:
+    """Three processes upgrade one empty PostgreSQL database at the same moment (replicas
+    starting together): an advisory lock serialises them, so all succeed."""
+    code = (
+        "import sys; from todochat import migrations; from todochat.config import Settings; "
+        "migrations.upgrade(Settings(database_url=sys.argv[1], jwt_secret='x' * 40, "
+        "data_dir=sys.argv[2]))"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, pg_url, str(tmp_path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [
+        (proc.wait(timeout=120), proc.stderr.read() if proc.stderr else "") for proc in procs
+    ]
+    for proc in procs:
+        if proc.stderr:
+            proc.stderr.close()
+    assert [code for code, _ in results] == [0, 0, 0], results
+    settings = Settings(database_url=pg_url, data_dir=tmp_path, jwt_secret="x" * 40)
+    assert migrations.current_revision(settings) == migrations.head_revision(settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -16,7 +17,14 @@ config = context.config
 target_metadata = Base.metadata
 
 
+MIGRATION_LOCK = 4_242_017
+"""PostgreSQL advisory lock key held while migrating: replicas starting together take turns, and
+the later ones find the schema already at head instead of failing on "already exists"."""
+
+
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
