@@ -260,13 +260,13 @@ def _find_time(text: str, when: When, said: str) -> None:
                 when.spans.append(m.span())
                 return
     vague = "|".join(sorted((re.escape(k) for k in VAGUE_TIMES), key=len, reverse=True))
-    m = re.search(rf"{_B}(?:(?:in|at|by|around|this|before|tomorrow|today) (?:the )?)?({vague}){_E}", text, re.IGNORECASE)
+    m = re.search(rf"{_B}(?:(?:in|at|by|around|this|before|tomorrow|today|until|till|after|\x00) (?:the )?({vague})|(noon|midday|midnight|tonight|eod|end of (?:the )?day)){_E}", text, re.IGNORECASE)
     if m and when.at is None:
-        when.at = VAGUE_TIMES[m[1].lower()]
+        when.at = VAGUE_TIMES[(m[1] or m[2]).lower()]
         span = m.span()
         word = m[0].lower().split()[0]
         if word in ("tomorrow", "today"):
-            span = (m.start(1), m.end())
+            span = (m.start(1) if m[1] else m.start(2), m.end())
         when.spans.append(span)
 
 

@@ -15,7 +15,7 @@ from todochat.agent.models.builtin.lexicon import COMPLETION_VERBS, is_task_verb
 I = re.IGNORECASE
 DONE_WORDS = r"(?:done|complete|completed|finished|resolved|closed|taken care of|sorted|handled|dealt with|ticked off|checked off|crossed off|over with|all set)"
 UNDONE_WORDS = r"(?:not done|undone|incomplete|not complete|not completed|not finished|unfinished|pending|open|active|to ?do|uncompleted|not yet done|outstanding|unchecked|unticked)"
-DELETE_VERBS = r"(?:delete|remove|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe|kill|dump|clean out|lose|take out)"
+DELETE_VERBS = r"(?:delete|remove|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe)"
 COMPLETE_VERBS = r"(?:complete|finish|close|resolve|tick off|tick|check off|check|cross off|strike off|knock out|knock off|wrap up|done with|finished with|through with)"
 PRIORITY_WORDS = r"(?:(?:a |the )?(?:very |super |really )?(?:high|top|highest|max|low|lowest|medium|normal|mid|moderate|minor)[- ]?(?:priority|prio|pri)|urgent|important|critical|not urgent|not important|unimportant|p[1-4]|priority (?:high|low|medium|normal|[1-4]))"
 
@@ -57,7 +57,7 @@ _UNDO = (
     r"(?:undo(?: (?:that|it|this|the last (?:one|change|action|step|delete|deletion)|my last (?:\w+)|the delet(?:e|ion)|delete|deletion|last|everything))?|"
     r"revert(?: (?:that|it|this|the last change))?|restore(?: (?:it|that|them|those|the (?:last )?deleted (?:task|tasks|one|ones)|what i (?:just )?deleted|my tasks))?|"
     r"bring (?:it|that|them|those|the task|the tasks) back|put (?:it|that|them) back|take that back|undelete(?: .*)?|"
-    r"i didn'?t mean (?:that|to(?: do that| delete (?:it|that|them|those))?)|oops.*|whoops.*|my bad.*|(?:please )?go back|"
+    r"i didn'?t mean (?:that|to(?: do that| delete (?:it|that|them|those))?)|oops|whoops|my bad|(?:please )?go back|"
     r"un-?delete(?: that| it)?|recover (?:it|that|them|the deleted (?:task|tasks|one|ones))|get (?:it|that|them) back)"
 )
 _ADD_LEAD = (
@@ -66,10 +66,10 @@ _ADD_LEAD = (
     r"(?: (?:new|quick|simple))?"
     r"(?: (?:task|todo|to-do|to do|item|reminder|entry|note|thing|one))?"
     r"(?:s)?(?: (?:to|for|about|that says|saying|called|named|titled|:|-))?|"
-    r"new (?:task|todo|to-do|item|reminder)|task|todo|to-do|to do|"
+    r"new (?:task|todo|to-do|item|reminder)|(?:task|todo|to-do|to do|reminder|memo)(?=\s*[:\-])|"
     r"remind me(?: (?:to|about|of|that i (?:need|have) to|that|i need to))?|set (?:a|an) (?:reminder|alarm)(?: (?:to|for|about))?|"
     r"don'?t (?:let me )?forget(?: (?:to|about))?|do not forget(?: (?:to|about))?|dont forget(?: (?:to|about))?|"
-    r"remember(?: (?:to|that i (?:need|have) to|about))?|note to self|reminder|memo|"
+    r"remember(?: (?:to|that i (?:need|have) to|about))?|note to self|"
     r"(?:i|we) (?:really |also |still |definitely |probably )?(?:need|have|got|must|should|gotta|want|ought|wanna|plan|intend|am going|'m going|'?ve got|'?d like|would like|will have|'ll have|'ll need|will need|must remember|need to remember|have to remember)(?: to)?|"
     r"(?:need|have|got|gotta|must|should) to|gotta|must|should|"
     r"(?:there'?s|there is) (?:a |an )?(?:task|thing|something)(?: (?:to|i need to))?|"
@@ -140,7 +140,8 @@ def _command(t: str) -> Intent:
     m = _m(r"(?:tag|label|categori[sz]e|file) (.+?) (?:with|as|under|in) (?:the )?(?:tags? |labels? )?#?(.+)", t) or _m(r"(?:tag|label) (.+?) (#\S+(?:\s*(?:,|and)?\s*#\S+)*)", t)
     if m:
         return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="add_tags")
-    m = _m(r"(?:untag|remove (?:the )?(?:tag|label)|take (?:the )?(?:tag|label)|delete (?:the )?(?:tag|label)) #?(\S+?) (?:from|off|on) (.+)", t)
+    m = _m(r"(?:untag|remove (?:the )?(?:tag|label)|take (?:the )?(?:tag|label)|delete (?:the )?(?:tag|label)) #?(\S+?) (?:from|off|on) (.+)", t) \
+        or _m(r"(?:remove|take|delete|drop|clear) (?:the )?#?(\S+?) (?:tag|label) (?:from|off|on) (.+)", t)
     if m:
         return Intent("update", target=_tail(t, m, 2), body=_tail(t, m, 1), field="remove_tags")
     m = _m(r"(?:remove|delete|clear|drop|take off|get rid of) (?:the )?(?:due date|deadline|date|due|reminder time) (?:from|of|for|on) (.+)", t) or _m(r"(.+?) (?:has|needs|should have) no (?:due date|deadline|date)", t)
@@ -209,17 +210,17 @@ def _command(t: str) -> Intent:
         or _m(rf"(?:mark|tick|check|cross|strike)(?: off)? (.+?)(?: off)?", t)
     if m and not re.match(r"^check (?:my|the|what|if|whether|for|on)\b", t, I):
         return Intent("complete", target=_tail(t, m, 1))
-    m = _m(rf"(?:{COMPLETE_VERBS}|completed|finished|did|done)(?: with| off)? (.+?)(?: (?:task|now|already|too|as well|off|finally|today|yesterday))?", t)
+    m = _m(rf"(?:{COMPLETE_VERBS}|completed|finished|did|done)(?: with| off)?\s*[:\-]?\s+(.+?)(?: (?:task|now|already|too|as well|off|finally|today|yesterday))?", t)
     if m:
         return Intent("complete", target=_tail(t, m, 1))
     m = _m(rf"(.+?)(?: is| are| was| were|'s| has been| have been| got| is all| now)? (?:now |all |finally |already )?{DONE_WORDS}(?: now| already| finally| today| yesterday)?", t) \
         or _m(rf"(.+?)\s*[:\-=]\s*(?:done|complete|finished|✓|✔|x)", t)
     if m and not re.match(r"^(?:what|which|how|show|list|is|are|did|have|any)\b", t, I):
         return Intent("complete", target=_tail(t, m, 1))
-    m = _m(r"(?:i |we )?(?:have |'ve |just |already |finally |also |totally |successfully |now )*(?:finished|completed|done|did|accomplished|wrapped up|took care of|handled|sorted|got) (?:with |off |out )?(.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning))?", t)
+    m = _m(r"(?:i |we |i'?ve |we'?ve )?(?:have |'ve |just |already |finally |also |totally |successfully |now )*(?:finished|completed|done|did|accomplished|wrapped up|took care of|handled|sorted|got) (?:with |off |out )?(.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning))?", t)
     if m:
         return Intent("complete", target=_tail(t, m, 1))
-    m = _m(r"(?:i |we )?(?:have |'ve |just |already |finally |also |now )*(\w+) (.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning|last night))?", t)
+    m = _m(r"(?:i |we |i'?ve |we'?ve )?(?:have |'ve |just |already |finally |also |now )*(\w+) (.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning|last night))?", t)
     if m:
         base = past_to_base(m[1])
         if base and not (m[1].lower() in ("read", "put", "set", "cut") and not re.match(r"^(?:i|we) ", t, I)):
@@ -230,7 +231,7 @@ def _command(t: str) -> Intent:
         return Intent(kind, body=t)
     # --- a bare task ("buy milk tomorrow")
     words = t.split()
-    if words and is_task_verb(words[0]) and len(words) >= 2:
+    if words and is_task_verb(words[0]) and len(words) >= 2 and words[1].lower() not in ("me", "us", "you", "him", "her") and not t.endswith("?"):
         return Intent("add", body=t)
     return Intent("unknown", body=t)
 
@@ -244,9 +245,9 @@ def _after_add(t: str, rest: str) -> Intent:
         inner = classify(rest)
         if inner.kind == "add":
             return inner
-    if re.match(r"^(?:see|view|show|list|check|know|find|look)\b", rest, I):
+    if re.match(r"^(?:see|view|show|list|know|look at)\b", rest, I):
         return Intent("list", body=rest)
-    if re.match(rf"^(?:{DELETE_VERBS}|mark|complete|rename|change|move|reschedule|update|edit|undo|reopen|uncheck)\b", rest, I) and not re.match(r"^(?:cancel|clear|drop|change|move|update|check|lose)\b", rest, I):
+    if re.match(r"^(?:delete|remove|erase|mark|rename|reschedule|undo|reopen|uncheck)\b", rest, I):
         inner = classify(rest)
         if inner.kind not in ("unknown", "add"):
             return inner
@@ -269,6 +270,14 @@ def _maybe_update(t: str) -> Intent | None:
         or _m(rf"(.+?) (?:is|are|should be|needs to be|must be) (?:now |very |really |super |more |less |quite )?({PRIORITY_WORDS})(?: priority)?", t)
     if m:
         return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="priority")
+    m = _m(r"(.+?) (?:isn'?t|is not|aren'?t|are not|is no longer|doesn'?t need to be) (?:that |very |so |really |super )?((?:urgent|important)(?: anymore| any more)?)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body="low", field="priority")
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="priority")
+    m = _m(r"(?:make|change|switch|set|move) (it|that|this|that one|this one|them) (?:to |for |on |at |into )?(.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="auto")
     m = _m(r"(?:prioriti[sz]e|flag|star|escalate) (.+)", t)
     if m:
         return Intent("update", target=_tail(t, m, 1), body="high", field="priority")

@@ -12,7 +12,8 @@ from todochat.agent.models.builtin.slots import CONTEXT_TAGS
 
 I = re.IGNORECASE
 _COMPLETED = r"\b(?:completed|complete|done|finished|checked off|ticked off|crossed off|accomplished|did i (?:do|finish|complete|get done)|have i (?:done|finished|completed)|i(?:'ve| have) (?:done|finished|completed)|closed)\b"
-_PENDING = r"\b(?:pending|open|incomplete|unfinished|not (?:yet )?(?:done|finished|completed|complete)|left|remaining|outstanding|active|to ?do|todo|still (?:need|have)|have to do|need to do|undone|uncompleted|on my plate|upcoming|next|unchecked|should i do|must i do)\b"
+_PENDING = r"\b(?:pending|open|incomplete|unfinished|not (?:yet )?(?:done|finished|completed|complete)|left|remaining|outstanding|active|still (?:need|have)|have to do|need to do|got to do|left to do|undone|uncompleted|on my plate|upcoming|next|unchecked|should i do|must i do)\b"
+_NO_DUE = r"\b(?:no|without(?: a| any)?|(?:don'?t|do not|doesn'?t|does not) (?:have|has)(?: a| any)?|missing(?: a)?|lacking(?: a)?) (?:due )?(?:date|deadline)s?\b|\bundated\b|\bunscheduled\b"
 _STOP = set(
     "a an the my me i all any some tasks task todo todos to-dos items item things thing stuff list show find search look for "
     "about with of in on to that which what whats what's is are there do does have has got get anything something related "
@@ -59,9 +60,9 @@ def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str,
     if re.search(r"\b(?:overdue|late|past due|past their due|missed|behind|expired)\b", low):
         args["due"] = "overdue"
         rest = re.sub(r"\b(?:overdue|late|past due|missed|behind|expired)\b", " ", rest)
-    elif re.search(r"\b(?:no|without(?: a| any)?) (?:due )?(?:date|deadline)s?\b|\bundated\b|\bunscheduled\b", low):
+    elif re.search(_NO_DUE, low):
         args["due"] = "none"
-        rest = re.sub(r"\b(?:no|without(?: a| any)?) (?:due )?(?:date|deadline)s?\b|\bundated\b|\bunscheduled\b", " ", rest)
+        rest = re.sub(_NO_DUE, " ", rest)
     elif re.search(r"\b(?:this week|the week|rest of the week|week ahead|coming week)\b", low):
         args["due"] = "this_week"
         rest = re.sub(r"\b(?:(?:for |due |in )?(?:this|the|rest of the|coming) week(?: ahead)?)\b", " ", rest)
@@ -82,9 +83,9 @@ def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str,
     elif re.search(r"\b(?:medium[- ]?priority|normal priority|p2)\b", low):
         args["priority"] = "medium"
     rest = re.sub(r"\b(?:high|low|medium|normal|top)[- ]?priority\b|\b(?:urgent|important|critical|p[1-4])\b", " ", rest)
-    m = re.search(r"#([\w-]+)|\b(?:tagged|tag|tags|label(?:l?ed)?|labels?|category|in category|with tag|with the tag)(?: as| with)? #?([\w-]+)", rest)
+    m = re.search(r"#([\w-]+)|\b(?:tagged|tag|tags|label(?:l?ed)?|labels?|category|in category|with tag|with the tag)(?: as| with)? #?([\w-]+)|\b(?:with|having|has) (?:the |a )?([\w-]+) (?:tag|label)\b", rest)
     if m:
-        args["tag"] = m[1] or m[2]
+        args["tag"] = m[1] or m[2] or m[3]
         rest = rest[: m.start()] + " " + rest[m.end():]
     else:
         m = re.search(rf"\b({'|'.join(sorted(CONTEXT_TAGS))})(?:[- ]related)? (?:tasks|todos|items|stuff|things|list)\b|\b(?:for|at) ({'|'.join(sorted(CONTEXT_TAGS))})\b", rest)
@@ -120,6 +121,8 @@ def bulk_target(target: str, now: datetime) -> dict[str, Any] | None:
     """A filter when ``target`` names a group ("all completed tasks", "everything", "all work tasks"),
     else None (a single task or a list of references)."""
     low = target.lower().strip()
+    if re.search(r"(?:^|\s|#)\d+\b", low) and not re.search(r"\d+(?:st|nd|rd|th)|\d+[/:]", low):
+        return None
     if not re.match(
         r"^(?:all|every|everything|each|whole|entire|my (?:whole |entire )?list|the (?:whole |entire )?list|"
         r"(?:the |my )?(?:completed|done|finished|overdue|old|checked|ticked)(?: ones| tasks| items| todos| stuff)?$|"
