@@ -16,7 +16,7 @@ from todochat.config import Settings  # noqa: E402
 from todochat.db import make_engine, make_sessionmaker  # noqa: E402
 from todochat.tasks.service import TaskService  # noqa: E402
 
-pytest_plugins = ["tests.pg", "tests.redis_server"]
+pytest_plugins = ["tests.pg", "tests.redis_server", "tests.servers"]
 
 
 @pytest.fixture(autouse=True)

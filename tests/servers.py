@@ -55,7 +55,7 @@ class LiveServer:
         """``Authorization`` header for ``user``."""
         return {"Authorization": f"Bearer {self.token(user)}"}
 
-    def start(self, timeout: float = 30) -> LiveServer:
+    def start(self, timeout: float = 90) -> LiveServer:
         """Start the process and wait until ``/health`` answers.
 
         Raises:
