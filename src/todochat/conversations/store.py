@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal
 
 from agents.models.fake_id import FAKE_RESPONSES_ID
@@ -14,7 +15,7 @@ from sqlalchemy import Table, and_, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from todochat.context import RequestContext
 from todochat.conversations import codec
@@ -58,7 +59,7 @@ class SQLStore(Store[RequestContext]):
     ``load_threads``/``load_thread_items`` return ``Page(data, has_more, after)`` where ``after`` is
     the last returned id when there is more. Every key begins with ``context.user_id``, so another
     user's thread, item or attachment is simply absent ("not found", never read or overwritten).
-    Each method is one short transaction in one session (never two sessions at once). Datetimes:
+    Each method is one short transaction on one connection (never two at once). Datetimes:
     naive local at this boundary, UTC in the database (see ``codec``).
 
     Args:
@@ -68,8 +69,14 @@ class SQLStore(Store[RequestContext]):
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
         bind = sessionmaker.kw.get("bind")
+        self._engine = bind if isinstance(bind, AsyncEngine) else None
         dialect = bind.dialect.name if bind is not None else "sqlite"
         self._insert = pg_insert if dialect == "postgresql" else sqlite_insert
+
+    def _tx(self) -> AbstractAsyncContextManager[AsyncConnection | AsyncSession]:
+        """One short transaction: a Core connection of the sessionmaker's engine (the store needs
+        no ORM; this skips the session's bookkeeping), or a session when there is no engine."""
+        return self._engine.begin() if self._engine is not None else self._sessionmaker.begin()
 
     # ------------------------------------------------------------------ ids
     def generate_thread_id(self, context: RequestContext) -> str:
@@ -92,8 +99,8 @@ class SQLStore(Store[RequestContext]):
         query = select(THREADS.c.data, THREADS.c.created_at).where(
             THREADS.c.user_id == context.user_id, THREADS.c.id == thread_id
         )
-        async with self._sessionmaker.begin() as session:
-            row = (await session.execute(query)).first()
+        async with self._tx() as db:
+            row = (await db.execute(query)).first()
         if row is None:
             raise NotFoundError(f"Thread {thread_id} not found")
         return codec.load_thread(row.data, row.created_at)
@@ -109,8 +116,8 @@ class SQLStore(Store[RequestContext]):
             index_elements=[THREADS.c.user_id, THREADS.c.id],
             set_={name: stmt.excluded[name] for name in ("created_at", "updated_at", "data")},
         )
-        async with self._sessionmaker.begin() as session:
-            await session.execute(stmt)
+        async with self._tx() as db:
+            await db.execute(stmt)
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext
@@ -128,16 +135,16 @@ class SQLStore(Store[RequestContext]):
         """
         limit, desc = _page_args(limit, order)
         where: list[Any] = [THREADS.c.user_id == context.user_id]
-        async with self._sessionmaker.begin() as session:
+        async with self._tx() as db:
             if after:
-                cursor = (await session.execute(
+                cursor = (await db.execute(
                     select(THREADS.c.created_at, THREADS.c.id).where(*where, THREADS.c.id == after)
                 )).first()
                 if cursor is None:
                     raise NotFoundError(f"Thread {after} not found")
                 where.append(_after(THREADS.c.created_at, THREADS.c.id, cursor, desc))
             keys = (THREADS.c.created_at, THREADS.c.id)
-            rows = (await session.execute(
+            rows = (await db.execute(
                 select(THREADS.c.data, THREADS.c.created_at).where(*where)
                 .order_by(*(k.desc() if desc else k.asc() for k in keys)).limit(limit + 1)
             )).all()
@@ -152,8 +159,8 @@ class SQLStore(Store[RequestContext]):
             NotFoundError: no such thread of this user.
         """
         stmt = delete(THREADS).where(THREADS.c.user_id == context.user_id, THREADS.c.id == thread_id)
-        async with self._sessionmaker.begin() as session:
-            result = await session.execute(stmt)
+        async with self._tx() as db:
+            result = await db.execute(stmt)
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFoundError(f"Thread {thread_id} not found")
 
@@ -178,16 +185,16 @@ class SQLStore(Store[RequestContext]):
         """
         limit, desc = _page_args(limit, order)
         where: list[Any] = [ITEMS.c.user_id == context.user_id, ITEMS.c.thread_id == thread_id]
-        async with self._sessionmaker.begin() as session:
+        async with self._tx() as db:
             if after:
-                cursor = (await session.execute(
+                cursor = (await db.execute(
                     select(ITEMS.c.created_at, ITEMS.c.seq).where(*where, ITEMS.c.id == after)
                 )).first()
                 if cursor is None:
                     raise NotFoundError(f"Item {after} not found in thread {thread_id}")
                 where.append(_after(ITEMS.c.created_at, ITEMS.c.seq, cursor, desc))
             keys = (ITEMS.c.created_at, ITEMS.c.seq)
-            rows = (await session.execute(
+            rows = (await db.execute(
                 select(ITEMS.c.data, ITEMS.c.created_at).where(*where)
                 .order_by(*(k.desc() if desc else k.asc() for k in keys)).limit(limit + 1)
             )).all()
@@ -229,8 +236,8 @@ class SQLStore(Store[RequestContext]):
             set_={name: stmt.excluded[name] for name in ("type", "created_at", "data")},
         )
         try:
-            async with self._sessionmaker.begin() as session:
-                await session.execute(stmt)
+            async with self._tx() as db:
+                await db.execute(stmt)
         except IntegrityError as exc:
             raise NotFoundError(f"Thread {thread_id} not found") from exc
 
@@ -244,8 +251,8 @@ class SQLStore(Store[RequestContext]):
             ITEMS.c.user_id == context.user_id, ITEMS.c.thread_id == thread_id,
             ITEMS.c.id == item_id,
         )
-        async with self._sessionmaker.begin() as session:
-            row = (await session.execute(query)).first()
+        async with self._tx() as db:
+            row = (await db.execute(query)).first()
         if row is None:
             raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
         return codec.load_item(row.data, row.created_at)
@@ -264,10 +271,10 @@ class SQLStore(Store[RequestContext]):
             ITEMS.c.user_id == context.user_id, ITEMS.c.thread_id == thread_id,
             ITEMS.c.id == item_id,
         )
-        async with self._sessionmaker.begin() as session:
-            result = await session.execute(stmt)
+        async with self._tx() as db:
+            result = await db.execute(stmt)
             if result.rowcount == 0:  # type: ignore[attr-defined]
-                owned = (await session.execute(select(THREADS.c.id).where(
+                owned = (await db.execute(select(THREADS.c.id).where(
                     THREADS.c.user_id == context.user_id, THREADS.c.id == thread_id
                 ))).first()
                 if owned is None:
@@ -283,8 +290,8 @@ class SQLStore(Store[RequestContext]):
             index_elements=[ATTACHMENTS.c.user_id, ATTACHMENTS.c.id],
             set_={"data": stmt.excluded.data},
         )
-        async with self._sessionmaker.begin() as session:
-            await session.execute(stmt)
+        async with self._tx() as db:
+            await db.execute(stmt)
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
         """The user's attachment ``attachment_id``.
@@ -295,8 +302,8 @@ class SQLStore(Store[RequestContext]):
         query = select(ATTACHMENTS.c.data).where(
             ATTACHMENTS.c.user_id == context.user_id, ATTACHMENTS.c.id == attachment_id
         )
-        async with self._sessionmaker.begin() as session:
-            data = (await session.execute(query)).scalar_one_or_none()
+        async with self._tx() as db:
+            data = (await db.execute(query)).scalar_one_or_none()
         if data is None:
             raise NotFoundError(f"Attachment {attachment_id} not found")
         return codec.load_attachment(data)
@@ -310,8 +317,8 @@ class SQLStore(Store[RequestContext]):
         stmt = delete(ATTACHMENTS).where(
             ATTACHMENTS.c.user_id == context.user_id, ATTACHMENTS.c.id == attachment_id
         )
-        async with self._sessionmaker.begin() as session:
-            result = await session.execute(stmt)
+        async with self._tx() as db:
+            result = await db.execute(stmt)
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFoundError(f"Attachment {attachment_id} not found")
 
@@ -332,18 +339,19 @@ class SQLStore(Store[RequestContext]):
         if not ids:
             return
         now = context.now()
-        stmt = self._insert(FEEDBACK).values([
+        rows = [
             {"user_id": context.user_id, "thread_id": thread_id, "item_id": item_id,
              "kind": kind, "updated_at": now}
             for item_id in ids
-        ])
+        ]
+        stmt = self._insert(FEEDBACK)
         stmt = stmt.on_conflict_do_update(
             index_elements=[FEEDBACK.c.user_id, FEEDBACK.c.thread_id, FEEDBACK.c.item_id],
             set_={"kind": stmt.excluded.kind, "updated_at": stmt.excluded.updated_at},
         )
         try:
-            async with self._sessionmaker.begin() as session:
-                await session.execute(stmt)
+            async with self._tx() as db:
+                await db.execute(stmt, rows)
         except IntegrityError as exc:
             raise NotFoundError(f"Item not found in thread {thread_id}") from exc
 
@@ -354,6 +362,6 @@ class SQLStore(Store[RequestContext]):
         query = select(FEEDBACK.c.item_id, FEEDBACK.c.kind).where(
             FEEDBACK.c.user_id == context.user_id, FEEDBACK.c.thread_id == thread_id
         )
-        async with self._sessionmaker.begin() as session:
-            rows = (await session.execute(query)).all()
+        async with self._tx() as db:
+            rows = (await db.execute(query)).all()
         return {row.item_id: row.kind for row in rows}
