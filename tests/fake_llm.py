@@ -197,7 +197,7 @@ class FakeLLM:
             item = {**item, "status": "completed", "arguments": arguments}
             events.append({"type": "response.output_item.done", "output_index": index, "item": item})
             output.append(item)
-        usage = {"input_tokens": 50, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 10,
+        usage = {"input_tokens": 50, "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0}, "output_tokens": 10,
                  "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 60}
         events.append({"type": "response.completed", "response": {**response, "status": "completed", "output": output, "usage": usage}})
         for number, event in enumerate(events):

@@ -77,12 +77,12 @@ def serve(
     settings = load_settings()
     os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
     configure_logging(settings.log_level, settings.log_format)
-    upgrade_or_exit(settings)
     try:
-        application = create_app(settings)
+        application = create_app(settings)  # before migrating: a bad model setting is the one line shown
     except ConfigurationError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from exc
+    upgrade_or_exit(settings)
     token = issue_token(settings.local_user, settings)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(f"todochat is running on the {settings.model} model. Open:\n  http://{shown_host}:{port}/#token={token}", err=False)
