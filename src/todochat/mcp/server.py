@@ -104,14 +104,18 @@ def build_server(backend: Backend) -> MCPServer:
     from todochat.mcp.resources import register_resources
     from todochat.mcp.tools import register_tools
 
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
     server: MCPServer = MCPServer(
         "todochat",
         title="todochat",
         description="Your todochat task list: add, list, complete, update, delete and undo.",
         instructions=INSTRUCTIONS,
         version=__version__,
-        log_level="WARNING",
     )
+    # MCPServer() calls logging.basicConfig (a handler on the root logger); logging set-up is the
+    # CLI's job (todochat.logging), so undo it.
+    root.handlers[:], root.level = handlers, level
     register_tools(server, backend)
     register_resources(server, backend)
     return server
