@@ -22,7 +22,7 @@ def parse_zone(name: str) -> ZoneInfo:
     """
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: "Europe" is a directory
         raise ValidationError(f"Unknown time zone {name!r}.", field="timezone") from exc
 
 

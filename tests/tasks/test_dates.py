@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time as timer
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -159,3 +159,22 @@ def test_finished_rule_has_no_next_occurrence():
         datetime(2026, 11, 20, tzinfo=UTC),
         True,
     )
+
+
+def test_count_is_used_up_across_occurrences():
+    now = datetime(2026, 11, 17, 9, tzinfo=UTC)
+    due = datetime(2026, 11, 17, tzinfo=UTC)
+    rule = "FREQ=DAILY;COUNT=3"
+    seen = [due]
+    while True:
+        result = nxt(rule, seen[-1], True, now, BERLIN)
+        if result is None:
+            break
+        rule = dates.remaining_rule(rule, seen[-1], True, result[0], now, BERLIN)
+        seen.append(result[0])
+        now = result[0] + timedelta(hours=9)
+    assert [d.day for d in seen] == [17, 18, 19]
+    assert rule == "FREQ=DAILY;COUNT=1"
+    # skipped (overdue) occurrences are used up too; other rules are unchanged
+    assert dates.remaining_rule("FREQ=WEEKLY;COUNT=5", due, True, datetime(2026, 12, 8, tzinfo=UTC), now, BERLIN) == "FREQ=WEEKLY;COUNT=2"
+    assert dates.remaining_rule("FREQ=DAILY", due, True, datetime(2026, 12, 8, tzinfo=UTC), now, BERLIN) == "FREQ=DAILY"

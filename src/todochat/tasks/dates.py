@@ -165,11 +165,7 @@ def next_occurrence(
     local_now = now.astimezone(tz)
     if due_at is None:
         all_day = True
-        start_local = datetime.combine(local_now.date(), time(0, 0))
-    elif all_day:
-        start_local = datetime.combine(due_day(due_at, True, tz), time(0, 0))
-    else:
-        start_local = due_at.astimezone(tz).replace(tzinfo=None)
+    start_local = _wall_time(due_at, all_day, local_now, tz)
     rule = rrulestr(rule_text, dtstart=start_local)
     floor = (
         datetime.combine(local_now.date(), time(0, 0))
@@ -185,3 +181,34 @@ def next_occurrence(
     if all_day:
         return datetime.combine(candidate.date(), time(0, 0), tzinfo=UTC), True
     return candidate.replace(tzinfo=tz).astimezone(UTC), False
+
+
+def _wall_time(due_at: datetime | None, all_day: bool, local_now: datetime, tz: ZoneInfo) -> datetime:
+    """The naive wall-clock start a rule runs from: the due day at 00:00, the local due time,
+    or (no due date) today at 00:00."""
+    if due_at is None:
+        return datetime.combine(local_now.date(), time(0, 0))
+    if all_day:
+        return datetime.combine(due_day(due_at, True, tz), time(0, 0))
+    return due_at.astimezone(tz).replace(tzinfo=None)
+
+
+def remaining_rule(
+    rule_text: str, due_at: datetime | None, all_day: bool, next_at: datetime, now: datetime, tz: ZoneInfo
+) -> str:
+    """The rule the next occurrence (due ``next_at``) carries.
+
+    Each occurrence runs the rule again from its own due date, so a ``COUNT`` drops by the
+    occurrences used up before ``next_at`` (else "COUNT=3" would never end); rules without COUNT
+    are unchanged. Occurrences are dateutil's (a first due date off the rule's pattern is not one).
+    """
+    count = re.search(r"COUNT=(\d+)", rule_text)
+    if not count:
+        return rule_text
+    local_now = now.astimezone(tz)
+    start_local = _wall_time(due_at, all_day or due_at is None, local_now, tz)
+    next_local = _wall_time(next_at, all_day or due_at is None, local_now, tz)
+    rule = rrulestr(rule_text, dtstart=start_local)
+    used = sum(1 for day in rule.between(start_local, next_local, inc=True) if day < next_local)
+    left = max(int(count.group(1)) - used, 1)
+    return rule_text[: count.start(1)] + str(left) + rule_text[count.end(1) :]

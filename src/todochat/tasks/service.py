@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -374,10 +373,26 @@ class TaskService:
             ValidationError: unknown sort, priority, or malformed day.
         """
         stmt = self._sorted(self._filtered(ctx, flt or TaskFilter()), sort)
-        if limit is not None:
+        if limit is not None and sort != "due":
             stmt = stmt.limit(limit).offset(offset)
         async with self.sessionmaker() as session:
-            return [self.to_out(ctx, t) for t in (await session.execute(stmt)).scalars()]
+            rows = list((await session.execute(stmt)).scalars())
+        if sort == "due":
+            # whole days are floating dates and times are instants: only the user's zone orders them
+            rows.sort(key=lambda t: self._due_key(ctx, t))
+            rows = rows[offset : None if limit is None else offset + limit]
+        return [self.to_out(ctx, t) for t in rows]
+
+    @staticmethod
+    def _due_key(ctx: RequestContext, task: Task) -> tuple[bool, datetime, bool, int]:
+        """Sort key of ``sort="due"``: the due as local wall time (a whole day at its 00:00, before
+        that day's times); no due date last; then the number."""
+        if task.due_at is None:
+            return (True, datetime.min.replace(tzinfo=UTC), False, task.number)
+        local = dates.due_local(task.due_at, task.due_all_day, ctx.tz)
+        # wall-clock times tagged UTC only so they compare; they are not instants
+        wall = local.replace(tzinfo=UTC) if isinstance(local, datetime) else datetime.combine(local, time(0, 0), tzinfo=UTC)
+        return (False, wall, not task.due_all_day, task.number)
 
     # ----------------------------------------------------------------- change
     async def complete(
@@ -415,7 +430,9 @@ class TaskService:
                         priority=task.priority,
                         due_at=nxt[0],
                         due_all_day=nxt[1],
-                        recurrence=task.recurrence,
+                        recurrence=dates.remaining_rule(
+                            task.recurrence, task.due_at, task.due_all_day, nxt[0], now, ctx.tz
+                        ),
                         completed=False,
                         created_at=now,
                         updated_at=now,
@@ -498,12 +515,21 @@ class TaskService:
         """
         async with self.sessionmaker.begin() as session:
             task = await self._resolve(session, ctx, ref, None)
-            self._soft_delete([task], ctx)
+            await self._soft_delete(session, [task], ctx)
             await session.flush()
             return self.to_out(ctx, task)
 
-    def _soft_delete(self, tasks: Sequence[Task], ctx: RequestContext) -> None:
-        batch = uuid.uuid4().hex
+    async def _soft_delete(self, session: AsyncSession, tasks: Sequence[Task], ctx: RequestContext) -> None:
+        """Mark ``tasks`` deleted as one undo batch. Batches are numbered per user (zero-padded, so
+        they sort) because two deletions can share an instant (a fixed clock, a coarse one)."""
+        last = (
+            await session.execute(
+                select(func.max(Task.delete_batch)).where(
+                    Task.user_id == ctx.user_id, Task.deleted_at.is_not(None)
+                )
+            )
+        ).scalar_one_or_none()
+        batch = f"{int(last) + 1 if last and last.isdigit() else 1:020d}"
         now = ctx.now()
         for task in tasks:
             task.deleted_at = now
@@ -545,7 +571,7 @@ class TaskService:
                     f"This would delete {len(rows)} tasks. Confirm to delete them.",
                     would_delete=[{"number": o.number, "title": o.title} for o in outs],
                 )
-            self._soft_delete(rows, ctx)
+            await self._soft_delete(session, rows, ctx)
             await session.flush()
             return BulkResult(tasks=outs)
 
@@ -564,7 +590,7 @@ class TaskService:
                         Task.deleted_at.is_not(None),
                         Task.deleted_at >= ctx.now() - UNDO_WINDOW,
                     )
-                    .order_by(Task.deleted_at.desc(), Task.id.desc())
+                    .order_by(Task.deleted_at.desc(), Task.delete_batch.desc())
                     .limit(1)
                 )
             ).scalar_one_or_none()
