@@ -84,6 +84,8 @@ class FakeLLM:
         self.script: deque[Reply | Failure] = deque()
         self.down: Failure | None = None
         self.requests: list[Received] = []
+        self.message_id: str | None = None
+        """A fixed Responses message id for every reply (as some Responses-compatible servers do)."""
         self.base_url = ""
         """``http://127.0.0.1:<port>/v1`` once a :class:`FakeLLMServer` runs it."""
         self._ids = itertools.count(1)
@@ -172,7 +174,7 @@ class FakeLLM:
         ]
         output: list[dict[str, Any]] = []
         if reply.text:
-            mid = self._id("msg")
+            mid = self.message_id or self._id("msg")
             index = len(output)
             part = {"type": "output_text", "text": reply.text, "annotations": [], "logprobs": []}
             where = {"item_id": mid, "output_index": index, "content_index": 0}

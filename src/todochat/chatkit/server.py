@@ -257,20 +257,24 @@ async def with_store_ids(
     thread: ThreadMetadata,
     context: RequestContext,
 ) -> AsyncIterator[ThreadStreamEvent]:
-    """Give items that carry the Chat Completions placeholder id ``__fake_id__`` a unique
-    store-assigned id (else each new item would overwrite the last one in the store)."""
-    current: str | None = None
+    """Give every assistant message the model streams a store-assigned id. Chat Completions
+    models give each item the placeholder ``__fake_id__`` (each new item would overwrite the
+    last one in the store), and a Responses-compatible server may repeat its ids across turns.
+    An item keeps one new id from its ``added`` event (or first update) to its ``done`` event."""
+    assigned: dict[str, str] = {}
     async for event in events:
-        if isinstance(event, (ThreadItemAddedEvent, ThreadItemDoneEvent)) and event.item.id == FAKE_RESPONSES_ID:
-            if current is None:
-                current = server.store.generate_item_id("message", thread, context)
-            event = event.model_copy(update={"item": event.item.model_copy(update={"id": current})})
+        if isinstance(event, (ThreadItemAddedEvent, ThreadItemDoneEvent)) and isinstance(event.item, AssistantMessageItem):
+            original = event.item.id
+            new_id = assigned.get(original) or server.store.generate_item_id("message", thread, context)
             if isinstance(event, ThreadItemDoneEvent):
-                current = None
-        elif isinstance(event, ThreadItemUpdatedEvent) and event.item_id == FAKE_RESPONSES_ID:
-            if current is None:
-                current = server.store.generate_item_id("message", thread, context)
-            event = event.model_copy(update={"item_id": current})
+                assigned.pop(original, None)
+            else:
+                assigned[original] = new_id
+            event = event.model_copy(update={"item": event.item.model_copy(update={"id": new_id})})
+        elif isinstance(event, ThreadItemUpdatedEvent) and (event.item_id in assigned or event.item_id == FAKE_RESPONSES_ID):
+            if event.item_id not in assigned:
+                assigned[event.item_id] = server.store.generate_item_id("message", thread, context)
+            event = event.model_copy(update={"item_id": assigned[event.item_id]})
         yield event
 
 

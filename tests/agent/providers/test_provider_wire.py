@@ -54,8 +54,24 @@ def assert_state_message_sent_as_the_api_accepts(h):
             assert "todochat-state: " in request.body["messages"][0]["content"]
     second = h.fake.requests[1]
     assert [r for r in second.roles if r != "developer"][-3:] == ["user", "assistant", "user"]
-    if h.provider.name != "openai":
-        assert second.body["messages"][2] == {"role": "assistant", "content": "Hello! I manage your tasks."}
+    if h.provider.name != "openai":  # earlier turns as plain strings (chatkit's output_text parts rewritten)
+        assert second.body["messages"][1:4] == [
+            {"role": "user", "content": "hi there"},
+            {"role": "assistant", "content": "Hello! I manage your tasks."},
+            {"role": "user", "content": "what can you do?"},
+        ]
+
+
+@pytest.mark.parametrize("provider", ["openai"], indirect=True)
+async def test_repeated_responses_message_ids_get_store_ids(harness):
+    async with harness as h:
+        h.fake.message_id = "msg_same_every_time"
+        h.fake.add(Reply(text="One."), Reply(text="Two."))
+        first = await h.send("hi")
+        await h.send("again", first.thread_id)
+        items = await h.client.items(first.thread_id)
+        assert [i["content"][0]["text"] for i in items] == ["hi", "One.", "again", "Two."]
+        assert len({i["id"] for i in items}) == 4 and "msg_same_every_time" not in {i["id"] for i in items}
 
 
 async def test_tool_call_creates_a_real_task(harness):
@@ -79,6 +95,9 @@ async def test_tool_call_creates_a_real_task(harness):
         assert len(_calls(second)) == 1
         assert _calls(second) == _outputs(second)
         assert '"ok": true' in json.dumps(second).replace('\\"', '"')
+        if h.provider.name == "gemini":  # Gemini's thought signature goes back with the call
+            [call] = [c for m in second["messages"] for c in m.get("tool_calls") or []]
+            assert call["extra_content"] == {"google": {"thought_signature": "c2lnbmF0dXJl"}}
 
 @pytest.mark.parametrize("status", [429, 500])
 async def test_provider_error_then_success_is_retried(harness, status):

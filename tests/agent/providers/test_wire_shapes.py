@@ -86,7 +86,7 @@ def test_compatible_input_folds_leading_developer_messages_into_instructions():
     ]
     instructions, rewritten = compatible_input("You are todochat.", items)
     assert instructions == "You are todochat.\n\ntodochat-state: {}"
-    assert rewritten[0] == items[1]
+    assert rewritten[0] == {"role": "user", "content": "hi"}
     assert rewritten[1] == {"type": "message", "role": "assistant", "content": "Hello there."}
     assert rewritten[2] == {"role": "system", "content": "later note"}
     assert rewritten[3] is items[4]

@@ -27,6 +27,8 @@ def compatible_input(
        ``ThreadItemConverter.assistant_message_to_input`` makes of earlier replies) get their
        text as a plain string: the SDK's converter raises ``UserError("Unknown content")`` on
        ``output_text`` in an easy input message, so every second turn of a thread would fail.
+    3. User messages made only of text parts get their text as a plain string: the SDK would
+       send a list of ``{"type": "text"}`` parts, which some servers' templates do not accept.
 
     Args:
         system_instructions: the agent's instructions (sent as the first ``system`` message).
@@ -49,6 +51,8 @@ def compatible_input(
             item = {**item, "role": "system"}  # type: ignore[misc]
         elif role == "assistant" and isinstance(item.get("content"), list) and "id" not in item:  # type: ignore[union-attr]
             item = {**item, "content": _text(item)}  # type: ignore[misc]
+        elif role == "user" and _text_only(item.get("content")):  # type: ignore[union-attr]
+            item = {**item, "content": _text(item)}  # type: ignore[misc]
         converted.append(item)
     return ("\n\n".join(p for p in parts if p) or None), converted
 
@@ -58,6 +62,12 @@ def _role(item: Any) -> str | None:
         role = item.get("role")
         return role if isinstance(role, str) else None
     return None
+
+
+def _text_only(content: Any) -> bool:
+    return isinstance(content, list) and bool(content) and all(
+        isinstance(part, dict) and part.get("type") == "input_text" for part in content
+    )
 
 
 def _text(item: Any) -> str:
