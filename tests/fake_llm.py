@@ -38,6 +38,8 @@ class Reply:
 
     text: str = ""
     tool_calls: list[ToolCall] = field(default_factory=list)
+    cut_after: int | None = None
+    """Drop the connection after this many SSE events (a provider failing mid-stream)."""
 
 
 @dataclass
@@ -117,7 +119,9 @@ class FakeLLM:
 
     # ------------------------------------------------------------------ Chat Completions
     async def _chat_stream(self, reply: Reply, body: dict[str, Any]) -> AsyncIterator[dict[str, str]]:
-        for chunk in self.chat_chunks(reply, body.get("model", "fake"), bool((body.get("stream_options") or {}).get("include_usage"))):
+        chunks = self.chat_chunks(reply, body.get("model", "fake"), bool((body.get("stream_options") or {}).get("include_usage")))
+        for number, chunk in enumerate(chunks):
+            _cut(reply, number)
             yield {"data": json.dumps(chunk)}
         yield {"data": "[DONE]"}
 
@@ -154,7 +158,8 @@ class FakeLLM:
 
     # ------------------------------------------------------------------ Responses API
     async def _responses_stream(self, reply: Reply, body: dict[str, Any]) -> AsyncIterator[dict[str, str]]:
-        for event in self.response_events(reply, body):
+        for number, event in enumerate(self.response_events(reply, body)):
+            _cut(reply, number)
             yield {"event": event["type"], "data": json.dumps(event)}
 
     def response_events(self, reply: Reply, body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -205,6 +210,15 @@ class FakeLLM:
         for number, event in enumerate(events):
             event["sequence_number"] = number
         return events
+
+
+class ConnectionCut(Exception):
+    """Raised inside a stream to make the server drop the connection mid-response."""
+
+
+def _cut(reply: Reply, number: int) -> None:
+    if reply.cut_after is not None and number >= reply.cut_after:
+        raise ConnectionCut(f"fake: connection dropped after {reply.cut_after} events")
 
 
 def _pieces(text: str, size: int = 7) -> list[str]:

@@ -145,6 +145,24 @@ async def test_provider_down_gives_an_error_event_and_keeps_the_message_for_retr
         assert [t.title for t in await h.tasks()] == ["Call mom"]
 
 
+async def test_stream_cut_mid_answer_keeps_only_the_user_message(harness):
+    async with harness as h:
+        h.fake.add(Reply(text="This answer breaks off in the middle.", cut_after=4))
+        turn = await h.send("hello")
+        [error] = [e for e in turn.events if e["type"] == "error"]
+        assert error["message"].startswith("The connection to the model provider failed.")
+        assert error["allow_retry"] is True
+        items = await h.client.items(turn.thread_id)
+        assert [i["type"] for i in items] == ["user_message"]
+
+        h.fake.add(Reply(text="Whole answer."))
+        retried = await h.client.stream(
+            {"type": "threads.retry_after_item", "params": {"thread_id": turn.thread_id, "item_id": items[0]["id"]}}
+        )
+        assert retried.text == "Whole answer."
+        assert [i["type"] for i in await h.client.items(turn.thread_id)] == ["user_message", "assistant_message"]
+
+
 async def test_refused_key_is_not_retried_and_says_so(harness):
     async with harness as h:
         h.fake.add(Failure(401, retry_after_ms=None, message="Incorrect API key provided."))

@@ -29,7 +29,7 @@ def describe_model_failure(exc: BaseException) -> ModelFailure:
     Rules (openai client exceptions, ``openai._exceptions``):
     401/403 → the key was refused (no retry: a setting must change); 404 → unknown model or
     wrong base URL (no retry); 429 → rate limited; other statuses → the provider's error;
-    connection errors and timeouts → not reachable; a malformed answer → the model misbehaved.
+    timeouts → no answer in time; connection errors (refused, or dropped mid-stream) → the connection failed; a malformed answer → the model misbehaved.
 
     Args:
         exc: the exception from the Agents SDK stream (searched along ``__cause__``/``__context__``).
@@ -54,7 +54,7 @@ def describe_model_failure(exc: BaseException) -> ModelFailure:
     if isinstance(error, openai.APITimeoutError):
         return ModelFailure(f"The model provider did not answer in time. {SAVED}", True)
     if isinstance(error, openai.APIConnectionError):
-        return ModelFailure(f"The model provider cannot be reached. {SAVED}", True)
+        return ModelFailure(f"The connection to the model provider failed. {SAVED}", True)
     if isinstance(error, ModelBehaviorError):
         return ModelFailure(f"The model gave an answer the assistant could not use. {SAVED}", True)
     return ModelFailure(f"The assistant could not answer right now (the model failed). {SAVED}", True)
