@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
@@ -127,7 +127,7 @@ def _hour(hour: int, minute: int, meridiem: str | None, evening: bool) -> time |
         hour += 12
     elif meridiem == "am" and hour == 12:
         hour = 0
-    elif not meridiem and (evening and hour < 12 or 1 <= hour <= 6):
+    elif not meridiem and ((evening and hour < 12) or 1 <= hour <= 6):
         hour += 12
     if hour > 23 or minute > 59:
         return None
@@ -135,14 +135,14 @@ def _hour(hour: int, minute: int, meridiem: str | None, evening: bool) -> time |
 
 
 _RECURRENCE: list[tuple[str, str]] = [
-    (rf"every (other |2nd |second )?(?:week ?day|weekday|work ?day|business day)s?|on weekdays|weekdays", "weekdays"),
-    (rf"every (other )?weekend|on weekends|weekends", "weekends"),
+    (r"every (other |2nd |second )?(?:week ?day|weekday|work ?day|business day)s?|on weekdays|weekdays", "weekdays"),
+    (r"every (other )?weekend|on weekends|weekends", "weekends"),
     (rf"(?:every|each) (other )?({_ANY_DAY}s?(?:(?:,| and| &|,? and) {_ANY_DAY}s?)*)|on ({_FULL_DAY}s(?:(?:,| and| &|,? and) {_FULL_DAY}s)*)", "days"),
-    (rf"(?:every|each) (other )?(?:single )?day|daily|everyday|every (morning|evening|night)|each (morning|evening|night)|nightly", "daily"),
-    (rf"(?:every|each) (other )?week|weekly", "weekly"),
+    (r"(?:every|each) (other )?(?:single )?day|daily|everyday|every (morning|evening|night)|each (morning|evening|night)|nightly", "daily"),
+    (r"(?:every|each) (other )?week|weekly", "weekly"),
     (rf"(?:every|each) (other )?month(?: on the (\d{{1,2}}){_ORD})?|monthly(?: on the (\d{{1,2}}){_ORD})?|on the (\d{{1,2}}){_ORD} of (?:every|each) month", "monthly"),
-    (rf"every (other )?year|yearly|annually|each year", "yearly"),
-    (rf"every (\d+|two|three|four|five|six) (day|week|month|year)s", "interval"),
+    (r"every (other )?year|yearly|annually|each year", "yearly"),
+    (r"every (\d+|two|three|four|five|six) (day|week|month|year)s", "interval"),
     (r"(?:every|each) fortnight|fortnightly|biweekly|bi-weekly", "fortnight"),
 ]
 
@@ -152,7 +152,7 @@ def _find_recurrence(text: str, when: When) -> None:
         m = re.search(_B + r"(?:(?:repeat(?:ing|s)?|recurring)\s+)?" + "(?:" + pattern + ")" + _E, text, re.IGNORECASE)
         if not m:
             continue
-        groups = [g for g in m.groups()]
+        groups = list(m.groups())
         other = ";INTERVAL=2" if groups and groups[0] and groups[0].strip() in ("other", "2nd", "second") else ""
         if kind == "weekdays":
             rule = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
@@ -246,8 +246,8 @@ def _find_time(text: str, when: When, said: str) -> None:
     patterns = [
         rf"(?:(?:at|@|by|around|about|before|from) )?(\d{{1,2}})(?::|\.)?(\d{{2}})? ?([ap]\.?m\.?){_E}",
         r"(?:(?:at|@|by|around|about|before|from) )?(\d{1,2})[:h](\d{2})(?: ?o'?clock)?",
-        rf"(?:at|@|around|by) (\d{{1,2}})(?: ?o'?clock)?(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|tasks?|items?|st|nd|rd|th|/|:|[.,]\d))",
-        rf"(\d{{1,2}}) ?o'?clock",
+        r"(?:at|@|around|by) (\d{1,2})(?: ?o'?clock)?(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|tasks?|items?|st|nd|rd|th|/|:|[.,]\d))",
+        r"(\d{1,2}) ?o'?clock",
     ]
     for pattern in patterns:
         for m in re.finditer(_B + pattern, text, re.IGNORECASE):
@@ -276,7 +276,9 @@ def _find_hours_from_now(text: str, now: datetime, when: When) -> bool:
         return False
     amount = 30 if m[1].startswith("half") else number(m[1])
     unit = "minutes" if m[2].lower().startswith("m") or m[1].startswith("half") else "hours"
-    moment = now + timedelta(**{unit: amount})
+    delta = timedelta(**{unit: amount})
+    # Elapsed time, not wall time: across a DST change "in 2 hours" is two real hours.
+    moment = (now.astimezone(UTC) + delta).astimezone(now.tzinfo) if now.tzinfo else now + delta
     when.day, when.at = moment.date(), moment.time().replace(second=0, microsecond=0)
     when.spans.append(m.span())
     return True

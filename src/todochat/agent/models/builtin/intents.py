@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from todochat.agent.models.builtin.lexicon import COMPLETION_VERBS, is_task_verb, past_to_base
 
-I = re.IGNORECASE
+IC = re.IGNORECASE
 DONE_WORDS = r"(?:done|complete|completed|finished|resolved|closed|taken care of|sorted|handled|dealt with|ticked off|checked off|crossed off|over with|all set)"
 UNDONE_WORDS = r"(?:not done|undone|incomplete|not complete|not completed|not finished|unfinished|pending|open|active|to ?do|uncompleted|not yet done|outstanding|unchecked|unticked)"
 DELETE_VERBS = r"(?:delete|remove|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe)"
@@ -40,7 +40,7 @@ class Intent:
 
 
 def _m(pattern: str, text: str) -> re.Match[str] | None:
-    return re.match(pattern + r"$", text, I)
+    return re.match(pattern + r"$", text, IC)
 
 
 _YES = r"(?:y|yes|yep|yeah|yea|yup|ya|sure|ok|okay|k|confirm(?:ed)?|i confirm|do it|go ahead|go for it|please do|proceed|correct|right|absolutely|definitely|of course|affirmative|sounds good|that'?s (?:right|correct|fine)|i'?m sure|fine|alright|yes please|please|let'?s do it|delete (?:them|it|all|those|both)(?: all)?|yes,? (?:delete|remove|do it|go ahead|please|i'?m sure|confirm|sure|all of them|them all|both)(?: .*)?|(?:yes|yeah|yep|sure|ok|okay)[,!. ]+.*|100%|👍)"
@@ -59,6 +59,13 @@ _UNDO = (
     r"bring (?:it|that|them|those|the task|the tasks) back|put (?:it|that|them) back|take that back|undelete(?: .*)?|"
     r"i didn'?t mean (?:that|to(?: do that| delete (?:it|that|them|those))?)|oops|whoops|my bad|(?:please )?go back|"
     r"un-?delete(?: that| it)?|recover (?:it|that|them|the deleted (?:task|tasks|one|ones))|get (?:it|that|them) back)"
+)
+# Words that make a question about the task list (so "what's the weather?" is not a list request).
+_TASKY = (
+    r"#\w|\b(?:tasks?|todos?|to-?dos?|list|agenda|plate|due|overdue|late|pending|completed?|done|finished|left|"
+    r"remaining|open|outstanding|priority|urgent|important|tag(?:ged|s)?|deadlines?|reminders?|everything|anything|"
+    r"(?:have|need|got) to do|should i do|to do|upcoming|scheduled|behind|items?|next|today|tomorrow|this week|"
+    r"stuff|things|work|home|finish|accomplish)\b"
 )
 _ADD_LEAD = (
     r"(?:(?:add|create|insert|enter|log|capture|record|jot(?: down)?|note down|write down|put down|put|save|make|set|schedule)"
@@ -104,12 +111,11 @@ def classify(text: str, *, pending: bool = False) -> Intent:
     low = t.lower()
     if not t:
         return Intent("unknown")
-    if _m(_YES, low) and (pending or _m(r"(?:y|yes|yep|yeah|yup|sure|confirm(?:ed)?|do it|go ahead|proceed)(?:[,! ]+.*)?", low)):
-        if not _m(r"(?:ok|okay|sure|yes|yeah)[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|what|make|set).*", low):
-            return Intent("confirm", body=t)
-    if _m(_NO, low):
-        if not _m(r"no[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|make|set)\b.*", low):
-            return Intent("deny", body=t)
+    yes = _m(_YES, low) and (pending or _m(r"(?:y|yes|yep|yeah|yup|sure|confirm(?:ed)?|do it|go ahead|proceed)(?:[,! ]+.*)?", low))
+    if yes and not _m(r"(?:ok|okay|sure|yes|yeah)[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|what|make|set).*", low):
+        return Intent("confirm", body=t)
+    if _m(_NO, low) and not _m(r"no[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|make|set)\b.*", low):
+        return Intent("deny", body=t)
     m = _m(r"(?:undo|revert) (?:the )?(?:complet\w*|check\w*|tick\w*|done|finish\w*)(?: (?:of|on|for))? (.+)", low)
     if m:
         return Intent("reopen", target=t[-len(m[1]):])
@@ -151,16 +157,16 @@ def _command(t: str) -> Intent:
     if m:
         return Intent("update", target=(m[1] or m[2] or "").strip() or "it", field="clear_recurrence")
     # --- add
-    m = re.match(rf"^{_ADD_LEAD}(?:\s*[:\-,]\s*|\s+|$)(.*)$", t, I)
-    if m and not re.match(r"^(?:set|make|put|schedule|save|check|open)\b", t, I):
+    m = re.match(rf"^{_ADD_LEAD}(?:\s*[:\-,]\s*|\s+|$)(.*)$", t, IC)
+    if m and not re.match(r"^(?:set|make|put|schedule|save|check|open)\b", t, IC):
         return _after_add(t, m[1])
-    if m and re.match(r"^(?:set|make|put|save|schedule)\b", t, I):
+    if m and re.match(r"^(?:set|make|put|save|schedule)\b", t, IC):
         special = _maybe_update(t)
         if special:
             return special
-        if re.match(r"^(?:set|make|put|save)(?: (?:a|an|the|one|another|new|my))* (?:new )?(?:task|todo|to-do|item|reminder|entry|note)\b", t, I) or re.match(r"^put (.+) on (?:my|the) (?:todo |to-do |to do )?list$", t, I):
+        if re.match(r"^(?:set|make|put|save)(?: (?:a|an|the|one|another|new|my))* (?:new )?(?:task|todo|to-do|item|reminder|entry|note)\b", t, IC) or re.match(r"^put (.+) on (?:my|the) (?:todo |to-do |to do )?list$", t, IC):
             return _after_add(t, m[1])
-        if re.match(r"^schedule\b", t, I):
+        if re.match(r"^schedule\b", t, IC):
             return Intent("add", body=t)
     # --- reopen
     m = _m(r"(?:uncheck|untick|unmark|reopen|re-open|unfinish|uncomplete|un-complete|undone|reactivate|un-?tick|un-?check|re-?add|revive|resurrect) (.+)", t)
@@ -169,20 +175,20 @@ def _command(t: str) -> Intent:
     m = _m(rf"(?:mark|set|flag|put|move|change|make|switch|turn) (.+?) (?:as |to |back to |back as |back )?{UNDONE_WORDS}(?: again)?", t)
     if m:
         return Intent("reopen", target=_tail(t, m, 1))
-    m = _m(rf"(.+?) (?:is|are|was|were|'s|has|have) (?:still |actually )?(?:not|n't|not yet|never been|not been|not actually) (?:been )?(?:done|finished|complete|completed|taken care of)(?: yet| after all| actually)?", t) \
-        or _m(rf"(.+?) (?:isn'?t|aren'?t|wasn'?t|weren'?t|hasn'?t been|haven'?t been) (?:really |actually )?(?:done|finished|complete|completed)(?: yet| after all| actually)?", t) \
-        or _m(rf"(.+?) (?:is|are) (?:still )?(?:pending|open|incomplete|unfinished|not done)(?: again)?", t)
+    m = _m(r"(.+?) (?:is|are|was|were|'s|has|have) (?:still |actually )?(?:not|n't|not yet|never been|not been|not actually) (?:been )?(?:done|finished|complete|completed|taken care of)(?: yet| after all| actually)?", t) \
+        or _m(r"(.+?) (?:isn'?t|aren'?t|wasn'?t|weren'?t|hasn'?t been|haven'?t been) (?:really |actually )?(?:done|finished|complete|completed)(?: yet| after all| actually)?", t) \
+        or _m(r"(.+?) (?:is|are) (?:still )?(?:pending|open|incomplete|unfinished|not done)(?: again)?", t)
     if m:
         return Intent("reopen", target=_tail(t, m, 1))
     m = _m(r"(?:i |we )?(?:actually |still |really )?(?:haven'?t|have not|didn'?t|did not|never|hadn'?t|have yet to|still have to|still need to|actually need to) (?:actually |really |yet |even )?(\w+) (.+?)(?: yet| after all| actually| at all)?", t)
-    if m and not re.match(r"^(?:still have to|still need to)", t, I):
+    if m and not re.match(r"^(?:still have to|still need to)", t, IC):
         verb = m[1].lower()
         rest = _tail(t, m, 2)
         if verb in COMPLETION_VERBS or verb in ("do", "done"):
             return Intent("reopen", target=rest)
         base = past_to_base(verb) or verb
         return Intent("reopen", target=f"{base} {rest}")
-    if _m(rf"(?:it'?s |that'?s |this is |that is |it is )?(?:not|n't) (?:done|finished|complete)(?: yet)?|not yet|not done yet|undo that completion|that wasn'?t done", t.lower()):
+    if _m(r"(?:it'?s |that'?s |this is |that is |it is )?(?:not|n't) (?:done|finished|complete)(?: yet)?|not yet|not done yet|undo that completion|that wasn'?t done", t.lower()):
         return Intent("reopen", target="it")
     # --- updates with clear verbs
     special = _maybe_update(t)
@@ -193,7 +199,7 @@ def _command(t: str) -> Intent:
     m = _m(r"(?:clear|wipe|empty|reset|nuke|purge|clean)(?: out| up)? (?:my |the |whole |entire |all )*(?:todo |to-do |to do |task )?(?:list|tasks|todos|everything)|start (?:over|fresh|from scratch)", low)
     if m:
         return Intent("delete", target="everything")
-    m = _m(rf"(?:clear|clean up|clean out|purge|tidy up|delete|remove|get rid of|wipe|archive|trash|drop|ditch) (?:all )?(?:the |my |of )?(?:the )?(?:completed|done|finished|checked|ticked|old|closed)(?: (?:ones|tasks|items|todos|stuff|things))?(?: tasks)?", low)
+    m = _m(r"(?:clear|clean up|clean out|purge|tidy up|delete|remove|get rid of|wipe|archive|trash|drop|ditch) (?:all )?(?:the |my |of )?(?:the )?(?:completed|done|finished|checked|ticked|old|closed)(?: (?:ones|tasks|items|todos|stuff|things))?(?: tasks)?", low)
     if m:
         return Intent("delete", target="all completed tasks")
     m = _m(rf"(?:please )?(?:{DELETE_VERBS})(?: (?:off|out))? (.+?)(?: (?:from|off|of) (?:my |the )?(?:todo |to-do |task )?(?:list|tasks|todos))?(?: (?:please|too|as well|also|altogether|entirely|completely|permanently|for good))?", t)
@@ -207,15 +213,15 @@ def _command(t: str) -> Intent:
         return Intent("delete", target=_tail(t, m, 1))
     # --- complete
     m = _m(rf"(?:mark|set|flag|tick|check|cross|put|move|make|switch|turn|log)(?: off)? (.+?)(?: as| to| is)? {DONE_WORDS}", t) \
-        or _m(rf"(?:mark|tick|check|cross|strike)(?: off)? (.+?)(?: off)?", t)
-    if m and not re.match(r"^check (?:my|the|what|if|whether|for|on)\b", t, I):
+        or _m(r"(?:mark|tick|check|cross|strike)(?: off)? (.+?)(?: off)?", t)
+    if m and not re.match(r"^check (?:my|the|what|if|whether|for|on)\b", t, IC):
         return Intent("complete", target=_tail(t, m, 1))
     m = _m(rf"(?:{COMPLETE_VERBS}|completed|finished|did|done)(?: with| off)?\s*[:\-]?\s+(.+?)(?: (?:task|now|already|too|as well|off|finally|today|yesterday))?", t)
     if m:
         return Intent("complete", target=_tail(t, m, 1))
     m = _m(rf"(.+?)(?: is| are| was| were|'s| has been| have been| got| is all| now)? (?:now |all |finally |already )?{DONE_WORDS}(?: now| already| finally| today| yesterday)?", t) \
-        or _m(rf"(.+?)\s*[:\-=]\s*(?:done|complete|finished|✓|✔|x)", t)
-    if m and not re.match(r"^(?:what|which|how|show|list|is|are|did|have|any)\b", t, I):
+        or _m(r"(.+?)\s*[:\-=]\s*(?:done|complete|finished|✓|✔|x)", t)
+    if m and not re.match(r"^(?:what|which|how|show|list|is|are|did|have|any)\b", t, IC):
         return Intent("complete", target=_tail(t, m, 1))
     m = _m(r"(?:i |we |i'?ve |we'?ve )?(?:have |'ve |just |already |finally |also |totally |successfully |now )*(?:finished|completed|done|did|accomplished|wrapped up|took care of|handled|sorted|got) (?:with |off |out )?(.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning))?", t)
     if m:
@@ -223,11 +229,12 @@ def _command(t: str) -> Intent:
     m = _m(r"(?:i |we |i'?ve |we'?ve )?(?:have |'ve |just |already |finally |also |now )*(\w+) (.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning|last night))?", t)
     if m:
         base = past_to_base(m[1])
-        if base and not (m[1].lower() in ("read", "put", "set", "cut") and not re.match(r"^(?:i|we) ", t, I)):
+        if base and not (m[1].lower() in ("read", "put", "set", "cut") and not re.match(r"^(?:i|we) ", t, IC)):
             return Intent("complete", target=f"{base} {_tail(t, m, 2)}")
     # --- list / query
-    if re.match(rf"^{_LIST_LEAD}", t, I) or re.search(r"\b(?:my (?:tasks|todos|to-?dos|list|agenda|schedule)|to-?do list|task list)\b", t, I):
-        kind = "count" if re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", t, I) else "list"
+    if (re.match(rf"^{_LIST_LEAD}", t, IC) and (re.search(_TASKY, t, IC) or re.match(r"^(?:find|search|look (?:up|for))\b", t, IC))) \
+            or re.search(r"\b(?:my (?:tasks|todos|to-?dos|list|agenda|schedule)|to-?do list|task list)\b", t, IC):
+        kind = "count" if re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", t, IC) else "list"
         return Intent(kind, body=t)
     # --- a bare task ("buy milk tomorrow")
     words = t.split()
@@ -241,13 +248,13 @@ def _after_add(t: str, rest: str) -> Intent:
     rest = rest.strip()
     if not rest:
         return Intent("add", body="")
-    if re.match(r"^(?:add|create|new|remind me|remember)\b", rest, I):
+    if re.match(r"^(?:add|create|new|remind me|remember)\b", rest, IC):
         inner = classify(rest)
         if inner.kind == "add":
             return inner
-    if re.match(r"^(?:see|view|show|list|know|look at)\b", rest, I):
+    if re.match(r"^(?:see|view|show|list|know|look at)\b", rest, IC):
         return Intent("list", body=rest)
-    if re.match(r"^(?:delete|remove|erase|mark|rename|reschedule|undo|reopen|uncheck)\b", rest, I):
+    if re.match(r"^(?:delete|remove|erase|mark|rename|reschedule|undo|reopen|uncheck)\b", rest, IC):
         inner = classify(rest)
         if inner.kind not in ("unknown", "add"):
             return inner

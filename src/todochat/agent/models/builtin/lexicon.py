@@ -5,19 +5,7 @@ from __future__ import annotations
 # Verbs people start a task title with ("buy milk", "call mom"): a bare message starting with
 # one of them is a new task. Command verbs (add, delete, show ...) are not here.
 TASK_VERBS = frozenset(
-    """
-    buy call pay email mail text message phone ring write read book fix clean wash water feed walk
-    pick drop take bring send return renew cancel schedule organize organise prepare plan finish
-    submit file print sign order get grab check visit meet see go do make cook bake iron vacuum
-    mop sweep tidy sort pack unpack install update upgrade backup back study practice practise
-    learn review draft edit reply respond follow contact ask tell remind invite thank congratulate
-    wrap collect deliver post ship mow trim paint repair replace charge refill fill top shop
-    research apply register sign-up enroll enrol donate sell list move transfer deposit withdraw
-    exchange print scan copy photocopy download upload attend join host celebrate call-back
-    finalize finalise complete start continue research investigate test run jog exercise stretch
-    meditate sleep rest relax feed groom bathe dust declutter recycle empty defrost marinate
-    brew make-up cut shave hang fold load unload change swap rent lease insure vaccinate
-    """.split()
+    ["buy", "call", "pay", "email", "mail", "text", "message", "phone", "ring", "write", "read", "book", "fix", "clean", "wash", "water", "feed", "walk", "pick", "drop", "take", "bring", "send", "return", "renew", "cancel", "schedule", "organize", "organise", "prepare", "plan", "finish", "submit", "file", "print", "sign", "order", "get", "grab", "check", "visit", "meet", "see", "go", "do", "make", "cook", "bake", "iron", "vacuum", "mop", "sweep", "tidy", "sort", "pack", "unpack", "install", "update", "upgrade", "backup", "back", "study", "practice", "practise", "learn", "review", "draft", "edit", "reply", "respond", "follow", "contact", "ask", "tell", "remind", "invite", "thank", "congratulate", "wrap", "collect", "deliver", "post", "ship", "mow", "trim", "paint", "repair", "replace", "charge", "refill", "fill", "top", "shop", "research", "apply", "register", "sign-up", "enroll", "enrol", "donate", "sell", "list", "move", "transfer", "deposit", "withdraw", "exchange", "print", "scan", "copy", "photocopy", "download", "upload", "attend", "join", "host", "celebrate", "call-back", "finalize", "finalise", "complete", "start", "continue", "research", "investigate", "test", "run", "jog", "exercise", "stretch", "meditate", "sleep", "rest", "relax", "feed", "groom", "bathe", "dust", "declutter", "recycle", "empty", "defrost", "marinate", "brew", "make-up", "cut", "shave", "hang", "fold", "load", "unload", "change", "swap", "rent", "lease", "insure", "vaccinate"]
 )
 
 IRREGULAR_PAST = {
@@ -40,12 +28,9 @@ IRREGULAR_PAST = {
 }
 # "-ed" words that are not the past of a task verb (or that mean something else here).
 NOT_PAST = frozenset(
-    "need feed seed speed bleed breed weed embed shed bed red wed bred fed-up wanted needed added "
-    "deleted removed created asked tried planned forgotten supposed used scheduled interested "
-    "tired bored excited worried confused overdue due reopened unchecked renamed moved tagged "
-    "changed updated marked listed showed showed named called-it".split()
+    ["need", "feed", "seed", "speed", "bleed", "breed", "weed", "embed", "shed", "bed", "red", "wed", "bred", "fed-up", "wanted", "needed", "added", "deleted", "removed", "created", "asked", "tried", "planned", "forgotten", "supposed", "used", "scheduled", "interested", "tired", "bored", "excited", "worried", "confused", "overdue", "due", "reopened", "unchecked", "renamed", "moved", "tagged", "changed", "updated", "marked", "listed", "showed", "showed", "named", "called-it"]
 )
-COMPLETION_VERBS = frozenset("finish finished complete completed do did done accomplish accomplished".split())
+COMPLETION_VERBS = frozenset(["finish", "finished", "complete", "completed", "do", "did", "done", "accomplish", "accomplished"])
 
 
 def is_task_verb(word: str) -> bool:
@@ -72,10 +57,5 @@ def past_to_base(word: str) -> str | None:
 
 
 _E_VERBS = frozenset(
-    "renew" .split()
-    + "file fine schedule organize organise prepare practice practise move declutter recycle bake "
-    "change cancel-e note write invite complete update upgrade shave solve replace charge exchange "
-    "finalize finalise marinate vaccinate insure register-e leave make take lease double-check "
-    "arrange tidy-e close dance date double measure price produce reduce rinse save score serve "
-    "share shape store type use vote wipe".split()
+    ["renew", "file", "fine", "schedule", "organize", "organise", "prepare", "practice", "practise", "move", "declutter", "recycle", "bake", "change", "cancel-e", "note", "write", "invite", "complete", "update", "upgrade", "shave", "solve", "replace", "charge", "exchange", "finalize", "finalise", "marinate", "vaccinate", "insure", "register-e", "leave", "make", "take", "lease", "double-check", "arrange", "tidy-e", "close", "dance", "date", "double", "measure", "price", "produce", "reduce", "rinse", "save", "score", "serve", "share", "shape", "store", "type", "use", "vote", "wipe"]
 )

@@ -19,7 +19,12 @@ from agents.tool import Tool
 from agents.usage import Usage
 from openai.types.responses.response_prompt_param import ResponsePromptParam
 
-from todochat.agent.models.builtin.events import OutputItem, function_call_item, message_item, stream_events
+from todochat.agent.models.builtin.events import (
+    OutputItem,
+    function_call_item,
+    message_item,
+    stream_events,
+)
 from todochat.agent.models.builtin.planner import Call, Turn
 from todochat.agent.models.builtin.references import State
 
@@ -120,7 +125,7 @@ def read_input(items: str | list[TResponseInputItem]) -> tuple[str, State, list[
 def decide(system_instructions: str | None, input: str | list[TResponseInputItem]) -> list[OutputItem]:
     """The output items of one model call: one function call, or the final assistant message."""
     message, state, results, asked = read_input(input)
-    now = read_clock(system_instructions).replace(tzinfo=None)
+    now = read_clock(system_instructions)
     action = Turn(message, state, now, results, pending_live=asked).next_action()
     if isinstance(action, Call):
         return [function_call_item(action.tool, action.args)]

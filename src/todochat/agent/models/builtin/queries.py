@@ -10,21 +10,16 @@ from typing import Any
 from todochat.agent.models.builtin.dates import find_when
 from todochat.agent.models.builtin.slots import CONTEXT_TAGS
 
-I = re.IGNORECASE
+IC = re.IGNORECASE
 _COMPLETED = r"\b(?:completed|complete|done|finished|checked off|ticked off|crossed off|accomplished|did i (?:do|finish|complete|get done)|have i (?:done|finished|completed)|i(?:'ve| have) (?:done|finished|completed)|closed)\b"
 _PENDING = r"\b(?:pending|open|incomplete|unfinished|not (?:yet )?(?:done|finished|completed|complete)|left|remaining|outstanding|active|still (?:need|have)|have to do|need to do|got to do|left to do|undone|uncompleted|on my plate|upcoming|next|unchecked|should i do|must i do)\b"
 _NO_DUE = r"\b(?:no|without(?: a| any)?|(?:don'?t|do not|doesn'?t|does not) (?:have|has)(?: a| any)?|missing(?: a)?|lacking(?: a)?) (?:due )?(?:date|deadline)s?\b|\bundated\b|\bunscheduled\b"
-_STOP = set(
-    "a an the my me i all any some tasks task todo todos to-dos items item things thing stuff list show find search look for "
-    "about with of in on to that which what whats what's is are there do does have has got get anything something related "
-    "regarding concerning mentioning mention mentions containing contain contains include includes including called named "
-    "titled matching match up please can you could would see view display give tell everything every one ones".split()
-)
+_STOP = {"a", "an", "the", "my", "me", "i", "all", "any", "some", "tasks", "task", "todo", "todos", "to-dos", "items", "item", "things", "thing", "stuff", "list", "show", "find", "search", "look", "for", "about", "with", "of", "in", "on", "to", "that", "which", "what", "whats", "what's", "is", "are", "there", "do", "does", "have", "has", "got", "get", "anything", "something", "related", "regarding", "concerning", "mentioning", "mention", "mentions", "containing", "contain", "contains", "include", "includes", "including", "called", "named", "titled", "matching", "match", "up", "please", "can", "you", "could", "would", "see", "view", "display", "give", "tell", "everything", "every", "one", "ones"}
 _QUERY = re.compile(
     r"\b(?:about|regarding|concerning|mentioning|mention|mentions|containing|contain|contains|includes?|including|"
     r"related to|to do with|called|named|titled|matching|that (?:say|says|mention|contain|include)|with the words?|with|for|"
     r"search(?: for)?|find|look(?:ing)? (?:up|for)|involving|involve)\s+(.+)$",
-    I,
+    IC,
 )
 
 
@@ -98,7 +93,7 @@ def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str,
             args["sort"] = sort
             rest = re.sub(r"\b(?:sorted|sort|ordered|order|arranged|grouped)?\s*(?:them )?(?:by|in) (?:due date|date|deadline|priority|importance|name|title|creation date|alphabetical order)\b|\balphabetically\b|\bnewest first\b|\bsoonest first\b", " ", rest)
         m = _QUERY.search(rest)
-        if m and "due" not in args or (m and not re.search(r"\b(?:due|overdue)\b", m[1])):
+        if (m and "due" not in args) or (m and not re.search(r"\b(?:due|overdue)\b", m[1])):
             words = query_words(m[1]) if m else None
             if words:
                 args["query"] = words

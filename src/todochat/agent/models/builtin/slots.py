@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 CONTEXT_TAGS = frozenset(
-    "work home school personal family errands office shopping health fitness finance finances "
-    "garden kids house job business uni university college church gym travel household".split()
+    ["work", "home", "school", "personal", "family", "errands", "office", "shopping", "health", "fitness", "finance", "finances", "garden", "kids", "house", "job", "business", "uni", "university", "college", "church", "gym", "travel", "household"]
 )
 _QUOTE = re.compile(r"(?<![\w])(['\"])(.+?)\1(?![\w])")
 _B = r"(?<![\w#'-])"
@@ -25,9 +24,9 @@ PRIORITY_PATTERNS: list[tuple[str, str]] = [
 ]
 _TAG_WORD = r"#?([\w][\w-]*)"
 TAG_PATTERNS = [
-    rf"#([\w][\w-]*)",
+    r"#([\w][\w-]*)",
     rf"(?:tagged|tag(?:ged)? (?:as|with)|with (?:the )?(?:tags?|labels?)|label(?:l?ed)?(?: as| with)?|under(?: the)?(?= \w+ (?:tag|label|category)))(?: as)? {_TAG_WORD}((?:(?:,| and| &|,? and) {_TAG_WORD})*)(?: (?:tag|label|category))?",
-    rf"(?:in|to|on|onto|into|for) (?:my|the) ([\w-]+) (?:list|category|project)",
+    r"(?:in|to|on|onto|into|for) (?:my|the) ([\w-]+) (?:list|category|project)",
     rf"(?<![\w])for ({'|'.join(sorted(CONTEXT_TAGS))})(?= *$| +(?:on|by|at|due|every|tomorrow|today|tonight|next|this|in|and|with|#))",
 ]
 _LIST_WORDS = {"", "todo", "to-do", "task", "tasks", "reminder", "reminders"}
@@ -130,7 +129,7 @@ def clean_title(text: str) -> str:
     while previous != text:
         previous = text
         text = re.sub(rf"^(?:{_EDGE_WORDS})(?:[:,-]?\s+|$)", "", text, flags=re.IGNORECASE)
-        text = re.sub(rf"(?:^|\s+)(?:on|by|at|due|for|to|in|the|a|an|and|with|of|from|until|till|before|starting|that|every|-|:|,|;)$", "", text, flags=re.IGNORECASE)
+        text = re.sub(r"(?:^|\s+)(?:on|by|at|due|for|to|in|the|a|an|and|with|of|from|until|till|before|starting|that|every|-|:|,|;)$", "", text, flags=re.IGNORECASE)
         text = text.strip(" ,;:-")
     if text and text[0].islower():
         text = text[0].upper() + text[1:]

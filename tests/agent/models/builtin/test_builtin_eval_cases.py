@@ -1,0 +1,37 @@
+"""Both conversation case files pass with the built-in model, through the real ChatKit path."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from todochat.evals import Runner, load_cases
+
+ROOT = Path(__file__).resolve().parents[4]
+FILES = {
+    "own": ROOT / "evals" / "cases.jsonl",
+    "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_every_case_passes(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = FILES[name]
+    if not path.exists():
+        pytest.skip(f"{path} is not in this checkout")
+    monkeypatch.setenv("TODOCHAT_RATE_LIMIT", "100000/minute")
+    cases = load_cases(path)
+    if name == "own":
+        assert len(cases) >= 200
+    runner = Runner(workdir=tmp_path)
+    try:
+        results = asyncio.run(runner.run(cases))
+    finally:
+        runner.close()
+    failed = [f"{r.id}: {r.failures}" for r in results if not r.passed]
+    by_category = Counter(r.category for r in results if r.passed)
+    assert not failed, f"{len(failed)} failed ({dict(by_category)} passed):\n" + "\n".join(failed)
