@@ -1,12 +1,4 @@
-"""ChatKit models ↔ table rows: JSON through module-level TypeAdapters, and the one time conversion.
-
-Time at the Store boundary (the only place it is converted): chatkit 1.6.5 stamps threads and
-items with naive *local* ``datetime.now()`` and later computes ``datetime.now() - item.created_at``
-(``chatkit/agents.py``), so it must get naive local datetimes back. The database keeps UTC instants
-(``UTCDateTime`` columns and the ``created_at`` inside the stored JSON). ``to_utc`` runs on every
-write, ``to_sdk_time`` on every read. A naive value is read as the process's local time, as the SDK
-meant it; an aware value (from a caller that already uses aware datetimes) is taken as it is.
-"""
+"""ChatKit models ↔ table rows: JSON through module-level TypeAdapters, and the one time conversion."""
 
 from __future__ import annotations
 
@@ -18,6 +10,14 @@ from pydantic import TypeAdapter
 THREAD_ADAPTER: TypeAdapter[ThreadMetadata] = TypeAdapter(ThreadMetadata)
 ITEM_ADAPTER: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
 ATTACHMENT_ADAPTER: TypeAdapter[Attachment] = TypeAdapter(Attachment)
+
+
+# Time at the Store boundary (the only place it is converted): chatkit 1.6.5 stamps threads and
+# items with naive *local* datetime.now() and later computes datetime.now() - item.created_at
+# (chatkit/agents.py), so it must get naive local datetimes back. The database keeps UTC instants
+# (UTCDateTime columns and the created_at inside the stored JSON): to_utc runs on every write,
+# to_sdk_time on every read. A naive value is read as the process's local time, as the SDK meant
+# it; an aware value (from a caller that already uses aware datetimes) is taken as it is.
 
 
 def to_utc(value: datetime) -> datetime:

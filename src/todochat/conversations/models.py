@@ -1,10 +1,4 @@
-"""Tables of conversations: ChatKit threads, thread items, attachments and item feedback.
-
-Every key starts with ``user_id``: each user has their own namespace of thread, item and attachment
-ids, so no statement keyed by the request's user can read or overwrite another user's row, and the
-composite foreign keys make the database itself refuse an item in a thread the user does not own.
-Instants are UTC (``UTCDateTime``); ``data`` columns hold the ChatKit model's JSON.
-"""
+"""Tables of conversations: ChatKit threads, thread items, attachments and item feedback."""
 
 from __future__ import annotations
 
@@ -23,6 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from todochat.db import Base, UTCDateTime
 
+# Every key starts with user_id: each user has their own namespace of thread, item and attachment
+# ids, so no statement keyed by the request's user can read or overwrite another user's row, and the
+# composite foreign keys make the database itself refuse an item in a thread the user does not own.
+# Instants are UTC (UTCDateTime); ``data`` columns hold the ChatKit model's JSON.
 ID = String(64)
 USER = String(255)
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.

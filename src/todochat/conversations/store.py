@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import Any, Literal
 
 from agents.models.fake_id import FAKE_RESPONSES_ID
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
-from chatkit.types import Attachment, FeedbackKind, Page, ThreadItem, ThreadMetadata
-from sqlalchemy import Table, and_, delete, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from todochat.context import RequestContext
 from todochat.conversations import codec
-from todochat.conversations.models import AttachmentRow, FeedbackRow, ThreadItemRow, ThreadRow
+from todochat.conversations.feedback import FeedbackMixin
+from todochat.conversations.sql import ATTACHMENTS, ITEMS, THREADS
 
 logger = logging.getLogger(__name__)
 
-THREADS: Table = ThreadRow.__table__  # type: ignore[assignment]
-ITEMS: Table = ThreadItemRow.__table__  # type: ignore[assignment]
-ATTACHMENTS: Table = AttachmentRow.__table__  # type: ignore[assignment]
-FEEDBACK: Table = FeedbackRow.__table__  # type: ignore[assignment]
-MAX_PAGE_SIZE = 1000
-FEEDBACK_KINDS = ("positive", "negative")
 # Which id prefix (chatkit's StoreItemType) an item type gets when the store must re-id it.
 _ID_TYPE: dict[str, StoreItemType] = {
     "client_tool_call": "tool_call",
@@ -38,20 +27,7 @@ _ID_TYPE: dict[str, StoreItemType] = {
 }
 
 
-def _page_args(limit: int, order: str) -> tuple[int, bool]:
-    if order not in ("asc", "desc"):
-        raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
-    return max(1, min(int(limit), MAX_PAGE_SIZE)), order == "desc"
-
-
-def _after(key: Any, tie: Any, cursor: Sequence[Any], desc: bool) -> Any:
-    """Rows strictly after ``cursor`` = (key, tie) in the page's order."""
-    if desc:
-        return or_(key < cursor[0], and_(key == cursor[0], tie < cursor[1]))
-    return or_(key > cursor[0], and_(key == cursor[0], tie > cursor[1]))
-
-
-class SQLStore(Store[RequestContext]):
+class SQLStore(FeedbackMixin, Store[RequestContext]):
     """ChatKit threads, items, attachments and feedback in SQL, per user.
 
     Semantics follow chatkit-python 1.6.5 ``chatkit/store.py`` and its sample stores:
@@ -65,18 +41,6 @@ class SQLStore(Store[RequestContext]):
     Args:
         sessionmaker: the app's async session factory (``todochat.db.make_sessionmaker``).
     """
-
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self._sessionmaker = sessionmaker
-        bind = sessionmaker.kw.get("bind")
-        self._engine = bind if isinstance(bind, AsyncEngine) else None
-        dialect = bind.dialect.name if bind is not None else "sqlite"
-        self._insert = pg_insert if dialect == "postgresql" else sqlite_insert
-
-    def _tx(self) -> AbstractAsyncContextManager[AsyncConnection | AsyncSession]:
-        """One short transaction: a Core connection of the sessionmaker's engine (the store needs
-        no ORM; this skips the session's bookkeeping), or a session when there is no engine."""
-        return self._engine.begin() if self._engine is not None else self._sessionmaker.begin()
 
     # ------------------------------------------------------------------ ids
     def generate_thread_id(self, context: RequestContext) -> str:
@@ -133,24 +97,10 @@ class SQLStore(Store[RequestContext]):
             NotFoundError: ``after`` is not a thread of this user.
             ValueError: ``order`` is neither ``asc`` nor ``desc``.
         """
-        limit, desc = _page_args(limit, order)
-        where: list[Any] = [THREADS.c.user_id == context.user_id]
-        async with self._tx() as db:
-            if after:
-                cursor = (await db.execute(
-                    select(THREADS.c.created_at, THREADS.c.id).where(*where, THREADS.c.id == after)
-                )).first()
-                if cursor is None:
-                    raise NotFoundError(f"Thread {after} not found")
-                where.append(_after(THREADS.c.created_at, THREADS.c.id, cursor, desc))
-            keys = (THREADS.c.created_at, THREADS.c.id)
-            rows = (await db.execute(
-                select(THREADS.c.data, THREADS.c.created_at).where(*where)
-                .order_by(*(k.desc() if desc else k.asc() for k in keys)).limit(limit + 1)
-            )).all()
-        threads = [codec.load_thread(row.data, row.created_at) for row in rows[:limit]]
-        has_more = len(rows) > limit
-        return Page(data=threads, has_more=has_more, after=threads[-1].id if has_more else None)
+        return await self._page(
+            THREADS, [THREADS.c.user_id == context.user_id], THREADS.c.id, after, limit, order,
+            lambda row: codec.load_thread(row.data, row.created_at),
+        )
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete the user's thread with its items and their feedback (ON DELETE CASCADE).
@@ -183,24 +133,10 @@ class SQLStore(Store[RequestContext]):
             NotFoundError: ``after`` is not an item of this thread of this user.
             ValueError: ``order`` is neither ``asc`` nor ``desc``.
         """
-        limit, desc = _page_args(limit, order)
-        where: list[Any] = [ITEMS.c.user_id == context.user_id, ITEMS.c.thread_id == thread_id]
-        async with self._tx() as db:
-            if after:
-                cursor = (await db.execute(
-                    select(ITEMS.c.created_at, ITEMS.c.seq).where(*where, ITEMS.c.id == after)
-                )).first()
-                if cursor is None:
-                    raise NotFoundError(f"Item {after} not found in thread {thread_id}")
-                where.append(_after(ITEMS.c.created_at, ITEMS.c.seq, cursor, desc))
-            keys = (ITEMS.c.created_at, ITEMS.c.seq)
-            rows = (await db.execute(
-                select(ITEMS.c.data, ITEMS.c.created_at).where(*where)
-                .order_by(*(k.desc() if desc else k.asc() for k in keys)).limit(limit + 1)
-            )).all()
-        items = [codec.load_item(row.data, row.created_at) for row in rows[:limit]]
-        has_more = len(rows) > limit
-        return Page(data=items, has_more=has_more, after=items[-1].id if has_more else None)
+        return await self._page(
+            ITEMS, [ITEMS.c.user_id == context.user_id, ITEMS.c.thread_id == thread_id], ITEMS.c.seq,
+            after, limit, order, lambda row: codec.load_item(row.data, row.created_at),
+        )
 
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
@@ -321,47 +257,3 @@ class SQLStore(Store[RequestContext]):
             result = await db.execute(stmt)
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFoundError(f"Attachment {attachment_id} not found")
-
-    # ------------------------------------------------------------------ feedback
-    async def save_feedback(
-        self, thread_id: str, item_ids: Sequence[str], kind: FeedbackKind, context: RequestContext
-    ) -> None:
-        """Store ChatKit ``items.feedback``: the user's latest ``kind`` for each item (an upsert
-        per user, thread and item). All or nothing.
-
-        Raises:
-            NotFoundError: an item is not in this thread of this user (nothing is stored).
-            ValueError: ``kind`` is neither ``positive`` nor ``negative``.
-        """
-        if kind not in FEEDBACK_KINDS:
-            raise ValueError(f"feedback kind must be positive or negative, not {kind!r}")
-        ids = list(dict.fromkeys(item_ids))
-        if not ids:
-            return
-        now = context.now()
-        rows = [
-            {"user_id": context.user_id, "thread_id": thread_id, "item_id": item_id,
-             "kind": kind, "updated_at": now}
-            for item_id in ids
-        ]
-        stmt = self._insert(FEEDBACK)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[FEEDBACK.c.user_id, FEEDBACK.c.thread_id, FEEDBACK.c.item_id],
-            set_={"kind": stmt.excluded.kind, "updated_at": stmt.excluded.updated_at},
-        )
-        try:
-            async with self._tx() as db:
-                await db.execute(stmt, rows)
-        except IntegrityError as exc:
-            raise NotFoundError(f"Item not found in thread {thread_id}") from exc
-
-    async def load_feedback(
-        self, thread_id: str, context: RequestContext
-    ) -> dict[str, Literal["positive", "negative"]]:
-        """The user's feedback on the items of ``thread_id``: ``{item_id: kind}`` (empty if none)."""
-        query = select(FEEDBACK.c.item_id, FEEDBACK.c.kind).where(
-            FEEDBACK.c.user_id == context.user_id, FEEDBACK.c.thread_id == thread_id
-        )
-        async with self._tx() as db:
-            rows = (await db.execute(query)).all()
-        return {row.item_id: row.kind for row in rows}
