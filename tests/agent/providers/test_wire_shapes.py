@@ -9,7 +9,7 @@ from typing import get_args
 import httpx
 from openai.types.chat import ChatCompletionChunk
 from openai.types.responses import ResponseStreamEvent
-from tests.fake_llm import Failure, FakeLLM, FakeLLMServer, Reply, ToolCall
+from tests.fake_llm import Failure, FakeLLM, Reply, ToolCall
 
 from todochat.agent.models.chat_completions import compatible_input
 
@@ -56,22 +56,21 @@ def test_responses_events_validate_in_order():
     assert added == [o.id for o in done] and len(set(added)) == 3
 
 
-async def test_server_streams_sse_records_requests_and_fails_as_scripted():
-    fake = FakeLLM().add(Failure(429, retry_after_ms=5), Reply(text="ok"))
-    with FakeLLMServer(fake):
-        async with httpx.AsyncClient(base_url=fake.base_url) as http:
-            body = {"model": "m", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
-            limited = await http.post("/chat/completions", json=body)
-            assert limited.status_code == 429 and limited.headers["retry-after-ms"] == "5"
-            assert limited.json()["error"]["type"] == "rate_limit_error"
-            streamed = await http.post("/chat/completions", json=body)
-            assert streamed.headers["content-type"].startswith("text/event-stream")
-            data = [line[6:] for line in streamed.text.splitlines() if line.startswith("data: ")]
-            assert data[-1] == "[DONE]" and json.loads(data[1])["choices"][0]["delta"] == {"content": "ok"}
-            empty = await http.post("/responses", json={**body, "input": "hi"})
-            assert empty.status_code == 500 and "no scripted reply" in empty.text
-    assert [r.path for r in fake.requests] == ["/v1/chat/completions"] * 2 + ["/v1/responses"]
-    assert fake.requests[0].roles == ["user"]
+async def test_server_streams_sse_records_requests_and_fails_as_scripted(fake_llm):
+    fake_llm.add(Failure(429, retry_after_ms=5), Reply(text="ok"))
+    async with httpx.AsyncClient(base_url=fake_llm.base_url) as http:
+        body = {"model": "m", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
+        limited = await http.post("/chat/completions", json=body)
+        assert limited.status_code == 429 and limited.headers["retry-after-ms"] == "5"
+        assert limited.json()["error"]["type"] == "rate_limit_error"
+        streamed = await http.post("/chat/completions", json=body)
+        assert streamed.headers["content-type"].startswith("text/event-stream")
+        data = [line[6:] for line in streamed.text.splitlines() if line.startswith("data: ")]
+        assert data[-1] == "[DONE]" and json.loads(data[1])["choices"][0]["delta"] == {"content": "ok"}
+        empty = await http.post("/responses", json={**body, "input": "hi"})
+        assert empty.status_code == 500 and "no scripted reply" in empty.text
+    assert [r.path for r in fake_llm.requests] == ["/v1/chat/completions"] * 2 + ["/v1/responses"]
+    assert fake_llm.requests[0].roles == ["user"]
 
 
 def test_compatible_input_folds_leading_developer_messages_into_instructions():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 from agents import ModelResponse, ModelSettings, ModelTracing, OpenAIChatCompletionsModel, Tool
 from agents.agent_output import AgentOutputSchemaBase
@@ -46,13 +46,11 @@ def compatible_input(
         parts.append(_text(rest.pop(0)))
     converted: list[TResponseInputItem] = []
     for item in rest:
-        role = _role(item)
+        role, message = _role(item), cast(dict[str, Any], item)
         if role == "developer":
-            item = {**item, "role": "system"}  # type: ignore[misc]
-        elif role == "assistant" and isinstance(item.get("content"), list) and "id" not in item:  # type: ignore[union-attr]
-            item = {**item, "content": _text(item)}  # type: ignore[misc]
-        elif role == "user" and _text_only(item.get("content")):  # type: ignore[union-attr]
-            item = {**item, "content": _text(item)}  # type: ignore[misc]
+            item = cast(TResponseInputItem, {**message, "role": "system"})
+        elif _flattens(role, message):
+            item = cast(TResponseInputItem, {**message, "content": _text(message)})
         converted.append(item)
     return ("\n\n".join(p for p in parts if p) or None), converted
 
@@ -64,10 +62,14 @@ def _role(item: Any) -> str | None:
     return None
 
 
-def _text_only(content: Any) -> bool:
-    return isinstance(content, list) and bool(content) and all(
-        isinstance(part, dict) and part.get("type") == "input_text" for part in content
-    )
+def _flattens(role: str | None, message: dict[str, Any]) -> bool:
+    """Rules 2 and 3 of :func:`compatible_input`: content parts that become one string."""
+    content = message.get("content")
+    if not isinstance(content, list) or not content:
+        return False
+    if role == "assistant":
+        return "id" not in message  # an easy input message, not a Responses output message
+    return role == "user" and all(isinstance(p, dict) and p.get("type") == "input_text" for p in content)
 
 
 def _text(item: Any) -> str:
