@@ -1,7 +1,7 @@
 """Pytest plugin: a throwaway PostgreSQL cluster the test session starts (initdb/pg_ctl) and stops.
 
 The cluster lives in a temporary directory, listens on 127.0.0.1 on a free port, trusts local
-connections and runs with fsync off (it is thrown away). Each test that asks for ``pg_url`` gets a
+connections and runs with fsync off (it is thrown away; commits are still synchronous). Each test that asks for ``pg_url`` gets a
 fresh, empty database, dropped after the test. When the binaries are missing, PostgreSQL tests skip
 on a developer machine but fail loudly when ``CI`` is set (install them with
 ``scripts/ensure-system-deps.sh``).
@@ -119,7 +119,9 @@ class PgCluster:
                 f"-p {self.port}",
                 "-c listen_addresses=127.0.0.1",
                 f"-c unix_socket_directories={self.root}",
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                # fsync off: the cluster is thrown away; synchronous_commit stays on, so a
+                # crash-like stop (-m immediate) never loses an acknowledged commit
+                "-c fsync=off -c full_page_writes=off",
                 "-c max_connections=300 -c shared_buffers=32MB",
             ]
         )
@@ -146,6 +148,11 @@ class PgCluster:
         self._run(
             str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False
         )
+
+    def is_running(self) -> bool:
+        """True while the server runs (``pg_ctl status``)."""
+        status = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "status", check=False)
+        return status.returncode == 0
 
     def destroy(self) -> None:
         """Stop the server and remove its directory."""

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterable, AsyncIterator
+
+from chatkit.types import ErrorEvent
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from todochat.api.deps import CurrentUser, resolve_zone
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.errors import ValidationError
 
+logger = logging.getLogger(__name__)
 router = APIRouter(tags=["chatkit"])
+DATABASE_DOWN = ErrorEvent(
+    message="The database is unavailable; try again shortly.", allow_retry=True
+).model_dump_json()
 
 
 @router.post("/chatkit", summary="ChatKit protocol endpoint")
@@ -34,7 +43,7 @@ async def chatkit_endpoint(request: Request, user_id: CurrentUser) -> Response:
     result = await server.process_request(parsed, context)
     if hasattr(result, "json_events"):
         return StreamingResponse(
-            result,  # type: ignore[arg-type]
+            await started(result),  # type: ignore[arg-type]
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -45,3 +54,32 @@ def _metadata_zone(parsed: object) -> str | None:
     metadata = getattr(parsed, "metadata", None) or {}
     zone = metadata.get("timezone") if isinstance(metadata, dict) else None
     return zone if isinstance(zone, str) and zone else None
+
+
+async def started(stream: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
+    """Run ``stream`` up to its first event before the response starts, so a failure there (the
+    database is down while the thread or the user's message is saved) is answered by the app's
+    exception handlers (503 JSON) rather than by an empty 200 stream; a database failure later
+    in the stream ends it with a ChatKit ``error`` event (``allow_retry``).
+
+    Raises:
+        Whatever the stream raises before its first event.
+    """
+    iterator = stream.__aiter__()
+    try:
+        first: bytes | None = await anext(iterator)
+    except StopAsyncIteration:
+        first = None
+
+    async def rest() -> AsyncIterator[bytes]:
+        if first is None:
+            return
+        yield first
+        try:
+            async for chunk in iterator:
+                yield chunk
+        except (SQLAlchemyError, OSError) as exc:
+            logger.warning("database_unavailable mid-stream: %s", type(exc).__name__)
+            yield f"data: {DATABASE_DOWN}\n\n".encode()
+
+    return rest()
