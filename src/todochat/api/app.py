@@ -11,6 +11,8 @@ import structlog
 from agents import Model, set_tracing_disabled
 from chatkit.store import NotFoundError
 from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -133,6 +135,15 @@ def _install_handlers(app: FastAPI) -> None:
     async def todo_error(_request: Request, exc: TodoError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # the same {error, message, field} body as the service's ValidationError (+ pydantic's list)
+        errors = jsonable_encoder(exc.errors(), exclude={"input", "ctx", "url"})
+        loc = [str(part) for part in (errors[0]["loc"] if errors else [])]
+        field = next((p for p in reversed(loc) if not p.isdigit()), "body") if len(loc) > 1 else "body"
+        message = f"{field}: {errors[0]['msg']}" if errors else "Invalid request."
+        return JSONResponse({"error": "validation", "message": message, "field": field, "errors": errors}, status_code=422)
 
     @app.exception_handler(NotFoundError)
     async def not_found(_request: Request, exc: NotFoundError) -> JSONResponse:

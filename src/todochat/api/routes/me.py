@@ -23,13 +23,19 @@ class TimezoneIn(BaseModel):
     timezone: str = Field(examples=["Europe/Berlin"])
 
 
-@router.get("", response_model=Me, summary="Who am I")
+ERRORS = {
+    401: {"description": "Missing, malformed, forged or expired token"},
+    422: {"description": "Unknown time zone (X-Timezone or body); the body names the field"},
+}
+
+
+@router.get("", response_model=Me, responses=ERRORS, summary="Who am I")
 async def me(ctx: CurrentContext) -> Me:
     """The token's user and the effective time zone."""
     return Me(user_id=ctx.user_id, timezone=ctx.tz.key)
 
 
-@router.put("/timezone", response_model=Me, responses={422: {"description": "Unknown time zone"}}, summary="Store my time zone")
+@router.put("/timezone", response_model=Me, responses=ERRORS, summary="Store my time zone")
 async def set_timezone(ctx: CurrentContext, service: ServiceDep, body: TimezoneIn) -> Me:
     """Store the user's IANA time zone."""
     await service.set_timezone(ctx, body.timezone)

@@ -89,6 +89,30 @@ async def create_task(ctx: CurrentContext, service: ServiceDep, body: TaskCreate
     return await service.add(ctx, body)
 
 
+# /undo and /bulk/* come before /{number}/...: Starlette matches in order and "bulk" fits {number}.
+@router.post("/undo", response_model=BulkResult, responses={**ERRORS, 409: {"description": "Nothing to undo"}}, summary="Undo the last deletion")
+async def undo(ctx: CurrentContext, service: ServiceDep) -> BulkResult:
+    """Restore the most recently deleted task(s)."""
+    return await service.undo(ctx)
+
+
+@router.post("/bulk/complete", response_model=BulkResult, responses=ERRORS, summary="Complete every task matching a filter")
+async def bulk_complete(ctx: CurrentContext, service: ServiceDep, body: BulkRequest) -> BulkResult:
+    """Complete every open task matching ``filter``; returns what changed."""
+    return await service.bulk_complete(ctx, body.filter)
+
+
+@router.post(
+    "/bulk/delete",
+    response_model=BulkResult,
+    responses={**ERRORS, 409: {"description": "More than one task and confirm is false: would_delete lists them"}},
+    summary="Delete every task matching a filter",
+)
+async def bulk_delete(ctx: CurrentContext, service: ServiceDep, body: BulkRequest) -> BulkResult:
+    """Delete every task matching ``filter``; more than one needs ``confirm: true`` (else 409)."""
+    return await service.bulk_delete(ctx, body.filter, confirm=body.confirm)
+
+
 @router.get("/{number}", response_model=TaskOut, responses=ERRORS, summary="Get a task")
 async def get_task(ctx: CurrentContext, service: ServiceDep, number: int) -> TaskOut:
     """The task with this number."""
@@ -118,26 +142,3 @@ async def complete_task(ctx: CurrentContext, service: ServiceDep, number: int) -
 async def reopen_task(ctx: CurrentContext, service: ServiceDep, number: int) -> TaskOut:
     """Mark the task not done."""
     return await service.reopen(ctx, number)
-
-
-@router.post("/undo", response_model=BulkResult, responses={**ERRORS, 409: {"description": "Nothing to undo"}}, summary="Undo the last deletion")
-async def undo(ctx: CurrentContext, service: ServiceDep) -> BulkResult:
-    """Restore the most recently deleted task(s)."""
-    return await service.undo(ctx)
-
-
-@router.post("/bulk/complete", response_model=BulkResult, responses=ERRORS, summary="Complete every task matching a filter")
-async def bulk_complete(ctx: CurrentContext, service: ServiceDep, body: BulkRequest) -> BulkResult:
-    """Complete every open task matching ``filter``; returns what changed."""
-    return await service.bulk_complete(ctx, body.filter)
-
-
-@router.post(
-    "/bulk/delete",
-    response_model=BulkResult,
-    responses={**ERRORS, 409: {"description": "More than one task and confirm is false: would_delete lists them"}},
-    summary="Delete every task matching a filter",
-)
-async def bulk_delete(ctx: CurrentContext, service: ServiceDep, body: BulkRequest) -> BulkResult:
-    """Delete every task matching ``filter``; more than one needs ``confirm: true`` (else 409)."""
-    return await service.bulk_delete(ctx, body.filter, confirm=body.confirm)
