@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 Flavour = Literal["openai", "gemini"]
+ERROR_TYPES = {401: "authentication_error", 403: "permission_error", 404: "not_found_error", 429: "rate_limit_error"}
 
 
 @dataclass
@@ -107,7 +108,8 @@ class FakeLLM:
         step: Reply | Failure = self.down or (self.script.popleft() if self.script else Failure(500, None, "fake: no scripted reply"))
         if isinstance(step, Failure):
             headers = {"retry-after-ms": str(step.retry_after_ms)} if step.retry_after_ms is not None else {}
-            error = {"message": step.message, "type": "server_error" if step.status >= 500 else "rate_limit_error", "param": None, "code": None}
+            kind = "server_error" if step.status >= 500 else ERROR_TYPES.get(step.status, "invalid_request_error")
+            error = {"message": step.message, "type": kind, "param": None, "code": None}
             return JSONResponse({"error": error}, status_code=step.status, headers=headers)
         if body.get("stream") is not True:
             return JSONResponse({"error": {"message": "fake: only stream=true is scripted"}}, status_code=400)

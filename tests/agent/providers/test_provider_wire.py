@@ -35,6 +35,9 @@ async def test_two_turns_store_four_distinct_items(harness):
         ]
         # the second request carried the first turn as history, on the provider's own API path
         assert [r.path for r in h.fake.requests] == [h.provider.api_path] * 2
+        key = next(iter(h.provider.env.values()), "not-needed")
+        assert {r.headers["authorization"] for r in h.fake.requests} == {f"Bearer {key}"}
+        assert {r.body["model"] for r in h.fake.requests} == {h.provider.model.partition(":")[2]}
         assert "Hello! I manage your tasks." in json.dumps(h.fake.requests[1].body)
         assert_state_message_sent_as_the_api_accepts(h)
 
