@@ -56,7 +56,7 @@ def upgrade_or_exit(settings: Settings) -> None:
     except ConfigurationError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from exc
-    except Exception as exc:  # noqa: BLE001 — any driver error becomes one line naming the setting
+    except Exception as exc:  # any driver error becomes one line naming the setting
         err.print(f"[red]error:[/red] TODOCHAT_DATABASE_URL: cannot use the database ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
         raise typer.Exit(2) from exc
 

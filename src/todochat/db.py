@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event, text
@@ -79,6 +80,18 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def ensure_sqlite_dir(url: str) -> bool:
+    """Create the directory of a SQLite file URL. Returns True for a file, False otherwise
+    (in-memory SQLite or another database)."""
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if not path or path == ":memory:":
+        return False
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return True
+
+
 def make_engine(settings: Settings) -> AsyncEngine:
     """Create the async engine for ``settings.database_url``.
 
@@ -87,11 +100,7 @@ def make_engine(settings: Settings) -> AsyncEngine:
     """
     url = settings.database_url
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
-            from pathlib import Path
-
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if ensure_sqlite_dir(url):
             engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
         else:  # in-memory: SQLAlchemy keeps its one connection (StaticPool)
             engine = create_async_engine(url)

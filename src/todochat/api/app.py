@@ -84,7 +84,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
-            allow_headers=["Authorization", "Content-Type", "X-Timezone"],
+            allow_headers=["Authorization", "Content-Type", "X-Timezone", "Mcp-Protocol-Version", "Mcp-Session-Id"],
+            expose_headers=["Retry-After", "X-Request-ID", "Mcp-Session-Id"],
         )
     _install_handlers(app)
     app.include_router(health.router)

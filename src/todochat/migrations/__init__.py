@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from todochat.config import Settings
+from todochat.db import ensure_sqlite_dir
 from todochat.errors import ConfigurationError
 
 HERE = Path(__file__).parent
@@ -52,6 +53,7 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
     Raises:
         ConfigurationError: the database is at an unknown revision.
     """
+    ensure_sqlite_dir(settings.database_url)
     check_known_revision(settings, current_revision(settings))
     command.upgrade(alembic_config(settings), revision)
 

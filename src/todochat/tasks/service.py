@@ -538,9 +538,11 @@ class TaskService:
 
     async def bulk_complete(self, ctx: RequestContext, flt: TaskFilter) -> BulkResult:
         """Complete every open task matching ``flt`` (repeating tasks get their next occurrence).
+        An empty filter means every open task ("mark everything done"); completing is not
+        destructive (each task can be reopened), so it needs no confirmation.
 
-        Raises:
-            ValidationError: an empty filter with no ``status`` (would touch everything by accident).
+        Returns:
+            The completed tasks and the next occurrences created (both empty when nothing matched).
         """
         flt = flt.model_copy(update={"status": "pending"})
         async with self.sessionmaker.begin() as session:
