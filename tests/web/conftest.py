@@ -16,6 +16,7 @@ import httpx
 import pytest
 from agents.testing import ScriptedModel
 from tests.servers import LiveServer, server_env
+from tests.web.stage import StageServer, run_stage_server
 
 from todochat.api.app import create_app
 from todochat.api.auth import issue_token
@@ -144,9 +145,12 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 # ---------------------------------------------------------------- browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser).
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread while it is
+    open, which would stop the asyncio tests that follow."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
@@ -167,6 +171,12 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
     server = LiveServer(server_env(f"sqlite+aiosqlite:///{data / 'web.db'}", data)).start(timeout=60)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def stage_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StageServer]:
+    """A real todochat server in this process whose model can be slow, flaky or export (stage.py)."""
+    yield from run_stage_server(tmp_path_factory.mktemp("stage"))
 
 
 @pytest.fixture

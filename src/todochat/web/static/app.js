@@ -270,7 +270,7 @@ async function openThread(threadId) {
 // ---------------------------------------------------------------- items
 
 function itemContext(itemId) {
-  return { onAction: (action, { source }) => sendAction(itemId, action, source) };
+  return { onAction: (action) => sendAction(itemId, action) };
 }
 
 function showItem(item) {
@@ -296,6 +296,16 @@ function showItem(item) {
   }
   updateWelcome();
   scrollToEnd();
+}
+
+function dropItemsAfter(itemId) {
+  const anchor = $("messages").querySelector(`[data-item-id="${CSS.escape(itemId)}"]`);
+  if (!anchor) return;
+  while (anchor.nextElementSibling) {
+    const node = anchor.nextElementSibling;
+    if (node.dataset.itemId) state.items.delete(node.dataset.itemId);
+    node.remove();
+  }
 }
 
 function handleEvent(event, turn) {
@@ -386,7 +396,10 @@ async function runStream(type, params, { text = null } = {}) {
     let retry;
     if (turn.userMessageId && state.threadId) {
       const item = { thread_id: state.threadId, item_id: turn.userMessageId };
-      retry = () => runStream("threads.retry_after_item", item);
+      retry = () => {
+        dropItemsAfter(turn.userMessageId); // the server drops them too and answers anew
+        return runStream("threads.retry_after_item", item);
+      };
     } else {
       const input = $("composer-input");
       if (text !== null && !input.value.trim()) {
@@ -415,10 +428,11 @@ async function runClientTool(call) {
   } else {
     result = { error: `This page has no client tool named ${call.name}.` };
   }
+  showItem({ ...call, status: "completed", output: result }); // as the server now stores it
   await runStream("threads.add_client_tool_output", { thread_id: call.thread_id, result });
 }
 
-async function sendAction(itemId, action, source) {
+async function sendAction(itemId, action) {
   if (state.busy) {
     $("status-line").textContent = "Wait for the current answer to finish.";
     return;
@@ -432,7 +446,6 @@ async function sendAction(itemId, action, source) {
     item_id: itemId,
     action: { type: action.type, payload: action.payload ?? null },
   });
-  if (source && !source.isConnected) $("composer-input").focus({ preventScroll: true });
 }
 
 function sendMessage(text) {

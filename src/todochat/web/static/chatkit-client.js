@@ -125,6 +125,7 @@ export class ChatKitClient {
         parser.feed(value);
       }
     } catch (err) {
+      reader.cancel().catch(() => {});
       if (err.name === "AbortError") throw err;
       throw new ChatKitError("The connection dropped before the answer was complete.", {
         network: true,
