@@ -233,3 +233,37 @@ async def test_feedback_on_unknown_items_stores_nothing(store: SQLStore, alice, 
     with pytest.raises(ValueError):
         await store.save_feedback("t1", ["m1"], "meh", alice)  # type: ignore[arg-type]
     assert await store.load_feedback("t1", alice) == {}
+
+
+# ------------------------------------------------------------------ bad input from clients
+async def test_over_long_ids_are_not_found_or_refused_on_every_database(store: SQLStore, alice, make_thread, make_message):
+    """Ids come from requests; one longer than the column must not become a database error."""
+    long_id = "x" * 65
+    await store.save_thread(make_thread("t1"), alice)
+    await store.add_thread_item("t1", make_message("t1", "m1", "x"), alice)
+    for call in (
+        store.load_thread(long_id, alice),
+        store.load_item("t1", long_id, alice),
+        store.delete_thread(long_id, alice),
+        store.load_thread_items("t1", long_id, 10, "asc", alice),
+        store.add_thread_item(long_id, make_message(long_id, "m2", "x"), alice),
+        store.save_feedback("t1", ["m1", long_id], "positive", alice),
+        store.save_feedback(long_id, ["m1"], "positive", alice),
+    ):
+        with pytest.raises(NotFoundError):
+            await call
+    with pytest.raises(ValueError):
+        await store.save_thread(make_thread(long_id), alice)
+    with pytest.raises(ValueError):
+        await store.add_thread_item("t1", make_message("t1", long_id, "x"), alice)
+    with pytest.raises(ValueError):
+        await store.save_attachment(FileAttachment(id=long_id, name="a", mime_type="text/plain"), alice)
+    assert await ids(store, "t1", alice) == ["m1"] and await store.load_feedback("t1", alice) == {}
+
+
+async def test_any_text_round_trips(store: SQLStore, alice, make_thread, make_message):
+    text = "NUL \x00, quote ' \" \\ , emoji 🧾, RTL שלום, newline\n" + "long " * 2000
+    await store.save_thread(make_thread("t1", title=text[:80]), alice)
+    await store.add_thread_item("t1", make_message("t1", "m1", text), alice)
+    assert (await store.load_item("t1", "m1", alice)).content[0].text == text
+    assert (await store.load_thread("t1", alice)).title == text[:80]

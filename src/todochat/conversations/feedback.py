@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from todochat.context import RequestContext
+from todochat.conversations.models import ID_MAX
 from todochat.conversations.sql import FEEDBACK, SQLBase
 
 FEEDBACK_KINDS = ("positive", "negative")
@@ -31,6 +32,8 @@ class FeedbackMixin(SQLBase):
         """
         if kind not in FEEDBACK_KINDS:
             raise ValueError(f"feedback kind must be positive or negative, not {kind!r}")
+        if any(len(item_id) > ID_MAX for item_id in item_ids) or len(thread_id) > ID_MAX:
+            raise NotFoundError(f"Item not found in thread {thread_id[:ID_MAX]}")
         now = context.now()
         rows = [
             {"user_id": context.user_id, "thread_id": thread_id, "item_id": item_id,

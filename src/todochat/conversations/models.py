@@ -21,7 +21,8 @@ from todochat.db import Base, UTCDateTime
 # ids, so no statement keyed by the request's user can read or overwrite another user's row, and the
 # composite foreign keys make the database itself refuse an item in a thread the user does not own.
 # Instants are UTC (UTCDateTime); ``data`` columns hold the ChatKit model's JSON.
-ID = String(64)
+ID_MAX = 64  # longest id stored; generated ids are 28 characters
+ID = String(ID_MAX)
 USER = String(255)
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 SEQ = BigInteger().with_variant(Integer(), "sqlite")

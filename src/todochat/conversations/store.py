@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from todochat.context import RequestContext
 from todochat.conversations import codec
 from todochat.conversations.feedback import FeedbackMixin
+from todochat.conversations.models import ID_MAX
 from todochat.conversations.sql import ATTACHMENTS, ITEMS, THREADS
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,12 @@ _ID_TYPE: dict[str, StoreItemType] = {
     "task": "task",
     "sdk_hidden_context": "sdk_hidden_context",
 }
+
+
+def _check_id(value: str) -> None:
+    """Refuse an id the id columns cannot hold (PostgreSQL would fail the statement)."""
+    if len(value) > ID_MAX:
+        raise ValueError(f"ids are at most {ID_MAX} characters, got {len(value)}")
 
 
 class SQLStore(FeedbackMixin, Store[RequestContext]):
@@ -70,7 +77,12 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
         return codec.load_thread(row.data, row.created_at)
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
-        """Insert or replace the user's thread metadata (a ``Thread``'s items are not saved)."""
+        """Insert or replace the user's thread metadata (a ``Thread``'s items are not saved).
+
+        Raises:
+            ValueError: ``thread.id`` is longer than ``ID_MAX`` characters.
+        """
+        _check_id(thread.id)
         created_at, data = codec.dump_thread(thread)
         stmt = self._insert(THREADS).values(
             user_id=context.user_id, id=thread.id, created_at=created_at,
@@ -161,7 +173,11 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
         Raises:
             NotFoundError: ``thread_id`` is not a thread of this user (the composite foreign key
                 refuses the row, so no read is needed first).
+            ValueError: ``item.id`` is longer than ``ID_MAX`` characters.
         """
+        if len(thread_id) > ID_MAX:
+            raise NotFoundError(f"Thread {thread_id[:ID_MAX]}… not found")
+        _check_id(item.id)
         created_at, data = codec.dump_item(item)
         stmt = self._insert(ITEMS).values(
             user_id=context.user_id, thread_id=thread_id, id=item.id, type=item.type,
@@ -218,7 +234,12 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
 
     # ------------------------------------------------------------------ attachments
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
-        """Insert or replace the user's attachment metadata."""
+        """Insert or replace the user's attachment metadata.
+
+        Raises:
+            ValueError: ``attachment.id`` is longer than ``ID_MAX`` characters.
+        """
+        _check_id(attachment.id)
         stmt = self._insert(ATTACHMENTS).values(
             user_id=context.user_id, id=attachment.id, data=codec.dump_attachment(attachment)
         )
