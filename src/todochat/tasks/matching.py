@@ -33,6 +33,8 @@ def words(text: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
+    if word.endswith("ies") and len(word) >= 5:  # groceries → grocery, parties → party
+        return word[:-3] + "y"
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
+from todochat.agent.models.builtin.dates import find_when
 from todochat.agent.models.builtin.lexicon import COMPLETION_VERBS, is_task_verb, past_to_base
 
 IC = re.IGNORECASE
+_ANY_DAY = datetime(2026, 1, 1, 12, 0)  # any "now": only whether a date is said matters here
 DONE_WORDS = r"(?:done|complete|completed|finished|resolved|closed|taken care of|sorted|handled|dealt with|ticked off|checked off|crossed off|over with|all set)"
 UNDONE_WORDS = r"(?:not done|undone|incomplete|not complete|not completed|not finished|unfinished|pending|open|active|to ?do|uncompleted|not yet done|outstanding|unchecked|unticked)"
 DELETE_VERBS = r"(?:delete|remove|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe)"
@@ -223,6 +226,12 @@ def _command(t: str) -> Intent:
         or _m(r"(.+?)\s*[:\-=]\s*(?:done|complete|finished|✓|✔|x)", t)
     if m and not re.match(r"^(?:what|which|how|show|list|is|are|did|have|any)\b", t, IC):
         return Intent("complete", target=_tail(t, m, 1))
+    m = _m(r"(?:i'?m|i am|we'?re|we are) (?:all |finally |now |totally |completely )?(?:done|finished|through) with (.+)", t)
+    if m:
+        return Intent("complete", target=_tail(t, m, 1))
+    m = _m(r"(.+?) (?:is|are|was|were|'s|has been|have been|got|is now|are now|all) (?:all |now |finally |already )?(\w+)(?: now| already| finally| today| yesterday)?", t)
+    if m and past_to_base(m[2]) and m[2].lower() not in ("called", "named", "titled", "scheduled", "due", "overdue") and not re.match(r"^(?:what|which|how|is|are|did|have|any|who|why|when|where)\b", t, IC):
+        return Intent("complete", target=f"{past_to_base(m[2])} {_tail(t, m, 1)}")
     m = _m(r"(?:i |we |i'?ve |we'?ve )?(?:have |'ve |just |already |finally |also |totally |successfully |now )*(?:finished|completed|done|did|accomplished|wrapped up|took care of|handled|sorted|got) (?:with |off |out )?(.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning))?", t)
     if m:
         return Intent("complete", target=_tail(t, m, 1))
@@ -232,14 +241,15 @@ def _command(t: str) -> Intent:
         if base and not (m[1].lower() in ("read", "put", "set", "cut") and not re.match(r"^(?:i|we) ", t, IC)):
             return Intent("complete", target=f"{base} {_tail(t, m, 2)}")
     # --- list / query
-    if (re.match(rf"^{_LIST_LEAD}", t, IC) and (re.search(_TASKY, t, IC) or re.match(r"^(?:find|search|look (?:up|for))\b", t, IC))) \
+    if (re.match(rf"^{_LIST_LEAD}", t, IC) and (re.search(_TASKY, t, IC) or re.match(r"^(?:find|search|look (?:up|for))\b", t, IC)
+                                                 or find_when(t, _ANY_DAY, recurrence=False).day)) \
             or re.search(r"\b(?:my (?:tasks|todos|to-?dos|list|agenda|schedule)|to-?do list|task list)\b", t, IC):
         kind = "count" if re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", t, IC) else "list"
         return Intent(kind, body=t)
     # --- a bare task ("buy milk tomorrow")
     words = t.split()
-    if words and is_task_verb(words[0]) and len(words) >= 2 and words[1].lower() not in ("me", "us", "you", "him", "her") and not t.endswith("?"):
-        return Intent("add", body=t)
+    if words and is_task_verb(words[0]) and len(words) >= 2 and words[1].lower() not in ("me", "us", "you", "him", "her"):
+        return Intent("add", body=t, field="bare")
     return Intent("unknown", body=t)
 
 
@@ -248,6 +258,9 @@ def _after_add(t: str, rest: str) -> Intent:
     rest = rest.strip()
     if not rest:
         return Intent("add", body="")
+    first = rest.split()[0]
+    if re.match(r"^(?:i|we) (?:have|'ve)\b|^i'?ve\b|^we'?ve\b", t, IC) and past_to_base(first):
+        return Intent("complete", target=f"{past_to_base(first)} {rest[len(first):].strip()}")
     if re.match(r"^(?:add|create|new|remind me|remember)\b", rest, IC):
         inner = classify(rest)
         if inner.kind == "add":

@@ -14,7 +14,7 @@ _LEADING = re.compile(
     r"^(?:(?:ok(?:ay)?|so|well|um+|uh+|hm+|hey|hi|hello|yo|oh|oops|please|pls|plz|kindly|now|and|also|then|"
     r"alright|right|great|cool|sure|actually|btw|wait|hold on|hmm+|no wait|oh wait|sorry|"
     r"(?:hey |hi )?(?:todochat|assistant|bot)|"
-    r"(?:could|can|would|will) you(?: (?:please|pls|kindly|just|also|quickly))*|"
+    r"(?:could|can|would|will) (?:you|u|ya)(?: (?:please|pls|plz|kindly|just|also|quickly))*|"
     r"would you mind|do you mind|i'?d like (?:you )?to|i would like (?:you )?to|i want you to|"
     r"i need you to|go ahead and|just|quickly|let'?s|help me)\b[\s,:!.-]*)+",
     re.IGNORECASE,

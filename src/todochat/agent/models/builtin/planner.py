@@ -124,20 +124,14 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
     kind = intent.field
     changes: dict[str, Any] = {}
     if kind == "auto":
-        if re.fullmatch(r"\x01\d+\x01", body):
-            kind = "title"
-        else:
-            when = find_when(body, now)
-            left = clean_title(cut(body, when.spans)) if when.found else body
-            _, level = take_priority(body)
-            if when.found and not left:
-                kind = "due"
-            elif level and not clean_title(take_priority(body)[0]).strip():
-                kind = "priority"
-            elif re.fullmatch(r"(?:#[\w-]+[\s,]*)+", body):
-                kind = "add_tags"
-            else:
-                kind = "title"
+        kind = "title"
+        if not re.fullmatch(r"\x01\d+\x01", body):
+            composite = _settings(body, now)
+            if isinstance(composite, Say):
+                return [composite]
+            if composite:
+                changes.update(composite)
+                kind = "done"
     if kind == "title":
         title = unmask(body, quotes).strip()
         changes["title"] = title if re.fullmatch(r"\x01\d+\x01", body) else clean_title(title)
@@ -168,7 +162,34 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
         changes["due"] = ""
     elif kind == "clear_recurrence":
         changes["recurrence"] = ""
+    elif kind == "done":
+        pass
     return _ref_calls(intent, unmask(intent.target, quotes), state, now, "update_task", None, changes)
+
+
+def _settings(body: str, now: datetime) -> dict[str, Any] | Say | None:
+    """When ``body`` says only a date, priority and/or tags ("high priority and due next friday"),
+    the changes it asks for; None when other words remain (then it is a new title)."""
+    when = find_when(body, now)
+    if when.ambiguous:
+        a, b = when.ambiguous[:2]
+        return Say(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.")
+    rest = cut(body, when.spans) if when.found else body
+    rest, level = take_priority(rest)
+    rest, tags = take_tags(rest)
+    leftover = re.sub(r"\b(?:and|with|due|priority|to|a|the|it|also|be|is|on|at|for|tag(?:ged)?|as)\b|[,.;&]", " ", rest, flags=re.IGNORECASE).strip()
+    if leftover or not (when.found or level or tags):
+        return None
+    changes: dict[str, Any] = {}
+    if when.recurrence:
+        changes["recurrence"] = when.recurrence
+    if due_text(when):
+        changes["due"] = due_text(when)
+    if level:
+        changes["priority"] = level
+    if tags:
+        changes["add_tags"] = tags
+    return changes
 
 
 def plan_pending(text: str, intent: Intent, state: State) -> list[Action] | None:
@@ -234,6 +255,8 @@ def plan(message: str, state: State, now: datetime, *, pending_live: bool = True
     out = []
     for part in parts:
         intent = classify(part, pending=bool(state.pending) and pending_live)
+        if intent.kind == "add" and intent.field == "bare" and utterance.question:
+            intent = Intent("unknown", body=part)  # "can you order pizza?" asks the assistant to act
         out.append((intent, quotes, part))
     return out
 

@@ -119,11 +119,12 @@ def take_tags(text: str) -> tuple[str, list[str]]:
     return text.strip(), tags
 
 
-_EDGE_WORDS = r"(?:on|by|at|due|for|to|in|the|a|an|and|with|of|from|until|till|before|starting|that|about|called|named|titled|task|todo|reminder|item|also|then|please|-|:|,|;|\.)"
+_EDGE_WORDS = r"(?:on|by|at|due|for|to|in|the|a|an|and|with|of|from|until|till|before|starting|that|about|called|named|titled|task|todo|reminder|item|also|then|please|really|definitely|probably|actually|seriously|still|just|quickly|maybe|-|:|,|;|\.)"
 
 
 def clean_title(text: str) -> str:
     """Trim connector words and punctuation left at the edges and capitalise the first letter."""
+    text = re.sub(r"\(\s*\)|\[\s*\]|\{\s*\}", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     previous = None
     while previous != text:
