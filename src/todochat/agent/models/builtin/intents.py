@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from todochat.agent.models.builtin.dates import find_when
 from todochat.agent.models.builtin.lexicon import COMPLETION_VERBS, is_task_verb, past_to_base
 
 IC = re.IGNORECASE
-_ANY_DAY = datetime(2026, 1, 1, 12, 0)  # any "now": only whether a date is said matters here
+_ANY_DAY = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)  # any "now": only whether a date is said matters here
 DONE_WORDS = r"(?:done|complete|completed|finished|resolved|closed|taken care of|sorted|handled|dealt with|ticked off|checked off|crossed off|over with|all set)"
 UNDONE_WORDS = r"(?:not done|undone|incomplete|not complete|not completed|not finished|unfinished|pending|open|active|to ?do|uncompleted|not yet done|outstanding|unchecked|unticked)"
 DELETE_VERBS = r"(?:delete|remove|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe)"
