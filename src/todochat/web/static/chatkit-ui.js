@@ -1,22 +1,12 @@
 // /chatkit-ui: the official ChatKit web component pointed at todochat's /chatkit (or a managed session).
+import { storeToken, tokenFromLocation } from "./auth.js";
 import { userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
 
-const TOKEN_KEY = "todochat.token";
 const CDN_WAIT_MS = 15000;
 
 function meta(name) {
   return document.querySelector(`meta[name="${name}"]`)?.content || "";
-}
-
-function takeToken() {
-  const hash = new URLSearchParams(window.location.hash.slice(1));
-  const token = hash.get("token");
-  if (token) {
-    sessionStorage.setItem(TOKEN_KEY, token.trim());
-    history.replaceState(null, "", window.location.pathname + window.location.search);
-  }
-  return sessionStorage.getItem(TOKEN_KEY);
 }
 
 /** fetch() for ChatKit: our bearer token and the user's time zone on every request. */
@@ -79,12 +69,12 @@ function showLogin() {
     e.preventDefault();
     const token = document.getElementById("token-input").value.trim();
     if (!token) return;
-    sessionStorage.setItem(TOKEN_KEY, token);
+    storeToken(token);
     view.hidden = true;
     start(token);
   });
 }
 
-const token = takeToken();
+const token = tokenFromLocation();
 if (token) start(token);
 else showLogin();

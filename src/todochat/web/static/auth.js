@@ -1,0 +1,37 @@
+// The bearer token of this browser tab: from `#token=...` or the sign-in form, kept in sessionStorage.
+
+const TOKEN_KEY = "todochat.token";
+
+/** Take `#token=...` from the address bar into sessionStorage, remove it from the URL; return the token. */
+export function tokenFromLocation() {
+  const hash = new URLSearchParams(window.location.hash.slice(1));
+  const token = hash.get("token");
+  if (token) {
+    storeToken(token);
+    hash.delete("token");
+    const rest = hash.toString();
+    history.replaceState(null, "", window.location.pathname + window.location.search + (rest ? `#${rest}` : ""));
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** Keep `token` for this tab (sessionStorage: gone when the tab closes). */
+export function storeToken(token) {
+  sessionStorage.setItem(TOKEN_KEY, token.trim());
+}
+
+/** Forget the tab's token. */
+export function forgetToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** The token's user name (JWT `sub`), for display only: the server verifies the token itself. */
+export function tokenSubject(token) {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const json = new TextDecoder().decode(Uint8Array.from(atob(part), (c) => c.charCodeAt(0)));
+    return String(JSON.parse(json).sub || "");
+  } catch {
+    return "";
+  }
+}
