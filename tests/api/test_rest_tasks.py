@@ -203,7 +203,7 @@ async def test_validation_errors_name_the_field_and_change_nothing(settings: Set
             assert err["message"]
         for params, field in [({"priority": "urgent-ish"}, "priority"), ({"due": "2026-02-30"}, "due"),
                               ({"sort": "colour"}, "sort"), ({"limit": 0}, "limit"), ({"cursor": "!!"}, "cursor"),
-                              ({"status": "maybe"}, "status")]:  # fmt: skip
+                              ({"status": "maybe"}, "status"), ({"tag": "two words"}, "tag")]:  # fmt: skip
             r = await api.call("GET", "", params=params)
             assert r.status_code == 422, (params, r.text)
             assert r.json()["field"] == field, r.json()
@@ -324,11 +324,13 @@ async def test_openapi_describes_every_route_with_schemas(settings: Settings) ->
                 assert "requestBody" not in op, (path, method)
             if ok != "204":
                 assert op["responses"][ok]["content"]["application/json"]["schema"], (path, method)
-            assert "401" in op["responses"], (path, method)
-            assert "422" in op["responses"], (path, method)
+            for status in ("401", "422"):
+                error = op["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+                assert error.endswith("/ErrorOut"), (path, method, status)
         task_paths = [p for p in paths if p.startswith("/api/v1/tasks")]
         assert {(p, m) for p in task_paths for m in paths[p]} <= set(expected)
         assert "409" in paths["/api/v1/tasks/bulk/delete"]["post"]["responses"]
+        assert {"error", "message", "field"} <= set(schemas["ErrorOut"]["properties"])
         assert "404" in paths["/api/v1/tasks/{number}"]["get"]["responses"]
         assert schemas["TaskOut"].get("example") or schemas["TaskOut"].get("examples")
         assert {"number", "title", "due", "priority", "tags", "recurrence", "overdue"} <= set(schemas["TaskOut"]["properties"])

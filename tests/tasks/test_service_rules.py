@@ -185,6 +185,13 @@ async def test_list_filters_and_sorts(service):
     assert err.value.field == "due"
     with pytest.raises(ValidationError):
         await service.list(c, sort="colour")
+    await service.add(c, TaskCreate(title="Sale: 50% off_peak"))
+    assert await titles(query="50%") == ["Sale: 50% off_peak"]
+    assert await titles(query="%") == ["Sale: 50% off_peak"]  # literal, not a wildcard
+    assert await titles(query="o_f") == []
+    with pytest.raises(ValidationError) as err:
+        await service.list(c, TaskFilter(tag="two words"))
+    assert err.value.field == "tag"
 
 
 async def test_due_sort_and_today_in_a_western_zone(service):

@@ -37,11 +37,11 @@ def authenticated_user(request: Request) -> str:
 
 
 async def resolve_zone(request: Request, user_id: str, requested: str | None = None) -> RequestContext:
-    """Build the request context: zone from ``requested`` (e.g. ChatKit metadata), else the
-    ``X-Timezone`` header, else the user's stored setting, else the server default.
+    """Build the request context: zone from the ``X-Timezone`` header, else ``requested`` (e.g.
+    ChatKit request metadata), else the user's stored setting, else the server default.
 
     Raises:
-        ValidationError: an unknown zone name (→ 400).
+        ValidationError: an unknown zone name, field ``timezone`` (→ 422).
     """
     settings: Settings = request.app.state.settings
     name = request.headers.get("x-timezone") or requested

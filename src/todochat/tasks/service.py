@@ -277,7 +277,10 @@ class TaskService:
         if flt.priority:
             stmt = stmt.where(Task.priority == clean_priority(flt.priority))
         if flt.tag:
-            tag = clean_tags([flt.tag])
+            try:
+                tag = clean_tags([flt.tag])
+            except ValidationError as exc:
+                raise ValidationError(exc.message, field="tag") from exc
             stmt = stmt.where(
                 Task.id.in_(
                     select(TaskTag.task_id).where(
@@ -289,9 +292,13 @@ class TaskService:
             stmt = stmt.where(Task.number.in_(flt.numbers))
         if flt.query:
             for word in flt.query.split():
-                like = f"%{word.lower()}%"
+                # "%" and "_" in the words are literal characters, not LIKE wildcards
+                like = "%" + re.sub(r"([\\%_])", r"\\\1", word.lower()) + "%"
                 stmt = stmt.where(
-                    or_(func.lower(Task.title).like(like), func.lower(Task.description).like(like))
+                    or_(
+                        func.lower(Task.title).like(like, escape="\\"),
+                        func.lower(Task.description).like(like, escape="\\"),
+                    )
                 )
         stmt = self._due_filter(ctx, stmt, flt)
         return stmt

@@ -13,16 +13,18 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from todochat.api.deps import CurrentUser, resolve_zone
+from todochat.api.routes.tasks import ErrorOut
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.chatkit.widgets import widget_text
 from todochat.client import Turn, _apply
 from todochat.errors import Forbidden, ValidationError
 
 router = APIRouter(prefix="/api", tags=["chat"])
-ERRORS = {
-    401: {"description": "Missing or bad token"},
-    403: {"description": "The path's user_id is not the token's user"},
-    404: {"description": "No such conversation for this user"},
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Missing or bad token"},
+    403: {"model": ErrorOut, "description": "The path's user_id is not the token's user"},
+    404: {"model": ErrorOut, "description": "No such conversation for this user"},
+    422: {"model": ErrorOut, "description": "Empty or over-long message, or an unknown X-Timezone; the body names the field"},
 }
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from todochat.api.deps import CurrentContext, ServiceDep
+from todochat.api.routes.tasks import ErrorOut
 
 router = APIRouter(prefix="/api/v1/me", tags=["me"])
 
@@ -23,9 +26,9 @@ class TimezoneIn(BaseModel):
     timezone: str = Field(examples=["Europe/Berlin"])
 
 
-ERRORS = {
-    401: {"description": "Missing, malformed, forged or expired token"},
-    422: {"description": "Unknown time zone (X-Timezone or body); the body names the field"},
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Missing, malformed, forged or expired token"},
+    422: {"model": ErrorOut, "description": "Unknown time zone (X-Timezone or body); the body names the field"},
 }
 
 

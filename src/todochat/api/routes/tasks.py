@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import base64
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import CurrentContext, ServiceDep
 from todochat.errors import ValidationError
@@ -23,11 +23,24 @@ from todochat.tasks.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
-ERRORS = {
-    401: {"description": "Missing, malformed, forged or expired token"},
-    404: {"description": "No such task for this user (another user's task is not found too)"},
-    422: {"description": "Invalid field; the body names it: {error, message, field}"},
+
+
+class ErrorOut(BaseModel):
+    """Every error body (``TodoError.to_dict``); some add details such as ``would_delete``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    error: str = Field(examples=["validation"], description="not_found, validation, unauthorized, confirmation_required ...")
+    message: str = Field(examples=["Unknown priority 'urgent-ish': use none, low, medium or high."])
+    field: str | None = Field(default=None, examples=["priority"], description="The invalid field (422)")
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Missing, malformed, forged or expired token"},
+    404: {"model": ErrorOut, "description": "No such task for this user (another user's task is not found too)"},
+    422: {"model": ErrorOut, "description": "Invalid field; the body names it: {error, message, field}"},
 }
+CONFLICT = {"model": ErrorOut}
 
 
 class TaskPage(BaseModel):
@@ -90,7 +103,7 @@ async def create_task(ctx: CurrentContext, service: ServiceDep, body: TaskCreate
 
 
 # /undo and /bulk/* come before /{number}/...: Starlette matches in order and "bulk" fits {number}.
-@router.post("/undo", response_model=BulkResult, responses={**ERRORS, 409: {"description": "Nothing to undo"}}, summary="Undo the last deletion")
+@router.post("/undo", response_model=BulkResult, responses={**ERRORS, 409: {**CONFLICT, "description": "Nothing to undo"}}, summary="Undo the last deletion")
 async def undo(ctx: CurrentContext, service: ServiceDep) -> BulkResult:
     """Restore the most recently deleted task(s)."""
     return await service.undo(ctx)
@@ -105,7 +118,7 @@ async def bulk_complete(ctx: CurrentContext, service: ServiceDep, body: BulkRequ
 @router.post(
     "/bulk/delete",
     response_model=BulkResult,
-    responses={**ERRORS, 409: {"description": "More than one task and confirm is false: would_delete lists them"}},
+    responses={**ERRORS, 409: {**CONFLICT, "description": "More than one task and confirm is false: would_delete lists them"}},
     summary="Delete every task matching a filter",
 )
 async def bulk_delete(ctx: CurrentContext, service: ServiceDep, body: BulkRequest) -> BulkResult:
