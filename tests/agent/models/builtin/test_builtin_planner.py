@@ -210,3 +210,35 @@ def test_chat_and_out_of_scope_change_nothing(message: str) -> None:
 def test_an_ambiguous_numeric_date_is_asked_about() -> None:
     reply = first("add dentist on 3/4")
     assert isinstance(reply, str) and "4 March" in reply and "3 April" in reply
+
+
+@pytest.mark.parametrize(
+    ("message", "tool", "args"),
+    [
+        ("delet task 2", "delete_task", {"task": "2"}),
+        ("adda task buy stamps", "add_task", {"title": "Buy stamps"}),
+        ("compelte task 1", "complete_task", {"task": "1"}),
+    ],
+)
+def test_a_misspelt_command_word_is_corrected(message: str, tool: str, args: dict[str, Any]) -> None:
+    assert first(message) == (tool, args)
+
+
+def test_real_words_near_a_command_are_not_corrected() -> None:
+    assert isinstance(first("lost my keys"), str)
+
+
+def test_past_tense_clauses_complete_one_task_each() -> None:
+    turn = Turn("I've called mom and paid the bills", State(), WED, [])
+    assert turn.next_action().args == {"task": "call mom"}  # type: ignore[union-attr]
+    turn.results.append({"ok": True, "task": task(2, "Call mom", completed=True)})
+    assert turn.next_action().args == {"task": "pay the bills"}  # type: ignore[union-attr]
+
+
+def test_each_verb_led_item_keeps_its_own_date() -> None:
+    turn = Turn("add call mom tmrw, call dad on sunday", State(), WED, [])
+    made = []
+    while isinstance(action := turn.next_action(), Call):
+        made.append(action.args)
+        turn.results.append({"ok": True, "task": task(len(made), action.args["title"])})
+    assert made == [{"title": "Call mom", "due": "2026-11-19"}, {"title": "Call dad", "due": "2026-11-22"}]

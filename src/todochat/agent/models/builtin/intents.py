@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from todochat.agent.models.builtin.dates import find_when
-from todochat.agent.models.builtin.lexicon import COMPLETION_VERBS, is_task_verb, past_to_base
+from todochat.agent.models.builtin.lexicon import (
+    COMPLETION_VERBS,
+    correct_command,
+    is_task_verb,
+    past_to_base,
+)
 
 IC = re.IGNORECASE
 _ANY_DAY = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)  # any "now": only whether a date is said matters here
@@ -47,7 +52,7 @@ def _m(pattern: str, text: str) -> re.Match[str] | None:
 
 
 _YES = r"(?:y|yes|yep|yeah|yea|yup|ya|sure|ok|okay|k|confirm(?:ed)?|i confirm|do it|go ahead|go for it|please do|proceed|correct|right|absolutely|definitely|of course|affirmative|sounds good|that'?s (?:right|correct|fine)|i'?m sure|fine|alright|yes please|please|let'?s do it|delete (?:them|it|all|those|both)(?: all)?|yes,? (?:delete|remove|do it|go ahead|please|i'?m sure|confirm|sure|all of them|them all|both)(?: .*)?|(?:yes|yeah|yep|sure|ok|okay)[,!. ]+.*|100%|👍)"
-_NO = r"(?:n|no|nope|nah|cancel|cancel that|stop|don'?t|do not|never ?mind|nvm|forget it|abort|keep (?:them|it|those|both)|no thanks|no thank you|not now|wait|hold on|leave (?:it|them)|don'?t do (?:it|that)|no,? .*|nope,? .*|nah,? .*|not really|i changed my mind|changed my mind)"
+_NO = r"(?:n|no|nope|nah|cancel|cancel (?:that|it)|stop|don'?t|do not|never ?mind|nvm|forget it|abort|keep (?:them|it|those|both)|no thanks|no thank you|not now|wait|hold on|leave (?:it|them)|don'?t do (?:it|that)|not really|i changed my mind|changed my mind|(?:no|nope|nah)[,!. ]+(?:thanks?|thank you|don'?t.*|do not.*|wait.*|stop.*|cancel.*|keep .*|leave .*|never ?mind|not now|not yet|forget it|please|i changed my mind|that'?s (?:wrong|not (?:it|right))|not those|not that|no|nope))"
 _HELP = (
     r"(?:help(?: me)?|\?|what can (?:you|i) do(?: here| for me| with you)?|what (?:do|can) you (?:do|help with)|how (?:do|does) (?:this|it|you) work|what are you|who are you|"
     r"what is this|commands|what can i (?:say|ask|type|tell you)|how do i use (?:this|you|it)|what are your (?:features|capabilities|commands)|"
@@ -75,7 +80,7 @@ _ADD_LEAD = (
     r"(?: (?:a|an|the|one|another|new|some|my|this))*"
     r"(?: (?:new|quick|simple))?"
     r"(?: (?:task|todo|to-do|to do|item|reminder|entry|note|thing|one))?"
-    r"(?:s)?(?: (?:to|for|about|that says|saying|called|named|titled|:|-))?|"
+    r"(?:s)?(?: to (?:my|the) (?:todo |to-do |task )?list(?=\s*:))?(?: (?:to|for|about|that says|saying|called|named|titled|:|-))?|"
     r"new (?:task|todo|to-do|item|reminder)|(?:task|todo|to-do|to do|reminder|memo)(?=\s*[:\-])|"
     r"remind me(?: (?:to|about|of|that i (?:need|have) to|that|i need to))?|set (?:a|an) (?:reminder|alarm)(?: (?:to|for|about))?|"
     r"don'?t (?:let me )?forget(?: (?:to|about))?|do not forget(?: (?:to|about))?|dont forget(?: (?:to|about))?|"
@@ -86,7 +91,7 @@ _ADD_LEAD = (
     r"(?:can|could) you (?:remind me|add)(?: to)?|i'?ll need to|need)"
 )
 _LIST_LEAD = (
-    r"(?:show|list|display|view|see|get|give|tell|what|what'?s|whats|which|any|anything|do i|did i|have i|how many|how much|find|search|look|"
+    r"(?:show|list|display|view|see|get|give|tell|what|what'?s|whats|wats|wat|wots|which|any|anything|do i|did i|have i|how many|how much|find|search|look|"
     r"is there|are there|pull up|open|check|read|print|bring up|let me see|let'?s see|can i see|may i see|my|all|am i|where|when|whats|"
     r"pending|completed|overdue|due|today|tomorrow|this week|high priority|tasks|todos|to-?dos|everything|what else|remaining|upcoming)\b"
 )
@@ -139,6 +144,10 @@ def _tail(t: str, m: re.Match[str], group: int) -> str:
 
 
 def _command(t: str) -> Intent:
+    first = t.split(" ", 1)
+    fixed = correct_command(first[0])
+    if fixed != first[0]:
+        t = " ".join([fixed, *first[1:]])
     # --- updates that start with "add" (notes, tags) before plain add
     m = _m(r"(?:add|put|attach|write|append|set) (?:a |an |the |this )?(?:note|description|comment|details?|memo)s? (?:to|on|for|in) (.+?)\s*(?::|-|,|saying|that says)\s*(.+)", t)
     if m:
@@ -146,14 +155,15 @@ def _command(t: str) -> Intent:
     m = _m(r"(?:add|put|set) (?:the |a )?(?:tags?|labels?) #?(.+?) (?:to|on) (.+)", t) or _m(r"(?:add|put) (#\S+(?:\s*(?:,|and)?\s*#\S+)*) (?:to|on) (.+)", t)
     if m:
         return Intent("update", target=_tail(t, m, 2), body=_tail(t, m, 1), field="add_tags")
-    m = _m(r"(?:tag|label|categori[sz]e|file) (.+?) (?:with|as|under|in) (?:the )?(?:tags? |labels? )?#?(.+)", t) or _m(r"(?:tag|label) (.+?) (#\S+(?:\s*(?:,|and)?\s*#\S+)*)", t)
+    m = _m(r"(?:tag|label|categori[sz]e|file) (.+?) (?:with|as|under|in) (?:the )?(?:tags? |labels? )?#?(.+)", t) or _m(r"(?:tag|label) (.+?) (#\S+(?:\s*(?:,|and)?\s*#\S+)*)", t) \
+        or _m(r"(?:tag|label) (.+?) #?([\w-]+)", t)
     if m:
         return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="add_tags")
     m = _m(r"(?:untag|remove (?:the )?(?:tag|label)|take (?:the )?(?:tag|label)|delete (?:the )?(?:tag|label)) #?(\S+?) (?:from|off|on) (.+)", t) \
         or _m(r"(?:remove|take|delete|drop|clear) (?:the )?#?(\S+?) (?:tag|label) (?:from|off|on) (.+)", t)
     if m:
         return Intent("update", target=_tail(t, m, 2), body=_tail(t, m, 1), field="remove_tags")
-    m = _m(r"(?:remove|delete|clear|drop|take off|get rid of) (?:the )?(?:due date|deadline|date|due|reminder time) (?:from|of|for|on) (.+)", t) or _m(r"(.+?) (?:has|needs|should have) no (?:due date|deadline|date)", t)
+    m = _m(r"(?:remove|delete|clear|drop|take off|get rid of|take) (?:the )?(?:due date|deadline|date|due|reminder time) (?:from|of|for|on|off|off of) (.+)", t) or _m(r"(.+?) (?:has|needs|should have) no (?:due date|deadline|date)", t)
     if m:
         return Intent("update", target=_tail(t, m, 1), field="clear_due")
     m = _m(r"(?:stop repeating|don'?t repeat|no longer repeat|make (.+?) (?:not repeat|one-?off|non-?recurring)|(?:remove|clear|turn off) (?:the )?(?:repeat|recurrence|repetition) (?:from|of|on|for))\s*(.*)", t)
@@ -169,6 +179,9 @@ def _command(t: str) -> Intent:
             return special
         if re.match(r"^(?:set|make|put|save)(?: (?:a|an|the|one|another|new|my))* (?:new )?(?:task|todo|to-do|item|reminder|entry|note)\b", t, IC) or re.match(r"^put (.+) on (?:my|the) (?:todo |to-do |to do )?list$", t, IC):
             return _after_add(t, m[1])
+        put = re.match(r"^(?:put|add|save) (.+?) (?:on|in|onto|to) (?:my|the) (?:todo |to-do |to do |task )?list\b[,:]?\s*(.*)$", t, IC)
+        if put:
+            return Intent("add", body=f"{put[1]} {put[2]}".strip())
         if re.match(r"^schedule\b", t, IC):
             return Intent("add", body=t)
     # --- reopen
@@ -193,6 +206,12 @@ def _command(t: str) -> Intent:
         return Intent("reopen", target=f"{base} {rest}")
     if _m(r"(?:it'?s |that'?s |this is |that is |it is )?(?:not|n't) (?:done|finished|complete)(?: yet)?|not yet|not done yet|undo that completion|that wasn'?t done", t.lower()):
         return Intent("reopen", target="it")
+    # --- a question about the list ("did I finish anything?", "have I paid the bills?")
+    if re.match(r"^(?:did|have|has|do|does|am|is|are) (?:i|we|you|there)\b|^(?:what|which|how|when|whats|what'?s)\b", t, IC) and (
+        re.search(_TASKY, t, IC) or find_when(t, _ANY_DAY, recurrence=False).day
+    ) and not re.match(r"^(?:what|which)\b.*\b(?:to|into|as)\b.*$", t, IC) and "?" not in t[:-1]:
+        kind = "count" if re.search(r"\bhow many\b", t, IC) else "list"
+        return Intent(kind, body=t)
     # --- updates with clear verbs
     special = _maybe_update(t)
     if special:
@@ -211,6 +230,7 @@ def _command(t: str) -> Intent:
     m = _m(r"take (.+?) off (?:my |the )?(?:todo |to-do |task )?(?:list|tasks)", t) or _m(r"(.+?) (?:can|should|could) (?:go|be (?:deleted|removed|dropped|cancelled|canceled|scrapped))", t) \
         or _m(r"(?:i |we )?(?:no longer|don'?t|do not|dont|won'?t|will not) (?:need|have|want|got) to (.+?)(?: (?:anymore|any more|after all|now))?", t) \
         or _m(r"(?:i |we )?(?:no longer need|don'?t need|do not need|dont need) (.+?)(?: (?:anymore|any more|after all|now))?", t) \
+        or _m(r"(?:there'?s |there is )?no (?:need|reason) to (.+?)(?: (?:anymore|any more|after all|now))?", t) \
         or _m(r"(.+?) (?:is|are|was|has been|got) (?:cancel+ed|called off|off|no longer needed|not needed anymore|not needed any more|not needed)", t)
     if m:
         return Intent("delete", target=_tail(t, m, 1))

@@ -33,6 +33,34 @@ NOT_PAST = frozenset(
 COMPLETION_VERBS = frozenset(["finish", "finished", "complete", "completed", "do", "did", "done", "accomplish", "accomplished"])
 
 
+COMMANDS = (
+    "add", "create", "delete", "remove", "complete", "finish", "mark", "rename", "change", "move",
+    "reschedule", "update", "show", "list", "find", "search", "uncheck", "reopen", "remind", "cancel",
+    "postpone", "undo", "clear", "display", "what's",
+)
+# Real words one typo away from a command; never "corrected".
+_NOT_TYPOS = frozenset(
+    ["lost", "last", "lust", "mask", "mart", "make", "mare", "more", "most", "must", "mist", "fine", "mine", "kind", "mind", "wind", "wine", "shop", "snow", "slow", "shoe", "shot", "move", "mode", "made", "cart", "card", "dark", "park", "remote", "remain", "reopens", "adds", "ads", "lift", "gift", "list's", "cleat", "clean", "cheer", "mark's"]
+)
+
+
+def correct_command(word: str) -> str:
+    """``word`` itself, or the command it misspells by one letter ("delet" → "delete", "adda" → "add").
+
+    Uses rapidfuzz's Damerau-Levenshtein distance; only words of 4+ letters that are not known
+    words are corrected, and the first letter must agree.
+    """
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    low = word.lower()
+    if len(low) < 4 or low in COMMANDS or low in TASK_VERBS or low in IRREGULAR_PAST or low in _NOT_TYPOS:
+        return word
+    for command in COMMANDS:
+        if command[0] == low[0] and DamerauLevenshtein.distance(low, command) == 1:
+            return command
+    return word
+
+
 def is_task_verb(word: str) -> bool:
     """True when ``word`` (any case) is a verb a task title commonly starts with."""
     return word.lower().strip(",.") in TASK_VERBS

@@ -16,9 +16,10 @@ from typing import Any
 from todochat.agent.models.builtin import replies
 from todochat.agent.models.builtin.dates import cut, due_text, find_when
 from todochat.agent.models.builtin.intents import Intent, classify
+from todochat.agent.models.builtin.lexicon import is_task_verb, past_to_base
 from todochat.agent.models.builtin.normalize import normalize, strip_politeness
 from todochat.agent.models.builtin.queries import bulk_target, filter_args
-from todochat.agent.models.builtin.references import State, choose, resolve
+from todochat.agent.models.builtin.references import State, choose, clean_phrase, resolve
 from todochat.agent.models.builtin.slots import (
     clean_title,
     mask_quotes,
@@ -30,7 +31,7 @@ from todochat.agent.models.builtin.slots import (
 )
 
 _CLAUSE_SPLIT = re.compile(
-    r"\s*(?:;|\.\s+|,?\s+and then\s+|,?\s+then\s+|,?\s+and also\s+|,\s+also\s+|,\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|change|make|set|put)\b)|"
+    r"\s*(?:;|(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bvs)(?<!\bjr)(?<!\bno)(?<!\bprof)(?<!\b[a-z])\.\s+|,?\s+and then\s+|,?\s+then\s+|,?\s+and also\s+|,\s+also\s+|,\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|change|make|set|put)\b)|"
     r"\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|remind me)\b)|"
     r"\s+and\s+(?=(?:make|set|change|put|move) (?:it|that|them|those|both|task|#)\b)|"
     r"\s+and\s+(?=(?:also|please)\s+(?:add|create|complete|mark|delete|remove|show|list|rename|move|make|set|tag|remind))|"
@@ -69,6 +70,10 @@ def clauses(message: str) -> tuple[list[str], list[str]]:
 def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> list[Action]:
     """Tool calls for a new task phrase (one ``add_task`` per item of an enumeration)."""
     rest, description = take_description(body)
+    if description is None and "\x01" not in rest:
+        items = split_items(rest, share_verb=False)
+        if len(items) > 1 and all(is_task_verb(i.split()[0]) for i in items if i.split()):
+            return [a for item in items for a in plan_add(item, quotes, now, intent)]
     when = find_when(rest, now)
     if when.ambiguous:
         a, b = when.ambiguous[:2]
@@ -76,6 +81,7 @@ def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> lis
     rest = cut(rest, when.spans)
     rest, priority = take_priority(rest)
     rest, tags = take_tags(rest)
+    rest = re.sub(r"[,;]?\s*\b(?:it'?s|it is|that'?s|that is|this is|which is)\s*$", "", rest, flags=re.IGNORECASE)
     title = clean_title(rest)
     if not title:
         return [Say("What should the new task be called? For example: \"add call mom tomorrow at 6pm\".")]
@@ -114,7 +120,7 @@ def _ref_calls(intent: Intent, target: str, state: State, now: datetime, single:
     call = Call(single, {"task": ref.task_arg, **extra}, intent)
     if ref.words and re.search(r"\s(?:and|&)\s|,", ref.words):
         parts = [p for p in re.split(r"\s*(?:,|\band\b|&)\s*", ref.words) if p]
-        call.fallback = [Call(single, {"task": p, **extra}, intent) for p in parts]
+        call.fallback = [Call(single, {"task": clean_phrase(p), **extra}, intent) for p in parts if clean_phrase(p)]
     return [call]
 
 
@@ -257,6 +263,21 @@ def plan(message: str, state: State, now: datetime, *, pending_live: bool = True
         intent = classify(part, pending=bool(state.pending) and pending_live)
         if intent.kind == "add" and intent.field == "bare" and utterance.question:
             intent = Intent("unknown", body=part)  # "can you order pizza?" asks the assistant to act
+        if intent.kind == "complete":
+            # "called mom and paid the bills": each past-tense verb starts another task
+            pieces = re.split(r"\s*(?:,|\band\b|&)\s+(?:also\s+|then\s+)?(?=(\w+)\s)", intent.target)
+            targets, current = [], pieces[0]
+            for verb, piece in zip(pieces[1::2], pieces[2::2], strict=False):
+                base = past_to_base(verb)
+                if base:
+                    targets.append(current)
+                    current = f"{base} {piece[len(verb):].strip()}"
+                else:
+                    current = f"{current} and {piece}"
+            targets.append(current)
+            if len(targets) > 1:
+                out.extend((Intent("complete", target=t_), quotes, part) for t_ in targets)
+                continue
         out.append((intent, quotes, part))
     return out
 
@@ -333,4 +354,4 @@ class Turn:
 def _wants_fallback(call: Call, result: dict[str, Any]) -> bool:
     if call.tool == "list_tasks":
         return bool(result.get("ok")) and result.get("count") == 0
-    return result.get("error") in ("not_found",)
+    return result.get("error") in ("not_found", "ambiguous")

@@ -137,7 +137,7 @@ def clean_title(text: str) -> str:
     return text
 
 
-def split_items(title: str) -> list[str]:
+def split_items(title: str, *, share_verb: bool = True) -> list[str]:
     """Split an enumeration into several task titles.
 
     The rule: a comma list ("milk, eggs and bread", "call mom, pay rent") always splits; " and "
@@ -160,7 +160,7 @@ def split_items(title: str) -> list[str]:
     if len(parts) < 2:
         return [title]
     first = parts[0].split()
-    if len(first) > 1 and is_task_verb(first[0]) and not any(is_task_verb(p.split()[0]) for p in parts[1:]):
+    if share_verb and len(first) > 1 and is_task_verb(first[0]) and not any(is_task_verb(p.split()[0]) for p in parts[1:]):
         parts = [parts[0]] + [f"{first[0]} {p}" for p in parts[1:]]
     return parts
 
