@@ -6,12 +6,11 @@ from collections.abc import Sequence
 
 from chatkit.store import NotFoundError
 from chatkit.types import FeedbackKind
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from todochat.context import RequestContext
 from todochat.conversations.models import ID_MAX
-from todochat.conversations.sql import FEEDBACK, SQLBase
+from todochat.conversations.sql import LOAD_FEEDBACK, SQLBase
 
 FEEDBACK_KINDS = ("positive", "negative")
 
@@ -42,22 +41,14 @@ class FeedbackMixin(SQLBase):
         ]
         if not rows:
             return
-        stmt = self._insert(FEEDBACK)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[FEEDBACK.c.user_id, FEEDBACK.c.thread_id, FEEDBACK.c.item_id],
-            set_={"kind": stmt.excluded.kind, "updated_at": stmt.excluded.updated_at},
-        )
         try:
             async with self._tx() as db:
-                await db.execute(stmt, rows)
+                await db.execute(self._upsert_feedback, rows)
         except IntegrityError as exc:
             raise NotFoundError(f"Item not found in thread {thread_id}") from exc
 
     async def load_feedback(self, thread_id: str, context: RequestContext) -> dict[str, FeedbackKind]:
         """The user's feedback on the items of ``thread_id``: ``{item_id: kind}`` (empty if none)."""
-        query = select(FEEDBACK.c.item_id, FEEDBACK.c.kind).where(
-            FEEDBACK.c.user_id == context.user_id, FEEDBACK.c.thread_id == thread_id
-        )
         async with self._tx() as db:
-            rows = (await db.execute(query)).all()
+            rows = (await db.execute(LOAD_FEEDBACK, {"uid": context.user_id, "tid": thread_id})).all()
         return {row.item_id: row.kind for row in rows}

@@ -8,14 +8,23 @@ import secrets
 from agents.models.fake_id import FAKE_RESPONSES_ID
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
-from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from todochat.context import RequestContext
 from todochat.conversations import codec
 from todochat.conversations.feedback import FeedbackMixin
 from todochat.conversations.models import ID_MAX
-from todochat.conversations.sql import ATTACHMENTS, ITEMS, THREADS
+from todochat.conversations.sql import (
+    DELETE_ATTACHMENT,
+    DELETE_ITEM,
+    DELETE_THREAD,
+    ITEM_PAGING,
+    LOAD_ATTACHMENT,
+    LOAD_ITEM,
+    LOAD_THREAD,
+    THREAD_EXISTS,
+    THREAD_PAGING,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +76,8 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
         Raises:
             NotFoundError: no such thread of this user.
         """
-        query = select(THREADS.c.data, THREADS.c.created_at).where(
-            THREADS.c.user_id == context.user_id, THREADS.c.id == thread_id
-        )
         async with self._tx() as db:
-            row = (await db.execute(query)).first()
+            row = (await db.execute(LOAD_THREAD, {"uid": context.user_id, "tid": thread_id})).first()
         if row is None:
             raise NotFoundError(f"Thread {thread_id} not found")
         return codec.load_thread(row.data, row.created_at)
@@ -84,16 +90,10 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
         """
         _check_id(thread.id)
         created_at, data = codec.dump_thread(thread)
-        stmt = self._insert(THREADS).values(
-            user_id=context.user_id, id=thread.id, created_at=created_at,
-            updated_at=context.now(), data=data,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[THREADS.c.user_id, THREADS.c.id],
-            set_={name: stmt.excluded[name] for name in ("created_at", "updated_at", "data")},
-        )
+        row = {"user_id": context.user_id, "id": thread.id, "created_at": created_at,
+               "updated_at": context.now(), "data": data}
         async with self._tx() as db:
-            await db.execute(stmt)
+            await db.execute(self._upsert_thread, row)
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext
@@ -110,7 +110,7 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
             ValueError: ``order`` is neither ``asc`` nor ``desc``.
         """
         return await self._page(
-            THREADS, [THREADS.c.user_id == context.user_id], THREADS.c.id, after, limit, order,
+            THREAD_PAGING, {"uid": context.user_id}, after, limit, order,
             lambda row: codec.load_thread(row.data, row.created_at),
         )
 
@@ -120,9 +120,8 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
         Raises:
             NotFoundError: no such thread of this user.
         """
-        stmt = delete(THREADS).where(THREADS.c.user_id == context.user_id, THREADS.c.id == thread_id)
         async with self._tx() as db:
-            result = await db.execute(stmt)
+            result = await db.execute(DELETE_THREAD, {"uid": context.user_id, "tid": thread_id})
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFoundError(f"Thread {thread_id} not found")
 
@@ -146,8 +145,8 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
             ValueError: ``order`` is neither ``asc`` nor ``desc``.
         """
         return await self._page(
-            ITEMS, [ITEMS.c.user_id == context.user_id, ITEMS.c.thread_id == thread_id], ITEMS.c.seq,
-            after, limit, order, lambda row: codec.load_item(row.data, row.created_at),
+            ITEM_PAGING, {"uid": context.user_id, "tid": thread_id}, after, limit, order,
+            lambda row: codec.load_item(row.data, row.created_at),
         )
 
     async def add_thread_item(
@@ -179,17 +178,11 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
             raise NotFoundError(f"Thread {thread_id[:ID_MAX]}… not found")
         _check_id(item.id)
         created_at, data = codec.dump_item(item)
-        stmt = self._insert(ITEMS).values(
-            user_id=context.user_id, thread_id=thread_id, id=item.id, type=item.type,
-            created_at=created_at, data=data,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[ITEMS.c.user_id, ITEMS.c.thread_id, ITEMS.c.id],
-            set_={name: stmt.excluded[name] for name in ("type", "created_at", "data")},
-        )
+        row = {"user_id": context.user_id, "thread_id": thread_id, "id": item.id,
+               "type": item.type, "created_at": created_at, "data": data}
         try:
             async with self._tx() as db:
-                await db.execute(stmt)
+                await db.execute(self._upsert_item, row)
         except IntegrityError as exc:
             raise NotFoundError(f"Thread {thread_id} not found") from exc
 
@@ -199,12 +192,9 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
         Raises:
             NotFoundError: no such item in that thread of this user.
         """
-        query = select(ITEMS.c.data, ITEMS.c.created_at).where(
-            ITEMS.c.user_id == context.user_id, ITEMS.c.thread_id == thread_id,
-            ITEMS.c.id == item_id,
-        )
+        key = {"uid": context.user_id, "tid": thread_id, "iid": item_id}
         async with self._tx() as db:
-            row = (await db.execute(query)).first()
+            row = (await db.execute(LOAD_ITEM, key)).first()
         if row is None:
             raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
         return codec.load_item(row.data, row.created_at)
@@ -219,18 +209,12 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
         Raises:
             NotFoundError: ``thread_id`` is not a thread of this user.
         """
-        stmt = delete(ITEMS).where(
-            ITEMS.c.user_id == context.user_id, ITEMS.c.thread_id == thread_id,
-            ITEMS.c.id == item_id,
-        )
+        key = {"uid": context.user_id, "tid": thread_id, "iid": item_id}
         async with self._tx() as db:
-            result = await db.execute(stmt)
-            if result.rowcount == 0:  # type: ignore[attr-defined]
-                owned = (await db.execute(select(THREADS.c.id).where(
-                    THREADS.c.user_id == context.user_id, THREADS.c.id == thread_id
-                ))).first()
-                if owned is None:
-                    raise NotFoundError(f"Thread {thread_id} not found")
+            result = await db.execute(DELETE_ITEM, key)
+            missing = result.rowcount == 0  # type: ignore[attr-defined]
+            if missing and (await db.execute(THREAD_EXISTS, key)).first() is None:
+                raise NotFoundError(f"Thread {thread_id} not found")
 
     # ------------------------------------------------------------------ attachments
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
@@ -240,15 +224,10 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
             ValueError: ``attachment.id`` is longer than ``ID_MAX`` characters.
         """
         _check_id(attachment.id)
-        stmt = self._insert(ATTACHMENTS).values(
-            user_id=context.user_id, id=attachment.id, data=codec.dump_attachment(attachment)
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[ATTACHMENTS.c.user_id, ATTACHMENTS.c.id],
-            set_={"data": stmt.excluded.data},
-        )
+        row = {"user_id": context.user_id, "id": attachment.id,
+               "data": codec.dump_attachment(attachment)}
         async with self._tx() as db:
-            await db.execute(stmt)
+            await db.execute(self._upsert_attachment, row)
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
         """The user's attachment ``attachment_id``.
@@ -256,11 +235,9 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
         Raises:
             NotFoundError: no such attachment of this user.
         """
-        query = select(ATTACHMENTS.c.data).where(
-            ATTACHMENTS.c.user_id == context.user_id, ATTACHMENTS.c.id == attachment_id
-        )
+        key = {"uid": context.user_id, "aid": attachment_id}
         async with self._tx() as db:
-            data = (await db.execute(query)).scalar_one_or_none()
+            data = (await db.execute(LOAD_ATTACHMENT, key)).scalar_one_or_none()
         if data is None:
             raise NotFoundError(f"Attachment {attachment_id} not found")
         return codec.load_attachment(data)
@@ -271,10 +248,8 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
         Raises:
             NotFoundError: no such attachment of this user.
         """
-        stmt = delete(ATTACHMENTS).where(
-            ATTACHMENTS.c.user_id == context.user_id, ATTACHMENTS.c.id == attachment_id
-        )
+        key = {"uid": context.user_id, "aid": attachment_id}
         async with self._tx() as db:
-            result = await db.execute(stmt)
+            result = await db.execute(DELETE_ATTACHMENT, key)
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFoundError(f"Attachment {attachment_id} not found")
