@@ -3,6 +3,7 @@ Responses API streams (the real SSE wire formats, with tool calls), failures, re
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import socket
@@ -41,6 +42,8 @@ class Reply:
     tool_calls: list[ToolCall] = field(default_factory=list)
     cut_after: int | None = None
     """Drop the connection after this many SSE events (a provider failing mid-stream)."""
+    delay: float = 0.0
+    """Seconds to wait before answering (a provider that hangs)."""
 
 
 @dataclass
@@ -89,6 +92,7 @@ class FakeLLM:
         self.requests: list[Received] = []
         self.message_id: str | None = None
         """A fixed Responses message id for every reply (as some Responses-compatible servers do)."""
+        self.closing = False
         self.base_url = ""
         """``http://127.0.0.1:<port>/v1`` once a :class:`FakeLLMServer` runs it."""
         self._ids = itertools.count(1)
@@ -98,6 +102,12 @@ class FakeLLM:
         """Append steps to the script; returns self."""
         self.script.extend(steps)
         return self
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep ``seconds``, or less when the server is closing (so a hanging reply ends with it)."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not self.closing:
+            await asyncio.sleep(0.02)
 
     def _id(self, prefix: str) -> str:
         return f"{prefix}_{next(self._ids):06d}fake"
@@ -111,6 +121,7 @@ class FakeLLM:
             kind = "server_error" if step.status >= 500 else ERROR_TYPES.get(step.status, "invalid_request_error")
             error = {"message": step.message, "type": kind, "param": None, "code": None}
             return JSONResponse({"error": error}, status_code=step.status, headers=headers)
+        await self._pause(step.delay)
         if body.get("stream") is not True:
             return JSONResponse({"error": {"message": "fake: only stream=true is scripted"}}, status_code=400)
         if request.url.path.endswith("/chat/completions"):
@@ -253,6 +264,7 @@ class FakeLLMServer:
         return self.fake
 
     def __exit__(self, *_exc: object) -> None:
+        self.fake.closing = True
         self._server.should_exit = True
         self._thread.join(10)
         self._socket.close()

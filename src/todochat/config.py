@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     gemini_base_url: str = "https://generativelanguage.googleapis.com/v1beta/openai/"
     model_max_retries: int = 3
     """Retries of a failed model request (429, 5xx, connection errors), with exponential backoff."""
+    model_timeout_seconds: float = 120.0
+    """How long a model request may wait for the provider's next bytes before it fails (and is retried)."""
     tracing: bool = False
     """``TODOCHAT_TRACING=1`` turns the Agents SDK's tracing on (it exports to OpenAI); off otherwise."""
 

@@ -34,6 +34,7 @@ def test_openai_uses_the_responses_api_with_retries(monkeypatch):
     assert model.model == "gpt-4.1-mini"
     assert str(model._client.base_url) == "https://api.openai.com/v1/"
     assert model._client.max_retries == 5 and model._client.api_key == "sk-test"
+    assert model._client.timeout == 120.0
     proxied = select_model(make(model="openai:gpt-4.1", openai_base_url="http://proxy.local:4000/v1"))
     assert str(proxied._client.base_url) == "http://proxy.local:4000/v1/"
 

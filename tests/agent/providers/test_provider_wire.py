@@ -7,6 +7,7 @@ import json
 import time
 
 import pytest
+from tests.agent.providers.conftest import Running
 from tests.fake_llm import Failure, Reply, ToolCall
 
 POSTGRES_TOO = pytest.mark.parametrize(
@@ -146,6 +147,18 @@ async def test_provider_down_gives_an_error_event_and_keeps_the_message_for_retr
         items = await h.client.items(turn.thread_id)
         assert [i["type"] for i in items] == ["user_message", "widget", "assistant_message"]
         assert [t.title for t in await h.tasks()] == ["Call mom"]
+
+
+@pytest.mark.parametrize("provider", ["openai-compatible"], indirect=True)
+async def test_a_hanging_provider_times_out_with_a_clear_error(provider, settings):
+    async with Running(provider, settings, model_timeout_seconds=0.3, model_max_retries=1) as h:
+        h.fake.add(Reply(text="too late", delay=60), Reply(text="too late", delay=60))
+        started = time.monotonic()
+        turn = await h.send("hello")
+        assert time.monotonic() - started < 20  # gave up on both attempts, long before the answer
+        [error] = [e for e in turn.events if e["type"] == "error"]
+        assert error["message"].startswith("The model provider did not answer in time.")
+        assert len(h.fake.requests) == 2
 
 
 async def test_stream_cut_mid_answer_keeps_only_the_user_message(harness):

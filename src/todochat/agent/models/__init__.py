@@ -26,7 +26,8 @@ def select_model(settings: Settings) -> Model:
     - ``gemini:<model>``: Chat Completions at Google's OpenAI-compatible endpoint
       (``TODOCHAT_GEMINI_BASE_URL`` overrides it) with ``GEMINI_API_KEY``.
 
-    Every provider's client retries 408/409/429/5xx and connection errors up to
+    Every provider's client retries 408/409/429/5xx, connection errors and timeouts
+    (``settings.model_timeout_seconds`` without a byte from the provider) up to
     ``settings.model_max_retries`` times with exponential backoff (0.5 s doubling to 8 s, with
     jitter, or the provider's ``Retry-After``) — the openai client's own retry loop.
     Chat Completions providers get :class:`CompatibleChatCompletionsModel` (no ``developer`` role).
@@ -46,11 +47,11 @@ def select_model(settings: Settings) -> Model:
         raise ConfigurationError(
             f"TODOCHAT_MODEL={spec!r}: use builtin, openai:<model>, openai-compatible:<model> or gemini:<model>."
         )
-    retries = settings.model_max_retries
+    retries, timeout = settings.model_max_retries, settings.model_timeout_seconds
     if provider == "openai":
         key = _required_env("OPENAI_API_KEY", spec)
         base_url = _base_url("TODOCHAT_OPENAI_BASE_URL", settings.openai_base_url) if settings.openai_base_url else None
-        client = AsyncOpenAI(api_key=key, base_url=base_url, max_retries=retries)
+        client = AsyncOpenAI(api_key=key, base_url=base_url, max_retries=retries, timeout=timeout)
         return OpenAIResponsesModel(model=name, openai_client=client)
     if provider == "openai-compatible":
         if not settings.openai_base_url:
@@ -60,12 +61,12 @@ def select_model(settings: Settings) -> Model:
         client = AsyncOpenAI(
             api_key=os.environ.get("OPENAI_API_KEY") or "not-needed",
             base_url=_base_url("TODOCHAT_OPENAI_BASE_URL", settings.openai_base_url),
-            max_retries=retries,
+            max_retries=retries, timeout=timeout,
         )
         return CompatibleChatCompletionsModel(model=name, openai_client=client)
     key = _required_env("GEMINI_API_KEY", spec)
     client = AsyncOpenAI(
-        api_key=key, base_url=_base_url("TODOCHAT_GEMINI_BASE_URL", settings.gemini_base_url), max_retries=retries
+        api_key=key, base_url=_base_url("TODOCHAT_GEMINI_BASE_URL", settings.gemini_base_url), max_retries=retries, timeout=timeout
     )
     return CompatibleChatCompletionsModel(model=name, openai_client=client)
 
