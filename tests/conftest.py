@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -40,8 +41,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per session; tests start from a copy (saves ~0.3 s each)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrations.upgrade(Settings(database_url=f"sqlite+aiosqlite:///{path}", data_dir=path.parent, jwt_secret="t" * 40))
+    return path
+
+
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def settings(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
     """Settings for a test: a migrated fresh database, a fixed JWT secret, the built-in model."""
     s = Settings(
         database_url=database_url,
@@ -49,7 +58,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         jwt_secret="test-secret-" + "x" * 32,
         model="builtin",
     )
-    migrations.upgrade(s)
+    db_file = Path(database_url.split("///", 1)[1]) if database_url.startswith("sqlite") else None
+    if db_file is not None and not db_file.exists():
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), db_file)
+    migrations.upgrade(s)  # a no-op on the copied template; real work on PostgreSQL
     return s
 
 
