@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -53,9 +56,25 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
     Raises:
         ConfigurationError: the database is at an unknown revision.
     """
-    ensure_sqlite_dir(settings.database_url)
-    check_known_revision(settings, current_revision(settings))
-    command.upgrade(alembic_config(settings), revision)
+    with _sqlite_migration_lock(settings.database_url):
+        check_known_revision(settings, current_revision(settings))
+        command.upgrade(alembic_config(settings), revision)
+
+
+@contextmanager
+def _sqlite_migration_lock(url: str) -> Iterator[None]:
+    """Serialise migrations of one SQLite file across processes (two ``serve`` starting at once)
+    with an exclusive ``flock`` on ``<file>.migrate-lock``; PostgreSQL uses an advisory lock (env.py)."""
+    if not ensure_sqlite_dir(url):
+        yield
+        return
+    lock_path = Path(url.split("///", 1)[1] + ".migrate-lock")
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def downgrade(settings: Settings, revision: str = "-1") -> None:
