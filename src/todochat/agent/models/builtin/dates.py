@@ -192,11 +192,11 @@ def _day_patterns(today: date) -> list[tuple[str, object]]:
     return [
         (r"(\d{4})-(\d{2})-(\d{2})", lambda m: _safe_date(int(m[1]), int(m[2]), int(m[3]))),
         (r"(?:the )?day after tomorrow", lambda m: today + timedelta(days=2)),
+        (rf"(?:in|within) ({_NUM}) (day|week|month|year)s?|({_NUM}) (day|week|month|year)s? from (?:now|today)",
+         lambda m: today + _delta(m[1] or m[3], m[2] or m[4])),
         (r"today|tdy|tonight|this (?:morning|afternoon|evening)|later today|end of (?:the )?day|eod|by tonight", lambda m: today),
         (r"tomorrow|tmrw?|tmr|tomorow|tommorr?ow|2morrow|tomorrw", lambda m: today + timedelta(days=1)),
         (r"yesterday", lambda m: today - timedelta(days=1)),
-        (rf"(?:in|within) ({_NUM}) (day|week|month|year)s?|({_NUM}) (day|week|month|year)s? from (?:now|today)",
-         lambda m: today + _delta(m[1] or m[3], m[2] or m[4])),
         (r"(?:(?:by|at|on|before) )?(?:the )?end of (?:the |this )?month|eom|month end", lambda m: today + relativedelta(day=31)),
         (r"(?:(?:by|at|on|before) )?(?:the )?end of next month", lambda m: today + relativedelta(months=1, day=31)),
         (r"(?:(?:by|at|on|before) )?(?:the )?end of (?:the |this )?year", lambda m: date(today.year, 12, 31)),
@@ -249,6 +249,7 @@ def _find_time(text: str, when: When, said: str) -> None:
         r"(?:at|@|around|by) (\d{1,2})(?: ?o'?clock)?(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|tasks?|items?|st|nd|rd|th|/|:|[.,]\d))",
         r"(\d{1,2}) ?o'?clock",
     ]
+    found = False
     for pattern in patterns:
         for m in re.finditer(_B + pattern, text, re.IGNORECASE):
             hour = int(m[1])
@@ -258,11 +259,15 @@ def _find_time(text: str, when: When, said: str) -> None:
             if value is not None:
                 when.at = value
                 when.spans.append(m.span())
-                return
+                found = True
+                break
+        if found:
+            break
     vague = "|".join(sorted((re.escape(k) for k in VAGUE_TIMES), key=len, reverse=True))
     m = re.search(rf"{_B}(?:(?:in|at|by|around|this|before|tomorrow|today|until|till|after|\x00) (?:the )?({vague})|(noon|midday|midnight|tonight|eod|end of (?:the )?day)){_E}", text, re.IGNORECASE)
-    if m and when.at is None:
-        when.at = VAGUE_TIMES[(m[1] or m[2]).lower()]
+    if m and (not found or m[1]):
+        if not found:
+            when.at = VAGUE_TIMES[(m[1] or m[2]).lower()]
         span = m.span()
         word = m[0].lower().split()[0]
         if word in ("tomorrow", "today"):

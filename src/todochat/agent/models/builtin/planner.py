@@ -31,7 +31,7 @@ from todochat.agent.models.builtin.slots import (
 )
 
 _CLAUSE_SPLIT = re.compile(
-    r"\s*(?:;|(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bvs)(?<!\bjr)(?<!\bno)(?<!\bprof)(?<!\b[a-z])\.\s+|,?\s+and then\s+|,?\s+then\s+|,?\s+and also\s+|,\s+also\s+|,\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|change|make|set|put)\b)|"
+    r"\s*(?:;|(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bvs)(?<!\bjr)(?<!\bno)(?<!\bprof)(?<!\b[a-z])(?<!\bjan)(?<!\bfeb)(?<!\bmar)(?<!\bapr)(?<!\bjun)(?<!\bjul)(?<!\baug)(?<!\bsep)(?<!\bsept)(?<!\boct)(?<!\bnov)(?<!\bdec)\.\s+|,?\s+and then\s+|,?\s+then\s+|,?\s+and also\s+|,\s+also\s+|,\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|change|make|set|put)\b)|"
     r"\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|remind me)\b)|"
     r"\s+and\s+(?=(?:make|set|change|put|move) (?:it|that|them|those|both|task|#)\b)|"
     r"\s+and\s+(?=(?:also|please)\s+(?:add|create|complete|mark|delete|remove|show|list|rename|move|make|set|tag|remind))|"
