@@ -119,6 +119,11 @@ async def test_completing_a_recurring_task_creates_the_next_occurrence(service):
     assert (second.due, second.recurrence) == ("2026-11-19", "FREQ=DAILY;COUNT=1")
     assert (await service.complete(c, second.number)).next_task is None
     assert daily.number < last.number
+    # completed, reopened and completed again: the next occurrence is not made twice
+    again = await service.reopen(c, weekly.number)
+    assert not again.completed
+    assert (await service.complete(c, weekly.number)).next_task.number == nxt.number
+    assert [t.number for t in await service.list(c, TaskFilter(query="team sync"))] == [weekly.number, nxt.number]
 
 
 async def test_recurrence_across_dst_keeps_wall_time_and_day(service):

@@ -427,7 +427,10 @@ class TaskService:
             task.updated_at = now
             if task.recurrence and advance_recurrence:
                 nxt = dates.next_occurrence(task.recurrence, task.due_at, task.due_all_day, now, ctx.tz)
-                if nxt:
+                existing = await self._open_occurrence(session, ctx, task, nxt[0]) if nxt else None
+                if existing is not None:  # completed, reopened, completed again: no duplicate
+                    next_out = self.to_out(ctx, existing)
+                elif nxt:
                     number = await self._next_number(session, ctx.user_id)
                     clone = Task(
                         user_id=ctx.user_id,
@@ -450,6 +453,19 @@ class TaskService:
                     next_out = self.to_out(ctx, clone)
         await session.flush()
         return CompleteResult(task=self.to_out(ctx, task), next_task=next_out)
+
+    async def _open_occurrence(
+        self, session: AsyncSession, ctx: RequestContext, task: Task, due_at: datetime
+    ) -> Task | None:
+        """The open task that already is ``task``'s next occurrence (same title, due), if any."""
+        stmt = self._live(ctx).where(
+            Task.id != task.id,
+            Task.completed.is_(False),
+            Task.title == task.title,
+            Task.recurrence.is_not(None),
+            Task.due_at == due_at,
+        )
+        return (await session.execute(stmt.limit(1))).scalar_one_or_none()
 
     async def reopen(self, ctx: RequestContext, ref: str | int) -> TaskOut:
         """Mark a completed task open again.
