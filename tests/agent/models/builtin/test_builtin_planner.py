@@ -242,3 +242,18 @@ def test_each_verb_led_item_keeps_its_own_date() -> None:
         made.append(action.args)
         turn.results.append({"ok": True, "task": task(len(made), action.args["title"])})
     assert made == [{"title": "Call mom", "due": "2026-11-19"}, {"title": "Call dad", "due": "2026-11-22"}]
+
+
+@pytest.mark.parametrize(
+    ("message", "tool", "args"),
+    [
+        ("set a reminder for tomorrow 9am to call the doctor", "add_task", {"title": "Call the doctor", "due": "2026-11-19T09:00"}),
+        ("finish the report by friday", "add_task", {"title": "Finish the report", "due": "2026-11-20"}),
+        ("finish the report", "complete_task", {"task": "report"}),
+        ("tomorrow: call mom", "add_task", {"title": "Call mom", "due": "2026-11-19"}),
+        ("set pay bills to done", "complete_task", {"task": "pay bills"}),
+        ("set task 2 due dec 24", "update_task", {"task": "2", "due": "2026-12-24"}),
+    ],
+)
+def test_deadlines_leading_dates_and_status_words(message: str, tool: str, args: dict[str, Any]) -> None:
+    assert first(message) == (tool, args)

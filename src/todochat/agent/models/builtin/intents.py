@@ -143,7 +143,23 @@ def _tail(t: str, m: re.Match[str], group: int) -> str:
     return t[m.start(group): m.end(group)]
 
 
+_LEADING_DATE = re.compile(
+    r"^(today|tonight|tomorrow|tmrw|this (?:morning|afternoon|evening|weekend)|on \w+day|next \w+|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s*[,:\-]?\s+(.+)$",
+    IC,
+)
+
+
 def _command(t: str) -> Intent:
+    lead = _LEADING_DATE.match(t)
+    if lead:
+        inner = _command(lead[2])
+        if inner.kind == "add":  # "tomorrow: call mom", "today I need to finish the report"
+            return Intent("add", body=f"{inner.body} {lead[1]}", field=inner.field)
+    return _command_words(t)
+
+
+def _command_words(t: str) -> Intent:
     first = t.split(" ", 1)
     fixed = correct_command(first[0])
     if fixed != first[0]:
@@ -173,6 +189,8 @@ def _command(t: str) -> Intent:
     m = re.match(rf"^{_ADD_LEAD}(?:\s*[:\-,]\s*|\s+|$)(.*)$", t, IC)
     if m and not re.match(r"^(?:set|make|put|schedule|save|check|open)\b", t, IC):
         return _after_add(t, m[1])
+    if m and re.match(r"^(?:set|make|create)(?: me)? (?:(?:a|an|another|new) (?:new )?(?:reminder|alarm|task|todo|to-do|note)|reminders?|alarm)\b(?!\s*#?\d)", t, IC):
+        return _after_add(t, re.sub(r"^(?:set|make|create)(?: me)? (?:a |an |another )?(?:new )?(?:reminder|alarm|task|todo|to-do|note)s?\s*(?:to |for |about |that |:|-)?", "", t, flags=IC))
     if m and re.match(r"^(?:set|make|put|save|schedule)\b", t, IC):
         special = _maybe_update(t)
         if special:
@@ -240,6 +258,8 @@ def _command(t: str) -> Intent:
     if m and not re.match(r"^check (?:my|the|what|if|whether|for|on)\b", t, IC):
         return Intent("complete", target=_tail(t, m, 1))
     m = _m(rf"(?:{COMPLETE_VERBS}|completed|finished|did|done)(?: with| off)?\s*[:\-]?\s+(.+?)(?: (?:task|now|already|too|as well|off|finally|today|yesterday))?", t)
+    if m and re.match(r"^(?:finish|complete|close|resolve|wrap up)\b", t, IC) and find_when(m[1], _ANY_DAY, recurrence=False).day:
+        return Intent("add", body=t)  # "finish the report by friday" is a task with a deadline
     if m:
         return Intent("complete", target=_tail(t, m, 1))
     m = _m(rf"(.+?)(?: is| are| was| were|'s| has been| have been| got| is all| now)? (?:now |all |finally |already )?{DONE_WORDS}(?: now| already| finally| today| yesterday)?", t) \
@@ -268,7 +288,8 @@ def _command(t: str) -> Intent:
         return Intent(kind, body=t)
     # --- a bare task ("buy milk tomorrow")
     words = t.split()
-    if words and is_task_verb(words[0]) and len(words) >= 2 and words[1].lower() not in ("me", "us", "you", "him", "her"):
+    if words and is_task_verb(words[0]) and len(words) >= 2 and words[1].lower() not in ("me", "us", "you", "him", "her") \
+            and not re.fullmatch(r"\w+ (?:it|that|this|them|those|these)(?: (?:please|now|again))?", t, IC):
         return Intent("add", body=t, field="bare")
     return Intent("unknown", body=t)
 

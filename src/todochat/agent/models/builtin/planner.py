@@ -32,7 +32,7 @@ from todochat.agent.models.builtin.slots import (
 
 _CLAUSE_SPLIT = re.compile(
     r"\s*(?:;|(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bvs)(?<!\bjr)(?<!\bno)(?<!\bprof)(?<!\b[a-z])(?<!\bjan)(?<!\bfeb)(?<!\bmar)(?<!\bapr)(?<!\bjun)(?<!\bjul)(?<!\baug)(?<!\bsep)(?<!\bsept)(?<!\boct)(?<!\bnov)(?<!\bdec)\.\s+|,?\s+and then\s+|,?\s+then\s+|,?\s+and also\s+|,\s+also\s+|,\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|change|make|set|put)\b)|"
-    r"\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|remind me)\b)|"
+    r"\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|remind me|what'?s|whats|what)\b)|"
     r"\s+and\s+(?=(?:make|set|change|put|move) (?:it|that|them|those|both|task|#)\b)|"
     r"\s+and\s+(?=(?:also|please)\s+(?:add|create|complete|mark|delete|remove|show|list|rename|move|make|set|tag|remind))|"
     r",\s+(?=(?:add|create|delete|remove|show|list|rename)\s))",
@@ -129,6 +129,10 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
     body = intent.body.strip()
     kind = intent.field
     changes: dict[str, Any] = {}
+    if kind == "auto" and re.fullmatch(r"(?:done|complete|completed|finished|closed)", body, re.IGNORECASE):
+        return _ref_calls(intent, unmask(intent.target, quotes), state, now, "complete_task", None)
+    if kind == "auto" and re.fullmatch(r"(?:not done|undone|incomplete|open|pending|to ?do|not finished)", body, re.IGNORECASE):
+        return _ref_calls(intent, unmask(intent.target, quotes), state, now, "reopen_task", None)
     if kind == "auto":
         kind = "title"
         if not re.fullmatch(r"\x01\d+\x01", body):

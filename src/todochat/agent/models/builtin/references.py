@@ -70,12 +70,12 @@ class Ref:
 
 def clean_phrase(phrase: str) -> str:
     """Lower-case a reference phrase and drop articles and filler ("the dentist one" → "dentist")."""
-    text = phrase.lower().strip(" .,!?;:'\"")
+    text = phrase.lower().strip(" .,!?;:'\"-")
     text = re.sub(r"^(?:the|my|a|an|our)\s+", "", text)
     text = re.sub(rf"\s+{_FILLER}$", "", text)
     text = re.sub(r"^(?:task|item|todo)\s+(?:called|named|titled|about|for|to)\s+", "", text)
     text = re.sub(r"^(?:one|task|item)\s+(?:about|for|to|with)\s+", "", text)
-    return text.strip(" .,!?;:'\"")
+    return text.strip(" .,!?;:'\"-")
 
 
 def _pick(indices: list[int], shown: list[int]) -> list[int] | None:
