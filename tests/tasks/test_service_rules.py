@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from todochat.context import Clock, RequestContext
 from todochat.errors import ConfirmationRequired, NothingToUndo, TaskNotFound, ValidationError
+from todochat.tasks import queries
 from todochat.tasks.schemas import TaskChanges, TaskCreate, TaskFilter
 
 NOW = datetime(2026, 11, 18, 9, tzinfo=UTC)  # Wednesday, 10:00 in Berlin
@@ -83,7 +84,7 @@ async def test_tag_filter_uses_the_index_table(service):
     await service.add(c, TaskCreate(title="b", tags=["home"]))
     await service.add(ctx("bob"), TaskCreate(title="bob's", tags=["work"]))
     assert [t.title for t in await service.list(c, TaskFilter(tag="#Work"))] == ["a"]
-    stmt = service._filtered(c, TaskFilter(tag="work"))
+    stmt = queries.filtered(c, TaskFilter(tag="work"))
     async with service.sessionmaker() as session:
         dialect = session.bind.dialect
         sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))

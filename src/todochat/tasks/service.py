@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, case, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,17 +19,14 @@ from todochat.errors import (
     TaskNotFound,
     ValidationError,
 )
-from todochat.tasks import dates, matching
+from todochat.tasks import dates, matching, queries
 from todochat.tasks.models import (
-    DESCRIPTION_MAX,
-    TAG_MAX,
-    TITLE_MAX,
-    Priority,
     Task,
     TaskCounter,
     TaskTag,
     UserSettings,
 )
+from todochat.tasks.rules import clean_description, clean_priority, clean_tags, clean_title
 from todochat.tasks.schemas import (
     BulkResult,
     CompleteResult,
@@ -40,83 +36,8 @@ from todochat.tasks.schemas import (
     TaskOut,
 )
 
-_TAG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _NUMBER_REF = re.compile(r"^\s*(?:task\s*)?#?\s*(\d+)\s*$", re.IGNORECASE)
-PRIORITY_ALIASES = {"urgent": "high", "important": "high", "p1": "high", "p2": "medium", "p3": "low", "p4": "none"}
-SORTS = ("number", "due", "priority", "created", "title")
 UNDO_WINDOW = timedelta(days=30)
-
-
-def clean_title(title: str) -> str:
-    """Trim and collapse white space.
-
-    Raises:
-        ValidationError: empty, or longer than 200 characters (field ``title``).
-    """
-    text = " ".join((title or "").split())
-    if not text:
-        raise ValidationError("A task needs a title.", field="title")
-    if len(text) > TITLE_MAX:
-        raise ValidationError(
-            f"The title is {len(text)} characters long; the limit is {TITLE_MAX}.", field="title"
-        )
-    return text
-
-
-def clean_description(description: str | None) -> str:
-    """Trim a description.
-
-    Raises:
-        ValidationError: longer than 1000 characters (field ``description``).
-    """
-    text = (description or "").strip()
-    if len(text) > DESCRIPTION_MAX:
-        raise ValidationError(
-            f"The description is {len(text)} characters long; the limit is {DESCRIPTION_MAX}.",
-            field="description",
-        )
-    return text
-
-
-def clean_priority(priority: str | None) -> str:
-    """``none|low|medium|high`` (aliases urgent/important/p1–p4 accepted).
-
-    Raises:
-        ValidationError: any other value (field ``priority``).
-    """
-    value = (priority or "none").strip().lower()
-    value = PRIORITY_ALIASES.get(value, value)
-    if value not in Priority.__members__:
-        raise ValidationError(
-            f"Unknown priority {priority!r}: use none, low, medium or high.", field="priority"
-        )
-    return value
-
-
-def clean_tags(tags: Sequence[str] | None) -> list[str]:
-    """Lower-case tags without ``#``, de-duplicated and sorted.
-
-    Raises:
-        ValidationError: a tag with spaces or symbols, or longer than 40 characters (field ``tags``).
-    """
-    result: set[str] = set()
-    for raw in tags or []:
-        tag = raw.strip().lstrip("#").lower()
-        if not tag:
-            continue
-        if len(tag) > TAG_MAX or not _TAG.match(tag):
-            raise ValidationError(
-                f"Invalid tag {raw!r}: a tag is one word of letters, digits, '-' or '_'.", field="tags"
-            )
-        result.add(tag)
-    return sorted(result)
-
-
-def _parse_day(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValidationError(f"{value!r} is not a day (YYYY-MM-DD).", field=field) from exc
 
 
 class TaskService:
@@ -209,12 +130,9 @@ class TaskService:
             return self.to_out(ctx, task)
 
     # ----------------------------------------------------------------- read
-    def _live(self, ctx: RequestContext) -> Select[tuple[Task]]:
-        return select(Task).where(Task.user_id == ctx.user_id, Task.deleted_at.is_(None))
-
     async def _by_number(self, session: AsyncSession, ctx: RequestContext, number: int) -> Task:
         task = (
-            await session.execute(self._live(ctx).where(Task.number == number))
+            await session.execute(queries.live(ctx).where(Task.number == number))
         ).scalar_one_or_none()
         if task is None:
             raise TaskNotFound(f"There is no task {number}.", number=number)
@@ -237,7 +155,7 @@ class TaskService:
         number = _NUMBER_REF.match(ref)
         if number:
             return await self._by_number(session, ctx, int(number.group(1)))
-        tasks = list((await session.execute(self._live(ctx).order_by(Task.number))).scalars())
+        tasks = list((await session.execute(queries.live(ctx).order_by(Task.number))).scalars())
         pools: list[list[Task]] = []
         if prefer == "pending":
             pools.append([t for t in tasks if not t.completed])
@@ -268,103 +186,6 @@ class TaskService:
         async with self.sessionmaker() as session:
             return self.to_out(ctx, await self._resolve(session, ctx, ref, prefer))
 
-    def _filtered(self, ctx: RequestContext, flt: TaskFilter) -> Select[tuple[Task]]:
-        stmt = self._live(ctx)
-        if flt.status == "pending":
-            stmt = stmt.where(Task.completed.is_(False))
-        elif flt.status == "completed":
-            stmt = stmt.where(Task.completed.is_(True))
-        if flt.priority:
-            stmt = stmt.where(Task.priority == clean_priority(flt.priority))
-        if flt.tag:
-            try:
-                tag = clean_tags([flt.tag])
-            except ValidationError as exc:
-                raise ValidationError(exc.message, field="tag") from exc
-            stmt = stmt.where(
-                Task.id.in_(
-                    select(TaskTag.task_id).where(
-                        TaskTag.user_id == ctx.user_id, TaskTag.tag.in_(tag)
-                    )
-                )
-            )
-        if flt.numbers is not None:
-            stmt = stmt.where(Task.number.in_(flt.numbers))
-        if flt.query:
-            for word in flt.query.split():
-                # "%" and "_" in the words are literal characters, not LIKE wildcards
-                like = "%" + re.sub(r"([\\%_])", r"\\\1", word.lower()) + "%"
-                stmt = stmt.where(
-                    or_(
-                        func.lower(Task.title).like(like, escape="\\"),
-                        func.lower(Task.description).like(like, escape="\\"),
-                    )
-                )
-        stmt = self._due_filter(ctx, stmt, flt)
-        return stmt
-
-    def _day_bounds(self, ctx: RequestContext, first: date, last: date) -> Any:
-        """SQL condition: due falls on a day in [first, last] in the user's zone."""
-        start_float = datetime.combine(first, time(0, 0), tzinfo=UTC)
-        end_float = datetime.combine(last, time(0, 0), tzinfo=UTC)
-        start_local = datetime.combine(first, time(0, 0), tzinfo=ctx.tz)
-        end_local = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=ctx.tz)
-        return or_(
-            and_(Task.due_all_day.is_(True), Task.due_at >= start_float, Task.due_at <= end_float),
-            and_(Task.due_all_day.is_(False), Task.due_at >= start_local, Task.due_at < end_local),
-        )
-
-    def _due_filter(self, ctx: RequestContext, stmt: Select[tuple[Task]], flt: TaskFilter) -> Select[tuple[Task]]:
-        today = ctx.local_now().date()
-        if flt.due:
-            key = flt.due.strip().lower()
-            if key == "today":
-                stmt = stmt.where(self._day_bounds(ctx, today, today))
-            elif key == "tomorrow":
-                tomorrow = today + timedelta(days=1)
-                stmt = stmt.where(self._day_bounds(ctx, tomorrow, tomorrow))
-            elif key in ("this_week", "week", "this week"):
-                stmt = stmt.where(self._day_bounds(ctx, today, today + timedelta(days=6 - today.weekday())))
-            elif key == "overdue":
-                stmt = stmt.where(
-                    Task.completed.is_(False),
-                    or_(
-                        and_(
-                            Task.due_all_day.is_(True),
-                            Task.due_at < datetime.combine(today, time(0, 0), tzinfo=UTC),
-                        ),
-                        and_(Task.due_all_day.is_(False), Task.due_at < ctx.now()),
-                    ),
-                )
-            elif key == "none":
-                stmt = stmt.where(Task.due_at.is_(None))
-            elif key == "any":
-                stmt = stmt.where(Task.due_at.is_not(None))
-            else:
-                day = _parse_day(key, "due")
-                stmt = stmt.where(self._day_bounds(ctx, day, day))
-        if flt.due_before:
-            stmt = stmt.where(self._day_bounds(ctx, date(1, 1, 2), _parse_day(flt.due_before, "due_before")))
-        if flt.due_after:
-            stmt = stmt.where(self._day_bounds(ctx, _parse_day(flt.due_after, "due_after"), date(9999, 12, 30)))
-        return stmt
-
-    def _sorted(self, stmt: Select[tuple[Task]], sort: str) -> Select[tuple[Task]]:
-        if sort not in SORTS:
-            raise ValidationError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.", field="sort")
-        if sort == "due":
-            return stmt.order_by(Task.due_at.is_(None), Task.due_at, Task.number)
-        if sort == "priority":
-            order = case(
-                {"high": 0, "medium": 1, "low": 2, "none": 3}, value=Task.priority, else_=4
-            )
-            return stmt.order_by(order, Task.number)
-        if sort == "created":
-            return stmt.order_by(Task.created_at, Task.number)
-        if sort == "title":
-            return stmt.order_by(func.lower(Task.title), Task.number)
-        return stmt.order_by(Task.number)
-
     async def list(
         self,
         ctx: RequestContext,
@@ -379,27 +200,16 @@ class TaskService:
         Raises:
             ValidationError: unknown sort, priority, or malformed day.
         """
-        stmt = self._sorted(self._filtered(ctx, flt or TaskFilter()), sort)
+        stmt = queries.ordered(queries.filtered(ctx, flt or TaskFilter()), sort)
         if limit is not None and sort != "due":
             stmt = stmt.limit(limit).offset(offset)
         async with self.sessionmaker() as session:
             rows = list((await session.execute(stmt)).scalars())
         if sort == "due":
             # whole days are floating dates and times are instants: only the user's zone orders them
-            rows.sort(key=lambda t: self._due_key(ctx, t))
+            rows.sort(key=lambda t: queries.due_key(ctx, t))
             rows = rows[offset : None if limit is None else offset + limit]
         return [self.to_out(ctx, t) for t in rows]
-
-    @staticmethod
-    def _due_key(ctx: RequestContext, task: Task) -> tuple[bool, datetime, bool, int]:
-        """Sort key of ``sort="due"``: the due as local wall time (a whole day at its 00:00, before
-        that day's times); no due date last; then the number."""
-        if task.due_at is None:
-            return (True, datetime.min.replace(tzinfo=UTC), False, task.number)
-        local = dates.due_local(task.due_at, task.due_all_day, ctx.tz)
-        # wall-clock times tagged UTC only so they compare; they are not instants
-        wall = local.replace(tzinfo=UTC) if isinstance(local, datetime) else datetime.combine(local, time(0, 0), tzinfo=UTC)
-        return (False, wall, not task.due_all_day, task.number)
 
     # ----------------------------------------------------------------- change
     async def complete(
@@ -458,7 +268,7 @@ class TaskService:
         self, session: AsyncSession, ctx: RequestContext, task: Task, due_at: datetime
     ) -> Task | None:
         """The open task that already is ``task``'s next occurrence (same title, due), if any."""
-        stmt = self._live(ctx).where(
+        stmt = queries.live(ctx).where(
             Task.id != task.id,
             Task.completed.is_(False),
             Task.title == task.title,
@@ -569,7 +379,7 @@ class TaskService:
         """
         flt = flt.model_copy(update={"status": "pending"})
         async with self.sessionmaker.begin() as session:
-            rows = list((await session.execute(self._sorted(self._filtered(ctx, flt), "number"))).scalars())
+            rows = list((await session.execute(queries.ordered(queries.filtered(ctx, flt), "number"))).scalars())
             done, created = [], []
             for row in rows:
                 result = await self._complete_row(session, ctx, row)
@@ -587,7 +397,7 @@ class TaskService:
             TaskNotFound: nothing matches.
         """
         async with self.sessionmaker.begin() as session:
-            rows = list((await session.execute(self._sorted(self._filtered(ctx, flt), "number"))).scalars())
+            rows = list((await session.execute(queries.ordered(queries.filtered(ctx, flt), "number"))).scalars())
             if not rows:
                 raise TaskNotFound("No tasks match, so nothing was deleted.")
             outs = [self.to_out(ctx, r) for r in rows]

@@ -1,0 +1,142 @@
+"""Queries over a user's tasks: the live (not deleted) set, filters and sort orders."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, or_, select
+
+from todochat.context import RequestContext
+from todochat.errors import ValidationError
+from todochat.tasks import dates
+from todochat.tasks.models import Task, TaskTag
+from todochat.tasks.rules import clean_priority, clean_tags, parse_day
+from todochat.tasks.schemas import TaskFilter
+
+SORTS = ("number", "due", "priority", "created", "title")
+
+
+def live(ctx: RequestContext) -> Select[tuple[Task]]:
+    """The user's tasks that are not deleted."""
+    return select(Task).where(Task.user_id == ctx.user_id, Task.deleted_at.is_(None))
+
+def filtered(ctx: RequestContext, flt: TaskFilter) -> Select[tuple[Task]]:
+    """The user's live tasks matching every field of ``flt``.
+
+    Raises:
+        ValidationError: a malformed priority, tag or day (the field is named).
+    """
+    stmt = live(ctx)
+    if flt.status == "pending":
+        stmt = stmt.where(Task.completed.is_(False))
+    elif flt.status == "completed":
+        stmt = stmt.where(Task.completed.is_(True))
+    if flt.priority:
+        stmt = stmt.where(Task.priority == clean_priority(flt.priority))
+    if flt.tag:
+        try:
+            tag = clean_tags([flt.tag])
+        except ValidationError as exc:
+            raise ValidationError(exc.message, field="tag") from exc
+        stmt = stmt.where(
+            Task.id.in_(
+                select(TaskTag.task_id).where(
+                    TaskTag.user_id == ctx.user_id, TaskTag.tag.in_(tag)
+                )
+            )
+        )
+    if flt.numbers is not None:
+        stmt = stmt.where(Task.number.in_(flt.numbers))
+    if flt.query:
+        for word in flt.query.split():
+            # "%" and "_" in the words are literal characters, not LIKE wildcards
+            like = "%" + re.sub(r"([\\%_])", r"\\\1", word.lower()) + "%"
+            stmt = stmt.where(
+                or_(
+                    func.lower(Task.title).like(like, escape="\\"),
+                    func.lower(Task.description).like(like, escape="\\"),
+                )
+            )
+    stmt = due_filter(ctx, stmt, flt)
+    return stmt
+
+def day_bounds(ctx: RequestContext, first: date, last: date) -> Any:
+    """SQL condition: due falls on a day in [first, last] in the user's zone."""
+    start_float = datetime.combine(first, time(0, 0), tzinfo=UTC)
+    end_float = datetime.combine(last, time(0, 0), tzinfo=UTC)
+    start_local = datetime.combine(first, time(0, 0), tzinfo=ctx.tz)
+    end_local = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=ctx.tz)
+    return or_(
+        and_(Task.due_all_day.is_(True), Task.due_at >= start_float, Task.due_at <= end_float),
+        and_(Task.due_all_day.is_(False), Task.due_at >= start_local, Task.due_at < end_local),
+    )
+
+def due_filter(ctx: RequestContext, stmt: Select[tuple[Task]], flt: TaskFilter) -> Select[tuple[Task]]:
+    """Narrow ``stmt`` by ``flt.due`` (today, tomorrow, this_week, overdue, none, any, a day),
+    ``due_before`` and ``due_after``, all in the user's zone."""
+    today = ctx.local_now().date()
+    if flt.due:
+        key = flt.due.strip().lower()
+        if key == "today":
+            stmt = stmt.where(day_bounds(ctx, today, today))
+        elif key == "tomorrow":
+            tomorrow = today + timedelta(days=1)
+            stmt = stmt.where(day_bounds(ctx, tomorrow, tomorrow))
+        elif key in ("this_week", "week", "this week"):
+            stmt = stmt.where(day_bounds(ctx, today, today + timedelta(days=6 - today.weekday())))
+        elif key == "overdue":
+            stmt = stmt.where(
+                Task.completed.is_(False),
+                or_(
+                    and_(
+                        Task.due_all_day.is_(True),
+                        Task.due_at < datetime.combine(today, time(0, 0), tzinfo=UTC),
+                    ),
+                    and_(Task.due_all_day.is_(False), Task.due_at < ctx.now()),
+                ),
+            )
+        elif key == "none":
+            stmt = stmt.where(Task.due_at.is_(None))
+        elif key == "any":
+            stmt = stmt.where(Task.due_at.is_not(None))
+        else:
+            day = parse_day(key, "due")
+            stmt = stmt.where(day_bounds(ctx, day, day))
+    if flt.due_before:
+        stmt = stmt.where(day_bounds(ctx, date(1, 1, 2), parse_day(flt.due_before, "due_before")))
+    if flt.due_after:
+        stmt = stmt.where(day_bounds(ctx, parse_day(flt.due_after, "due_after"), date(9999, 12, 30)))
+    return stmt
+
+def ordered(stmt: Select[tuple[Task]], sort: str) -> Select[tuple[Task]]:
+    """``stmt`` in ``sort`` order (number, due, priority, created, title), then by number.
+
+    Raises:
+        ValidationError: unknown sort (field ``sort``).
+    """
+    if sort not in SORTS:
+        raise ValidationError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.", field="sort")
+    if sort == "due":
+        return stmt.order_by(Task.due_at.is_(None), Task.due_at, Task.number)
+    if sort == "priority":
+        order = case(
+            {"high": 0, "medium": 1, "low": 2, "none": 3}, value=Task.priority, else_=4
+        )
+        return stmt.order_by(order, Task.number)
+    if sort == "created":
+        return stmt.order_by(Task.created_at, Task.number)
+    if sort == "title":
+        return stmt.order_by(func.lower(Task.title), Task.number)
+    return stmt.order_by(Task.number)
+
+def due_key(ctx: RequestContext, task: Task) -> tuple[bool, datetime, bool, int]:
+    """Sort key of ``sort="due"``: the due as local wall time (a whole day at its 00:00, before
+    that day's times); no due date last; then the number."""
+    if task.due_at is None:
+        return (True, datetime.min.replace(tzinfo=UTC), False, task.number)
+    local = dates.due_local(task.due_at, task.due_all_day, ctx.tz)
+    # wall-clock times tagged UTC only so they compare; they are not instants
+    wall = local.replace(tzinfo=UTC) if isinstance(local, datetime) else datetime.combine(local, time(0, 0), tzinfo=UTC)
+    return (False, wall, not task.due_all_day, task.number)
