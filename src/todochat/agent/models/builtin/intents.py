@@ -66,14 +66,15 @@ _UNDO = (
     r"revert(?: (?:that|it|this|the last change))?|restore(?: (?:it|that|them|those|the (?:last )?deleted (?:task|tasks|one|ones)|what i (?:just )?deleted|my tasks))?|"
     r"bring (?:it|that|them|those|the task|the tasks) back|put (?:it|that|them) back|take that back|undelete(?: .*)?|"
     r"i didn'?t mean (?:that|to(?: do that| delete (?:it|that|them|those))?)|oops|whoops|my bad|(?:please )?go back|"
-    r"un-?delete(?: that| it)?|recover (?:it|that|them|the deleted (?:task|tasks|one|ones))|get (?:it|that|them) back)"
+    r"un-?delete(?: that| it)?|recover (?:it|that|them|the deleted (?:task|tasks|one|ones))|get (?:it|that|them) back|"
+    r"(?:restore|undelete|recover) .+|bring back .+|bring .+ back)"
 )
 # Words that make a question about the task list (so "what's the weather?" is not a list request).
 _TASKY = (
     r"#\w|\b(?:tasks?|todos?|to-?dos?|list|agenda|plate|due|overdue|late|pending|completed?|done|finished|left|"
     r"remaining|open|outstanding|priority|urgent|important|tag(?:ged|s)?|deadlines?|reminders?|everything|anything|"
     r"(?:have|need|got) to do|should i do|to do|upcoming|scheduled|behind|items?|next|today|tomorrow|this week|"
-    r"stuff|things|work|home|finish|accomplish)\b"
+    r"stuff|things|work|home|finish|accomplish|status)\b"
 )
 _ADD_LEAD = (
     r"(?:(?:add|create|insert|enter|log|capture|record|jot(?: down)?|note down|write down|put down|put|save|make|set|schedule)"
@@ -197,11 +198,12 @@ def _command_words(t: str) -> Intent:
             return special
         if re.match(r"^(?:set|make|put|save)(?: (?:a|an|the|one|another|new|my))* (?:new )?(?:task|todo|to-do|item|reminder|entry|note)\b", t, IC) or re.match(r"^put (.+) on (?:my|the) (?:todo |to-do |to do )?list$", t, IC):
             return _after_add(t, m[1])
-        put = re.match(r"^(?:put|add|save) (.+?) (?:on|in|onto|to) (?:my|the) (?:todo |to-do |to do |task )?list\b[,:]?\s*(.*)$", t, IC)
+        put = re.match(r"^(?:put|add|save) (.+?) (?:on|in|onto|to) (?:my|the) (?:(todo|to-do|to do|task|[\w-]+) )?list\b[,:]?\s*(.*)$", t, IC)
         if put:
-            return Intent("add", body=f"{put[1]} {put[2]}".strip())
-        if re.match(r"^schedule\b", t, IC):
-            return Intent("add", body=t)
+            tag = f" #{put[2].lower()}" if put[2] and put[2].lower() not in ("todo", "to-do", "to do", "task") else ""
+            return Intent("add", body=f"{put[1]} {put[3]}{tag}".strip())
+        if re.match(r"^(?:schedule|set up|setup)\b", t, IC):
+            return Intent("add", body=t, field="bare")
     # --- reopen
     m = _m(r"(?:uncheck|untick|unmark|reopen|re-open|unfinish|uncomplete|un-complete|undone|reactivate|un-?tick|un-?check|re-?add|revive|resurrect) (.+)", t)
     if m:
@@ -225,7 +227,7 @@ def _command_words(t: str) -> Intent:
     if _m(r"(?:it'?s |that'?s |this is |that is |it is )?(?:not|n't) (?:done|finished|complete)(?: yet)?|not yet|not done yet|undo that completion|that wasn'?t done", t.lower()):
         return Intent("reopen", target="it")
     # --- a question about the list ("did I finish anything?", "have I paid the bills?")
-    if re.match(r"^(?:did|have|has|do|does|am|is|are) (?:i|we|you|there)\b|^(?:what|which|how|when|whats|what'?s)\b", t, IC) and (
+    if re.match(r"^(?:did|have|has|do|does|am|is|are) (?:i|we|you|there)\b|^(?:what|which|how|when|whats|what'?s)\b|^(?:is|are|was|were) (?:task|#|\d|the|my)", t, IC) and (
         re.search(_TASKY, t, IC) or find_when(t, _ANY_DAY, recurrence=False).day
     ) and not re.match(r"^(?:what|which)\b.*\b(?:to|into|as)\b.*$", t, IC) and "?" not in t[:-1]:
         kind = "count" if re.search(r"\bhow many\b", t, IC) else "list"
@@ -315,8 +317,37 @@ def _after_add(t: str, rest: str) -> Intent:
     return Intent("add", body=rest)
 
 
+def _settings_only(text: str) -> bool:
+    """True when ``text`` says only dates, priorities and tags ("due next week and high priority")."""
+    from todochat.agent.models.builtin.dates import cut
+    from todochat.agent.models.builtin.slots import take_priority, take_tags
+
+    when = find_when(text, _ANY_DAY)
+    rest = cut(text, when.spans) if when.found else text
+    rest, level = take_priority(rest)
+    rest, tags = take_tags(rest)
+    leftover = re.sub(r"\b(?:and|with|due|priority|to|a|the|also|be|is|on|at|for|as|by)\b|[,.;&]", " ", rest, flags=IC).strip()
+    return not leftover and bool(when.found or level or tags)
+
+
+def _split_settings(t: str) -> Intent | None:
+    """"make/set/mark <task> <settings>": the shortest task phrase whose rest is only settings."""
+    m = re.match(r"^(?:make|set|mark|change|move|update|switch|give)\s+(.+)$", t, IC)
+    if not m or re.match(r"^(?:the |its |it'?s )?(?:due date|deadline|date|priority|title|name|description|notes?|time|due|tags?)\b", m[1], IC):
+        return None
+    words = m[1].split()
+    for i in range(1, len(words)):
+        body = " ".join(words[i:])
+        if _settings_only(body):
+            return Intent("update", target=" ".join(words[:i]), body=body, field="auto")
+    return None
+
+
 def _maybe_update(t: str) -> Intent | None:
     """Update phrasings with a clear verb: rename, move/reschedule, priority, recurrence, notes."""
+    split = _split_settings(t)
+    if split:
+        return split
     m = _m(r"(?:rename|retitle|re-title|re-name|call|name) (.+?) (?:to|as|into|->) (.+)", t) \
         or _m(r"change (?:the )?(?:name|title|wording|text) (?:of|for|on) (.+?) to (.+)", t) \
         or _m(r"(.+?) should (?:be called|be named|say|read) (.+)", t)

@@ -14,11 +14,11 @@ IC = re.IGNORECASE
 _COMPLETED = r"\b(?:completed|complete|done|finished|checked off|ticked off|crossed off|accomplished|did i (?:do|finish|complete|get done)|have i (?:done|finished|completed)|i(?:'ve| have) (?:done|finished|completed)|closed)\b"
 _PENDING = r"\b(?:pending|open|incomplete|unfinished|not (?:yet )?(?:done|finished|completed|complete)|left|remaining|outstanding|active|still (?:need|have)|(?:have|need|got|want|going) to (?:get )?(?:do|done|finish|complete)|left to do|undone|uncompleted|on my plate|upcoming|next|unchecked|should i do|must i do)\b"
 _NO_DUE = r"\b(?:no|without(?: a| any)?|(?:don'?t|do not|doesn'?t|does not) (?:have|has)(?: a| any)?|missing(?: a)?|lacking(?: a)?) (?:due )?(?:date|deadline)s?\b|\bundated\b|\bunscheduled\b"
-_STOP = {"a", "an", "the", "my", "me", "i", "all", "any", "some", "tasks", "task", "todo", "todos", "to-dos", "items", "item", "things", "thing", "stuff", "list", "show", "find", "search", "look", "for", "about", "with", "of", "in", "on", "to", "that", "which", "what", "whats", "what's", "is", "are", "there", "do", "does", "have", "has", "got", "get", "anything", "something", "related", "regarding", "concerning", "mentioning", "mention", "mentions", "containing", "contain", "contains", "include", "includes", "including", "called", "named", "titled", "matching", "match", "up", "please", "can", "you", "could", "would", "see", "view", "display", "give", "tell", "everything", "every", "one", "ones"}
+_STOP = {"a", "an", "the", "my", "me", "i", "all", "any", "some", "tasks", "task", "todo", "todos", "to-dos", "items", "item", "things", "thing", "stuff", "list", "show", "find", "search", "look", "for", "about", "with", "of", "in", "on", "to", "that", "which", "what", "whats", "what's", "is", "are", "there", "do", "does", "have", "has", "got", "get", "anything", "something", "related", "regarding", "concerning", "mentioning", "mention", "mentions", "containing", "contain", "contains", "include", "includes", "including", "called", "named", "titled", "matching", "match", "up", "please", "can", "you", "could", "would", "see", "view", "display", "give", "tell", "everything", "every", "one", "ones", "status", "details", "info"}
 _QUERY = re.compile(
     r"\b(?:about|regarding|concerning|mentioning|mention|mentions|containing|contain|contains|includes?|including|"
     r"related to|to do with|called|named|titled|matching|that (?:say|says|mention|contain|include)|with the words?|with|for|"
-    r"search(?: for)?|find|look(?:ing)? (?:up|for)|involving|involve)\s+(.+)$",
+    r"search(?: for)?|find|look(?:ing)? (?:up|for)|involving|involve|status of|details (?:of|for|on)|info (?:on|about))\s+(.+)$",
     IC,
 )
 

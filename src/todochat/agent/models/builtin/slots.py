@@ -152,7 +152,7 @@ def split_items(title: str, *, share_verb: bool = True) -> list[str]:
     if "," in title:
         parts = [p.strip() for p in re.split(r",\s*(?:and |& |or )?|\s+(?:and|&)\s+(?=[^,]*$)", title) if p.strip()]
     else:
-        halves = re.split(r"\s+(?:and|&)\s+", title)
+        halves = [re.sub(r"^(?:to|also)\s+", "", h, flags=re.IGNORECASE) for h in re.split(r"\s+(?:and|&)\s+", title)]
         if len(halves) > 1 and all(h.split() and is_task_verb(h.split()[0]) for h in halves):
             parts = halves
         else:
