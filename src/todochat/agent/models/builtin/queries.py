@@ -47,6 +47,7 @@ def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str,
     """
     low = text.lower()
     args: dict[str, Any] = {}
+    soonest = False
     if re.search(_PENDING, low) and not re.search(r"\b(?:completed?|done|finished) (?:tasks|ones|items)\b", low):
         args["status"] = "pending"
     elif re.search(_COMPLETED, low):
@@ -61,6 +62,11 @@ def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str,
     elif re.search(r"\b(?:this week|the week|rest of the week|week ahead|coming week)\b", low):
         args["due"] = "this_week"
         rest = re.sub(r"\b(?:(?:for |due |in )?(?:this|the|rest of the|coming) week(?: ahead)?)\b", " ", rest)
+    elif for_list and re.search(r"\b(?:next week|next month|this month|the month|coming weeks?|upcoming)\b", low):
+        # list_tasks has no date range: show every dated task, soonest first
+        args["due"] = "any"
+        soonest = True
+        rest = re.sub(r"\b(?:next week|next month|this month|the month|coming weeks?|upcoming)\b", " ", rest)
     elif re.search(r"\b(?:with|have|having|has) (?:a )?(?:due )?(?:date|deadline)s?\b", low):
         args["due"] = "any"
     else:
@@ -88,7 +94,7 @@ def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str,
             args["tag"] = m[1] or m[2]
             rest = rest[: m.start()] + " " + rest[m.end():]
     if for_list:
-        sort = _sort(low)
+        sort = _sort(low) or ("due" if soonest else None)
         if sort:
             args["sort"] = sort
             rest = re.sub(r"\b(?:sorted|sort|ordered|order|arranged|grouped)?\s*(?:them )?(?:by|in) (?:due date|date|deadline|priority|importance|name|title|creation date|alphabetical order)\b|\balphabetically\b|\bnewest first\b|\bsoonest first\b", " ", rest)
