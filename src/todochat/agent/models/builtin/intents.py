@@ -18,16 +18,25 @@ from todochat.agent.models.builtin.lexicon import (
     is_task_verb,
     past_to_base,
 )
+from todochat.agent.models.builtin.phrasebook import (
+    ADD_LEAD,
+    COMPLETE_VERBS,
+    DELETE_VERBS,
+    DONE_WORDS,
+    GREET,
+    HELP,
+    LIST_LEAD,
+    NO,
+    PRIORITY_WORDS,
+    TASKY,
+    THANKS,
+    UNDO,
+    UNDONE_WORDS,
+    YES,
+)
 
 IC = re.IGNORECASE
 _ANY_DAY = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)  # any "now": only whether a date is said matters here
-DONE_WORDS = r"(?:done|complete|completed|finished|resolved|closed|taken care of|sorted|handled|dealt with|ticked off|checked off|crossed off|over with|all set)"
-UNDONE_WORDS = r"(?:not done|undone|incomplete|not complete|not completed|not finished|unfinished|pending|open|active|to ?do|uncompleted|not yet done|outstanding|unchecked|unticked)"
-DELETE_VERBS = r"(?:delete|remove|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe)"
-COMPLETE_VERBS = r"(?:complete|finish|close|resolve|tick off|tick|check off|check|cross off|strike off|knock out|knock off|wrap up|done with|finished with|through with)"
-PRIORITY_WORDS = r"(?:(?:a |the )?(?:very |super |really )?(?:high|top|highest|max|low|lowest|medium|normal|mid|moderate|minor)[- ]?(?:priority|prio|pri)|urgent|important|critical|not urgent|not important|unimportant|p[1-4]|priority (?:high|low|medium|normal|[1-4]))"
-
-
 @dataclass
 class Intent:
     """One clause's intent.
@@ -51,61 +60,6 @@ def _m(pattern: str, text: str) -> re.Match[str] | None:
     return re.match(pattern + r"$", text, IC)
 
 
-_YES = r"(?:y|yes|yep|yeah|yea|yup|ya|sure|ok|okay|k|confirm(?:ed)?|i confirm|do it|go ahead|go for it|please do|proceed|correct|right|absolutely|definitely|of course|affirmative|sounds good|that'?s (?:right|correct|fine)|i'?m sure|fine|alright|yes please|please|let'?s do it|delete (?:them|it|all|those|both)(?: all)?|yes,? (?:delete|remove|do it|go ahead|please|i'?m sure|confirm|sure|all of them|them all|both)(?: .*)?|(?:yes|yeah|yep|sure|ok|okay)[,!. ]+.*|100%|👍)"
-_NO = r"(?:n|no|nope|nah|cancel|cancel (?:that|it)|stop|don'?t|do not|never ?mind|nvm|forget it|abort|keep (?:them|it|those|both)|no thanks|no thank you|not now|wait|hold on|leave (?:it|them)|don'?t do (?:it|that)|not really|i changed my mind|changed my mind|(?:no|nope|nah)[,!. ]+(?:thanks?|thank you|don'?t.*|do not.*|wait.*|stop.*|cancel.*|keep .*|leave .*|never ?mind|not now|not yet|forget it|please|i changed my mind|that'?s (?:wrong|not (?:it|right))|not those|not that|no|nope))"
-_HELP = (
-    r"(?:help(?: me)?|\?|what can (?:you|i) do(?: here| for me| with you)?|what (?:do|can) you (?:do|help with)|how (?:do|does) (?:this|it|you) work|what are you|who are you|"
-    r"what is this|commands|what can i (?:say|ask|type|tell you)|how do i use (?:this|you|it)|what are your (?:features|capabilities|commands)|"
-    r"instructions|usage|menu|options|what do i do|how can you help(?: me)?|what can you help (?:me )?with|what should i (?:say|type)|"
-    r"what are the commands|what features do you have|how to use|tutorial|guide|can you help(?: me)?|i need help|what do you understand|examples?)"
-)
-_GREET = r"(?:hi|hello|hey|hiya|howdy|yo|hallo|hola|good (?:morning|afternoon|evening|day)|greetings|sup|what'?s up|wassup|morning|evening|hey there|hi there|hello there|how are you(?: doing)?(?: today)?|how'?s it going)(?: there| todochat| bot| assistant| friend| buddy)?"
-_THANKS = r"(?:thanks?|thank you(?: so much| very much)?|thx|ty|tysm|cheers|great|awesome|perfect|nice|cool|ok(?:ay)?|got it|good|amazing|appreciate it|much appreciated|that'?s all|that'?s it|bye|goodbye|see you|see ya|later|good night|wonderful|excellent|brilliant|sweet|lovely|fantastic|great job|well done|good job|noted|understood|alright|fine)(?:[,! ]+(?:thanks?|thank you|a lot|so much|very much|bye|mate|buddy|that'?s all|for now|for the help|for your help|for that))*"
-_UNDO = (
-    r"(?:undo(?: (?:that|it|this|the last (?:one|change|action|step|delete|deletion)|my last (?:\w+)|the delet(?:e|ion)|delete|deletion|last|everything))?|"
-    r"revert(?: (?:that|it|this|the last change))?|restore(?: (?:it|that|them|those|the (?:last )?deleted (?:task|tasks|one|ones)|what i (?:just )?deleted|my tasks))?|"
-    r"bring (?:it|that|them|those|the task|the tasks) back|put (?:it|that|them) back|take that back|undelete(?: .*)?|"
-    r"i didn'?t mean (?:that|to(?: do that| delete (?:it|that|them|those))?)|oops|whoops|my bad|(?:please )?go back|"
-    r"un-?delete(?: that| it)?|recover (?:it|that|them|the deleted (?:task|tasks|one|ones))|get (?:it|that|them) back|"
-    r"(?:restore|undelete|recover) .+|bring back .+|bring .+ back)"
-)
-# Words that make a question about the task list (so "what's the weather?" is not a list request).
-_TASKY = (
-    r"#\w|\b(?:tasks?|todos?|to-?dos?|list|agenda|plate|due|overdue|late|pending|completed?|done|finished|left|"
-    r"remaining|open|outstanding|priority|urgent|important|tag(?:ged|s)?|deadlines?|reminders?|everything|anything|"
-    r"(?:have|need|got) to do|should i do|to do|upcoming|scheduled|behind|items?|next|today|tomorrow|this week|"
-    r"stuff|things|work|home|finish|accomplish|status)\b"
-)
-_ADD_LEAD = (
-    r"(?:(?:add|create|insert|enter|log|capture|record|jot(?: down)?|note down|write down|put down|put|save|make|set|schedule)"
-    r"(?: (?:a|an|the|one|another|new|some|my|this))*"
-    r"(?: (?:new|quick|simple))?"
-    r"(?: (?:task|todo|to-do|to do|item|reminder|entry|note|thing|one))?"
-    r"(?:s)?(?: to (?:my|the) (?:todo |to-do |task )?list(?=\s*:))?(?: (?:to|for|about|that says|saying|called|named|titled|:|-))?|"
-    r"new (?:task|todo|to-do|item|reminder)|(?:task|todo|to-do|to do|reminder|memo)(?=\s*[:\-])|"
-    r"remind me(?: (?:to|about|of|that i (?:need|have) to|that|i need to))?|set (?:a|an) (?:reminder|alarm)(?: (?:to|for|about))?|"
-    r"don'?t (?:let me )?forget(?: (?:to|about))?|do not forget(?: (?:to|about))?|dont forget(?: (?:to|about))?|"
-    r"remember(?: (?:to|that i (?:need|have) to|about))?|note to self|"
-    r"(?:i|we) (?:really |also |still |definitely |probably )?(?:need|have|got|must|should|gotta|want|ought|wanna|plan|intend|am going|'m going|'?ve got|'?d like|would like|will have|'ll have|'ll need|will need|must remember|need to remember|have to remember)(?: to)?|"
-    r"(?:need|have|got|gotta|must|should) to|gotta|must|should|"
-    r"(?:there'?s|there is) (?:a |an )?(?:task|thing|something)(?: (?:to|i need to))?|"
-    r"(?:can|could) you (?:remind me|add)(?: to)?|i'?ll need to|need)"
-)
-_LIST_LEAD = (
-    r"(?:show|list|display|view|see|get|give|tell|what|what'?s|whats|wats|wat|wots|which|any|anything|do i|did i|have i|how many|how much|find|search|look|"
-    r"is there|are there|pull up|open|check|read|print|bring up|let me see|let'?s see|can i see|may i see|my|all|am i|where|when|whats|"
-    r"pending|completed|overdue|due|today|tomorrow|this week|high priority|tasks|todos|to-?dos|everything|what else|remaining|upcoming)\b"
-)
-
-
-def _split_update(rest: str) -> Intent | None:
-    """"X to Y" forms: rename, move, priority. Returns None when no "to" split fits."""
-    m = _m(r"(.+?)\s+(?:to|into|as|->|=>|so it says|so it reads|to say|to read)\s+(.+)", rest)
-    if not m:
-        return None
-    return Intent("update", target=m[1], body=m[2], field="auto")
-
-
 def classify(text: str, *, pending: bool = False) -> Intent:
     """Classify one clause (already normalised, see :mod:`normalize`).
 
@@ -120,21 +74,21 @@ def classify(text: str, *, pending: bool = False) -> Intent:
     low = t.lower()
     if not t:
         return Intent("unknown")
-    yes = _m(_YES, low) and (pending or _m(r"(?:y|yes|yep|yeah|yup|sure|confirm(?:ed)?|do it|go ahead|proceed)(?:[,! ]+.*)?", low))
+    yes = _m(YES, low) and (pending or _m(r"(?:y|yes|yep|yeah|yup|sure|confirm(?:ed)?|do it|go ahead|proceed)(?:[,! ]+.*)?", low))
     if yes and not _m(r"(?:ok|okay|sure|yes|yeah)[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|what|make|set).*", low):
         return Intent("confirm", body=t)
-    if _m(_NO, low) and not _m(r"no[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|make|set)\b.*", low):
+    if _m(NO, low) and not _m(r"no[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|make|set)\b.*", low):
         return Intent("deny", body=t)
     m = _m(r"(?:undo|revert) (?:the )?(?:complet\w*|check\w*|tick\w*|done|finish\w*)(?: (?:of|on|for))? (.+)", low)
     if m:
         return Intent("reopen", target=t[-len(m[1]):])
-    if _m(_UNDO, low):
+    if _m(UNDO, low):
         return Intent("undo")
-    if _m(_HELP, low):
+    if _m(HELP, low):
         return Intent("help")
-    if _m(_GREET, low):
+    if _m(GREET, low):
         return Intent("greet")
-    if _m(_THANKS, low):
+    if _m(THANKS, low):
         return Intent("thanks")
     return _command(t)
 
@@ -187,7 +141,7 @@ def _command_words(t: str) -> Intent:
     if m:
         return Intent("update", target=(m[1] or m[2] or "").strip() or "it", field="clear_recurrence")
     # --- add
-    m = re.match(rf"^{_ADD_LEAD}(?:\s*[:\-,]\s*|\s+|$)(.*)$", t, IC)
+    m = re.match(rf"^{ADD_LEAD}(?:\s*[:\-,]\s*|\s+|$)(.*)$", t, IC)
     if m and not re.match(r"^(?:set|make|put|schedule|save|check|open)\b", t, IC):
         return _after_add(t, m[1])
     if m and re.match(r"^(?:set|make|create)(?: me)? (?:(?:a|an|another|new) (?:new )?(?:reminder|alarm|task|todo|to-do|note)|reminders?|alarm)\b(?!\s*#?\d)", t, IC):
@@ -228,7 +182,7 @@ def _command_words(t: str) -> Intent:
         return Intent("reopen", target="it")
     # --- a question about the list ("did I finish anything?", "have I paid the bills?")
     if re.match(r"^(?:did|have|has|do|does|am|is|are) (?:i|we|you|there)\b|^(?:what|which|how|when|whats|what'?s)\b|^(?:is|are|was|were) (?:task|#|\d|the|my)", t, IC) and (
-        re.search(_TASKY, t, IC) or find_when(t, _ANY_DAY, recurrence=False).day
+        re.search(TASKY, t, IC) or find_when(t, _ANY_DAY, recurrence=False).day
     ) and not re.match(r"^(?:what|which)\b.*\b(?:to|into|as)\b.*$", t, IC) and "?" not in t[:-1]:
         kind = "count" if re.search(r"\bhow many\b", t, IC) else "list"
         return Intent(kind, body=t)
@@ -283,7 +237,7 @@ def _command_words(t: str) -> Intent:
         if base and not (m[1].lower() in ("read", "put", "set", "cut") and not re.match(r"^(?:i|we) ", t, IC)):
             return Intent("complete", target=f"{base} {_tail(t, m, 2)}")
     # --- list / query
-    if (re.match(rf"^{_LIST_LEAD}", t, IC) and (re.search(_TASKY, t, IC) or re.match(r"^(?:find|search|look (?:up|for))\b", t, IC)
+    if (re.match(rf"^{LIST_LEAD}", t, IC) and (re.search(TASKY, t, IC) or re.match(r"^(?:find|search|look (?:up|for))\b", t, IC)
                                                  or find_when(t, _ANY_DAY, recurrence=False).day)) \
             or re.search(r"\b(?:my (?:tasks|todos|to-?dos|list|agenda|schedule)|to-?do list|task list)\b", t, IC):
         kind = "count" if re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", t, IC) else "list"
