@@ -264,14 +264,14 @@ def _find_time(text: str, when: When, said: str) -> None:
         if found:
             break
     vague = "|".join(sorted((re.escape(k) for k in VAGUE_TIMES), key=len, reverse=True))
-    m = re.search(rf"{_B}(?:(?:in|at|by|around|this|before|tomorrow|today|until|till|after|\x00) (?:the )?({vague})|(noon|midday|midnight|tonight|eod|end of (?:the )?day)){_E}", text, re.IGNORECASE)
-    if m and (not found or m[1]):
+    vm = re.search(rf"{_B}(?:(?:in|at|by|around|this|before|tomorrow|today|until|till|after|\x00) (?:the )?({vague})|(noon|midday|midnight|tonight|eod|end of (?:the )?day)){_E}", text, re.IGNORECASE)
+    if vm and (not found or vm[1]):
         if not found:
-            when.at = VAGUE_TIMES[(m[1] or m[2]).lower()]
-        span = m.span()
-        word = m[0].lower().split()[0]
+            when.at = VAGUE_TIMES[(vm[1] or vm[2]).lower()]
+        span = vm.span()
+        word = vm[0].lower().split()[0]
         if word in ("tomorrow", "today"):
-            span = (m.start(1) if m[1] else m.start(2), m.end())
+            span = (vm.start(1) if vm[1] else vm.start(2), vm.end())
         when.spans.append(span)
 
 

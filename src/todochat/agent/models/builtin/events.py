@@ -139,13 +139,14 @@ def stream_events(output: list[OutputItem]) -> Iterator[Any]:
             )
         else:
             pending = item.model_copy(update={"arguments": "", "status": "in_progress"})
+            item_id = item.id or item.call_id
             yield ResponseOutputItemAddedEvent(type="response.output_item.added", item=pending, output_index=index, sequence_number=nxt())
             yield ResponseFunctionCallArgumentsDeltaEvent(
-                type="response.function_call_arguments.delta", item_id=item.id, output_index=index,
+                type="response.function_call_arguments.delta", item_id=item_id, output_index=index,
                 delta=item.arguments, sequence_number=nxt(),
             )
             yield ResponseFunctionCallArgumentsDoneEvent(
-                type="response.function_call_arguments.done", item_id=item.id, output_index=index,
+                type="response.function_call_arguments.done", item_id=item_id, output_index=index,
                 arguments=item.arguments, sequence_number=nxt(),
             )
         yield ResponseOutputItemDoneEvent(type="response.output_item.done", item=item, output_index=index, sequence_number=nxt())

@@ -47,7 +47,7 @@ class Call:
     tool: str
     args: dict[str, Any]
     intent: Intent = field(default_factory=lambda: Intent("unknown"))
-    fallback: list[Call] = field(default_factory=list)
+    fallback: list[Call | Say] = field(default_factory=list)
 
 
 @dataclass
@@ -262,7 +262,7 @@ def plan(message: str, state: State, now: datetime, *, pending_live: bool = True
     if len(utterance.text) > 2000:
         return [(Intent("too_long"), [], utterance.text)]
     parts, quotes = clauses(utterance.text)
-    out = []
+    out: list[tuple[Intent, list[str], str]] = []
     for part in parts:
         intent = classify(part, pending=bool(state.pending) and pending_live)
         if intent.kind == "add" and intent.field == "bare" and utterance.question:
@@ -344,7 +344,7 @@ class Turn:
                     return action
                 apply_result(action, result, state)
                 if action.fallback and _wants_fallback(action, result):
-                    queue = list(action.fallback) + queue
+                    queue = [*action.fallback, *queue]
                     continue
                 fragments.append(replies.describe(action.tool, action.args, result, action.intent.kind))
                 if result.get("error") in ("ambiguous", "confirmation_required"):

@@ -107,7 +107,7 @@ def resolve(phrase: str, state: State) -> Ref:
             return Ref(problem="I haven't shown you that many tasks. Which ones do you mean?")
         return Ref(numbers=picked)
     parts = re.split(r"\s*(?:,|\band\b|&)\s*", raw)
-    indices = []
+    indices: list[int] = []
     for part in parts:
         m = re.match(rf"^(?:the )?({_ORDINAL})(?:\s+{_FILLER})?$", part.strip())
         if not m:
@@ -117,10 +117,10 @@ def resolve(phrase: str, state: State) -> Ref:
     if indices:
         if not state.shown:
             return Ref(problem="Which task do you mean? Show your list first, or tell me its number or title.")
-        picked = _pick(indices, state.shown)
-        if picked is None:
+        chosen = _pick(indices, state.shown)
+        if chosen is None:
             return Ref(problem=f"The last list only had {len(state.shown)} task(s). Which one do you mean?")
-        return Ref(numbers=picked)
+        return Ref(numbers=chosen)
     if SINGULAR.match(raw):
         for pool in (state.touched, state.shown):
             if len(pool) == 1:

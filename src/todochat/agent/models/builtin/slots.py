@@ -82,12 +82,13 @@ def take_description(text: str) -> tuple[str, str | None]:
         text,
         re.IGNORECASE,
     )
-    if m:
-        m = _First(m)
-    if not m or not m[1].strip():
+    if not m:
         return text, None
-    description = m[1].strip().rstrip(")").strip()
-    return text[: m.start()].strip(), description
+    first = _First(m)
+    if not first[1].strip():
+        return text, None
+    description = first[1].strip().rstrip(")").strip()
+    return text[: first.start()].strip(), description
 
 
 def take_priority(text: str) -> tuple[str, str | None]:
