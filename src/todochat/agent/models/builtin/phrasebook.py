@@ -12,7 +12,8 @@ PRIORITY_WORDS = r"(?:(?:a |the )?(?:very |super |really )?(?:high|top|highest|m
 YES = r"(?:y|yes|yep|yeah|yea|yup|ya|sure|ok|okay|k|confirm(?:ed)?|i confirm|do it|go ahead|go for it|please do|proceed|correct|right|absolutely|definitely|of course|affirmative|sounds good|that'?s (?:right|correct|fine)|i'?m sure|fine|alright|yes please|please|let'?s do it|delete (?:them|it|all|those|both)(?: all)?|yes,? (?:delete|remove|do it|go ahead|please|i'?m sure|confirm|sure|all of them|them all|both)(?: .*)?|(?:yes|yeah|yep|sure|ok|okay)[,!. ]+.*|100%|👍)"
 NO = r"(?:n|no|nope|nah|cancel|cancel (?:that|it)|stop|don'?t|do not|never ?mind|nvm|forget it|abort|keep (?:them|it|those|both)|no thanks|no thank you|not now|wait|hold on|leave (?:it|them)|don'?t do (?:it|that)|not really|i changed my mind|changed my mind|(?:no|nope|nah)[,!. ]+(?:thanks?|thank you|don'?t.*|do not.*|wait.*|stop.*|cancel.*|keep .*|leave .*|never ?mind|not now|not yet|forget it|please|i changed my mind|that'?s (?:wrong|not (?:it|right))|not those|not that|no|nope))"
 HELP = (
-    r"(?:help(?: me)?|\?|what can (?:you|i) do(?: here| for me| with you)?|what (?:do|can) you (?:do|help with)|how (?:do|does) (?:this|it|you) work|what are you|who are you|"
+    r"(?:help(?: me)?|\?|what (?:else )?(?:are you able to|is it you|can this|does this|can this app|can this bot) (?:do|help with)|what (?:is this app|are your abilities|are your skills)|how can i use (?:you|this)|what else can you do|what kind of things can you do|what sort of things can you do|"
+    r"what can (?:you|i) do(?: here| for me| with you)?|what (?:do|can) you (?:do|help with)|how (?:do|does) (?:this|it|you) work|what are you|who are you|"
     r"what is this|commands|what can i (?:say|ask|type|tell you)|how do i use (?:this|you|it)|what are your (?:features|capabilities|commands)|"
     r"instructions|usage|menu|options|what do i do|how can you help(?: me)?|what can you help (?:me )?with|what should i (?:say|type)|"
     r"what are the commands|what features do you have|how to use|tutorial|guide|can you help(?: me)?|i need help|what do you understand|examples?)"
@@ -32,7 +33,7 @@ TASKY = (
     r"#\w|\b(?:tasks?|todos?|to-?dos?|list|agenda|plate|due|overdue|late|pending|completed?|done|finished|left|"
     r"remaining|open|outstanding|priority|urgent|important|tag(?:ged|s)?|deadlines?|reminders?|everything|anything|"
     r"(?:have|need|got) to do|should i do|to do|upcoming|scheduled|behind|items?|next|today|tomorrow|this week|"
-    r"stuff|things|work|home|finish|accomplish|status)\b"
+    r"stuff|things|work|home|finish|accomplish|status|doing|needs? (?:to be )?done|on deck)\b"
 )
 ADD_LEAD = (
     r"(?:(?:add|create|insert|enter|log|capture|record|jot(?: down)?|note down|write down|put down|put|save|make|set|schedule)"
@@ -50,7 +51,7 @@ ADD_LEAD = (
     r"(?:can|could) you (?:remind me|add)(?: to)?|i'?ll need to|need)"
 )
 LIST_LEAD = (
-    r"(?:show|list|display|view|see|get|give|tell|what|what'?s|whats|wats|wat|wots|which|any|anything|do i|did i|have i|how many|how much|find|search|look|"
+    r"(?:is anything|is there|are there|are any|is any|anything|show|list|display|view|see|get|give|tell|what|what'?s|whats|wats|wat|wots|which|any|anything|do i|did i|have i|how many|how much|find|search|look|"
     r"is there|are there|pull up|open|check|read|print|bring up|let me see|let'?s see|can i see|may i see|my|all|am i|where|when|whats|"
     r"pending|completed|overdue|due|today|tomorrow|this week|high priority|tasks|todos|to-?dos|everything|what else|remaining|upcoming)\b"
 )
