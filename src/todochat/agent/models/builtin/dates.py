@@ -199,6 +199,7 @@ def _day_patterns(today: date) -> list[tuple[str, object]]:
         (r"yesterday", lambda m: today - timedelta(days=1)),
         (r"(?:(?:by|at|on|before) )?(?:the )?end of (?:the |this )?month|eom|month end", lambda m: today + relativedelta(day=31)),
         (r"(?:(?:by|at|on|before) )?(?:the )?end of next month", lambda m: today + relativedelta(months=1, day=31)),
+        (r"(?:(?:by|at|on|before) )?(?:the )?end of next week", lambda m: next_week_weekday(today, 4)),
         (r"(?:(?:by|at|on|before) )?(?:the )?end of (?:the |this )?year", lambda m: date(today.year, 12, 31)),
         (r"(?:(?:by|at|on|before) )?(?:the )?end of (?:the |this )?week|eow", lambda m: coming_weekday(today, 4)),
         (r"(?:the )?(?:beginning|start) of next month|next month", lambda m: today.replace(day=1) + relativedelta(months=1)),

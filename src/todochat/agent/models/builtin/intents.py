@@ -209,7 +209,8 @@ def _command_words(t: str) -> Intent:
     if m:
         return Intent("delete", target=_tail(t, m, 1))
     # --- complete
-    m = _m(rf"(?:mark|set|flag|tick|check|cross|put|move|make|switch|turn|log)(?: off)? (.+?)(?: as| to| is)? {DONE_WORDS}", t) \
+    m = _m(r"(?:mark|set|flag|tick|check|log)(?: as| off as)? (?:done|complete|completed|finished):? (.+)", t) \
+        or _m(rf"(?:mark|set|flag|tick|check|cross|put|move|make|switch|turn|log)(?: off)? (.+?)(?: as| to| is)? {DONE_WORDS}", t) \
         or _m(r"(?:mark|tick|check|cross|strike)(?: off)? (.+?)(?: off)?", t)
     if m and not re.match(r"^check (?:my|the|what|if|whether|for|on)\b", t, IC):
         return Intent("complete", target=_tail(t, m, 1))

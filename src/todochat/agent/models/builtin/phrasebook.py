@@ -4,7 +4,7 @@ from __future__ import annotations
 
 DONE_WORDS = r"(?:done|complete|completed|finished|resolved|closed|taken care of|sorted|handled|dealt with|ticked off|checked off|crossed off|over with|all set)"
 UNDONE_WORDS = r"(?:not done|undone|incomplete|not complete|not completed|not finished|unfinished|pending|open|active|to ?do|uncompleted|not yet done|outstanding|unchecked|unticked)"
-DELETE_VERBS = r"(?:delete|remove|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe)"
+DELETE_VERBS = r"(?:delete|remove|scratch|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe)"
 COMPLETE_VERBS = r"(?:complete|finish|close|resolve|tick off|tick|check off|check|cross off|strike off|knock out|knock off|wrap up|done with|finished with|through with)"
 PRIORITY_WORDS = r"(?:(?:a |the )?(?:very |super |really )?(?:high|top|highest|max|low|lowest|medium|normal|mid|moderate|minor)[- ]?(?:priority|prio|pri)|urgent|important|critical|not urgent|not important|unimportant|p[1-4]|priority (?:high|low|medium|normal|[1-4]))"
 
@@ -41,7 +41,7 @@ ADD_LEAD = (
     r"(?: (?:new|quick|simple))?"
     r"(?: (?:task|todo|to-do|to do|item|reminder|entry|note|thing|one))?"
     r"(?:s)?(?: to (?:my|the) (?:todo |to-do |task )?list(?=\s*:))?(?: (?:to|for|about|that says|saying|called|named|titled|:|-))?|"
-    r"new (?:task|todo|to-do|item|reminder)|(?:task|todo|to-do|to do|reminder|memo)(?=\s*[:\-])|"
+    r"new (?:task|todo|to-do|item|reminder)|new(?=\s*:)|(?:task|todo|to-do|to do|reminder|memo)(?=\s*[:\-])|"
     r"remind me(?: (?:to|about|of|that i (?:need|have) to|that|i need to))?|set (?:a|an) (?:reminder|alarm)(?: (?:to|for|about))?|"
     r"don'?t (?:let me )?forget(?: (?:to|about))?|do not forget(?: (?:to|about))?|dont forget(?: (?:to|about))?|"
     r"remember(?: (?:to|that i (?:need|have) to|about))?|note to self|"

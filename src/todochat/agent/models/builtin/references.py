@@ -88,6 +88,12 @@ def _pick(indices: list[int], shown: list[int]) -> list[int] | None:
     return out
 
 
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}
+
+
 def resolve(phrase: str, state: State) -> Ref:
     """Resolve ``phrase`` ("task 3", "#3", "tasks 1 and 3", "the first one", "it", "both", "dentist").
 
@@ -96,6 +102,9 @@ def resolve(phrase: str, state: State) -> Ref:
         conversation but the conversation has nothing to point at.
     """
     raw = phrase.lower().strip(" .,!?;:'\"")
+    raw = re.sub(  # "task three" → "task 3"
+        rf"\b(task|number|no\.?|#|item)\s+({'|'.join(_NUMBER_WORDS)})\b", lambda m: f"{m[1]} {_NUMBER_WORDS[m[2]]}", raw
+    )
     text = re.sub(r"^(?:the|my)\s+", "", raw) if not PLURAL.match(raw) and not SINGULAR.match(raw) else raw
     if _NUMBERS.match(text):
         return Ref(numbers=[int(n) for n in re.findall(r"\d+", text)])
