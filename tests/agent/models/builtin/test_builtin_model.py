@@ -96,3 +96,14 @@ async def test_runner_run_streamed_drives_a_local_function_tool() -> None:
     assert added == [{"title": "Pay rent", "due": "2026-11-20"}]
     assert result.final_output == "Added task 1: Pay rent, due Fri 20 Nov."
     assert "run_item_stream_event" in kinds
+
+
+async def test_the_last_reply_tells_whether_a_list_was_shown_last() -> None:
+    items = [
+        user("what's overdue?"),
+        {"role": "assistant", "content": [{"type": "output_text", "text": "Here is your 1 overdue task."}]},
+        state(shown=[3], touched=[1]),
+        user("delete it"),
+    ]
+    (call,) = (await respond(BuiltinModel(), items)).output
+    assert json.loads(call.arguments) == {"task": "3"}

@@ -257,3 +257,12 @@ def test_each_verb_led_item_keeps_its_own_date() -> None:
 )
 def test_deadlines_leading_dates_and_status_words(message: str, tool: str, args: dict[str, Any]) -> None:
     assert first(message) == (tool, args)
+
+
+def test_after_a_list_it_means_the_task_shown_not_the_one_changed_before() -> None:
+    state = State(shown=[3], touched=[1], listed_last=True)
+    action = Turn("delete it", state, WED, []).next_action()
+    assert isinstance(action, Call) and action.args == {"task": "3"}
+    state.listed_last = False
+    action = Turn("delete it", state, WED, []).next_action()
+    assert isinstance(action, Call) and action.args == {"task": "1"}

@@ -34,6 +34,8 @@ CLOCK_LINE = re.compile(
     r"Current local time: (\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?::\d{2})? \(\w+\); time zone: ([\w/+\-]+)\."
 )
 STATE_PREFIX = "todochat-state:"
+# The built-in model's own list replies (replies.py): the last turn showed a list.
+LIST_REPLY = re.compile(r"^(?:Here (?:are|is) your|You have (?:\d+|no|nothing)|Your list is empty)")
 _NOT_TYPED = (
     "The following graphical UI widget",
     "Hidden context for the agent",
@@ -97,7 +99,9 @@ def read_input(items: str | list[TResponseInputItem]) -> tuple[str, State, list[
     asked = False
     for item in reversed(items[: max(last_user, 0)]):
         if _get(item, "role") == "assistant":
-            asked = _text(item).rstrip().endswith("?")
+            said = _text(item).strip()
+            asked = said.endswith("?")
+            state.listed_last = bool(LIST_REPLY.match(said))
             break
     outputs: dict[str, Any] = {}
     order: list[str] = []

@@ -290,6 +290,7 @@ def apply_result(call: Call, result: dict[str, Any], state: State) -> None:
     """Follow what a tool result did to the conversation state (as the tools record it)."""
     if not result.get("ok"):
         return
+    state.listed_last = call.tool == "list_tasks"
     if call.tool == "list_tasks":
         state.shown = [t["number"] for t in result.get("tasks", [])]
     elif "task" in result and isinstance(result["task"], dict):

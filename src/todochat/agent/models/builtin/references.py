@@ -42,6 +42,7 @@ class State:
     shown: list[int] = field(default_factory=list)
     touched: list[int] = field(default_factory=list)
     pending: dict[str, Any] | None = None
+    listed_last: bool = False  # the last thing the assistant did was show a list
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> State:
@@ -131,14 +132,14 @@ def resolve(phrase: str, state: State) -> Ref:
             return Ref(problem=f"The last list only had {len(state.shown)} task(s). Which one do you mean?")
         return Ref(numbers=chosen)
     if SINGULAR.match(raw):
-        for pool in (state.touched, state.shown):
+        for pool in ((state.shown, state.touched) if state.listed_last else (state.touched, state.shown)):
             if len(pool) == 1:
                 return Ref(numbers=list(pool))
         return Ref(problem="Which task do you mean? Tell me its number or some words from its title.")
     if PLURAL.match(raw):
         want = 2 if "both" in raw or "two" in raw else (3 if "three" in raw else None)
-        pools = (state.touched, state.shown) if want else (
-            (state.shown, state.touched) if len(state.touched) < 2 else (state.touched, state.shown)
+        pools = (state.touched, state.shown) if want and not state.listed_last else (
+            (state.shown, state.touched) if len(state.touched) < 2 or state.listed_last else (state.touched, state.shown)
         )
         for pool in pools:
             if pool and (want is None or len(pool) == want):
