@@ -45,6 +45,8 @@ WED = datetime(2026, 11, 18, 9, 0, tzinfo=ZoneInfo("UTC"))
         ("every other week", "2026-11-18", "FREQ=WEEKLY;INTERVAL=2"),
         ("every day at 8", "2026-11-19T08:00", "FREQ=DAILY"),
         ("yearly", "2026-11-18", "FREQ=YEARLY"),
+        ("every month on the last day", "2026-11-30", "FREQ=MONTHLY;BYMONTHDAY=-1"),
+        ("every other month", "2026-11-18", "FREQ=MONTHLY;INTERVAL=2"),
     ],
 )
 def test_phrases_resolve_against_a_wednesday_morning(phrase: str, due: str, rule: str | None) -> None:
@@ -103,3 +105,9 @@ def test_clock_line_without_a_known_zone_falls_back_to_utc() -> None:
     now = read_clock("Current local time: 2026-11-18T09:00 (Wednesday); time zone: Mars/Olympus.")
     assert now.utcoffset() is not None and now.utcoffset().total_seconds() == 0
     assert now.hour == 9
+
+
+def test_a_frequency_word_before_a_noun_stays_in_the_title() -> None:
+    when = find_when("monthly report", WED)
+    assert when.recurrence == "FREQ=MONTHLY" and when.spans == []
+    assert find_when("team retro weekly", WED).spans == [(11, 17)]

@@ -140,7 +140,8 @@ _RECURRENCE: list[tuple[str, str]] = [
     (rf"(?:every|each) (other )?({_ANY_DAY}s?(?:(?:,| and| &|,? and) {_ANY_DAY}s?)*)|on ({_FULL_DAY}s(?:(?:,| and| &|,? and) {_FULL_DAY}s)*)", "days"),
     (r"(?:every|each) (other )?(?:single )?day|daily|everyday|every (morning|evening|night)|each (morning|evening|night)|nightly", "daily"),
     (r"(?:every|each) (other )?week|weekly", "weekly"),
-    (rf"(?:every|each) (other )?month(?: on the (\d{{1,2}}){_ORD})?|monthly(?: on the (\d{{1,2}}){_ORD})?|on the (\d{{1,2}}){_ORD} of (?:every|each) month", "monthly"),
+    (rf"(?:(?:every|each) month|monthly) on the (last) day(?: of the month)?|on the (last) day of (?:every|each) month"
+     rf"|(?:every|each) (other )?month(?: on the (\d{{1,2}}){_ORD})?|monthly(?: on the (\d{{1,2}}){_ORD})?|on the (\d{{1,2}}){_ORD} of (?:every|each) month", "monthly"),
     (r"every (other )?year|yearly|annually|each year", "yearly"),
     (r"every (\d+|two|three|four|five|six) (day|week|month|year)s", "interval"),
     (r"(?:every|each) fortnight|fortnightly|biweekly|bi-weekly", "fortnight"),
@@ -153,7 +154,7 @@ def _find_recurrence(text: str, when: When) -> None:
         if not m:
             continue
         groups = list(m.groups())
-        other = ";INTERVAL=2" if groups and groups[0] and groups[0].strip() in ("other", "2nd", "second") else ""
+        other = ";INTERVAL=2" if any(g and g.strip() in ("other", "2nd", "second") for g in groups[:3]) and kind != "interval" else ""
         if kind == "weekdays":
             rule = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
         elif kind == "weekends":
@@ -170,7 +171,8 @@ def _find_recurrence(text: str, when: When) -> None:
         elif kind == "weekly":
             rule = "FREQ=WEEKLY" + other
         elif kind == "monthly":
-            day = next((g for g in groups[1:] if g), None)
+            day = next((g for g in groups if g and (g.isdigit() or g == "last")), None)
+            day = "-1" if day == "last" else day
             rule = "FREQ=MONTHLY" + other + (f";BYMONTHDAY={int(day)}" if day else "")
         elif kind == "yearly":
             rule = "FREQ=YEARLY" + other
@@ -179,6 +181,9 @@ def _find_recurrence(text: str, when: When) -> None:
         else:
             rule = f"FREQ={groups[1].upper()}LY;INTERVAL={number(groups[0])}".replace("DAYLY", "DAILY")
         when.recurrence = rule
+        adjective = m[0].lower() in ("daily", "weekly", "monthly", "yearly", "nightly", "annually", "fortnightly")
+        if adjective and re.match(r"\s+(?!(?:on|at|by|from|starting|until|for|in|and|every|due|#)\b)[a-z]", text[m.end():], re.IGNORECASE):
+            return  # "weekly report": the word stays in the title, the task still repeats
         when.spans.append(m.span())
         return
 

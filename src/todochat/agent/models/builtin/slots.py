@@ -76,7 +76,7 @@ def take_description(text: str) -> tuple[str, str | None]:
     """Split off "with description …", "- notes: …", "description: …" (to the end of the text)."""
     m = re.search(
         r"[\s,;]*(?:with|plus|including|and) (?:a |an |the )?(?:extra |additional |short )?"
-        r"(?:description|desc|notes?|details|comments?)(?: (?:saying|that says|which says|of|reading|as))?"
+        r"(?:description|desc|notes?|details|comments?)(?: (?:saying|that says|which says|of|reading|as|that))?"
         r"\s*[:=-]?\s*(.+)$"
         r"|[\s,;(|-]*(?:description|desc|notes?|details|comments?)\s*[:=]\s*(.+)$",
         text,
