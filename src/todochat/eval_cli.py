@@ -34,7 +34,8 @@ async def run_eval(path: Path, report: Path | None, model: str, quiet: bool = Fa
             console.print(f"FAIL {result.id}: " + " | ".join(result.failures), markup=False, soft_wrap=True)
     console.print(category_table(results))
     if report:
-        report.write_text(json.dumps([r.report() for r in results], indent=2, ensure_ascii=False))
+        text = json.dumps([r.report() for r in results], indent=2, ensure_ascii=False)
+        await asyncio.to_thread(report.write_text, text)
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
     print(f"{passed} passed, {failed} failed")

@@ -129,9 +129,8 @@ def task_matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
             wanted = dates.rrule_frequency(dates.normalize_rrule(want)) if want else None
             if actual["repeat"] != wanted:
                 return False
-        elif key in ("id", "completed"):
-            if actual["id" if key == "id" else key] != want:
-                return False
+        elif key in ("id", "completed") and actual[key] != want:
+            return False
     return True
 
 

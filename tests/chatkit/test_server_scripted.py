@@ -17,20 +17,21 @@ async def test_turn_adds_task_streams_widget_and_persists(settings):
         [assistant_message("Added task 1: Buy milk.", item_id="msg_a1")],
     ])
     app = create_app(settings, model=model)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
-            client = ChatKitClient(http, issue_token("alice", settings))
-            turn = await client.send("add buy milk")
-            assert turn.error is None, turn.events
-            assert turn.text == "Added task 1: Buy milk."
-            assert "1. Buy milk" in turn.shown
-            items = await client.items(turn.thread_id)
-            assert [i["type"] for i in items] == ["user_message", "widget", "assistant_message"]
-            thread = await client.request({"type": "threads.get_by_id", "params": {"thread_id": turn.thread_id}})
-            assert thread["title"] == "add buy milk"
-            other = ChatKitClient(http, issue_token("bob", settings))
-            r = await http.post("/chatkit", json={"type": "items.list", "params": {"thread_id": turn.thread_id}}, headers=other.headers)
-            assert r.status_code == 404
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        client = ChatKitClient(http, issue_token("alice", settings))
+        turn = await client.send("add buy milk")
+        assert turn.error is None, turn.events
+        assert turn.text == "Added task 1: Buy milk."
+        assert "1. Buy milk" in turn.shown
+        items = await client.items(turn.thread_id)
+        assert [i["type"] for i in items] == ["user_message", "widget", "assistant_message"]
+        thread = await client.request({"type": "threads.get_by_id", "params": {"thread_id": turn.thread_id}})
+        assert thread["title"] == "add buy milk"
+        other = ChatKitClient(http, issue_token("bob", settings))
+        r = await http.post("/chatkit", json={"type": "items.list", "params": {"thread_id": turn.thread_id}}, headers=other.headers)
+        assert r.status_code == 404
         tasks = await app.state.service.list(_ctx("alice"))
         assert [t.title for t in tasks] == ["Buy milk"]
 
@@ -48,22 +49,23 @@ async def test_client_tool_download_then_output(settings):
         [function_call("download_tasks", {"format": "ics"}, call_id="c2")],
     ])
     app = create_app(settings, model=model)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
-            client = ChatKitClient(http, issue_token("alice", settings))
-            first = await client.send("add pay rent on dec 1")
-            turn = await client.send("export my tasks", first.thread_id)
-            call = turn.client_tool_call
-            assert call and call["name"] == "download_tasks"
-            assert call["arguments"]["format"] == "ics"
-            assert [t["title"] for t in call["arguments"]["tasks"]] == ["Pay rent"]
-            done = await client.stream({
-                "type": "threads.add_client_tool_output",
-                "params": {"thread_id": first.thread_id, "result": {"downloaded": 1}},
-            })
-            assert done.text == "Downloaded 1 tasks."
-            types = [i["type"] for i in await client.items(first.thread_id)]
-            assert types[-2:] == ["client_tool_call", "assistant_message"]
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        client = ChatKitClient(http, issue_token("alice", settings))
+        first = await client.send("add pay rent on dec 1")
+        turn = await client.send("export my tasks", first.thread_id)
+        call = turn.client_tool_call
+        assert call and call["name"] == "download_tasks"
+        assert call["arguments"]["format"] == "ics"
+        assert [t["title"] for t in call["arguments"]["tasks"]] == ["Pay rent"]
+        done = await client.stream({
+            "type": "threads.add_client_tool_output",
+            "params": {"thread_id": first.thread_id, "result": {"downloaded": 1}},
+        })
+        assert done.text == "Downloaded 1 tasks."
+        types = [i["type"] for i in await client.items(first.thread_id)]
+        assert types[-2:] == ["client_tool_call", "assistant_message"]
 
 
 async def test_widget_action_completes_and_replaces_widget(settings):
@@ -72,21 +74,22 @@ async def test_widget_action_completes_and_replaces_widget(settings):
         [assistant_message("Added.", item_id="msg_c1")],
     ])
     app = create_app(settings, model=model)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
-            client = ChatKitClient(http, issue_token("alice", settings))
-            turn = await client.send("add buy milk")
-            widget_item = next(i for i in await client.items(turn.thread_id) if i["type"] == "widget")
-            action = {"type": "threads.custom_action", "params": {
-                "thread_id": turn.thread_id, "item_id": widget_item["id"],
-                "action": {"type": "task.complete", "payload": {"number": 1}}}}
-            done = await client.stream(action)
-            assert any(e["type"] == "thread.item.replaced" for e in done.events)
-            stored = next(i for i in await client.items(turn.thread_id) if i["id"] == widget_item["id"])
-            assert "Reopen" in str(stored["widget"])
-            assert (await app.state.service.get(_ctx("alice"), 1)).completed
-            stale = await client.stream({**action, "params": {**action["params"], "action": {"type": "task.complete", "payload": {"number": 9}}}})
-            assert stale.error and "9" in stale.error
-            bob = ChatKitClient(http, issue_token("bob", settings))
-            r = await http.post("/chatkit", json=action, headers=bob.headers)
-            assert r.status_code == 404
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        client = ChatKitClient(http, issue_token("alice", settings))
+        turn = await client.send("add buy milk")
+        widget_item = next(i for i in await client.items(turn.thread_id) if i["type"] == "widget")
+        action = {"type": "threads.custom_action", "params": {
+            "thread_id": turn.thread_id, "item_id": widget_item["id"],
+            "action": {"type": "task.complete", "payload": {"number": 1}}}}
+        done = await client.stream(action)
+        assert any(e["type"] == "thread.item.replaced" for e in done.events)
+        stored = next(i for i in await client.items(turn.thread_id) if i["id"] == widget_item["id"])
+        assert "Reopen" in str(stored["widget"])
+        assert (await app.state.service.get(_ctx("alice"), 1)).completed
+        stale = await client.stream({**action, "params": {**action["params"], "action": {"type": "task.complete", "payload": {"number": 9}}}})
+        assert stale.error and "9" in stale.error
+        bob = ChatKitClient(http, issue_token("bob", settings))
+        r = await http.post("/chatkit", json=action, headers=bob.headers)
+        assert r.status_code == 404

@@ -21,7 +21,6 @@ class TodoAgentContext(AgentContext[RequestContext]):
     ``request_context`` — tools never take them as arguments."""
 
     service: Annotated[TaskService, SkipValidation]
-    shown_text: list[str] = []
 
     def state(self) -> dict[str, Any]:
         """The conversation state kept in ``thread.metadata["todochat"]``:

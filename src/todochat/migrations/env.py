@@ -51,4 +51,4 @@ if context.is_offline_mode():
     with context.begin_transaction():
         context.run_migrations()
 else:
-    asyncio.run(_run_async(url))
+    asyncio.run(_run_async(str(url)))

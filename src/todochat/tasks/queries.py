@@ -18,11 +18,11 @@ from todochat.tasks.schemas import TaskFilter
 SORTS = ("number", "due", "priority", "created", "title")
 
 
-def live(ctx: RequestContext) -> Select[tuple[Task]]:
+def live(ctx: RequestContext) -> Select[Task]:
     """The user's tasks that are not deleted."""
     return select(Task).where(Task.user_id == ctx.user_id, Task.deleted_at.is_(None))
 
-def filtered(ctx: RequestContext, flt: TaskFilter) -> Select[tuple[Task]]:
+def filtered(ctx: RequestContext, flt: TaskFilter) -> Select[Task]:
     """The user's live tasks matching every field of ``flt``.
 
     Raises:
@@ -73,7 +73,7 @@ def day_bounds(ctx: RequestContext, first: date, last: date) -> Any:
         and_(Task.due_all_day.is_(False), Task.due_at >= start_local, Task.due_at < end_local),
     )
 
-def due_filter(ctx: RequestContext, stmt: Select[tuple[Task]], flt: TaskFilter) -> Select[tuple[Task]]:
+def due_filter(ctx: RequestContext, stmt: Select[Task], flt: TaskFilter) -> Select[Task]:
     """Narrow ``stmt`` by ``flt.due`` (today, tomorrow, this_week, overdue, none, any, a day),
     ``due_before`` and ``due_after``, all in the user's zone."""
     today = ctx.local_now().date()
@@ -110,7 +110,7 @@ def due_filter(ctx: RequestContext, stmt: Select[tuple[Task]], flt: TaskFilter) 
         stmt = stmt.where(day_bounds(ctx, parse_day(flt.due_after, "due_after"), date(9999, 12, 30)))
     return stmt
 
-def ordered(stmt: Select[tuple[Task]], sort: str) -> Select[tuple[Task]]:
+def ordered(stmt: Select[Task], sort: str) -> Select[Task]:
     """``stmt`` in ``sort`` order (number, due, priority, created, title), then by number.
 
     Raises:

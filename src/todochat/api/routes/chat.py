@@ -86,7 +86,8 @@ async def chat(request: Request, user_id: str, body: ChatRequest, token_user: Cu
         raise ValidationError("The conversation could not be started.")
     if turn.error and not turn.text:
         turn.text = turn.error
-    calls = [ToolCall(**c) for c in context.metadata.get("tool_calls", [])]  # type: ignore[union-attr]
+    recorded = context.metadata.get("tool_calls", [])
+    calls = [ToolCall(**c) for c in recorded] if isinstance(recorded, list) else []
     return ChatResponse(conversation_id=turn.thread_id, response=turn.text, tool_calls=calls)
 
 
