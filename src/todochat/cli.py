@@ -27,8 +27,10 @@ def load_settings() -> Settings:
         return get_settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = "TODOCHAT_" + str(first["loc"][0]).upper() if first.get("loc") else "a setting"
-        err.print(f"[red]error:[/red] {name}: {first['msg']}")
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first.get("loc"):
+            message = f"TODOCHAT_{str(first['loc'][0]).upper()}: {message}"
+        err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
         raise typer.Exit(2) from exc
 
 
@@ -83,9 +85,12 @@ def serve(
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from exc
     upgrade_or_exit(settings)
-    token = issue_token(settings.local_user, settings)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    typer.echo(f"todochat is running on the {settings.model} model. Open:\n  http://{shown_host}:{port}/#token={token}", err=False)
+    if settings.environment == "local":
+        token = issue_token(settings.local_user, settings)
+        typer.echo(f"todochat is running on the {settings.model} model. Open:\n  http://{shown_host}:{port}/#token={token}")
+    else:  # a shared deployment: no login token in the logs
+        typer.echo(f"todochat is running on the {settings.model} model at http://{shown_host}:{port}/ (issue tokens with `todochat token USER`)")
     sys.stdout.flush()
     uvicorn.run(
         application,
