@@ -182,3 +182,13 @@ def test_a_network_drop_keeps_the_typed_message_and_retry_sends_it(page: Page, w
     expect(composer).to_have_value("")
     expect(page.locator(".msg-user")).to_have_count(1)
     assert [t["title"] for t in tasks_of(web_server, user)] == ["Renew passport"]
+
+
+def test_a_suggestion_on_the_welcome_screen_sends_itself(page: Page, web_server: LiveServer, user: str) -> None:
+    open_page(page, web_server, user)
+    send(page, "add buy bread")
+    page.get_by_role("button", name="New chat").click()
+    page.get_by_role("button", name="Show my tasks").click()
+    expect(page.locator(".msg-user .bubble")).to_have_text("You: Show my tasks")
+    expect(task_row(page, "Buy bread")).to_be_visible()
+    expect(page.get_by_role("heading", name="What needs doing?")).to_be_hidden()

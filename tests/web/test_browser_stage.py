@@ -35,7 +35,6 @@ def test_reply_text_appears_while_it_streams(page: Page, stage_server: StageServ
     watch_assistant_text(page)
     page.get_by_label("Message", exact=True).fill("slowly please")
     page.get_by_label("Message", exact=True).press("Enter")
-    expect(page.get_by_role("button", name="Send message")).to_be_disabled()
     bubble = page.locator(".msg-assistant .bubble")
     expect(bubble).to_have_text("todochat: " + SLOW_REPLY)
     expect(bubble).to_have_class("bubble")  # no longer marked as streaming

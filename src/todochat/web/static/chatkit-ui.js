@@ -50,7 +50,7 @@ async function start(token) {
       prompts: [
         { label: "Add a task", prompt: "Remind me to pay rent on Friday" },
         { label: "What's due", prompt: "What's due this week?" },
-        { label: "Export", prompt: "Export my tasks as a calendar file" },
+        { label: "Overdue", prompt: "What's overdue?" },
       ],
     },
     composer: { placeholder: "Message todochat…" },
