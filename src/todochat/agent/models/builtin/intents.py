@@ -75,8 +75,11 @@ def classify(text: str, *, pending: bool = False) -> Intent:
     if not t:
         return Intent("unknown")
     yes = _m(YES, low) and (pending or _m(r"(?:y|yes|yep|yeah|yup|sure|confirm(?:ed)?|do it|go ahead|proceed)(?:[,! ]+.*)?", low))
-    if yes and not _m(r"(?:ok|okay|sure|yes|yeah)[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|what|make|set).*", low):
+    command_after_yes = _m(r"(?:ok|okay|sure|yes|yeah)[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|what|make|set).*", low)
+    if yes and (pending or not command_after_yes):
         return Intent("confirm", body=t)
+    if command_after_yes:
+        return _command(re.sub(r"^(?:ok|okay|sure|yes|yeah)[,! ]+", "", t, flags=IC))
     if _m(NO, low) and not _m(r"no[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|make|set)\b.*", low):
         return Intent("deny", body=t)
     m = _m(r"(?:undo|revert) (?:the )?(?:complet\w*|check\w*|tick\w*|done|finish\w*)(?: (?:of|on|for))? (.+)", low)

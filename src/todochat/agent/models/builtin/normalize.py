@@ -12,7 +12,7 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "‑": "-"})
 # Politeness and filler around a request: removed before parsing ("could you please add ..." → "add ...").
 _LEADING = re.compile(
     r"^(?:(?:ok(?:ay)?|so|well|um+|uh+|hm+|hey|hi|hello|yo|oh|oops|please|pls|plz|kindly|now|and|also|then|"
-    r"alright|right|great|cool|sure|actually|btw|wait|hold on|hmm+|no wait|oh wait|sorry|"
+    r"alright|right|great|cool|actually|btw|thanks|thank you|thx|perfect|nice|awesome|wait|hold on|hmm+|no wait|oh wait|sorry|"
     r"(?:hey |hi )?(?:todochat|assistant|bot)|"
     r"(?:could|can|would|will) (?:you|u|ya)(?: (?:please|pls|plz|kindly|just|also|quickly))*|"
     r"would you mind|do you mind|i'?d like (?:you )?to|i would like (?:you )?to|i want you to|"

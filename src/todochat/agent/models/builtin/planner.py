@@ -283,6 +283,9 @@ def plan(message: str, state: State, now: datetime, *, pending_live: bool = True
                 out.extend((Intent("complete", target=t_), quotes, part) for t_ in targets)
                 continue
         out.append((intent, quotes, part))
+    if len(out) > 1 and not (state.pending and pending_live):
+        # "ok, add milk" / "hi, show my tasks": the courtesy clause needs no answer of its own
+        out = [o for o in out if o[0].kind not in ("confirm", "thanks", "greet")] or out
     return out
 
 
