@@ -1,5 +1,5 @@
 # todochat: one stateless replica. All state is in PostgreSQL (and rate-limit counters in Redis),
-# so run as many of these as you need behind a load balancer. See docs/production.md.
+# so run as many of these as you need behind a load balancer. See "Running in production" in README.md.
 # Not built in CI here (no Docker on the build machine): keep it simple.
 FROM python:3.11-slim AS build
 WORKDIR /src
