@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
 
-from todochat import migrations  # noqa: E402
-from todochat.config import Settings  # noqa: E402
-from todochat.db import make_engine, make_sessionmaker  # noqa: E402
-from todochat.tasks.service import TaskService  # noqa: E402
+from todochat import migrations
+from todochat.config import Settings
+from todochat.db import make_engine, make_sessionmaker
+from todochat.tasks.service import TaskService
 
 pytest_plugins = ["tests.pg", "tests.redis_server", "tests.servers"]
 

@@ -6,7 +6,6 @@ import re
 import subprocess
 
 import pytest
-
 from tests.servers import TODOCHAT
 
 pytestmark = pytest.mark.slow

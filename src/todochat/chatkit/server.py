@@ -40,7 +40,13 @@ from pydantic import TypeAdapter
 from todochat.agent.agent import build_agent
 from todochat.agent.context import TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
-from todochat.chatkit.widgets import ACTION_TYPES, copy_text, heading_of, row_numbers, task_list_widget
+from todochat.chatkit.widgets import (
+    ACTION_TYPES,
+    copy_text,
+    heading_of,
+    row_numbers,
+    task_list_widget,
+)
 from todochat.context import RequestContext
 from todochat.errors import TaskNotFound, TodoError, ValidationError
 from todochat.tasks.schemas import TaskFilter
