@@ -106,7 +106,7 @@ class FakeLLM:
     async def _pause(self, seconds: float) -> None:
         """Sleep ``seconds``, or less when the server is closing (so a hanging reply ends with it)."""
         end = time.monotonic() + seconds
-        while time.monotonic() < end and not self.closing:
+        while time.monotonic() < end and not self.closing:  # noqa: ASYNC110 — set from another thread
             await asyncio.sleep(0.02)
 
     def _id(self, prefix: str) -> str:
