@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,10 +32,30 @@ def widget_table(widget: dict[str, Any]) -> Table:
     return table
 
 
+CSV_COLUMNS = ("number", "title", "description", "completed", "priority", "tags", "due", "recurrence")
+
+
+def save_tasks_csv(arguments: dict[str, Any], directory: Path | None = None) -> Path:
+    """Write the tasks of a ``download_tasks`` client-tool call to ``todochat-tasks.csv`` (RFC 4180,
+    cells starting with = + - @ prefixed with ' so spreadsheets do not run them).
+    The terminal client writes CSV whatever ``format`` asks; the web page also writes .ics.
+
+    Returns:
+        The file written, in ``directory`` (default: the current directory).
+    """
+    path = (directory or Path.cwd()) / "todochat-tasks.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        for task in arguments.get("tasks", []):
+            row = [" ".join(task.get(c) or []) if c == "tags" else task.get(c) for c in CSV_COLUMNS]
+            writer.writerow(["'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else ("" if v is None else v) for v in row])
+    return path
+
+
 def local_zone_name() -> str | None:
     """This machine's IANA zone name from ``TZ`` or ``/etc/localtime``, if it can be told."""
     import os
-    from pathlib import Path
 
     if os.environ.get("TZ"):
         return os.environ["TZ"].lstrip(":")
@@ -96,6 +118,15 @@ async def run_chat(url: str, token: str, thread_id: str | None, timezone: str | 
                 console.print(f"[dim](thread {thread_id} — resume with --thread {thread_id})[/dim]")
             for widget in turn.widgets:
                 console.print(widget_table(widget))
+            if turn.client_tool_call and turn.client_tool_call.get("name") == "download_tasks" and thread_id:
+                saved = save_tasks_csv(turn.client_tool_call.get("arguments") or {})
+                console.print(f"[dim]saved {saved}[/dim]")
+                done = await client.stream({
+                    "type": "threads.add_client_tool_output",
+                    "params": {"thread_id": thread_id, "result": {"downloaded": len((turn.client_tool_call.get("arguments") or {}).get("tasks", []))}},
+                })
+                if done.text:
+                    console.print(f"[bold cyan]todochat>[/bold cyan] {done.text}", highlight=False)
             if turn.error:
                 console.print(f"[red]{turn.error}[/red]")
 

@@ -194,6 +194,7 @@ class Runner:
             data_dir=self.workdir / "data",
             jwt_secret="eval-secret-" + "x" * 32,
             model=self.model,
+            rate_limit="off",  # every case is one user: hundreds of turns a minute
         )
 
     async def run_case(self, case: dict[str, Any]) -> CaseResult:

@@ -11,10 +11,10 @@ from tests.servers import TODOCHAT
 pytestmark = pytest.mark.slow
 
 
-def chat(live_server, lines: str, *extra: str) -> str:
+def chat(live_server, lines: str, *extra: str, cwd=None) -> str:
     result = subprocess.run(
         [TODOCHAT, "chat", "--url", live_server.base_url, "--token", live_server.token("alice"), "--timezone", "UTC", *extra],
-        input=lines, capture_output=True, text=True, timeout=120, env={**live_server.env, "COLUMNS": "100"},
+        input=lines, capture_output=True, text=True, timeout=120, env={**live_server.env, "COLUMNS": "100"}, cwd=cwd,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -33,3 +33,12 @@ def test_chat_cli_talks_chatkit_and_resumes_a_thread(live_server):
         input="", capture_output=True, text=True, timeout=60, env=live_server.env,
     )
     assert "404" in other.stdout and "Buy milk" not in other.stdout
+
+
+def test_chat_cli_exports_tasks_through_the_client_tool(live_server, tmp_path):
+    out = chat(live_server, "add pay rent on friday #home\nadd =SUM(A1)\nexport my tasks\n", cwd=tmp_path)
+    assert "Downloaded 2 tasks." in out, out
+    rows = (tmp_path / "todochat-tasks.csv").read_text().splitlines()
+    assert rows[0] == "number,title,description,completed,priority,tags,due,recurrence"
+    assert rows[1].startswith("1,Pay rent,,False,none,home,")
+    assert rows[2].startswith("2,'=SUM(A1)")

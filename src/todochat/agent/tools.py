@@ -140,7 +140,8 @@ async def list_tasks(
     async def call() -> dict[str, Any]:
         flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, query=query)
         tasks = await ctx.context.service.list(ctx.context.request_context, flt, sort=sort)
-        ctx.context.remember(shown=[t.number for t in tasks], pending=None)
+        numbers = [t.number for t in tasks]
+        ctx.context.remember(shown=numbers, touched=numbers, pending=None)  # "it"/"both" after a list
         await show(ctx, _heading(flt, len(tasks)), tasks)
         return {"count": len(tasks), "tasks": [brief(t) for t in tasks]}
 

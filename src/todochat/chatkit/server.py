@@ -20,6 +20,7 @@ from chatkit.types import (
     ChatKitReq,
     ClientToolCallItem,
     FeedbackKind,
+    ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemReplacedEvent,
@@ -38,7 +39,7 @@ from openai.types.responses.response_input_item_param import Message
 from pydantic import TypeAdapter
 
 from todochat.agent.agent import build_agent
-from todochat.agent.context import TodoAgentContext, state_message
+from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
 from todochat.chatkit.widgets import (
     ACTION_TYPES,
@@ -164,9 +165,12 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         if thread.title is None:
             text = message_text(input_user_message)
             thread.title = text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1].rstrip() + "…"
-        page = await self.store.load_thread_items(thread.id, None, self.history_window, "desc", context)
-        items = list(reversed(page.data))
+        items = await self.history(thread.id, context)
         agent_input = [state_message(thread.metadata), *await self.converter.to_agent_input(items)]
+        state_now = (thread.metadata or {}).get(STATE_KEY)
+        if isinstance(state_now, dict) and state_now.get("pending"):
+            # a question lives for one turn: the model saw it above; a tool re-asks if needed
+            thread.metadata = {**thread.metadata, STATE_KEY: {**state_now, "pending": None}}
         agent_ctx = TodoAgentContext(
             thread=thread, store=self.store, request_context=context, service=self.service
         )
@@ -187,6 +191,15 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             logger.exception("model_failure", extra={"thread_id": thread.id})
             failure = describe_model_failure(exc)
             raise CustomStreamError(failure.message, allow_retry=failure.allow_retry) from exc
+
+    async def history(self, thread_id: str, context: RequestContext) -> list[ThreadItem]:
+        """The latest ``history_window`` items, oldest first; the SQL store's ``load_history``
+        skips decoding widget trees (the converter reads only their ``copy_text``)."""
+        light = getattr(self.store, "load_history", None)
+        if light is not None:
+            return list(await light(thread_id, self.history_window, context))
+        page = await self.store.load_thread_items(thread_id, None, self.history_window, "desc", context)
+        return list(reversed(page.data))
 
     async def _after_client_tool(self, thread: ThreadMetadata, context: RequestContext) -> AsyncIterator[ThreadStreamEvent]:
         page = await self.store.load_thread_items(thread.id, None, 1, "desc", context)

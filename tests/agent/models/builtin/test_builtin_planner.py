@@ -266,3 +266,20 @@ def test_after_a_list_it_means_the_task_shown_not_the_one_changed_before() -> No
     state.listed_last = False
     action = Turn("delete it", state, WED, []).next_action()
     assert isinstance(action, Call) and action.args == {"task": "1"}
+
+
+@pytest.mark.parametrize(
+    ("message", "fmt"),
+    [
+        ("export my tasks", "csv"),
+        ("please download my todos as ics", "ics"),
+        ("save my task list to a calendar file", "ics"),
+        ("give me a csv of my tasks", "csv"),
+    ],
+)
+def test_export_calls_the_download_client_tool(message: str, fmt: str) -> None:
+    assert first(message) == ("download_tasks", {"format": fmt})
+
+
+def test_export_words_inside_a_task_are_not_an_export() -> None:
+    assert first("add export the quarterly numbers")[0] == "add_task"

@@ -42,8 +42,8 @@ class Intent:
     """One clause's intent.
 
     Attributes:
-        kind: add, list, count, complete, reopen, delete, update, undo, confirm, deny, help,
-            greet, thanks, unknown.
+        kind: add, list, count, complete, reopen, delete, update, undo, export, confirm, deny,
+            help, greet, thanks, unknown.
         target: the phrase naming the task(s) acted on (complete/reopen/delete/update).
         body: the task phrase (add), the list phrase (list/count) or the new value (update).
         field: for update: title, due, priority, tags, remove_tags, description, recurrence, clear_due,
@@ -58,6 +58,16 @@ class Intent:
 
 def _m(pattern: str, text: str) -> re.Match[str] | None:
     return re.match(pattern + r"$", text, IC)
+
+
+EXPORT = (
+    r"(?:please )?(?:export|download|save|back up|backup|give me|send me|get me)"
+    r"(?: (?:a |an )?(?:file|copy|csv|spreadsheet|backup) of| out)?"
+    r"(?: (?:all|all of|every one of|everything on))?(?: (?:my|the))?"
+    r" (?:tasks?|todos?|to-?dos?|to-?do list|task list|list)"
+    r"(?: (?:as|to|in|into) (?:a |an )?(?P<format>csv|ics|ical|icalendar|calendar|spreadsheet|excel)(?: file)?)?"
+)
+"""Asking for a file of the tasks ("export my tasks", "download my todos as ics")."""
 
 
 def classify(text: str, *, pending: bool = False) -> Intent:
@@ -87,6 +97,9 @@ def classify(text: str, *, pending: bool = False) -> Intent:
         return Intent("reopen", target=t[-len(m[1]):])
     if _m(UNDO, low):
         return Intent("undo")
+    m = _m(EXPORT, low)
+    if m:
+        return Intent("export", body="ics" if m["format"] and m["format"] in ("ics", "ical", "icalendar", "calendar") else "csv")
     if _m(HELP, low):
         return Intent("help")
     if _m(GREET, low):

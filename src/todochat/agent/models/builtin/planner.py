@@ -249,6 +249,8 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
         return plan_update(intent, quotes, state, now)
     if kind == "undo":
         return [Call("undo", {}, intent)]
+    if kind == "export":  # a client tool: the page downloads the file, the run stops here
+        return [Call("download_tasks", {"format": intent.body or "csv"}, intent)]
     if kind == "confirm":
         return [Say("There's nothing waiting for a yes right now. What would you like to do with your tasks?")]
     if kind == "deny":

@@ -7,7 +7,7 @@ from typing import Any
 
 HELP = (
     "I manage your task list. I can add tasks (with due dates, priorities, tags and repeats), "
-    "show and search them, mark them done or not done, change or delete them, and undo a deletion. "
+    "show and search them, mark them done or not done, change or delete them, undo a deletion, and export them as a file. "
     "Try \"add pay rent on friday\", \"what's due today?\" or \"mark task 3 as done\"."
 )
 CHAT = {
