@@ -122,6 +122,8 @@ async def list_tasks(
     priority: PriorityArg | None = None,
     tag: str | None = None,
     due: str | None = None,
+    due_after: str | None = None,
+    due_before: str | None = None,
     query: str | None = None,
     sort: SortArg = "number",
 ) -> str:
@@ -132,13 +134,17 @@ async def list_tasks(
         priority: Only tasks of this priority.
         tag: Only tasks with this tag.
         due: today, tomorrow, overdue, this_week, none (no due date), any, or a day YYYY-MM-DD.
+        due_after: Only tasks due on or after this day YYYY-MM-DD (a date range with due_before).
+        due_before: Only tasks due on or before this day YYYY-MM-DD.
         query: Words to search for in titles and descriptions.
         sort: number (default), due, priority, created or title.
     """
-    arguments = _args(status=status, priority=priority, tag=tag, due=due, query=query, sort=sort)
+    arguments = _args(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
+                      due_before=due_before, query=query, sort=sort)
 
     async def call() -> dict[str, Any]:
-        flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, query=query)
+        flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
+                         due_before=due_before, query=query)
         tasks = await ctx.context.service.list(ctx.context.request_context, flt, sort=sort)
         numbers = [t.number for t in tasks]
         ctx.context.remember(shown=numbers, touched=numbers, pending=None)  # "it"/"both" after a list

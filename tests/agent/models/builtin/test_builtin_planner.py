@@ -283,3 +283,17 @@ def test_export_calls_the_download_client_tool(message: str, fmt: str) -> None:
 
 def test_export_words_inside_a_task_are_not_an_export() -> None:
     assert first("add export the quarterly numbers")[0] == "add_task"
+
+
+@pytest.mark.parametrize(
+    ("message", "after", "before"),
+    [
+        ("what's due next week?", "2026-11-23", "2026-11-29"),
+        ("show my tasks for next month", "2026-12-01", "2026-12-31"),
+        ("anything due this month?", "2026-11-18", "2026-11-30"),
+    ],
+)
+def test_date_ranges_become_due_after_and_before(message: str, after: str, before: str) -> None:
+    tool, args = first(message)
+    assert tool == "list_tasks"
+    assert (args["due_after"], args["due_before"]) == (after, before)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from todochat.agent.models.builtin.dates import find_when
@@ -63,8 +63,11 @@ def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str,
         args["due"] = "this_week"
         rest = re.sub(r"\b(?:(?:for |due |in )?(?:this|the|rest of the|coming) week(?: ahead)?)\b", " ", rest)
     elif for_list and re.search(r"\b(?:next week|next month|this month|the month|coming weeks?|upcoming)\b", low):
-        # list_tasks has no date range: show every dated task, soonest first
-        args["due"] = "any"
+        span = _span(low, now.date())
+        if span:
+            args["due_after"], args["due_before"] = span[0].isoformat(), span[1].isoformat()
+        else:  # "upcoming", "coming weeks": every dated task
+            args["due"] = "any"
         soonest = True
         rest = re.sub(r"\b(?:next week|next month|this month|the month|coming weeks?|upcoming)\b", " ", rest)
     elif re.search(r"\b(?:with|have|having|has) (?:a )?(?:due )?(?:date|deadline)s?\b", low):
@@ -104,6 +107,19 @@ def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str,
             if words:
                 args["query"] = words
     return args
+
+
+def _span(low: str, today: date) -> tuple[date, date] | None:
+    """The days of "next week" (Monday to Sunday), "next month" or "this month" (today to its end)."""
+    if re.search(r"\bnext week\b", low):
+        monday = today + timedelta(days=7 - today.weekday())
+        return monday, monday + timedelta(days=6)
+    if re.search(r"\bnext month\b", low):
+        first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    if re.search(r"\b(?:this|the) month\b", low):
+        return today, (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return None
 
 
 def _sort(low: str) -> str | None:
