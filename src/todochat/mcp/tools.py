@@ -52,6 +52,8 @@ DueFilter = Annotated[
     ),
 ]
 Query = Annotated[str | None, Field(description="Words searched in titles and descriptions.")]
+DueAfter = Annotated[str | None, Field(description="Only tasks due on or after this day, YYYY-MM-DD.")]
+DueBefore = Annotated[str | None, Field(description="Only tasks due on or before this day, YYYY-MM-DD.")]
 Numbers = Annotated[list[int] | None, Field(description="Task numbers.")]
 
 
@@ -117,13 +119,16 @@ def register_tools(server: MCPServer, backend: Backend) -> None:
         priority: Priority = None,
         tag: Tag = None,
         due: DueFilter = None,
+        due_after: DueAfter = None,
+        due_before: DueBefore = None,
         query: Query = None,
         sort: Annotated[
             SortKey, Field(description="number, due, priority, created or title.")
         ] = "number",
     ) -> TaskList:
         """List or search the user's tasks. Every filter given narrows the list."""
-        flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, query=query)
+        flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
+                         due_before=due_before, query=query)
         tasks = await svc().list(await backend.context(), flt, sort=sort)
         return TaskList(count=len(tasks), tasks=tasks)
 
