@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from chatkit.types import Attachment, ThreadItem, ThreadMetadata
-from pydantic import TypeAdapter
+from chatkit.types import Attachment, ThreadItem, ThreadMetadata, WidgetItem
+from pydantic import Field, TypeAdapter
 
 THREAD_ADAPTER: TypeAdapter[ThreadMetadata] = TypeAdapter(ThreadMetadata)
 ITEM_ADAPTER: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
 ATTACHMENT_ADAPTER: TypeAdapter[Attachment] = TypeAdapter(Attachment)
+
+
+class WidgetSummary(WidgetItem):
+    """A widget item read for the agent's history only: ids, time and ``copy_text`` are checked
+    as in ``WidgetItem``; the stored widget tree is skipped (``widget`` is None). Validating a
+    task-list widget tree is most of the CPU of decoding a history window (bench/README.md), and
+    the agent only ever sees ``copy_text``. Never stored, streamed or returned by the Store API."""
+
+    # reads no JSON key (so the stored "widget" is an ignored extra key, never turned into objects)
+    widget: Any = Field(default=None, validation_alias="__widget_not_read__")  # type: ignore[assignment]
+
+
+SUMMARY_ADAPTER: TypeAdapter[WidgetSummary] = TypeAdapter(WidgetSummary)
 
 
 # Time at the Store boundary (the only place it is converted): chatkit 1.6.5 stamps threads and
@@ -77,6 +91,16 @@ def dump_item(item: ThreadItem) -> tuple[datetime, str]:
 def load_item(data: str, created_at: datetime) -> ThreadItem:
     """Rebuild a thread item from its row; ``created_at`` comes back naive local."""
     item = ITEM_ADAPTER.validate_json(data)
+    item.created_at = to_sdk_time(created_at)
+    return item
+
+
+def load_history_item(item_type: str, data: str, created_at: datetime) -> ThreadItem:
+    """Like ``load_item``, but a ``widget`` row becomes a ``WidgetSummary`` (widget tree not
+    validated). For the agent's input only (``SQLStore.load_history``)."""
+    if item_type != "widget":
+        return load_item(data, created_at)
+    item = SUMMARY_ADAPTER.validate_json(data)
     item.created_at = to_sdk_time(created_at)
     return item
 

@@ -36,6 +36,12 @@ DELETE_ITEM = delete(ITEMS).where(*ITEM_KEY)
 THREAD_EXISTS = select(THREADS.c.id).where(*THREAD_KEY)
 LOAD_ATTACHMENT = select(ATTACHMENTS.c.data).where(*ATTACHMENT_KEY)
 DELETE_ATTACHMENT = delete(ATTACHMENTS).where(*ATTACHMENT_KEY)
+HISTORY = (  # the latest ``lim`` items of a thread, newest first (ITEM_PAGING's order, with type)
+    select(ITEMS.c.type, ITEMS.c.data, ITEMS.c.created_at)
+    .where(ITEMS.c.user_id == UID, ITEMS.c.thread_id == TID)
+    .order_by(ITEMS.c.created_at.desc(), ITEMS.c.seq.desc())
+    .limit(bindparam("lim"))
+)
 LOAD_FEEDBACK = select(FEEDBACK.c.item_id, FEEDBACK.c.kind).where(
     FEEDBACK.c.user_id == UID, FEEDBACK.c.thread_id == TID
 )

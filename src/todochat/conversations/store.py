@@ -18,10 +18,12 @@ from todochat.conversations.sql import (
     DELETE_ATTACHMENT,
     DELETE_ITEM,
     DELETE_THREAD,
+    HISTORY,
     ITEM_PAGING,
     LOAD_ATTACHMENT,
     LOAD_ITEM,
     LOAD_THREAD,
+    MAX_PAGE_SIZE,
     THREAD_EXISTS,
     THREAD_PAGING,
 )
@@ -148,6 +150,20 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
             ITEM_PAGING, {"uid": context.user_id, "tid": thread_id}, after, limit, order,
             lambda row: codec.load_item(row.data, row.created_at),
         )
+
+    async def load_history(self, thread_id: str, limit: int, context: RequestContext) -> list[ThreadItem]:
+        """The thread's latest ``limit`` items, oldest first, for the agent's input: the same items
+        as ``load_thread_items(thread_id, None, limit, "desc")`` reversed, except that widget items
+        are ``codec.WidgetSummary`` (``copy_text`` only; the widget tree is not decoded). Not part
+        of chatkit's Store API; an unknown or another user's thread gives ``[]``.
+
+        Args:
+            limit: how many items, clamped to 1..``MAX_PAGE_SIZE``.
+        """
+        params = {"uid": context.user_id, "tid": thread_id, "lim": max(1, min(int(limit), MAX_PAGE_SIZE))}
+        async with self._tx() as db:
+            rows = (await db.execute(HISTORY, params)).all()
+        return [codec.load_history_item(row.type, row.data, row.created_at) for row in reversed(rows)]
 
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
