@@ -8,15 +8,20 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+from agents import Model
+from fastapi import FastAPI
 
+from todochat.api.app import create_app
 from todochat.api.auth import issue_token
 from todochat.config import Settings
+from todochat.context import Clock
 
 TODOCHAT = str(Path(sys.executable).with_name("todochat"))
 JWT_SECRET = "live-server-secret-" + "y" * 32
@@ -130,3 +135,19 @@ def server_factory(database_url: str, tmp_path: Path) -> Iterator[object]:
 def live_server(server_factory) -> LiveServer:  # type: ignore[no-untyped-def]
     """One running ``todochat serve`` on a fresh database (SQLite, and PostgreSQL where parametrised)."""
     return server_factory()  # type: ignore[no-any-return]
+
+
+@asynccontextmanager
+async def in_process(
+    settings: Settings, *, model: Model | None = None, clock: Clock | None = None
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """``create_app`` with its lifespan entered in this task, and an httpx client over ASGI.
+
+    Yields:
+        ``(app, client)``; the client's base URL is ``http://t``.
+    """
+    app = create_app(settings, model=model, clock=clock)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        yield app, http

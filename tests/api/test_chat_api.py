@@ -3,13 +3,11 @@ process, on SQLite and PostgreSQL: one Store with /chatkit, tool call reports, 4
 
 from __future__ import annotations
 
-import httpx
-import pytest
 from agents.testing import ScriptedModel
 from agents.testing.model import assistant_message, function_call
 from tests.api.test_rest_tasks import NOW, app_settings
+from tests.servers import in_process
 
-from todochat.api.app import create_app
 from todochat.api.auth import issue_token
 from todochat.client import ChatKitClient
 from todochat.config import Settings
@@ -40,9 +38,7 @@ def scripted() -> ScriptedModel:
 async def test_chat_turns_share_the_store_with_chatkit(settings: Settings) -> None:
     model = scripted()
     s = app_settings(settings)
-    app = create_app(s, clock=Clock(fixed=NOW), model=model)
-    transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+    async with in_process(s, clock=Clock(fixed=NOW), model=model) as (_app, http):
         auth = {"Authorization": f"Bearer {issue_token('alice', s)}"}
         r = await http.post("/api/alice/chat", json={"message": "add buy milk friday, urgent #home"}, headers=auth)
         assert r.status_code == 200, r.text
@@ -94,9 +90,7 @@ async def test_chat_turns_share_the_store_with_chatkit(settings: Settings) -> No
 async def test_chat_refuses_other_users_and_bad_requests(settings: Settings) -> None:
     model = ScriptedModel([[assistant_message("Hi Bob.", item_id="b1")]])
     s = app_settings(settings)
-    app = create_app(s, clock=Clock(fixed=NOW), model=model)
-    transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+    async with in_process(s, clock=Clock(fixed=NOW), model=model) as (_app, http):
         alice = {"Authorization": f"Bearer {issue_token('alice', s)}"}
         bob = {"Authorization": f"Bearer {issue_token('bob', s)}"}
         r = await http.post("/api/bob/chat", json={"message": "hello"}, headers=bob)
@@ -135,14 +129,10 @@ async def test_chat_refuses_other_users_and_bad_requests(settings: Settings) -> 
 
 
 async def test_chat_with_the_builtin_model(settings: Settings) -> None:
-    try:
-        from todochat.agent.models.builtin import BuiltinModel
-    except ImportError:
-        pytest.skip("the built-in model is not finished yet (todochat.agent.models.builtin.BuiltinModel)")
+    from todochat.agent.models.builtin import BuiltinModel
+
     s = app_settings(settings)
-    app = create_app(s, clock=Clock(fixed=NOW), model=BuiltinModel())
-    transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+    async with in_process(s, clock=Clock(fixed=NOW), model=BuiltinModel()) as (_app, http):
         auth = {"Authorization": f"Bearer {issue_token('alice', s)}"}
         r = await http.post("/api/alice/chat", json={"message": "add buy milk"}, headers=auth)
         assert r.status_code == 200, r.text

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import jwt
 from agents.testing import ScriptedModel
+from tests.servers import in_process
 
-from todochat.api.app import create_app
 from todochat.api.auth import issue_token
 from todochat.config import Settings
 from todochat.context import Clock
@@ -55,9 +55,7 @@ def app_settings(settings: Settings) -> Settings:
 async def running(settings: Settings) -> AsyncIterator[Api]:
     """The app with its lifespan, in this task (the MCP hook's task group must exit where it entered)."""
     s = app_settings(settings)
-    app = create_app(s, clock=Clock(fixed=NOW), model=ScriptedModel([]))
-    transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+    async with in_process(s, clock=Clock(fixed=NOW), model=ScriptedModel([])) as (_app, http):
         yield Api(http, s)
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import httpx
 from agents.testing import ScriptedModel
 from agents.testing.model import assistant_message, function_call
+from tests.servers import in_process
 
-from todochat.api.app import create_app
 from todochat.api.auth import issue_token
 from todochat.client import ChatKitClient
 
@@ -16,10 +15,7 @@ async def test_turn_adds_task_streams_widget_and_persists(settings):
         [function_call("add_task", {"title": "Buy milk"}, call_id="call_1")],
         [assistant_message("Added task 1: Buy milk.", item_id="msg_a1")],
     ])
-    app = create_app(settings, model=model)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t"
-    ) as http:
+    async with in_process(settings, model=model) as (app, http):
         client = ChatKitClient(http, issue_token("alice", settings))
         turn = await client.send("add buy milk")
         assert turn.error is None, turn.events
@@ -48,10 +44,7 @@ async def test_client_tool_download_then_output(settings):
         [assistant_message("Added.", item_id="msg_b1")],
         [function_call("download_tasks", {"format": "ics"}, call_id="c2")],
     ])
-    app = create_app(settings, model=model)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t"
-    ) as http:
+    async with in_process(settings, model=model) as (_app, http):
         client = ChatKitClient(http, issue_token("alice", settings))
         first = await client.send("add pay rent on dec 1")
         turn = await client.send("export my tasks", first.thread_id)
@@ -73,10 +66,7 @@ async def test_widget_action_completes_and_replaces_widget(settings):
         [function_call("add_task", {"title": "Buy milk"}, call_id="c1")],
         [assistant_message("Added.", item_id="msg_c1")],
     ])
-    app = create_app(settings, model=model)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t"
-    ) as http:
+    async with in_process(settings, model=model) as (app, http):
         client = ChatKitClient(http, issue_token("alice", settings))
         turn = await client.send("add buy milk")
         widget_item = next(i for i in await client.items(turn.thread_id) if i["type"] == "widget")
