@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
 
+from tests.clock import TEST_NOW
+
 from todochat import migrations
 from todochat.config import Settings
 from todochat.db import make_engine, make_sessionmaker
@@ -51,12 +53,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
-    """Settings for a test: a migrated fresh database, a fixed JWT secret, the built-in model."""
+    """Settings for a test: a migrated fresh database, a fixed JWT secret, the built-in model, and
+    the server clock pinned to ``TEST_NOW`` (tests/clock.py)."""
     s = Settings(
         database_url=database_url,
         data_dir=tmp_path / "data",
         jwt_secret="test-secret-" + "x" * 32,
         model="builtin",
+        clock_fixed=TEST_NOW,
     )
     db_file = Path(database_url.split("///", 1)[1]) if database_url.startswith("sqlite") else None
     if db_file is not None and not db_file.exists():

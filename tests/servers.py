@@ -17,6 +17,7 @@ import httpx
 import pytest
 from agents import Model
 from fastapi import FastAPI
+from tests.clock import TEST_NOW
 
 from todochat.api.app import create_app
 from todochat.api.auth import issue_token
@@ -102,17 +103,24 @@ class LiveServer:
         return self.output.read_text() if self.output and self.output.exists() else ""
 
 
-def server_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
-    """The environment of a test server: this database, a temp data dir, a fixed secret, no keys."""
+def server_env(database_url: str, data_dir: Path, **extra: str | None) -> dict[str, str]:
+    """The environment of a test server: this database, a temp data dir, a fixed secret, no keys,
+    and its clock pinned to ``TEST_NOW`` (``TODOCHAT_CLOCK_FIXED``). An ``extra`` value of None
+    removes that variable (``TODOCHAT_CLOCK_FIXED=None``: the real clock)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TODOCHAT_") and k not in ("OPENAI_API_KEY", "GEMINI_API_KEY")}
     env.update(
         TODOCHAT_DATABASE_URL=database_url,
         TODOCHAT_DATA_DIR=str(data_dir),
         TODOCHAT_JWT_SECRET=JWT_SECRET,
         TODOCHAT_LOG_LEVEL="WARNING",
+        TODOCHAT_CLOCK_FIXED=TEST_NOW.isoformat(),
         OPENAI_AGENTS_DISABLE_TRACING="1",
-        **extra,
     )
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     return env
 
 
@@ -121,7 +129,7 @@ def server_factory(database_url: str, tmp_path: Path) -> Iterator[object]:
     """``make(**env_extra) -> LiveServer`` (started) on the test's database; all stopped at the end."""
     started: list[LiveServer] = []
 
-    def make(**extra: str) -> LiveServer:
+    def make(**extra: str | None) -> LiveServer:
         server = LiveServer(server_env(database_url, tmp_path / "srv-data", **extra)).start()
         started.append(server)
         return server

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -73,6 +74,10 @@ class Settings(BaseSettings):
     rate_limit_storage: str = "memory://"
     graceful_shutdown_seconds: int = 30
 
+    clock_fixed: datetime | None = None
+    """Pin the server's "now" to this instant (ISO 8601 with an offset, e.g. ``2026-11-23T09:00Z``)
+    for tests, demos and evals; refused in production. Unset: the real time."""
+
     chatkit_domain_key: str = "domain_pk_localhost_dev"
     chatkit_workflow_id: str | None = None
     openai_api_base: str = "https://api.openai.com/v1"
@@ -86,6 +91,13 @@ class Settings(BaseSettings):
             raise ValueError(f"TODOCHAT_TIMEZONE: unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("clock_fixed")
+    @classmethod
+    def _aware_clock(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("TODOCHAT_CLOCK_FIXED needs an offset, e.g. 2026-11-23T09:00Z")
+        return value
+
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Settings:
         if not self.database_url:
@@ -96,6 +108,8 @@ class Settings(BaseSettings):
             )
         if self.environment == "production" and self.jwt_secret.lower() in PLACEHOLDER_SECRETS:
             raise ValueError("TODOCHAT_JWT_SECRET must be set to a real secret in production")
+        if self.environment == "production" and self.clock_fixed is not None:
+            raise ValueError("TODOCHAT_CLOCK_FIXED is for tests and demos; it is refused in production")
         return self
 
     @property

@@ -7,7 +7,6 @@ import os
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from agents.testing import ScriptedModel
+from tests.clock import TEST_NOW
 from tests.servers import LiveServer, server_env
 from tests.web.stage import StageServer, run_stage_server
 
@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+NOW = TEST_NOW  # Monday 23 Nov 2026, 09:00 UTC; the live servers here run on it too
 
 
 def auth(settings: Settings, user: str = "alice") -> dict[str, str]:
@@ -165,8 +165,8 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One real ``todochat serve`` (built-in model, SQLite) for a module's browser tests;
-    each test signs in as its own user, so tests do not see each other's data."""
+    """One real ``todochat serve`` (built-in model, SQLite, clock pinned to ``NOW``) for a module's
+    browser tests; each test signs in as its own user, so tests do not see each other's data."""
     data = tmp_path_factory.mktemp("web-server")
     server = LiveServer(server_env(f"sqlite+aiosqlite:///{data / 'web.db'}", data)).start(timeout=60)
     yield server
@@ -187,8 +187,11 @@ def user(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
-    """A fresh browser context and page (1200×800, downloads allowed); its console errors fail the test."""
-    context = chromium.new_context(viewport={"width": 1200, "height": 800}, accept_downloads=True)
+    """A fresh browser context and page (1200×800, downloads allowed, the browser's time zone UTC
+    whatever the machine's); its console errors fail the test."""
+    context = chromium.new_context(
+        viewport={"width": 1200, "height": 800}, accept_downloads=True, timezone_id="UTC"
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []

@@ -20,6 +20,7 @@ from typing import Any
 
 import uvicorn
 from agents import Model, ModelResponse, Usage
+from tests.clock import TEST_NOW
 from tests.servers import free_port
 
 from todochat import migrations
@@ -117,6 +118,7 @@ def run_stage_server(data_dir: Path) -> Iterator[StageServer]:
         data_dir=data_dir,
         jwt_secret="stage-secret-" + "s" * 32,
         rate_limit="10000/minute",
+        clock_fixed=TEST_NOW,
     )
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, model=StageModel()), host="127.0.0.1", port=port, log_level="warning"))

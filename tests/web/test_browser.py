@@ -38,7 +38,7 @@ def test_a_message_streams_a_reply_and_a_task_widget(page: Page, web_server: Liv
     expect(page.locator(".msg-user .bubble")).to_have_text("You: remind me to pay rent\non Friday")
     expect(page.locator(".msg-assistant .bubble").last).to_contain_text("Added task 1: Pay rent")
     row = task_row(page, "1. Pay rent")
-    expect(row).to_contain_text("due Fri 27 Nov")
+    expect(row).to_contain_text("due Fri 27 Nov")  # the server's clock is NOW, Monday 23 Nov 2026
     expect(row.get_by_role("button", name="Done")).to_be_visible()
     expect(composer).to_have_value("")
     expect(page.locator(".thread-link")).to_have_count(1)

@@ -108,7 +108,7 @@ def test_export_downloads_a_csv_of_the_tasks_and_reports_back(page: Page, stage_
         ("1", "Pay rent", "high", "home", "false"),
         ("2", "Call mom", "none", "", "false"),
     ]
-    assert rows[0]["due"].startswith("2026-")
+    assert (rows[0]["due"], rows[0]["due_all_day"]) == ("2026-11-27", "true")  # Friday after Monday NOW
     expect(page.locator(".msg-note").last).to_have_text("Downloaded 2 tasks as CSV.")
     expect(page.locator(".msg-assistant .bubble").last).to_contain_text("Downloaded 2 tasks.")  # the server got {"downloaded": 2}
     page.reload()
@@ -124,7 +124,7 @@ def test_export_ics_is_a_calendar_of_todos(page: Page, stage_server: StageServer
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and lines[-1] == ""
     assert "BEGIN:VTODO" in lines and "STATUS:NEEDS-ACTION" in lines
     assert "SUMMARY:Dentist appointment" in lines
-    assert any(line.startswith("DUE:") and line.endswith("Z") for line in lines)
+    assert "DUE:20261124T090000Z" in lines  # tomorrow (NOW is Monday 23 Nov) at 09:00 in the page's UTC
     assert all(len(line.encode()) <= 75 for line in lines)
 
 

@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
     Args:
         settings: defaults to :func:`get_settings` (environment).
-        clock: a fixed clock for evals and tests; default real time.
+        clock: a fixed clock for evals and tests; default ``settings.clock_fixed``, else real time.
         model: an Agents SDK model to use instead of ``settings.model``.
 
     Raises:
@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.clock = clock or Clock()
+    app.state.clock = clock or Clock(fixed=settings.clock_fixed)
     app.state.model = agent_model
     app.state.mcp = McpHttp(settings, lambda: app.state.service)  # /mcp, same tokens and service
     app.state.mcp.install(app)

@@ -13,7 +13,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp_types import CallToolResult, TextContent
 
 from todochat.config import Settings
-from todochat.context import RequestContext, parse_zone
+from todochat.context import Clock, RequestContext, parse_zone
 from todochat.errors import ConfirmationRequired, TodoError
 from todochat.tasks.service import TaskService
 
@@ -49,14 +49,20 @@ class Backend:
 
     async def context(self) -> RequestContext:
         """The request context of the current call: the user, their stored time zone (else the
-        server default ``settings.timezone``) and the real clock.
+        server default ``settings.timezone``) and the clock of ``settings.clock_fixed`` (unset: the
+        real time).
 
         Raises:
             AuthError: no verified user (HTTP without a token; the transport refuses earlier).
         """
         user_id = self.user()
         zone = await self.service().get_timezone(user_id) or self.settings.timezone
-        return RequestContext(user_id=user_id, tz=parse_zone(zone), request_id=uuid.uuid4().hex)
+        return RequestContext(
+            user_id=user_id,
+            tz=parse_zone(zone),
+            clock=Clock(fixed=self.settings.clock_fixed),
+            request_id=uuid.uuid4().hex,
+        )
 
 
 def error_result(exc: TodoError) -> CallToolResult:
