@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
 import httpx
 import pytest
+import time_machine
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, StreamingResponse
+from tests.clock import TEST_NOW
 from tests.pg import free_port
 
 from todochat.api.auth import issue_token
@@ -106,14 +107,21 @@ async def test_probes_are_not_counted(tmp_path: Path) -> None:
 
 
 async def test_retry_after_is_honest(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, "1/second")
+    """On a stopped clock (time-machine): over the limit until the Retry-After has passed, then not;
+    no real time is waited and a slow machine cannot cross the window by accident."""
+    settings = make_settings(tmp_path, "2/minute")
     app, _ = make_app(settings)
-    async with client(app) as http:
-        assert (await http.post("/chatkit", headers=auth(settings, "ann"))).status_code == 200
-        over = await http.post("/chatkit", headers=auth(settings, "ann"))
-        assert over.status_code == 429 and over.headers["retry-after"] == "1"
-        await asyncio.sleep(1.05)
-        assert (await http.post("/chatkit", headers=auth(settings, "ann"))).status_code == 200
+    with time_machine.travel(TEST_NOW, tick=False) as clock:
+        async with client(app) as http:
+            headers = auth(settings, "ann")
+            assert [(await http.post("/chatkit", headers=headers)).status_code for _ in range(2)] == [200, 200]
+            over = await http.post("/chatkit", headers=headers)
+            assert over.status_code == 429 and over.headers["retry-after"] == "60"
+            clock.shift(59)
+            still = await http.post("/chatkit", headers=headers)
+            assert still.status_code == 429 and still.headers["retry-after"] == "1"
+            clock.shift(1.01)
+            assert (await http.post("/chatkit", headers=headers)).status_code == 200
 
 
 def test_configuration_errors_name_the_setting(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from chatkit.store import NotFoundError
 from chatkit.types import (
     AssistantMessageContent,
@@ -28,9 +29,18 @@ from chatkit.types import (
 )
 from chatkit.widgets import Card, Col, Text
 from pydantic import AnyUrl
+from tests.clock import TEST_NOW
 
 from todochat.context import RequestContext
 from todochat.conversations.store import SQLStore
+
+
+@pytest.fixture(autouse=True)
+def _stopped_clock():
+    """chatkit's tests stamp ``datetime.now()``; here "now" is TEST_NOW and does not move, so no
+    result depends on the day, a DST change of the machine's zone, or the machine's speed."""
+    with time_machine.travel(TEST_NOW, tick=False):
+        yield
 
 
 def make_thread(thread_id="test_thread", created_at=None):

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tests.clock import TEST_NOW
 
 from todochat.conversations import codec
 from todochat.conversations.models import ThreadItemRow, ThreadRow
@@ -79,14 +81,19 @@ async def test_items_and_threads_are_stored_as_utc_and_returned_naive_local(
 async def test_chatkit_can_subtract_now_from_a_loaded_item(
     store: SQLStore, alice, make_thread, make_message, new_york
 ) -> None:
-    """chatkit/agents.py computes ``datetime.now() - item.created_at`` (workflow durations)."""
+    """chatkit/agents.py computes ``datetime.now() - item.created_at`` (workflow durations).
+
+    On a stopped clock (time-machine) the round trip must give back exactly "now", in summer and
+    in winter time, so nothing here depends on the day or the machine's speed."""
     await store.save_thread(make_thread("t1"), alice)
-    item = make_message("t1", "m1", "hi")
-    item.created_at = datetime.now()  # noqa: DTZ005  (exactly what chatkit does)
-    await store.add_thread_item("t1", item, alice)
-    loaded = await store.load_item("t1", "m1", alice)
-    elapsed = datetime.now() - loaded.created_at  # noqa: DTZ005
-    assert timedelta(0) <= elapsed < timedelta(seconds=30)
+    for n, instant in enumerate([TEST_NOW, TEST_NOW.replace(month=7)]):
+        with time_machine.travel(instant, tick=False):
+            item = make_message("t1", f"m{n}", "hi")
+            item.created_at = datetime.now()  # noqa: DTZ005  (exactly what chatkit does)
+            await store.add_thread_item("t1", item, alice)
+            loaded = await store.load_item("t1", f"m{n}", alice)
+            assert loaded.created_at == instant.astimezone().replace(tzinfo=None)  # New York wall time
+            assert datetime.now() - loaded.created_at == timedelta(0)  # noqa: DTZ005
 
 
 async def test_aware_input_keeps_its_instant(

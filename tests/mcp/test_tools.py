@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -127,6 +127,7 @@ async def test_repeating_task_rolls_forward(connect) -> None:
         done = await client.call_tool("complete_task", {"task": 1})
     nxt = done.structured_content["next_task"]
     assert nxt["number"] == 2 and nxt["recurrence"] == "FREQ=WEEKLY" and nxt["completed"] is False
+    assert nxt["due"] == "2026-11-23"  # long overdue: the next Monday on or after today (TEST_NOW)
 
 
 async def test_bulk_delete_needs_confirmation(connect, service: TaskService) -> None:
@@ -227,11 +228,13 @@ async def test_context_uses_the_users_stored_time_zone(
     assert (ctx.user_id, ctx.tz) == ("alice", ZoneInfo("Asia/Tokyo"))
 
 
-async def test_today_and_overdue_resources(connect) -> None:
-    today = datetime.now(UTC).date()
+async def test_today_and_overdue_resources(connect, settings: Settings) -> None:
+    assert settings.clock_fixed is not None
+    today = settings.clock_fixed.astimezone(ZoneInfo(settings.timezone)).date()  # the server's "today"
     async with connect() as client:
         await client.call_tool("add_task", {"title": "Due today", "due": today.isoformat()})
         await client.call_tool("add_task", {"title": "Long overdue", "due": "2020-01-01"})
+        await client.call_tool("add_task", {"title": "Due tomorrow", "due": str(today + timedelta(days=1))})
         await client.call_tool("add_task", {"title": "No date"})
         uris = {str(r.uri) for r in (await client.list_resources()).resources}
         assert uris == {"todochat://tasks/today", "todochat://tasks/overdue"}
@@ -239,4 +242,5 @@ async def test_today_and_overdue_resources(connect) -> None:
         overdue_view = (await client.read_resource("todochat://tasks/overdue")).contents[0]
     assert today_view.mime_type == "application/json"
     assert '"title":"Due today"' in today_view.text and "Long overdue" not in today_view.text
+    assert "Due tomorrow" not in today_view.text and "Due tomorrow" not in overdue_view.text
     assert '"count":1' in overdue_view.text and "Long overdue" in overdue_view.text

@@ -7,6 +7,7 @@ import json
 import time
 
 import pytest
+from openai._base_client import BaseClient
 from tests.agent.providers.conftest import Running
 from tests.fake_llm import Failure, Reply, ToolCall
 
@@ -115,14 +116,22 @@ async def test_provider_error_then_success_is_retried(harness, status):
 
 
 @pytest.mark.parametrize("provider", ["openai-compatible"], indirect=True)
-async def test_retries_back_off_without_a_retry_after_header(harness):
+async def test_retries_back_off_without_a_retry_after_header(harness, monkeypatch):
+    """The retry waits the openai client's backoff (recorded where the client computes the wait it
+    then sleeps, not measured on the wall clock)."""
+    waits: list[float] = []
+    compute = BaseClient._calculate_retry_timeout
+
+    def recorded(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        waits.append(compute(self, *args, **kwargs))
+        return waits[-1]
+
+    monkeypatch.setattr(BaseClient, "_calculate_retry_timeout", recorded)
     async with harness as h:
         h.fake.add(Failure(500, retry_after_ms=None), Reply(text="Here I am."))
-        started = time.monotonic()
         turn = await h.send("hello")
-        elapsed = time.monotonic() - started
         assert turn.text == "Here I am."
-        assert elapsed >= 0.3  # the openai client's first backoff: 0.5 s minus up to 25 % jitter
+        assert len(waits) == 1 and 0.375 <= waits[0] <= 0.5  # first backoff: 0.5 s minus up to 25 % jitter
 
 
 async def test_provider_down_gives_an_error_event_and_keeps_the_message_for_retry(harness):
