@@ -11,6 +11,12 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
+# Subprocess servers run in a test's tmp dir (``_isolated_env`` changes directory), where a relative
+# ``PYTHONPATH=src`` finds nothing and the installed package would run instead of these sources.
+if os.environ.get("PYTHONPATH"):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        str(Path(entry).resolve()) for entry in os.environ["PYTHONPATH"].split(os.pathsep) if entry
+    )
 
 from tests.clock import TEST_NOW
 

@@ -1,4 +1,4 @@
-"""REST and chat over a real ``todochat serve`` (uvicorn, real clock) on SQLite and PostgreSQL."""
+"""REST and chat over a real ``todochat serve`` (uvicorn; clock pinned to TEST_NOW) on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

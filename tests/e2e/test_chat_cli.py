@@ -40,5 +40,5 @@ def test_chat_cli_exports_tasks_through_the_client_tool(live_server, tmp_path):
     assert "Downloaded 2 tasks." in out, out
     rows = (tmp_path / "todochat-tasks.csv").read_text().splitlines()
     assert rows[0] == "number,title,description,completed,priority,tags,due,recurrence"
-    assert rows[1].startswith("1,Pay rent,,False,none,home,")
+    assert rows[1].startswith("1,Pay rent,,False,none,home,2026-11-27")  # Friday after TEST_NOW (Monday)
     assert rows[2].startswith("2,'=SUM(A1)")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from tests.clock import TEST_NOW
 
 from todochat import migrations
 from todochat.config import Settings
@@ -26,8 +27,10 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    """The server's environment: a fresh, not yet migrated SQLite file and data dir in tmp."""
+    """The server's environment: a fresh, not yet migrated SQLite file and data dir in tmp, and
+    the clock pinned to TEST_NOW."""
     return {
+        "TODOCHAT_CLOCK_FIXED": TEST_NOW.isoformat(),
         "TODOCHAT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'todochat.db'}",
         "TODOCHAT_DATA_DIR": str(tmp_path / "data"),
         "TODOCHAT_LOG_LEVEL": "WARNING",
