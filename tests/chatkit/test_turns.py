@@ -146,3 +146,16 @@ async def test_history_of_a_turn_ends_with_its_own_message(settings) -> None:
         whole = await server.history(first.thread_id, ALICE)
         assert [i.id for i in whole] == [i["id"] for i in items]
         assert await server.history(first.thread_id, ALICE, upto="msg_unknown") == []
+
+
+async def test_more_concurrent_turns_than_pool_connections_do_not_deadlock(settings) -> None:
+    small = settings.model_copy(update={"db_pool_size": 2, "db_max_overflow": 0})
+    async with in_process(small) as (app, http):
+        client = ChatKitClient(http, issue_token("alice", small), "UTC")
+        threads = [(await client.send(f"add first {n}")).thread_id for n in range(4)]
+        async with asyncio.timeout(120):  # a deadlock would hang here, not fail later
+            turns = await asyncio.gather(*(
+                client.send(f"add item {n}{i}", thread) for n, thread in enumerate(threads) for i in range(3)
+            ))
+        assert all(t.error is None for t in turns), [t.error for t in turns]
+        assert len(await app.state.service.list(ALICE)) == 4 + 12

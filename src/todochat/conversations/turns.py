@@ -17,7 +17,7 @@ Design notes (issue 11, item 8):
   connection each), then ``pg_advisory_xact_lock(key)`` on a *dedicated* connection of a separate
   small pool, inside a transaction kept open for the whole turn; closing the connection (or its
   death) rolls the transaction back and releases the lock, so a crashed replica never leaves a
-  thread locked. ``key`` is 64 bits of BLAKE2b over (user, thread); a collision only serialises two
+  thread locked. ``key`` is 64 bits of BLAKE2b over the length-prefixed (user, thread); a collision only serialises two
   unrelated threads. Why not the store's pool: a waiter holding a store connection while the lock
   holder needs one for its writes deadlocks once the pool is exhausted; why not ``SELECT … FOR
   UPDATE`` on the thread row: the holder's own ``save_thread`` from another connection would wait
@@ -51,7 +51,7 @@ LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL SQLSTATE of a lock_timeout
 
 def lock_key(user_id: str, thread_id: str) -> int:
     """The signed 64-bit advisory-lock key of one user's thread (BLAKE2b of both ids)."""
-    digest = hashlib.blake2b(f"{user_id}\x00{thread_id}".encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(f"{len(user_id)}:{user_id}{thread_id}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
