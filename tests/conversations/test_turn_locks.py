@@ -40,9 +40,8 @@ async def test_turns_of_one_thread_run_one_at_a_time_in_arrival_order(engine) ->
 
 async def test_other_threads_and_users_do_not_wait(engine) -> None:
     locks = TurnLocks(engine, wait_seconds=5)
-    async with locks.hold("alice", "thr_1"):
-        async with locks.hold("alice", "thr_2"), locks.hold("bob", "thr_1"):
-            pass
+    async with locks.hold("alice", "thr_1"), locks.hold("alice", "thr_2"), locks.hold("bob", "thr_1"):
+        pass
     await locks.dispose()
 
 
