@@ -159,3 +159,20 @@ async def test_more_concurrent_turns_than_pool_connections_do_not_deadlock(setti
             ))
         assert all(t.error is None for t in turns), [t.error for t in turns]
         assert len(await app.state.service.list(ALICE)) == 4 + 12
+
+
+async def test_a_turn_that_waits_too_long_is_refused_with_409_and_stores_nothing(settings) -> None:
+    async with in_process(settings) as (app, http):
+        client = ChatKitClient(http, issue_token("alice", settings), "UTC")
+        first = await client.send("add buy milk")
+        before = await client.items(first.thread_id)
+        app.state.chatkit.turns.wait_seconds = 0.2
+        async with app.state.chatkit.turns.hold("alice", first.thread_id):  # a turn that does not end
+            r = await http.post("/chatkit", json={"type": "threads.add_user_message", "params": {
+                "thread_id": first.thread_id, "input": {"content": [{"type": "input_text", "text": "add pay rent"}],
+                                                        "attachments": [], "inference_options": {}}}},
+                headers=client.headers)
+        assert r.status_code == 409, r.text
+        assert r.json()["error"] == "turn_in_progress"
+        assert await client.items(first.thread_id) == before
+        assert [t.title for t in await app.state.service.list(ALICE)] == ["Buy milk"]
