@@ -25,6 +25,7 @@ from todochat.config import Settings
 from todochat.context import Clock
 
 TODOCHAT = str(Path(sys.executable).with_name("todochat"))
+ROOT = Path(__file__).resolve().parents[1]
 JWT_SECRET = "live-server-secret-" + "y" * 32
 
 
@@ -108,6 +109,10 @@ def server_env(database_url: str, data_dir: Path, **extra: str | None) -> dict[s
     and its clock pinned to ``TEST_NOW`` (``TODOCHAT_CLOCK_FIXED``). An ``extra`` value of None
     removes that variable (``TODOCHAT_CLOCK_FIXED=None``: the real clock)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TODOCHAT_") and k not in ("OPENAI_API_KEY", "GEMINI_API_KEY")}
+    if env.get("PYTHONPATH"):  # tests chdir to tmp_path: a relative PYTHONPATH=src would run another tree's code
+        env["PYTHONPATH"] = os.pathsep.join(
+            str(Path(part) if Path(part).is_absolute() else ROOT / part) for part in env["PYTHONPATH"].split(os.pathsep)
+        )
     env.update(
         TODOCHAT_DATABASE_URL=database_url,
         TODOCHAT_DATA_DIR=str(data_dir),

@@ -74,6 +74,14 @@ class NothingToUndo(TodoError):
     status = 409
 
 
+class TurnInProgress(TodoError):
+    """Another turn of the same ChatKit thread is still running (turns of a thread run one at a
+    time, ``todochat.conversations.turns``) and did not end in time. Nothing was stored."""
+
+    code = "turn_in_progress"
+    status = 409
+
+
 class AuthError(TodoError):
     """The bearer token is missing, malformed, forged or expired."""
 

@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             try:
                 yield
             finally:
+                await app.state.chatkit.aclose()
                 await app.state.engine.dispose()
 
     app = FastAPI(

@@ -1,12 +1,19 @@
-"""The ChatKit server: runs the agent for each user message and handles task-widget actions."""
+"""The ChatKit server: runs the agent for each user message and handles task-widget actions.
+
+Turns of one thread run one at a time (``todochat.conversations.turns``: the whole streaming
+request runs under the thread's lock, across replicas on PostgreSQL), each turn answers the user
+message it was called for (the agent's history ends with that message), and a retry of a turn whose
+tools already committed shows what was done instead of doing it again (``todochat.chatkit.turns``).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 from typing import Any
 
+import anyio
 from agents import Model, RunConfig, Runner
 from agents.models.fake_id import FAKE_RESPONSES_ID
 from chatkit.agents import ThreadItemConverter, stream_agent_response
@@ -28,6 +35,7 @@ from chatkit.types import (
     ThreadMetadata,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
+    ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
     UserMessageTextContent,
@@ -41,6 +49,7 @@ from pydantic import TypeAdapter
 from todochat.agent.agent import build_agent
 from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
+from todochat.chatkit.turns import EffectRecorder, already_done_text, effect_numbers, finish_writes
 from todochat.chatkit.widgets import (
     ACTION_TYPES,
     copy_text,
@@ -49,6 +58,7 @@ from todochat.chatkit.widgets import (
     task_list_widget,
 )
 from todochat.context import RequestContext
+from todochat.conversations.turns import TurnLocks
 from todochat.errors import TaskNotFound, TodoError, ValidationError
 from todochat.tasks.schemas import TaskFilter
 from todochat.tasks.service import TaskService
@@ -58,6 +68,8 @@ logger = logging.getLogger(__name__)
 REQUEST_ADAPTER: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
 """Built once: chatkit builds this adapter on every request otherwise (~4.6 ms, DESIGN.md)."""
 TITLE_MAX = 60
+RETRY_OF = "retry_of"
+"""``RequestContext.metadata`` key: the user message a ``threads.retry_after_item`` retries."""
 
 
 def message_text(item: UserMessageItem) -> str:
@@ -107,6 +119,11 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         self.max_message_chars = max_message_chars
         self.tracing = tracing
         self.converter = TodoItemConverter()
+        self.turns = TurnLocks(getattr(store, "_engine", None))
+
+    async def aclose(self) -> None:
+        """Release what the server holds beyond the store (the PostgreSQL turn-lock pool)."""
+        await self.turns.dispose()
 
     # ------------------------------------------------------------------ requests
     def parse(self, body: bytes | str) -> ChatKitReq:
@@ -143,12 +160,39 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             item_id = getattr(request.params, "item_id", None)
             if thread_id and item_id:
                 await self.store.load_item(thread_id, item_id, context=context)
-            return StreamingResult(self._process_streaming(request, context))
+            if isinstance(request, ThreadsRetryAfterItemReq):
+                context.metadata[RETRY_OF] = request.params.item_id
+            if not thread_id:  # threads.create: nobody else knows the new thread yet
+                return StreamingResult(self._process_streaming(request, context))
+            return StreamingResult(self._one_turn_at_a_time(request, thread_id, context))
         return NonStreamingResult(await self._process_non_streaming(request, context))
 
     async def process(self, request: str | bytes | bytearray, context: RequestContext) -> StreamingResult | NonStreamingResult:
         """``ChatKitServer.process`` with the request adapter built once."""
         return await self.process_request(self.parse(bytes(request) if isinstance(request, bytearray) else request), context)
+
+    async def _one_turn_at_a_time(self, request: Any, thread_id: str, context: RequestContext) -> AsyncGenerator[bytes, None]:
+        """The streamed request, run whole under the thread's turn lock: chatkit loads the thread
+        (its conversation state as the previous turn left it), stores the user message, runs the
+        turn and saves the thread, all before the next turn of the thread starts.
+
+        Raises:
+            TurnInProgress: the turn before did not end within the lock's wait (nothing stored).
+        """
+        async with self.turns.hold(context.user_id, thread_id):
+            try:
+                async for chunk in self._process_streaming(request, context):
+                    yield chunk
+            finally:
+                await finish_writes(context)
+
+    async def handle_stream_cancelled(
+        self, thread: ThreadMetadata, pending_items: list[ThreadItem], context: RequestContext
+    ) -> None:
+        """chatkit's default (store non-empty partial assistant messages and a hidden "cancelled"
+        note), shielded from the cancellation that called it, so its writes happen."""
+        with anyio.CancelScope(shield=True):
+            await super().handle_stream_cancelled(thread, pending_items, context)
 
     # ------------------------------------------------------------------ agent turn
     async def respond(
@@ -157,7 +201,9 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         input_user_message: UserMessageItem | None,
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
-        """Run the agent over the latest ``history_window`` items and stream its events."""
+        """Run the agent over the ``history_window`` items ending with ``input_user_message`` and
+        stream its events; every tool call that commits is recorded against that message. A retry
+        of a message whose tools already committed streams ``already_done`` instead."""
         if input_user_message is None:
             async for event in self._after_client_tool(thread, context):
                 yield event
@@ -165,7 +211,13 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         if thread.title is None:
             text = message_text(input_user_message)
             thread.title = text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1].rstrip() + "…"
-        items = await self.history(thread.id, context)
+        if context.metadata.get(RETRY_OF) == input_user_message.id:
+            effects = await self.turn_effects(thread.id, input_user_message.id, context)
+            if effects:
+                async for event in self.already_done(thread, effects, context):
+                    yield event
+                return
+        items = await self.history(thread.id, context, upto=input_user_message.id)
         agent_input = [state_message(thread.metadata), *await self.converter.to_agent_input(items)]
         state_now = (thread.metadata or {}).get(STATE_KEY)
         if isinstance(state_now, dict) and state_now.get("pending"):
@@ -179,6 +231,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             agent_input,  # type: ignore[arg-type]
             context=agent_ctx,
             run_config=RunConfig(model=self.model, tracing_disabled=not self.tracing),
+            hooks=EffectRecorder(self.store, thread.id, input_user_message.id, context),
         )
         try:
             async for event in with_store_ids(stream_agent_response(agent_ctx, result), self, thread, context):
@@ -192,14 +245,47 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             failure = describe_model_failure(exc)
             raise CustomStreamError(failure.message, allow_retry=failure.allow_retry) from exc
 
-    async def history(self, thread_id: str, context: RequestContext) -> list[ThreadItem]:
-        """The latest ``history_window`` items, oldest first; the SQL store's ``load_history``
-        skips decoding widget trees (the converter reads only their ``copy_text``)."""
+    async def history(self, thread_id: str, context: RequestContext, *, upto: str | None = None) -> list[ThreadItem]:
+        """The latest ``history_window`` items, oldest first, ending with item ``upto`` when given
+        (the message being answered, whatever was stored after it); the SQL store's
+        ``load_history`` skips decoding widget trees (the converter reads only their ``copy_text``)."""
         light = getattr(self.store, "load_history", None)
         if light is not None:
-            return list(await light(thread_id, self.history_window, context))
-        page = await self.store.load_thread_items(thread_id, None, self.history_window, "desc", context)
-        return list(reversed(page.data))
+            return list(await light(thread_id, self.history_window, context, upto=upto))
+        items: list[ThreadItem] = []
+        async for item in self._paginate_thread_items_reverse(thread_id, context):
+            if upto is not None and not items and item.id != upto:
+                continue  # newer than the message answered
+            items.append(item)
+            if len(items) >= self.history_window:
+                break
+        return list(reversed(items))
+
+    async def turn_effects(self, thread_id: str, item_id: str, context: RequestContext) -> list[dict[str, Any]]:
+        """What the turn answering user message ``item_id`` already changed (``[]`` if nothing
+        or if the store keeps no effects)."""
+        load = getattr(self.store, "load_turn_effects", None)
+        return list(await load(thread_id, item_id, context)) if load is not None else []
+
+    async def already_done(
+        self, thread: ThreadMetadata, effects: list[dict[str, Any]], context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """The answer of a retry whose changes were already made: a task-list widget of the tasks
+        they named as they are now (deleted ones drop out), and a message saying what was done.
+        Nothing is changed."""
+        numbers = effect_numbers(effects)
+        tasks = await self.service.list(context, TaskFilter(numbers=numbers)) if numbers else []
+        if tasks:
+            today = context.local_now().date()
+            heading = "Already done"
+            yield ThreadItemDoneEvent(item=WidgetItem(
+                id=self.store.generate_item_id("message", thread, context),
+                thread_id=thread.id,
+                created_at=datetime.now(),  # noqa: DTZ005 — chatkit expects naive local time (DESIGN.md)
+                widget=task_list_widget(heading, tasks, today),
+                copy_text=copy_text(heading, tasks, today),
+            ))
+        yield ThreadItemDoneEvent(item=self.assistant_message(thread, context, already_done_text(effects)))
 
     async def _after_client_tool(self, thread: ThreadMetadata, context: RequestContext) -> AsyncIterator[ThreadStreamEvent]:
         page = await self.store.load_thread_items(thread.id, None, 1, "desc", context)

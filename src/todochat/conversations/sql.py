@@ -42,6 +42,11 @@ HISTORY = (  # the latest ``lim`` items of a thread, newest first (ITEM_PAGING's
     .order_by(ITEMS.c.created_at.desc(), ITEMS.c.seq.desc())
     .limit(bindparam("lim"))
 )
+_AT = select(ITEMS.c.created_at).where(*ITEM_KEY).scalar_subquery()
+_SEQ = select(ITEMS.c.seq).where(*ITEM_KEY).scalar_subquery()
+HISTORY_UPTO = HISTORY.where(  # the same, ending with item ``iid`` (the message a turn answers)
+    or_(ITEMS.c.created_at < _AT, and_(ITEMS.c.created_at == _AT, ITEMS.c.seq <= _SEQ))
+)
 LOAD_FEEDBACK = select(FEEDBACK.c.item_id, FEEDBACK.c.kind).where(
     FEEDBACK.c.user_id == UID, FEEDBACK.c.thread_id == TID
 )

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from todochat.context import RequestContext
 from todochat.conversations import codec
+from todochat.conversations.effects import EffectsMixin
 from todochat.conversations.feedback import FeedbackMixin
 from todochat.conversations.models import ID_MAX
 from todochat.conversations.sql import (
@@ -19,6 +20,7 @@ from todochat.conversations.sql import (
     DELETE_ITEM,
     DELETE_THREAD,
     HISTORY,
+    HISTORY_UPTO,
     ITEM_PAGING,
     LOAD_ATTACHMENT,
     LOAD_ITEM,
@@ -45,7 +47,7 @@ def _check_id(value: str) -> None:
         raise ValueError(f"ids are at most {ID_MAX} characters, got {len(value)}")
 
 
-class SQLStore(FeedbackMixin, Store[RequestContext]):
+class SQLStore(FeedbackMixin, EffectsMixin, Store[RequestContext]):
     """ChatKit threads, items, attachments and feedback in SQL, per user.
 
     Semantics follow chatkit-python 1.6.5 ``chatkit/store.py`` and its sample stores:
@@ -151,7 +153,9 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
             lambda row: codec.load_item(row.data, row.created_at),
         )
 
-    async def load_history(self, thread_id: str, limit: int, context: RequestContext) -> list[ThreadItem]:
+    async def load_history(
+        self, thread_id: str, limit: int, context: RequestContext, *, upto: str | None = None
+    ) -> list[ThreadItem]:
         """The thread's latest ``limit`` items, oldest first, for the agent's input: the same items
         as ``load_thread_items(thread_id, None, limit, "desc")`` reversed, except that widget items
         are ``codec.WidgetSummary`` (``copy_text`` only; the widget tree is not decoded). Not part
@@ -159,10 +163,15 @@ class SQLStore(FeedbackMixin, Store[RequestContext]):
 
         Args:
             limit: how many items, clamped to 1..``MAX_PAGE_SIZE``.
+            upto: an item id: the window ends with that item (the user message a turn answers),
+                whatever was stored after it; an id not in the thread gives ``[]``.
         """
         params = {"uid": context.user_id, "tid": thread_id, "lim": max(1, min(int(limit), MAX_PAGE_SIZE))}
+        query = HISTORY if upto is None else HISTORY_UPTO
+        if upto is not None:
+            params["iid"] = upto
         async with self._tx() as db:
-            rows = (await db.execute(HISTORY, params)).all()
+            rows = (await db.execute(query, params)).all()
         return [codec.load_history_item(row.type, row.data, row.created_at) for row in reversed(rows)]
 
     async def add_thread_item(

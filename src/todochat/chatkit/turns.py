@@ -1,0 +1,136 @@
+"""Retries that do not repeat: a turn's committed tool calls are recorded against its user message,
+and a retry of that message shows them instead of running the tools again.
+
+Design notes (issue 11, item 8; DESIGN.md "Known traps", ``handle_stream_cancelled``):
+
+- Recording: ``EffectRecorder`` is the run's ``RunHooks``; ``on_tool_end`` runs right after each
+  tool returns. A tool that changed something (its JSON result says ``"ok": true`` and it is not
+  read-only) is appended to the user message's effects (``SQLStore.record_turn_effect``) at once,
+  under ``asyncio.shield``, so a client that disconnects then cannot cancel the write. The window
+  left is between the tool's own commit and this write (microseconds, no network round trip to the
+  client in it); closing it fully needs the effect in the tool's own transaction.
+- Retrying (``threads.retry_after_item``): chatkit deletes the items after the user message and
+  calls ``respond`` with it. If the message has effects, nothing runs again: the reply lists what
+  was already done ("I had already done this: added task 4 “Buy milk”. Nothing was repeated.")
+  with a task-list widget of those tasks as they are now. A message without effects (the cut came
+  before any change, or the turn only read) runs again as new. This holds whether or not the first
+  answer was stored: a retry never applies a change twice.
+- A half turn (the client disconnected): what was streamed *and done* is stored as it went (the
+  user message, every finished widget, the effects); ``handle_stream_cancelled`` then stores any
+  non-empty partial assistant message and chatkit's hidden "the user cancelled" note, shielded from
+  the cancellation so these writes are not themselves cut. Unfinished widgets are dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import anyio
+from agents import RunContextWrapper, RunHooks, Tool
+
+from todochat.context import RequestContext
+
+logger = logging.getLogger(__name__)
+
+READ_ONLY_TOOLS = frozenset({"list_tasks", "download_tasks"})
+VERBS = {
+    "add_task": "added", "complete_task": "completed", "reopen_task": "reopened",
+    "delete_task": "deleted", "update_task": "updated", "complete_tasks": "completed",
+    "delete_tasks": "deleted", "undo": "undid a change, restoring",
+}
+PENDING_WRITES = "turn_effect_writes"  # RequestContext.metadata key
+TASK_KEYS = ("task", "next_task", "tasks", "created", "restored")
+
+
+def effect_of(tool: str, output: object) -> dict[str, Any] | None:
+    """The record of one tool call that changed something, or None (read-only or refused).
+
+    Args:
+        tool: the tool's name.
+        output: its result (the JSON string our tools return; docs/agent-tools.md).
+
+    Returns:
+        ``{"tool": name, "tasks": [{"number": int, "title": str}, ...]}``.
+    """
+    if tool in READ_ONLY_TOOLS or not isinstance(output, str):
+        return None
+    try:
+        result = json.loads(output)
+    except ValueError:
+        return None
+    if not isinstance(result, dict) or result.get("ok") is not True:
+        return None
+    tasks: list[dict[str, Any]] = []
+    for key in TASK_KEYS:
+        value = result.get(key)
+        for task in value if isinstance(value, list) else [value]:
+            if isinstance(task, dict) and isinstance(task.get("number"), int):
+                tasks.append({"number": task["number"], "title": str(task.get("title", ""))})
+    return {"tool": tool, "tasks": tasks}
+
+
+def already_done_text(effects: list[dict[str, Any]]) -> str:
+    """The reply of a retried turn whose changes were already made.
+
+    Example: ``I had already done this: added task 4 “Buy milk”. Nothing was repeated.``
+    """
+    parts = []
+    for effect in effects:
+        verb = VERBS.get(str(effect.get("tool")), str(effect.get("tool", "")).replace("_", " "))
+        tasks = [t for t in effect.get("tasks", []) if isinstance(t, dict)]
+        named = ", ".join(f"task {t.get('number')} “{t.get('title')}”" for t in tasks)
+        parts.append(f"{verb} {named}" if named else verb)
+    return f"I had already done this: {'; '.join(parts)}. Nothing was repeated."
+
+
+def effect_numbers(effects: list[dict[str, Any]]) -> list[int]:
+    """The task numbers the effects name, first mention first."""
+    numbers: dict[int, None] = {}
+    for effect in effects:
+        for task in effect.get("tasks", []):
+            if isinstance(task, dict) and isinstance(task.get("number"), int):
+                numbers[task["number"]] = None
+    return list(numbers)
+
+
+class EffectRecorder(RunHooks[Any]):
+    """Run hooks recording each committed tool call against the turn's user message.
+
+    Args:
+        store: the SQL store (``record_turn_effect``); another store records nothing.
+        thread_id, item_id: the user message the turn answers.
+        context: the request's context (its user).
+    """
+
+    def __init__(self, store: object, thread_id: str, item_id: str, context: RequestContext) -> None:
+        self.store, self.thread_id, self.item_id, self.context = store, thread_id, item_id, context
+
+    async def on_tool_end(self, context: RunContextWrapper[Any], agent: Any, tool: Tool, result: object) -> None:
+        """Record ``tool``'s effect (if it changed anything) before the run goes on."""
+        effect = effect_of(tool.name, result)
+        record = getattr(self.store, "record_turn_effect", None)
+        if effect is None or record is None:
+            return
+        write = asyncio.ensure_future(record(self.thread_id, self.item_id, effect, self.context))
+        write.add_done_callback(_log_failure)
+        pending = self.context.metadata.setdefault(PENDING_WRITES, [])
+        if isinstance(pending, list):
+            pending.append(write)  # awaited before the thread's turn lock is released
+        await asyncio.shield(write)  # a cancelled turn still finishes this write
+
+
+async def finish_writes(context: RequestContext) -> None:
+    """Wait (shielded from cancellation) for the effect writes a cancelled turn left running, so
+    the next turn of the thread — a retry — sees them."""
+    pending = context.metadata.pop(PENDING_WRITES, None)
+    if isinstance(pending, list) and pending:
+        with anyio.CancelScope(shield=True):
+            await asyncio.wait(pending)
+
+
+def _log_failure(write: asyncio.Future[Any]) -> None:
+    if not write.cancelled() and write.exception() is not None:
+        logger.warning("turn_effect_not_recorded: %s", type(write.exception()).__name__)
