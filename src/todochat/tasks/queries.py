@@ -12,7 +12,13 @@ from todochat.context import RequestContext
 from todochat.errors import ValidationError
 from todochat.tasks import dates
 from todochat.tasks.models import Task, TaskTag
-from todochat.tasks.rules import check_number, check_reference, clean_priority, clean_tags, parse_day
+from todochat.tasks.rules import (
+    check_number,
+    check_reference,
+    clean_priority,
+    clean_tags,
+    parse_day,
+)
 from todochat.tasks.schemas import TaskFilter
 
 SORTS = ("number", "due", "priority", "created", "title")
