@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import httpx
-
 from tests.servers import LiveServer, live_server, server_factory  # noqa: F401 (fixtures)
 
 

@@ -7,8 +7,8 @@ import pytest
 from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-
 from tests.servers import in_process
+
 from todochat.api import db_errors
 from todochat.tasks.models import Task
 
