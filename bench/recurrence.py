@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.servers import LiveServer, server_env  # noqa: E402
+from tests.servers import LiveServer, server_env
 
 RULES = ["FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "FREQ=MONTHLY;BYDAY=-1FR",
          "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29", "FREQ=DAILY;COUNT=1000"]
