@@ -46,7 +46,9 @@ def test_an_error_is_one_short_line_without_locals_or_tokens(captured, fmt):
         except ValueError as exc:
             raise RuntimeError(f"request failed: Bearer {TOKEN}") from exc
     except RuntimeError:
-        logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+        logger = logging.getLogger("todochat.tests.asgi")
+        logger.disabled = False  # an earlier alembic fileConfig() in the session disables existing loggers
+        logger.exception("Exception in ASGI application")
     out = stream.getvalue()
     assert out.count("\n") == 1, out
     assert len(out.encode()) < 4096

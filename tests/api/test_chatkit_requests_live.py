@@ -72,6 +72,9 @@ async def test_every_request_type_is_answered_or_refused_before_storing(live_ser
             assert answer.status_code == status, (payload["type"], answer.status_code, answer.text[:300])
             assert answer.headers["content-type"].startswith("application/json"), payload["type"]
             assert answer.json()["error"] == error, (payload["type"], answer.text[:300])
+        for text in ("nul\x00here", "x" * 4001):  # the stateless chat API goes through the same checks
+            answer = await http.post("/api/alice/chat", json={"message": text, "conversation_id": thread_id})
+            assert answer.status_code == 422 and answer.json()["field"] == "input", answer.text[:300]
         assert await items() == before  # nothing refused was stored
         threads = (await post({"type": "threads.list", "params": {"limit": 10}})).json()["data"]
         assert [t["id"] for t in threads] == [thread_id]
