@@ -23,9 +23,9 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.servers import LiveServer, server_env  # noqa: E402
+from tests.servers import LiveServer, server_env
 
-from todochat.client import ChatKitClient  # noqa: E402
+from todochat.client import ChatKitClient
 
 
 async def worker(base_url: str, token: str, turns: int, latencies: list[float], wid: int) -> None:

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     history_window: int = 30
     """How many of a thread's latest items the agent sees."""
     max_message_chars: int = 4000
+    """Longer user messages (and ``quoted_text``) are refused (422)."""
+    max_body_bytes: int = Field(default=1_048_576, ge=0)
+    """Request bodies above this many bytes are refused (413) before they are read; 0: no limit."""
 
     cors_origins: list[str] = Field(default_factory=list)
     mcp_allowed_hosts: list[str] = Field(default_factory=list)

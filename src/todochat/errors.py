@@ -38,6 +38,21 @@ class ValidationError(TodoError):
         self.field = field
 
 
+class Unsupported(TodoError):
+    """A request this server does not offer (e.g. ChatKit attachments or transcription). Nothing changed."""
+
+    code = "unsupported"
+    status = 400
+
+
+class Conflict(TodoError):
+    """The request does not fit the current state (e.g. a client tool output with no tool call
+    pending). Nothing changed."""
+
+    code = "conflict"
+    status = 409
+
+
 class TaskNotFound(TodoError):
     """No task of this user matches the number or words given. Nothing changed."""
 

@@ -69,7 +69,7 @@ def test_normalize_rrule_accepts(given, stored):
         ("DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "without DTSTART"),
         ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "never occurs"),
         ("FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31", "never occurs"),
-        ("FREQ=DAILY;BYSETPOS=5", "never occurs"),
+        ("FREQ=DAILY;BYSETPOS=5", "BYSETPOS needs another BY part"),
         ("FREQ=MONTHLY;BYSETPOS=-40;BYDAY=MO", "never occurs"),
         ("FREQ=DAILY;UNTIL=20200101", "never occurs"),
         ("FREQ=DAILY;COUNT=1", "never repeats"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -15,11 +16,13 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from todochat import __version__
 from todochat.agent.models import select_model
+from todochat.api import db_errors
+from todochat.api.body_limit import BodySizeLimit, PayloadTooLarge, too_large
 from todochat.api.ratelimit import install_rate_limit
 from todochat.api.routes import chat, chatkit_session, health, me, tasks, web
 from todochat.api.routes import chatkit as chatkit_routes
@@ -33,6 +36,8 @@ from todochat.mcp.http import McpHttp
 from todochat.tasks.service import TaskService
 
 logger = logging.getLogger(__name__)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+"""A client's X-Request-ID is kept (logged and echoed) only if it looks like one."""
 
 LifespanHook = Callable[[FastAPI, AsyncExitStack], Awaitable[None]]
 LIFESPAN_HOOKS: list[LifespanHook] = []
@@ -80,6 +85,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.mcp = McpHttp(settings, lambda: app.state.service)  # /mcp, same tokens and service
     app.state.mcp.install(app)
     install_rate_limit(app, settings)  # inside CORS, so 429s carry CORS headers
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # before any body is read
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -123,7 +129,8 @@ def attach_database(app: FastAPI, settings: Settings) -> None:
 def _install_handlers(app: FastAPI) -> None:
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        given = request.headers.get("x-request-id") or ""
+        rid = given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
         request.state.request_id = rid
         structlog.contextvars.bind_contextvars(request_id=rid)
         try:
@@ -151,14 +158,38 @@ def _install_handlers(app: FastAPI) -> None:
     async def not_found(_request: Request, exc: NotFoundError) -> JSONResponse:
         return JSONResponse({"error": "not_found", "message": str(exc) or "Not found."}, status_code=404)
 
-    @app.exception_handler(OperationalError)
+    @app.exception_handler(PayloadTooLarge)
+    async def payload_too_large(_request: Request, exc: PayloadTooLarge) -> JSONResponse:
+        return too_large(exc)
+
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeout)
     @app.exception_handler(OSError)
-    async def database_down(_request: Request, exc: Exception) -> JSONResponse:
-        logger.warning("database_unavailable: %s", type(exc).__name__)
+    @app.exception_handler(OverflowError)
+    async def database_error(_request: Request, exc: Exception) -> JSONResponse:
+        return database_error_response(exc)
+
+
+def database_error_response(exc: BaseException) -> JSONResponse:
+    """The answer to a database error (:func:`db_errors.classify`): 422 for a value the database
+    refuses (a NUL byte, a number out of range), 409 for a constraint, 503 + Retry-After only
+    when the database is unreachable, 500 for a bug (logged with its short traceback)."""
+    kind = db_errors.classify(exc)
+    if kind == "input":
+        logger.info("database_refused_input: %s", type(exc).__name__)
         return JSONResponse(
-            {"error": "database_unavailable", "message": "The database is unavailable; try again shortly."},
-            status_code=503,
-            headers={"Retry-After": "5"},
+            {"error": "validation", "message": "A value in the request is out of range or not allowed.", "field": None},
+            status_code=422,
         )
+    if kind == "conflict":
+        logger.info("database_conflict: %s", type(exc).__name__)
+        return JSONResponse({"error": "conflict", "message": "The change conflicts with the stored data."}, status_code=409)
+    if kind == "bug":
+        logger.error("database_error", exc_info=exc)
+        return JSONResponse({"error": "internal", "message": "Something went wrong on the server."}, status_code=500)
+    logger.warning("database_unavailable: %s", type(exc).__name__)
+    return JSONResponse(
+        {"error": "database_unavailable", "message": "The database is unavailable; try again shortly."},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )

@@ -60,6 +60,7 @@ from todochat.chatkit.widgets import (
 from todochat.context import RequestContext
 from todochat.conversations.turns import TurnLocks
 from todochat.errors import TaskNotFound, TodoError, ValidationError
+from todochat.tasks.rules import check_number
 from todochat.tasks.schemas import TaskFilter
 from todochat.tasks.service import TaskService
 
@@ -315,12 +316,10 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Handle ``task.complete`` / ``task.reopen`` / ``task.delete`` from a task-list widget:
         call the service, then replace the widget item with its new state (stored by chatkit)."""
-        if action.type not in ACTION_TYPES:
-            raise CustomStreamError(f"Unknown action {action.type!r}.", allow_retry=False)
-        payload = action.payload if isinstance(action.payload, dict) else {}
-        number = payload.get("number")
-        if not isinstance(number, int) or isinstance(number, bool):
-            raise CustomStreamError("The action has no task number.", allow_retry=False)
+        try:
+            number = action_number(action)
+        except ValidationError as exc:
+            raise CustomStreamError(exc.message, allow_retry=False) from exc
         error: str | None = None
         try:
             if action.type == "task.complete":
@@ -356,6 +355,24 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         await self.store.save_feedback(thread_id, item_ids, feedback, context)  # type: ignore[attr-defined]
 
 
+def action_number(action: Action[str, Any]) -> int:
+    """The task number a task-widget action (``task.complete``/``reopen``/``delete``) names in
+    its payload ``{"number": N}``; the HTTP boundary checks it before streaming, and
+    :meth:`TodoChatKitServer.action` again.
+
+    Raises:
+        ValidationError: an unknown action type, or no task number in range (1..2^31-1)
+            (field ``action``).
+    """
+    if action.type not in ACTION_TYPES:
+        raise ValidationError(f"Unknown action {action.type[:60]!r}.", field="action")
+    payload = action.payload if isinstance(action.payload, dict) else {}
+    number = payload.get("number")
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise ValidationError("The action has no task number.", field="action")
+    return check_number(number, "action")
+
+
 async def with_store_ids(
     events: AsyncIterator[ThreadStreamEvent],
     server: ChatKitServer[RequestContext],
@@ -383,4 +400,4 @@ async def with_store_ids(
         yield event
 
 
-__all__ = ["NotFoundError", "TodoChatKitServer", "message_text"]
+__all__ = ["NotFoundError", "TodoChatKitServer", "action_number", "message_text"]

@@ -7,12 +7,12 @@ conversion), so it stays the same day for the user across DST changes. A due *ti
 from __future__ import annotations
 
 import re
-from datetime import MAXYEAR, UTC, date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrule, rrulestr
-
 from todochat.errors import ValidationError
+from todochat.tasks import recurrence
+from todochat.tasks.models import DUE_YEAR_MAX, DUE_YEAR_MIN
 
 SHORTHAND_RULES = {
     "daily": "FREQ=DAILY",
@@ -21,8 +21,6 @@ SHORTHAND_RULES = {
     "yearly": "FREQ=YEARLY",
     "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
 }
-PROBE_YEARS = 9
-"""A rule must occur within this many years of its pattern (9 covers every-29-February rules)."""
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 
@@ -39,30 +37,54 @@ def parse_due(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
         ``(instant in UTC, all_day)``.
 
     Raises:
-        ValidationError: malformed or impossible date ("2026-02-30"), field ``due``.
+        ValidationError: malformed or impossible date ("2026-02-30"), or a year outside
+            :data:`DUE_YEAR_MIN`..:data:`DUE_YEAR_MAX` (checked before any zone arithmetic, so
+            "0001-01-01T00:00+05:00" cannot overflow), field ``due``.
     """
     text = value.strip()
+    if len(text) > 40:
+        raise ValidationError("That is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM.", field="due")
     try:
         if _DAY.match(text):
             day = date.fromisoformat(text)
+            check_due_year(day.year)
             return datetime.combine(day, time(0, 0), tzinfo=UTC), True
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValidationError(f"{value!r} is not a valid date.", field="due") from exc
+    check_due_year(parsed.year)
     if parsed.tzinfo is None:
         if not _TIME.match(text):
             raise ValidationError(
                 f"{value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM.", field="due"
             )
         parsed = parsed.replace(tzinfo=tz)
-    return parsed.astimezone(UTC), False
+    instant = parsed.astimezone(UTC)
+    check_due_year(instant.year)
+    return instant, False
+
+
+def check_due_year(year: int, field: str = "due") -> None:
+    """A due date's year must be within :data:`DUE_YEAR_MIN`..:data:`DUE_YEAR_MAX`, so that it
+    can be shown in every zone and moved by any shift a person would ask for.
+
+    Raises:
+        ValidationError: the year is outside the range (named ``field``).
+    """
+    if not DUE_YEAR_MIN <= year <= DUE_YEAR_MAX:
+        raise ValidationError(
+            f"Due dates must be between the years {DUE_YEAR_MIN} and {DUE_YEAR_MAX}.", field=field
+        )
 
 
 def due_local(due_at: datetime, all_day: bool, tz: ZoneInfo) -> date | datetime:
     """The due date as the user sees it: a ``date`` for a day, an aware local ``datetime`` for a time."""
     if all_day:
         return due_at.astimezone(UTC).date()
-    return due_at.astimezone(tz)
+    try:
+        return due_at.astimezone(tz)
+    except OverflowError:  # a row stored before the due range existed (year 1 or 9999)
+        return due_at.astimezone(UTC)
 
 
 def format_due(due_at: datetime | None, all_day: bool, tz: ZoneInfo) -> str | None:
@@ -93,51 +115,54 @@ def is_overdue(due_at: datetime | None, all_day: bool, now: datetime, tz: ZoneIn
 def normalize_rrule(value: str) -> str:
     """Normalise a recurrence to an RRULE value (no ``RRULE:`` prefix), upper case.
 
-    Accepts the shorthands ``daily``, ``weekly``, ``monthly``, ``yearly``, ``weekdays``. A task
-    repeats at most daily (FREQ DAILY, WEEKLY, MONTHLY or YEARLY) with a positive INTERVAL
-    (RFC 5545 §3.3.10) of at most 1000; sub-daily rules and INTERVAL=0 would make dateutil walk
-    (or loop) for minutes. A ``Z`` on UNTIL is dropped: the rule runs in the user's wall time.
+    Accepts the shorthands ``daily``, ``weekly``, ``monthly``, ``yearly``, ``weekdays``. Every part
+    is read as dateutil reads it and checked (:func:`recurrence.parse`: RFC 5545 §3.3.10 parts,
+    each once, at most daily, INTERVAL/COUNT/BY* in range). A ``Z`` on UNTIL is dropped: the rule
+    runs in the user's wall time.
 
     Raises:
-        ValidationError: not an RRULE (RFC 5545 §3.3.10), more often than daily, or one that
-            never occurs (within :data:`PROBE_YEARS`) or never repeats, field ``recurrence``.
+        ValidationError: not an RRULE, a part refused by :func:`recurrence.parse`, or one that
+            never occurs (within ``recurrence.LOOKAHEAD_YEARS``) or never repeats, field ``recurrence``.
     """
     text = value.strip()
     rule_text = SHORTHAND_RULES.get(text.lower())
     if rule_text is None:
         rule_text = re.sub(r"^RRULE:", "", text, flags=re.IGNORECASE).upper()
     rule_text = re.sub(r"(UNTIL=\d{8}T\d{6})Z", r"\1", rule_text)
-    if "FREQ=" not in rule_text:
-        raise ValidationError(f"{value!r} is not a recurrence rule (RFC 5545 RRULE).", field="recurrence")
     if "DTSTART" in rule_text:
         raise ValidationError("Give the recurrence without DTSTART; the due date starts it.", field="recurrence")
-    if rrule_frequency(rule_text) in ("hourly", "minutely", "secondly"):
-        raise ValidationError(
-            f"The recurrence {value!r} repeats more often than daily; use DAILY, WEEKLY, MONTHLY or YEARLY.",
-            field="recurrence",
-        )
-    interval = re.search(r"INTERVAL=([^;]*)", rule_text)
-    if interval and not (interval.group(1).isdigit() and 1 <= int(interval.group(1)) <= 1000):
-        raise ValidationError(
-            f"The recurrence {value!r} needs an INTERVAL from 1 to 1000.", field="recurrence"
-        )
+    if "FREQ=" not in rule_text:
+        raise ValidationError(f"{value!r} is not a recurrence rule (RFC 5545 RRULE).", field="recurrence")
+    rule = recurrence.parse(rule_text)
     start = datetime(2026, 1, 1)  # noqa: DTZ001 — rules run in floating wall time
     try:
-        rule = rrulestr(rule_text, dtstart=start)
-        # dateutil walks period by period until a match or year 9999, so probe the rule's pattern
-        # without COUNT/UNTIL in the last PROBE_YEARS years it can represent: bounded cost.
-        pattern = re.sub(r";?(UNTIL|COUNT)=[^;]*", "", rule_text)
-        probe_start = datetime(MAXYEAR - PROBE_YEARS + 1, 1, 1)  # noqa: DTZ001
-        occurs = rrulestr(pattern, dtstart=probe_start).after(probe_start, inc=True) is not None
-        if occurs:
-            occurs = isinstance(rule, rrule) and rule.after(start, inc=True) is not None
+        pattern = recurrence.Rule({k: v for k, v in rule.parts.items() if k not in ("COUNT", "UNTIL")})
+        occurs = recurrence.first_after(pattern, start, start, inc=True) is not None
+        first = recurrence.first_after(rule, start, start, inc=True) if occurs else None
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError(f"{value!r} is not a valid RRULE: {exc}.", field="recurrence") from exc
-    if not occurs:
+    if first is None:
         raise ValidationError(f"The recurrence {value!r} never occurs.", field="recurrence")
-    if rule.after(start) is None:  # type: ignore[union-attr]
+    if recurrence.first_after(rule, start, first) is None:
         raise ValidationError(f"The recurrence {value!r} never repeats.", field="recurrence")
-    return rule_text
+    return rule.text
+
+
+def _stored_rule(rule_text: str) -> recurrence.Rule:
+    """A stored rule, parsed again (rows stored before the strict rules may not pass).
+
+    Raises:
+        ValidationError: the stored rule is no longer accepted; the task's recurrence must be
+            changed or cleared first (field ``recurrence``).
+    """
+    try:
+        return recurrence.parse(rule_text)
+    except ValidationError as exc:
+        raise ValidationError(
+            f"This task's recurrence {rule_text!r} is not valid any more ({exc.message}) "
+            "Change or clear its recurrence first.",
+            field="recurrence",
+        ) from exc
 
 
 def rrule_frequency(rule_text: str) -> str:
@@ -157,25 +182,29 @@ def next_occurrence(
 
     The rule runs in local wall time from the old due date (so 09:00 stays 09:00 across DST).
     The result is the first occurrence after the old due date that is not in the past: for a day,
-    on or after today; for a time, after ``now``.
+    on or after today; for a time, after ``now``. The walk starts near ``now``, not at the old
+    due date, so its cost does not grow with how long ago that was (:mod:`recurrence`).
 
     Returns:
         ``(instant in UTC, all_day)``, or None when the rule has no further occurrence (COUNT/UNTIL).
+
+    Raises:
+        ValidationError: the stored rule is no longer a valid recurrence (field ``recurrence``).
     """
+    rule = _stored_rule(rule_text)
     local_now = now.astimezone(tz)
     if due_at is None:
         all_day = True
     start_local = _wall_time(due_at, all_day, local_now, tz)
-    rule = rrulestr(rule_text, dtstart=start_local)
     floor = (
         datetime.combine(local_now.date(), time(0, 0))
         if all_day
         else local_now.replace(tzinfo=None)
     )
-    candidate = rule.after(start_local)
-    if candidate is not None and (candidate < floor or (not all_day and candidate == floor)):
-        # one more walk from the rule's start (not one per missed occurrence: O(n), not O(n²))
-        candidate = rule.after(floor, inc=all_day)
+    if floor > start_local:
+        candidate = recurrence.first_after(rule, start_local, floor, inc=all_day)
+    else:
+        candidate = recurrence.first_after(rule, start_local, start_local)
     if candidate is None:
         return None
     if all_day:
@@ -208,7 +237,6 @@ def remaining_rule(
     local_now = now.astimezone(tz)
     start_local = _wall_time(due_at, all_day or due_at is None, local_now, tz)
     next_local = _wall_time(next_at, all_day or due_at is None, local_now, tz)
-    rule = rrulestr(rule_text, dtstart=start_local)
-    used = sum(1 for day in rule.between(start_local, next_local, inc=True) if day < next_local)
+    used = recurrence.used_before(_stored_rule(rule_text), start_local, next_local)
     left = max(int(count.group(1)) - used, 1)
     return rule_text[: count.start(1)] + str(left) + rule_text[count.end(1) :]

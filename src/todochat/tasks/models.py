@@ -21,6 +21,15 @@ from todochat.db import Base, UTCDateTime
 TITLE_MAX = 200
 DESCRIPTION_MAX = 1000
 TAG_MAX = 40
+TAGS_PER_TASK_MAX = 20
+RECURRENCE_MAX = 500
+"""The ``recurrence`` column's length."""
+RECURRENCE_COUNT_MAX = 1000
+NUMBER_MAX = 2**31 - 1
+"""Task numbers are 1..NUMBER_MAX: the ``number`` column is a 32-bit INTEGER on PostgreSQL."""
+DUE_YEAR_MIN = 1900
+DUE_YEAR_MAX = 2200
+"""Due dates (and UNTIL) fall in these years, in UTC and in every zone (1/9999 would overflow)."""
 
 
 class Priority(enum.StrEnum):
@@ -57,7 +66,7 @@ class Task(Base):
     priority: Mapped[str] = mapped_column(String(10), nullable=False, default=Priority.none.value)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     due_all_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    recurrence: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    recurrence: Mapped[str | None] = mapped_column(String(RECURRENCE_MAX), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

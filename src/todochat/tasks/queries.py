@@ -12,10 +12,18 @@ from todochat.context import RequestContext
 from todochat.errors import ValidationError
 from todochat.tasks import dates
 from todochat.tasks.models import Task, TaskTag
-from todochat.tasks.rules import clean_priority, clean_tags, parse_day
+from todochat.tasks.rules import (
+    check_number,
+    check_reference,
+    clean_priority,
+    clean_tags,
+    parse_day,
+)
 from todochat.tasks.schemas import TaskFilter
 
 SORTS = ("number", "due", "priority", "created", "title")
+NUMBERS_MAX = 1000
+"""At most this many task numbers in one selection (SQLite binds at most 32,766 values)."""
 
 
 def live(ctx: RequestContext) -> Select[Task]:
@@ -48,9 +56,11 @@ def filtered(ctx: RequestContext, flt: TaskFilter) -> Select[Task]:
             )
         )
     if flt.numbers is not None:
-        stmt = stmt.where(Task.number.in_(flt.numbers))
+        if len(flt.numbers) > NUMBERS_MAX:
+            raise ValidationError(f"Give at most {NUMBERS_MAX} task numbers at once.", field="numbers")
+        stmt = stmt.where(Task.number.in_([check_number(n, "numbers") for n in flt.numbers]))
     if flt.query:
-        for word in flt.query.split():
+        for word in check_reference(flt.query, "query").split():
             # "%" and "_" in the words are literal characters, not LIKE wildcards
             like = "%" + re.sub(r"([\\%_])", r"\\\1", word.lower()) + "%"
             stmt = stmt.where(

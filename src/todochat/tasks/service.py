@@ -26,7 +26,15 @@ from todochat.tasks.models import (
     TaskTag,
     UserSettings,
 )
-from todochat.tasks.rules import clean_description, clean_priority, clean_tags, clean_title
+from todochat.tasks.rules import (
+    check_number,
+    check_reference,
+    check_tag_count,
+    clean_description,
+    clean_priority,
+    clean_tags,
+    clean_title,
+)
 from todochat.tasks.schemas import (
     BulkResult,
     CompleteResult,
@@ -131,6 +139,7 @@ class TaskService:
 
     # ----------------------------------------------------------------- read
     async def _by_number(self, session: AsyncSession, ctx: RequestContext, number: int) -> Task:
+        check_number(number)
         task = (
             await session.execute(queries.live(ctx).where(Task.number == number))
         ).scalar_one_or_none()
@@ -152,7 +161,7 @@ class TaskService:
     ) -> Task:
         if isinstance(ref, int):
             return await self._by_number(session, ctx, ref)
-        number = _NUMBER_REF.match(ref)
+        number = _NUMBER_REF.match(check_reference(ref))
         if number:
             return await self._by_number(session, ctx, int(number.group(1)))
         tasks = list((await session.execute(queries.live(ctx).order_by(Task.number))).scalars())
@@ -327,6 +336,7 @@ class TaskService:
                 new -= set(remove_tags)
                 task.tag_rows = [r for r in task.tag_rows if r.tag in new]
                 have = {r.tag for r in task.tag_rows}
+                check_tag_count(sorted(new))
                 task.tag_rows.extend(TaskTag(user_id=ctx.user_id, tag=t) for t in sorted(new - have))
             if due is not None:
                 task.due_at, task.due_all_day = due

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from todochat.api.chatkit_requests import check_request
 from todochat.api.deps import CurrentUser, resolve_zone
 from todochat.api.routes.tasks import ErrorOut
 from todochat.chatkit.server import TodoChatKitServer
@@ -76,7 +77,9 @@ async def chat(request: Request, user_id: str, body: ChatRequest, token_user: Cu
         payload: dict[str, Any] = {"type": "threads.add_user_message", "params": {"thread_id": body.conversation_id, "input": message}}
     else:
         payload = {"type": "threads.create", "params": {"input": message}}
-    result = await server.process_request(server.parse(json.dumps(payload)), context)
+    parsed = server.parse(json.dumps(payload))
+    await check_request(parsed, server.store, context, max_message_chars=server.max_message_chars)
+    result = await server.process_request(parsed, context)
     turn = Turn(thread_id=body.conversation_id)
     async for chunk in result:  # type: ignore[union-attr]
         for line in chunk.decode().split("\n"):

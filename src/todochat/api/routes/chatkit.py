@@ -11,6 +11,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from todochat.api.chatkit_requests import check_request
 from todochat.api.deps import CurrentUser, resolve_zone
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.errors import ValidationError
@@ -27,8 +28,10 @@ async def chatkit_endpoint(request: Request, user_id: CurrentUser) -> Response:
     """Run one ChatKit request for the token's user.
 
     Returns ``text/event-stream`` for streaming requests (threads.create, threads.add_user_message,
-    threads.custom_action, ...) and JSON for the others. Errors: 400 malformed JSON or unknown
-    request type, 401 bad token, 404 another user's (or a missing) thread, 422 empty/over-long message.
+    threads.custom_action, ...) and JSON for the others. Every request is checked before anything
+    is stored (:func:`check_request`). Errors (JSON): 400 unsupported request type or content part,
+    401 bad token, 404 another user's (or a missing) thread or item, 409 nothing pending,
+    413 body too large, 422 malformed request, empty/over-long message, title or action.
     """
     server: TodoChatKitServer = request.app.state.chatkit
     body = await request.body()
@@ -40,6 +43,7 @@ async def chatkit_endpoint(request: Request, user_id: CurrentUser) -> Response:
             field="body",
         ) from exc
     context = await resolve_zone(request, user_id, _metadata_zone(parsed))
+    await check_request(parsed, server.store, context, max_message_chars=server.max_message_chars)
     result = await server.process_request(parsed, context)
     if hasattr(result, "json_events"):
         return StreamingResponse(

@@ -1,0 +1,165 @@
+"""Checks of a parsed ChatKit request at the HTTP boundary, before anything is stored or streamed.
+
+Every request type chatkit 1.6.5 defines is either checked here and left to the ChatKit server,
+or refused with a 4xx JSON error: the SDK raises ``ValueError``/``NotImplementedError`` (HTTP
+500) for several of them, and some of those (an ``input_tag`` part) are stored first and then
+break every later turn of the thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatkit.store import NotFoundError, Store
+from chatkit.types import (
+    AttachmentsCreateReq,
+    AttachmentsDeleteReq,
+    ChatKitReq,
+    ClientToolCallItem,
+    InputTranscribeReq,
+    ItemsFeedbackReq,
+    ItemsListReq,
+    StructuredInputItem,
+    ThreadsAddClientToolOutputReq,
+    ThreadsAddStructuredInputReq,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadsCustomActionReq,
+    ThreadsDeleteReq,
+    ThreadsGetByIdReq,
+    ThreadsListReq,
+    ThreadsRetryAfterItemReq,
+    ThreadsSyncCustomActionReq,
+    ThreadsUpdateReq,
+    UserMessageInput,
+    UserMessageItem,
+    UserMessageTextContent,
+)
+
+from todochat.chatkit.server import action_number
+from todochat.context import RequestContext
+from todochat.errors import Conflict, Unsupported, ValidationError
+from todochat.tasks.rules import check_text
+
+THREAD_TITLE_MAX = 200
+CONTENT_PARTS_MAX = 50
+FEEDBACK_ITEMS_MAX = 100
+PAGE_LIMIT_MAX = 1000
+CHECKED = (
+    ThreadsCreateReq, ThreadsAddUserMessageReq, ThreadsAddClientToolOutputReq, ThreadsAddStructuredInputReq,
+    ThreadsRetryAfterItemReq, ThreadsCustomActionReq, ThreadsGetByIdReq, ThreadsListReq, ItemsListReq,
+    ItemsFeedbackReq, ThreadsUpdateReq, ThreadsDeleteReq,
+)
+"""Request types the server answers (after the checks below)."""
+REFUSED: dict[type[Any], str] = {
+    AttachmentsCreateReq: "Attachments are not supported by this server.",
+    AttachmentsDeleteReq: "Attachments are not supported by this server.",
+    InputTranscribeReq: "Dictation (input.transcribe) is not supported by this server.",
+    ThreadsSyncCustomActionReq: "Widget actions run as threads.custom_action on this server.",
+}
+"""Request types refused with 400 ``unsupported``."""
+
+
+async def check_request(
+    request: ChatKitReq, store: Store[RequestContext], context: RequestContext, *, max_message_chars: int
+) -> None:
+    """Refuse a request the server cannot answer, before anything is stored.
+
+    Args:
+        request: the parsed request (any of chatkit 1.6.5's 16 types).
+        store: the user's ChatKit store (for the items a request names).
+        context: the request context (user from the token).
+        max_message_chars: the message limit (``TODOCHAT_MAX_MESSAGE_CHARS``), also for ``quoted_text``.
+
+    Raises:
+        Unsupported: attachments, transcription, sync actions (400).
+        ValidationError: a message, title, action or page limit out of its rules (422).
+        Conflict: a client tool output with no tool call pending (409).
+        chatkit.store.NotFoundError: a thread or item the request names is not the user's (404).
+    """
+    refused = REFUSED.get(type(request))
+    if refused:
+        raise Unsupported(refused, type=request.type)
+    if isinstance(request, (ThreadsCreateReq, ThreadsAddUserMessageReq)):
+        check_input(request.params.input, max_message_chars)
+    elif isinstance(request, ThreadsUpdateReq):
+        title = " ".join(check_text(request.params.title, "title").split())
+        if not 1 <= len(title) <= THREAD_TITLE_MAX:
+            raise ValidationError(f"A thread title is 1 to {THREAD_TITLE_MAX} characters.", field="title")
+    elif isinstance(request, (ThreadsListReq, ItemsListReq)):
+        limit = request.params.limit
+        if limit is not None and not 1 <= limit <= PAGE_LIMIT_MAX:
+            raise ValidationError(f"limit is 1 to {PAGE_LIMIT_MAX}.", field="limit")
+    elif isinstance(request, ItemsFeedbackReq):
+        if not 1 <= len(request.params.item_ids) <= FEEDBACK_ITEMS_MAX:
+            raise ValidationError(f"Give feedback on 1 to {FEEDBACK_ITEMS_MAX} items.", field="item_ids")
+    elif isinstance(request, ThreadsCustomActionReq):
+        action_number(request.params.action)
+    await check_items(request, store, context)
+
+
+def check_input(message: UserMessageInput, max_message_chars: int) -> None:
+    """A user message: text parts only (an ``input_tag`` part is refused), no attachments, 1 to
+    ``max_message_chars`` characters of text without control characters, and a ``quoted_text``
+    within the same limit.
+
+    Raises:
+        Unsupported: a content part other than text, or attachments (400).
+        ValidationError: empty, too long, too many parts, or a control character (field ``input``).
+    """
+    if message.attachments:
+        raise Unsupported("Attachments are not supported by this server.", field="attachments")
+    if len(message.content) > CONTENT_PARTS_MAX:
+        raise ValidationError(f"A message has at most {CONTENT_PARTS_MAX} parts.", field="input")
+    for part in message.content:
+        if not isinstance(part, UserMessageTextContent):
+            raise Unsupported(
+                f"Message parts of type {part.type!r} are not supported; send text.", field="input"
+            )
+        check_text(part.text, "input")
+    text = "".join(part.text for part in message.content).strip()
+    if not text:
+        raise ValidationError("The message is empty.", field="input")
+    if len(text) > max_message_chars:
+        raise ValidationError(
+            f"The message is {len(text)} characters long; the limit is {max_message_chars}.", field="input"
+        )
+    quoted = message.quoted_text or ""
+    check_text(quoted, "quoted_text")
+    if len(quoted) > max_message_chars:
+        raise ValidationError(
+            f"The quoted text is {len(quoted)} characters long; the limit is {max_message_chars}.",
+            field="quoted_text",
+        )
+
+
+async def check_items(request: ChatKitReq, store: Store[RequestContext], context: RequestContext) -> None:
+    """The thread and item a request names are the user's and of the kind it needs.
+
+    Raises:
+        chatkit.store.NotFoundError: not the user's (404).
+        ValidationError: retry names a non-user-message item, structured input a non-question item.
+        Conflict: a client tool output while no client tool call is pending.
+    """
+    thread_id = getattr(request.params, "thread_id", None)
+    if not thread_id:
+        return
+    await store.load_thread(thread_id, context=context)
+    if isinstance(request, ThreadsRetryAfterItemReq):
+        item = await store.load_item(thread_id, request.params.item_id, context=context)
+        if not isinstance(item, UserMessageItem):
+            raise ValidationError("Retry names a user message of the thread.", field="item_id")
+    elif isinstance(request, ThreadsAddStructuredInputReq):
+        item = await store.load_item(thread_id, request.params.item_id, context=context)
+        if not isinstance(item, StructuredInputItem):
+            raise ValidationError("That item is not a question to answer.", field="item_id")
+    elif isinstance(request, ThreadsAddClientToolOutputReq):
+        page = await store.load_thread_items(thread_id, None, 1, "desc", context)
+        last = page.data[0] if page.data else None
+        if not (isinstance(last, ClientToolCallItem) and last.status == "pending"):
+            raise Conflict("No client tool call is waiting for output in this thread.")
+    elif isinstance(request, ThreadsCustomActionReq) and request.params.item_id:
+        await store.load_item(thread_id, request.params.item_id, context=context)
+
+
+__all__ = ["CHECKED", "REFUSED", "NotFoundError", "check_input", "check_request"]
