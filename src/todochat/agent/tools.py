@@ -292,7 +292,7 @@ async def complete_tasks(
         await show(ctx, "Completed", changed)
         return {"tasks": [brief(t) for t in result.tasks], "created": [brief(t) for t in result.created]}
 
-    return await _guard(ctx, "complete_tasks", arguments, call)
+    return await _guard(ctx, "complete_tasks", {**arguments, **({"confirm": True} if confirm else {})}, call)
 
 
 @function_tool
@@ -332,7 +332,7 @@ async def delete_tasks(
         ctx.context.remember(touched=[], shown=[], pending=None)
         return {"tasks": [brief(t) for t in result.tasks]}
 
-    return await _guard(ctx, "delete_tasks", arguments, call)
+    return await _guard(ctx, "delete_tasks", {**arguments, **({"confirm": True} if confirm else {})}, call)
 
 
 def _selection(arguments: dict[str, Any]) -> Selection:
