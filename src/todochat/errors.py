@@ -72,14 +72,36 @@ class AmbiguousReference(TodoError):
 
 
 class ConfirmationRequired(TodoError):
-    """A bulk delete needs an explicit confirmation; ``would_delete`` lists what it would remove."""
+    """A change of several tasks needs an explicit confirmation. Nothing changed.
+
+    ``would_change`` lists the tasks (``{"number", "title"}``) the confirmed call would change and
+    ``action`` says how (``delete``, ``complete``); a delete also carries them as ``would_delete``
+    (the field the REST and MCP fronts have always answered with).
+    """
 
     code = "confirmation_required"
     status = 409
 
-    def __init__(self, message: str, *, would_delete: list[dict[str, Any]]) -> None:
-        super().__init__(message, would_delete=would_delete)
-        self.would_delete = would_delete
+    def __init__(
+        self,
+        message: str,
+        *,
+        would_change: list[dict[str, Any]] | None = None,
+        action: str = "delete",
+        would_delete: list[dict[str, Any]] | None = None,
+    ) -> None:
+        tasks = would_change if would_change is not None else (would_delete or [])
+        details: dict[str, Any] = {"action": action, "would_change": tasks}
+        if action == "delete":
+            details["would_delete"] = tasks
+        super().__init__(message, **details)
+        self.would_change = tasks
+        self.action = action
+
+    @property
+    def would_delete(self) -> list[dict[str, Any]]:
+        """The tasks a confirmed delete would remove (``would_change`` of a delete; else empty)."""
+        return self.would_change if self.action == "delete" else []
 
 
 class NothingToUndo(TodoError):

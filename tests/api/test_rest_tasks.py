@@ -74,8 +74,8 @@ ROUTES = [
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", ""): {"title": "x"},
     ("PATCH", "/1"): {"title": "y"},
-    ("POST", "/bulk/complete"): {"filter": {}},
-    ("POST", "/bulk/delete"): {"filter": {}, "confirm": True},
+    ("POST", "/bulk/complete"): {"all": True},
+    ("POST", "/bulk/delete"): {"all": True, "confirm": True},
 }
 
 
@@ -162,8 +162,10 @@ async def test_another_users_task_is_not_found_and_untouched(settings: Settings)
         assert (await api.call("POST", "/undo", "alice")).status_code == 409
         r = await api.call("POST", "/bulk/delete", "alice", json={"filter": {"numbers": [1]}, "confirm": True})
         assert r.status_code == 404
-        r = await api.call("POST", "/bulk/complete", "alice", json={"filter": {}})
+        r = await api.call("POST", "/bulk/complete", "alice", json={"all": True})
         assert r.json()["tasks"] == []
+        r = await api.call("POST", "/bulk/complete", "alice", json={"numbers": [1]})
+        assert r.status_code == 404 and r.json()["numbers"] == [1]
         # alice's own task 1 is hers, never bob's
         mine = await api.add("alice", title="Alice's own")
         assert mine["number"] == 1

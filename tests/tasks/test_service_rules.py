@@ -12,7 +12,7 @@ from sqlalchemy import text
 from todochat.context import Clock, RequestContext
 from todochat.errors import ConfirmationRequired, NothingToUndo, TaskNotFound, ValidationError
 from todochat.tasks import queries
-from todochat.tasks.schemas import TaskChanges, TaskCreate, TaskFilter
+from todochat.tasks.schemas import Selection, TaskChanges, TaskCreate, TaskFilter
 
 NOW = datetime(2026, 11, 18, 9, tzinfo=UTC)  # Wednesday, 10:00 in Berlin
 
@@ -193,8 +193,11 @@ async def test_list_filters_and_sorts(service):
         await service.list(c, sort="colour")
     await service.add(c, TaskCreate(title="Sale: 50% off_peak"))
     assert await titles(query="50%") == ["Sale: 50% off_peak"]
-    assert await titles(query="%") == ["Sale: 50% off_peak"]  # literal, not a wildcard
-    assert await titles(query="o_f") == []
+    assert await titles(query="peak") == ["Sale: 50% off_peak"]  # "_" separates words
+    assert await titles(query="o_f") == []  # whole words "o" and "f": none
+    with pytest.raises(ValidationError) as err:
+        await service.list(c, TaskFilter(query="%"))  # no words: an error, not "everything"
+    assert err.value.field == "query"
     with pytest.raises(ValidationError) as err:
         await service.list(c, TaskFilter(tag="two words"))
     assert err.value.field == "tag"
@@ -221,7 +224,12 @@ async def test_bulk_complete_and_delete_with_confirmation_then_undo(service):
         await service.add(c, TaskCreate(title=title, tags=tags, recurrence="daily" if title == "d" else None))
     await service.add(ctx("bob"), TaskCreate(title="bob", tags=["work"]))
 
-    done = await service.bulk_complete(c, TaskFilter(tag="work", numbers=[1, 4]))
+    with pytest.raises(ConfirmationRequired) as asked:  # two tasks: nothing changes unconfirmed
+        await service.bulk_complete(c, Selection(filter=TaskFilter(tag="work", numbers=[1, 4])))
+    assert asked.value.action == "complete" and asked.value.would_delete == []
+    assert asked.value.would_change == [{"number": 1, "title": "a"}, {"number": 4, "title": "d"}]
+    assert not any(t.completed for t in await service.list(c))
+    done = await service.bulk_complete(c, Selection(filter=TaskFilter(tag="work", numbers=[1, 4])), confirm=True)
     assert [t.number for t in done.tasks] == [1, 4] and all(t.completed for t in done.tasks)
     assert [(t.title, t.completed) for t in done.created] == [("d", False)]
 

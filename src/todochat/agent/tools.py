@@ -13,7 +13,7 @@ from agents import FunctionTool, RunContextWrapper, function_tool
 from todochat.agent.context import TodoAgentContext
 from todochat.chatkit.widgets import copy_text, task_list_widget
 from todochat.errors import AmbiguousReference, ConfirmationRequired, TodoError
-from todochat.tasks.schemas import TaskChanges, TaskCreate, TaskFilter, TaskOut
+from todochat.tasks.schemas import Selection, TaskChanges, TaskCreate, TaskFilter, TaskOut
 
 Ctx = RunContextWrapper[TodoAgentContext]
 Status = Literal["all", "pending", "completed"]
@@ -67,8 +67,8 @@ async def _outcome(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callabl
             pending={"kind": "choose", "tool": tool, "arguments": arguments, "candidates": exc.candidates}
         )
         return json.dumps({"ok": False, **exc.to_dict()})
-    except ConfirmationRequired as exc:
-        numbers = [c["number"] for c in exc.would_delete]
+    except ConfirmationRequired as exc:  # delete_tasks or complete_tasks: "yes" confirms these numbers
+        numbers = [c["number"] for c in exc.would_change]
         ctx.context.remember(
             pending={"kind": "confirm", "tool": tool, "arguments": arguments, "numbers": numbers},
             shown=numbers,
@@ -260,36 +260,46 @@ async def update_task(
 async def complete_tasks(
     ctx: Ctx,
     numbers: list[int] | None = None,
+    all: bool = False,
     priority: PriorityArg | None = None,
     tag: str | None = None,
     due: str | None = None,
     query: str | None = None,
+    confirm: bool = False,
 ) -> str:
-    """Mark several open tasks as done: the given numbers and/or every open task matching the filter.
+    """Mark several open tasks as done. Name them with exactly one of: numbers, filter arguments
+    (priority, tag, due, query), or all=true. Without confirm=true and with more than one task,
+    nothing changes and the result lists what would be completed: ask the user, and call again
+    with confirm=true only if they agree.
 
     Args:
-        numbers: Task numbers.
+        numbers: These task numbers (the whole selection).
+        all: True to complete every open task (only when the user said all/everything).
         priority: Only tasks of this priority.
         tag: Only tasks with this tag.
         due: today, tomorrow, overdue, this_week, or a day YYYY-MM-DD.
-        query: Words in the title or description.
+        query: Words in the title, description or tags.
+        confirm: True only after the user confirmed completing these tasks.
     """
-    arguments = _args(numbers=numbers, priority=priority, tag=tag, due=due, query=query)
+    arguments = _args(numbers=numbers, all=all or None, priority=priority, tag=tag, due=due, query=query)
 
     async def call() -> dict[str, Any]:
-        result = await ctx.context.service.bulk_complete(ctx.context.request_context, TaskFilter(**arguments))
+        result = await ctx.context.service.bulk_complete(
+            ctx.context.request_context, _selection(arguments), confirm=confirm
+        )
         changed = result.tasks + result.created
         ctx.context.remember(touched=[t.number for t in changed], pending=None)
         await show(ctx, "Completed", changed)
         return {"tasks": [brief(t) for t in result.tasks], "created": [brief(t) for t in result.created]}
 
-    return await _guard(ctx, "complete_tasks", arguments, call)
+    return await _guard(ctx, "complete_tasks", {**arguments, **({"confirm": True} if confirm else {})}, call)
 
 
 @function_tool
 async def delete_tasks(
     ctx: Ctx,
     numbers: list[int] | None = None,
+    all: bool = False,
     status: Status = "all",
     priority: PriorityArg | None = None,
     tag: str | None = None,
@@ -297,29 +307,37 @@ async def delete_tasks(
     query: str | None = None,
     confirm: bool = False,
 ) -> str:
-    """Delete several tasks. Without confirm=true and with more than one match, nothing is deleted and
-    the result lists what would be: ask the user, and call again with confirm=true only if they agree.
+    """Delete several tasks. Name them with exactly one of: numbers, filter arguments (status,
+    priority, tag, due, query), or all=true. Without confirm=true and with more than one task,
+    nothing is deleted and the result lists what would be: ask the user, and call again with
+    confirm=true only if they agree.
 
     Args:
-        numbers: Task numbers.
+        numbers: These task numbers (the whole selection).
+        all: True to delete every task (only when the user said all/everything).
         status: all, pending or completed.
         priority: Only tasks of this priority.
         tag: Only tasks with this tag.
         due: today, tomorrow, overdue, this_week, none, or a day YYYY-MM-DD.
-        query: Words in the title or description.
+        query: Words in the title, description or tags.
         confirm: True only after the user confirmed this deletion.
     """
-    arguments = _args(numbers=numbers, status=status if status != "all" else None, priority=priority,
-                      tag=tag, due=due, query=query)
+    arguments = _args(numbers=numbers, all=all or None, status=status if status != "all" else None,
+                      priority=priority, tag=tag, due=due, query=query)
 
     async def call() -> dict[str, Any]:
         result = await ctx.context.service.bulk_delete(
-            ctx.context.request_context, TaskFilter(**arguments), confirm=confirm
+            ctx.context.request_context, _selection(arguments), confirm=confirm
         )
         ctx.context.remember(touched=[], shown=[], pending=None)
         return {"tasks": [brief(t) for t in result.tasks]}
 
-    return await _guard(ctx, "delete_tasks", arguments, call)
+    return await _guard(ctx, "delete_tasks", {**arguments, **({"confirm": True} if confirm else {})}, call)
+
+
+def _selection(arguments: dict[str, Any]) -> Selection:
+    """The explicit selection of a bulk tool's arguments (numbers, filter fields, or all)."""
+    return Selection.of(**arguments)
 
 
 @function_tool

@@ -7,10 +7,12 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from mcp.server.mcpserver import MCPServer
-from mcp_types import CallToolResult, TextContent
+from mcp.server.mcpserver.tools import Tool
+from mcp_types import CallToolResult, Icon, TextContent, ToolAnnotations
+from pydantic import ConfigDict
 
 from todochat.config import Settings
 from todochat.context import Clock, RequestContext, parse_zone
@@ -26,8 +28,9 @@ INSTRUCTIONS = (
     "todochat keeps the user's task list. Tasks have a per-user number ('task 3'); tools that take "
     "`task` accept the number or words from the title. Dates are in the user's time zone: due is "
     "YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM. Deletions can be undone with `undo`. "
-    "delete_tasks deletes more than one task only with confirm=true: show the user what would be "
-    "deleted and ask first."
+    "complete_tasks and delete_tasks name their tasks explicitly (numbers, a filter, or all=true) "
+    "and change more than one task only with confirm=true: show the user what would change and "
+    "ask first. Unknown arguments are refused."
 )
 
 
@@ -67,12 +70,13 @@ class Backend:
 
 def error_result(exc: TodoError) -> CallToolResult:
     """A domain error as an MCP tool error (``isError: true``): the service's message as text, and
-    ``{"error": code, "message", ...details}`` (candidates, would_delete, field) as structured content.
+    ``{"error": code, "message", ...details}`` (candidates, would_change/would_delete, field) as
+    structured content.
     """
     text = exc.message
     if isinstance(exc, ConfirmationRequired):
-        listed = ", ".join(f'{t["number"]} "{t["title"]}"' for t in exc.would_delete)
-        text = f"{text} Would delete: {listed}. Call again with confirm=true once the user agrees."
+        listed = ", ".join(f'{t["number"]} "{t["title"]}"' for t in exc.would_change)
+        text = f"{text} Would {exc.action}: {listed}. Call again with confirm=true once the user agrees."
     return CallToolResult(
         content=[TextContent(type="text", text=text)],
         structured_content=exc.to_dict(),
@@ -97,6 +101,54 @@ def domain_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
     return wrapper
 
 
+def strict_arguments(tool: Tool) -> Tool:
+    """``tool`` refusing arguments it does not declare.
+
+    The SDK (mcp 2.3, ``FuncMetadata.arg_model``) validates arguments with a pydantic model that
+    *ignores* unknown keys, so ``add_task(title=..., due_date=...)`` would drop ``due_date``
+    silently. This derives the model with ``extra="forbid"``: an unknown key becomes the SDK's
+    tool error (``isError: true``) naming the argument, before the tool runs; the input schema
+    says ``additionalProperties: false``.
+    """
+    base = tool.fn_metadata.arg_model
+    strict = type(
+        base.__name__,
+        (base,),
+        {"model_config": ConfigDict(extra="forbid", arbitrary_types_allowed=True), "__module__": base.__module__},
+    )
+    metadata = tool.fn_metadata.model_copy(update={"arg_model": strict})
+    return tool.model_copy(update={"fn_metadata": metadata, "parameters": strict.model_json_schema(by_alias=True)})
+
+
+class ToolSet:
+    """Collects the tools (``@tools.tool(annotations=...)``, as ``MCPServer.tool`` does) and hands
+    them to :class:`MCPServer` strict (:func:`strict_arguments`): one place for every tool."""
+
+    def __init__(self) -> None:
+        self.tools: list[Tool] = []
+
+    def tool(
+        self,
+        name: str | None = None,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        annotations: ToolAnnotations | None = None,
+        icons: list[Icon] | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+        """Register the decorated async function as a tool (same arguments as ``MCPServer.tool``)."""
+
+        def decorator(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+            made = Tool.from_function(
+                fn, name=name, title=title, description=description, annotations=annotations, icons=icons, meta=meta
+            )
+            self.tools.append(strict_arguments(made))
+            return fn
+
+        return decorator
+
+
 def build_server(backend: Backend) -> MCPServer:
     """The todochat MCP server: the task tools and resources over ``backend``.
 
@@ -110,6 +162,8 @@ def build_server(backend: Backend) -> MCPServer:
     from todochat.mcp.resources import register_resources
     from todochat.mcp.tools import register_tools
 
+    tools = ToolSet()
+    register_tools(tools, backend)
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     server: MCPServer = MCPServer(
@@ -118,10 +172,10 @@ def build_server(backend: Backend) -> MCPServer:
         description="Your todochat task list: add, list, complete, update, delete and undo.",
         instructions=INSTRUCTIONS,
         version=__version__,
+        tools=tools.tools,
     )
     # MCPServer() calls logging.basicConfig (a handler on the root logger); logging set-up is the
     # CLI's job (todochat.logging), so undo it.
     root.handlers[:], root.level = handlers, level
-    register_tools(server, backend)
     register_resources(server, backend)
     return server

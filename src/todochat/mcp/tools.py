@@ -5,26 +5,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import MCPServer
 from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
-from todochat.mcp.server import Backend, domain_errors
+from todochat.mcp.server import Backend, ToolSet, domain_errors
 from todochat.tasks.models import DESCRIPTION_MAX, TITLE_MAX
 from todochat.tasks.schemas import (
+    TASK_NUMBER_MAX,
     BulkResult,
     CompleteResult,
     PriorityName,
+    Selection,
     SortKey,
     StatusFilter,
     TaskChanges,
     TaskCreate,
     TaskFilter,
+    TaskNumber,
     TaskOut,
 )
 
 TaskRef = Annotated[
-    int | str,
+    Annotated[int, Field(ge=1, le=TASK_NUMBER_MAX)] | str,
     Field(description="The task's number (e.g. 3) or words from its title (e.g. 'dentist')."),
 ]
 Title = Annotated[str, Field(description=f"Short title, 1-{TITLE_MAX} characters.")]
@@ -51,10 +53,15 @@ DueFilter = Annotated[
         description="today, tomorrow, overdue, this_week, none (no due date), any (has one), or a day YYYY-MM-DD."
     ),
 ]
-Query = Annotated[str | None, Field(description="Words searched in titles and descriptions.")]
+Query = Annotated[
+    str | None,
+    Field(description="Words that must all be in the title, description or tags (whole words, any inflection)."),
+]
 DueAfter = Annotated[str | None, Field(description="Only tasks due on or after this day, YYYY-MM-DD.")]
 DueBefore = Annotated[str | None, Field(description="Only tasks due on or before this day, YYYY-MM-DD.")]
-Numbers = Annotated[list[int] | None, Field(description="Task numbers.")]
+Numbers = Annotated[list[TaskNumber] | None, Field(description="These task numbers (the whole selection).")]
+All = Annotated[bool, Field(description="True to select every task; else give numbers or a filter.")]
+Confirm = Annotated[bool, Field(description="True only after the user confirmed this change of several tasks.")]
 
 
 class TaskList(BaseModel):
@@ -83,7 +90,7 @@ def _hints(
     )
 
 
-def register_tools(server: MCPServer, backend: Backend) -> None:
+def register_tools(server: ToolSet, backend: Backend) -> None:
     """Add the nine task tools to ``server``; each acts as ``backend``'s current user.
 
     Idempotence hints: only ``reopen_task`` and ``update_task`` set state to given values; completing
@@ -187,34 +194,39 @@ def register_tools(server: MCPServer, backend: Backend) -> None:
     @domain_errors
     async def complete_tasks(
         numbers: Numbers = None,
+        all: All = False,
         priority: Priority = None,
         tag: Tag = None,
         due: DueFilter = None,
         query: Query = None,
+        confirm: Confirm = False,
     ) -> BulkResult:
-        """Mark several open tasks as done: the numbers given and/or every open task matching the filter."""
-        flt = TaskFilter(numbers=numbers, priority=priority, tag=tag, due=due, query=query)
-        return await svc().bulk_complete(await backend.context(), flt)
+        """Mark several open tasks as done. Name them with exactly one of: numbers, filter
+        arguments (priority, tag, due, query), or all=true. With more than one task and without
+        confirm=true nothing changes: the error lists what would be completed (ask the user first).
+        Answers with exactly the tasks completed (and next occurrences of repeating ones)."""
+        selection = Selection.of(numbers=numbers, all=all, priority=priority, tag=tag, due=due, query=query)
+        return await svc().bulk_complete(await backend.context(), selection, confirm=confirm)
 
     @server.tool(annotations=_hints("Delete several tasks", destructive=True))
     @domain_errors
     async def delete_tasks(
         numbers: Numbers = None,
+        all: All = False,
         status: Status = "all",
         priority: Priority = None,
         tag: Tag = None,
         due: DueFilter = None,
         query: Query = None,
-        confirm: Annotated[
-            bool, Field(description="True only after the user confirmed this deletion.")
-        ] = False,
+        confirm: Confirm = False,
     ) -> TaskList:
-        """Delete the tasks matching the numbers and/or filter. With more than one match and without
-        confirm=true nothing is deleted: the error lists what would be (ask the user first)."""
-        flt = TaskFilter(
-            numbers=numbers, status=status, priority=priority, tag=tag, due=due, query=query
+        """Delete several tasks. Name them with exactly one of: numbers, filter arguments (status,
+        priority, tag, due, query), or all=true. With more than one task and without confirm=true
+        nothing is deleted: the error lists what would be (ask the user first)."""
+        selection = Selection.of(
+            numbers=numbers, all=all, status=status, priority=priority, tag=tag, due=due, query=query
         )
-        result = await svc().bulk_delete(await backend.context(), flt, confirm=confirm)
+        result = await svc().bulk_delete(await backend.context(), selection, confirm=confirm)
         return TaskList(count=len(result.tasks), tasks=result.tasks)
 
     @server.tool(annotations=_hints("Undo the last deletion"))

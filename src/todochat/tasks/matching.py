@@ -1,24 +1,25 @@
 """Finding the task a person means by words ("the dentist one", "call mom", typos included).
 
 The rule: a title matches words when every meaningful word of the reference matches a title
-word (exactly, by a shared stem such as buy/buying, or with one or two typos via rapidfuzz).
+word (exactly, by a shared stem such as buy/buying — the stems of :mod:`todochat.tasks.search`,
+so both rules stem alike — or with one or two typos via rapidfuzz).
 A unique full match wins; several full matches are ambiguous unless exactly one title equals
 the reference; failing that, the unique best partial match of at least half the words wins.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from rapidfuzz import fuzz
 
+from todochat.tasks import search
+
 STOP_WORDS = frozenset(
     ["a", "an", "the", "my", "our", "your", "this", "that", "one", "ones", "task", "tasks", "todo", "todos", "item", "items", "thing", "to", "of", "for", "about", "with", "on", "in", "at", "and", "please"]
 )
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 class Titled(Protocol):
@@ -28,22 +29,13 @@ class Titled(Protocol):
 
 
 def words(text: str) -> list[str]:
-    """Lower-case word tokens of ``text`` without stop words."""
-    return [w for w in _WORD.findall(text.lower().replace("’", "'")) if w not in STOP_WORDS]
-
-
-def _stem(word: str) -> str:
-    if word.endswith("ies") and len(word) >= 5:  # groceries → grocery, parties → party
-        return word[:-3] + "y"
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+    """Lower-case word tokens of ``text`` (:func:`search.tokens`) without stop words."""
+    return [w for w in search.tokens(text) if w not in STOP_WORDS]
 
 
 def word_matches(ref: str, title_word: str) -> bool:
     """True when a reference word means a title word (same, same stem, or a small typo)."""
-    if ref == title_word or _stem(ref) == _stem(title_word):
+    if ref == title_word or search.stem(ref) == search.stem(title_word):
         return True
     if len(ref) >= 4 and len(title_word) >= 4:
         if title_word.startswith(ref) or ref.startswith(title_word):

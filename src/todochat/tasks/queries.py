@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from todochat.context import RequestContext
-from todochat.errors import ValidationError
-from todochat.tasks import dates
+from todochat.errors import TaskNotFound, ValidationError
+from todochat.tasks import dates, search
 from todochat.tasks.models import Task, TaskTag
 from todochat.tasks.rules import (
     check_number,
@@ -31,10 +31,12 @@ def live(ctx: RequestContext) -> Select[Task]:
     return select(Task).where(Task.user_id == ctx.user_id, Task.deleted_at.is_(None))
 
 def filtered(ctx: RequestContext, flt: TaskFilter) -> Select[Task]:
-    """The user's live tasks matching every field of ``flt``.
+    """The user's live tasks matching every field of ``flt`` — for ``query`` only the SQL
+    prefilter of :mod:`todochat.tasks.search`: run it through :func:`fetch`, which is exact.
 
     Raises:
-        ValidationError: a malformed priority, tag or day (the field is named).
+        ValidationError: a malformed priority, tag or day, or a query without words (the field
+            is named).
     """
     stmt = live(ctx)
     if flt.status == "pending":
@@ -59,18 +61,65 @@ def filtered(ctx: RequestContext, flt: TaskFilter) -> Select[Task]:
         if len(flt.numbers) > NUMBERS_MAX:
             raise ValidationError(f"Give at most {NUMBERS_MAX} task numbers at once.", field="numbers")
         stmt = stmt.where(Task.number.in_([check_number(n, "numbers") for n in flt.numbers]))
-    if flt.query:
-        for word in check_reference(flt.query, "query").split():
-            # "%" and "_" in the words are literal characters, not LIKE wildcards
-            like = "%" + re.sub(r"([\\%_])", r"\\\1", word.lower()) + "%"
-            stmt = stmt.where(
-                or_(
-                    func.lower(Task.title).like(like, escape="\\"),
-                    func.lower(Task.description).like(like, escape="\\"),
-                )
+    if flt.query and flt.query.strip():
+        terms = search.terms(check_reference(flt.query, "query"))
+        if not terms:
+            raise ValidationError(
+                f"Nothing to search for in {flt.query!r}: give words (letters or digits).", field="query"
             )
+        narrowing = search.prefilter(ctx.user_id, terms)
+        if narrowing is not None:
+            stmt = stmt.where(narrowing)  # a superset: :func:`fetch` applies the exact rule
     stmt = due_filter(ctx, stmt, flt)
     return stmt
+
+async def fetch(
+    session: AsyncSession,
+    ctx: RequestContext,
+    flt: TaskFilter,
+    *,
+    sort: str = "number",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Task]:
+    """The user's live tasks matching ``flt`` exactly, in ``sort`` order, then paged.
+
+    Paging (``limit``/``offset``) happens in SQL when SQL alone decides the rows and their order;
+    with search words (checked in Python, :func:`search.matches`) or ``sort="due"`` (ordered in the
+    user's zone, :func:`due_key`) it happens after those, so pages never skip or repeat a task.
+
+    Raises:
+        ValidationError: unknown sort, priority, or malformed day (the field is named).
+    """
+    stmt = ordered(filtered(ctx, flt), sort)
+    terms = search.terms(flt.query)
+    in_sql = not terms and sort != "due"
+    if in_sql and limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    rows = list((await session.execute(stmt)).scalars())
+    if in_sql:
+        return rows
+    if terms:
+        rows = [t for t in rows if search.matches(terms, t.title, t.description, t.tags)]
+    if sort == "due":
+        # whole days are floating dates and times are instants: only the user's zone orders them
+        rows.sort(key=lambda t: due_key(ctx, t))
+    return rows[offset : None if limit is None else offset + limit]
+
+
+def check_numbers(numbers: list[int] | None, rows: list[Task], verb: str) -> None:
+    """Refuse a selection by ``numbers`` when one of them is no live task of the user.
+
+    Raises:
+        TaskNotFound: names the missing numbers (``numbers`` detail); ``verb`` says what was not
+            done ("Nothing was completed.").
+    """
+    missing = sorted(set(numbers or []) - {t.number for t in rows})
+    if missing:
+        listed = ", ".join(str(n) for n in missing)
+        noun = "task" if len(missing) == 1 else "tasks"
+        raise TaskNotFound(f"There is no {noun} {listed}, so nothing was {verb}.", numbers=missing)
+
 
 def day_bounds(ctx: RequestContext, first: date, last: date) -> Any:
     """SQL condition: due falls on a day in [first, last] in the user's zone."""

@@ -11,6 +11,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from todochat.errors import ValidationError
+from todochat.tasks import search
+
+TASK_NUMBER_MAX = 2**31 - 1
+"""The largest task number: the ``tasks.number`` column is a 32-bit INTEGER on PostgreSQL."""
+TaskNumber = Annotated[int, Field(ge=1, le=TASK_NUMBER_MAX, description="A task number (1 to 2147483647)")]
+
 StatusFilter = Literal["all", "pending", "completed"]
 PriorityName = Literal["none", "low", "medium", "high"]
 SortKey = Literal["number", "due", "priority", "created", "title"]
@@ -66,7 +73,14 @@ class TaskOut(BaseModel):
     updated_at: datetime
 
 
-class TaskFilter(BaseModel):
+class Strict(BaseModel):
+    """A request shape that refuses unknown fields (a typo or an unsupported field is an error,
+    never silently dropped): pydantic ``extra="forbid"``, so every front reports the field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TaskFilter(Strict):
     """Which tasks a list or bulk operation covers. Every field narrows the set (AND)."""
 
     status: StatusFilter = "all"
@@ -75,15 +89,72 @@ class TaskFilter(BaseModel):
     due: DueFilter | None = None
     due_before: str | None = Field(default=None, description="Due on or before this day YYYY-MM-DD")
     due_after: str | None = Field(default=None, description="Due on or after this day YYYY-MM-DD")
-    query: str | None = Field(default=None, description="Words searched in title and description")
-    numbers: list[int] | None = Field(default=None, description="Only these task numbers")
+    query: str | None = Field(
+        default=None,
+        description="Words that must all be in the title, description or tags (whole words, any inflection)",
+    )
+    numbers: list[TaskNumber] | None = Field(default=None, description="Only these task numbers")
 
     def is_empty(self) -> bool:
-        """True when the filter narrows nothing (every task of the user)."""
-        return self.model_dump(exclude_defaults=True) == {}
+        """True when the filter narrows nothing, i.e. it would cover every task of the user:
+        status "all", and every other field unset or blank (a query of filler words only is blank)."""
+        texts = (self.priority, self.tag, self.due, self.due_before, self.due_after)
+        return (
+            self.status == "all"
+            and self.numbers is None
+            and not any(t and t.strip() for t in texts)
+            and not search.terms(self.query)
+        )
 
 
-class TaskCreate(BaseModel):
+class Selection(Strict):
+    """Which tasks a bulk change covers, named explicitly: exactly one of ``numbers``, a
+    ``filter`` or ``all: true``. A missing or empty selection is an error, never "everything"."""
+
+    numbers: list[TaskNumber] | None = Field(default=None, description="These task numbers (at least one)")
+    filter: TaskFilter | None = Field(default=None, description="Every task matching this filter (it must narrow)")
+    all: bool = Field(default=False, description="True for every task (of the status the operation acts on)")
+
+    @classmethod
+    def of(cls, *, numbers: list[int] | None = None, all: bool = False, **filter_fields: object) -> Selection:
+        """A selection from flat tool arguments: ``numbers``, ``all`` and filter fields (status,
+        priority, tag, due, query...); fields left None, and ``status="all"``, are not given."""
+        given = {k: v for k, v in filter_fields.items() if v is not None and not (k == "status" and v == "all")}
+        return cls(numbers=numbers, filter=TaskFilter(**given) if given else None, all=all)  # type: ignore[arg-type]
+
+    def to_filter(self) -> TaskFilter:
+        """The filter this selection stands for.
+
+        Raises:
+            ValidationError: no selection, more than one kind, no numbers in ``numbers``, or a
+                filter that narrows nothing (field ``numbers``, ``filter``, ``all`` or ``selection``).
+        """
+        kinds = [k for k, given in (("numbers", self.numbers is not None), ("filter", self.filter is not None), ("all", self.all)) if given]
+        if not kinds:
+            raise ValidationError(
+                "Say which tasks: give numbers, a filter, or all: true (nothing is selected otherwise).",
+                field="selection",
+            )
+        if len(kinds) > 1:
+            raise ValidationError(
+                f"Give only one of numbers, filter or all (got {' and '.join(kinds)}).", field=kinds[1]
+            )
+        if self.numbers is not None:
+            if not self.numbers:
+                raise ValidationError("numbers is empty: name at least one task number.", field="numbers")
+            return TaskFilter(numbers=sorted(set(self.numbers)))
+        if self.filter is not None:
+            if self.filter.is_empty():
+                raise ValidationError(
+                    "The filter narrows nothing: give a status, priority, tag, due, query or numbers, "
+                    "or say all: true for every task.",
+                    field="filter",
+                )
+            return self.filter
+        return TaskFilter()
+
+
+class TaskCreate(Strict):
     """A new task. Validation of each field happens in the service (one place)."""
 
     title: str
@@ -94,7 +165,7 @@ class TaskCreate(BaseModel):
     recurrence: str | None = Field(default=None, description="RFC 5545 RRULE or daily/weekly/monthly/yearly")
 
 
-class TaskChanges(BaseModel):
+class TaskChanges(Strict):
     """Changes to a task: only the fields that are set change. ``due=""`` or ``recurrence=""`` clears."""
 
     title: str | None = None
@@ -119,7 +190,7 @@ class CompleteResult(BaseModel):
 
 
 class BulkResult(BaseModel):
-    """What a bulk operation changed."""
+    """What a bulk operation changed: exactly the tasks it changed (none it left alone)."""
 
     tasks: list[TaskOut]
     created: list[TaskOut] = Field(default_factory=list, description="Next occurrences created")

@@ -38,6 +38,7 @@ from todochat.tasks.rules import (
 from todochat.tasks.schemas import (
     BulkResult,
     CompleteResult,
+    Selection,
     TaskChanges,
     TaskCreate,
     TaskFilter,
@@ -209,15 +210,8 @@ class TaskService:
         Raises:
             ValidationError: unknown sort, priority, or malformed day.
         """
-        stmt = queries.ordered(queries.filtered(ctx, flt or TaskFilter()), sort)
-        if limit is not None and sort != "due":
-            stmt = stmt.limit(limit).offset(offset)
         async with self.sessionmaker() as session:
-            rows = list((await session.execute(stmt)).scalars())
-        if sort == "due":
-            # whole days are floating dates and times are instants: only the user's zone orders them
-            rows.sort(key=lambda t: queries.due_key(ctx, t))
-            rows = rows[offset : None if limit is None else offset + limit]
+            rows = await queries.fetch(session, ctx, flt or TaskFilter(), sort=sort, limit=limit, offset=offset)
         return [self.to_out(ctx, t) for t in rows]
 
     # ----------------------------------------------------------------- change
@@ -379,17 +373,40 @@ class TaskService:
             task.delete_batch = batch
             task.updated_at = now
 
-    async def bulk_complete(self, ctx: RequestContext, flt: TaskFilter) -> BulkResult:
-        """Complete every open task matching ``flt`` (repeating tasks get their next occurrence).
-        An empty filter means every open task ("mark everything done"); completing is not
-        destructive (each task can be reopened), so it needs no confirmation.
+    async def bulk_complete(
+        self, ctx: RequestContext, selection: Selection | TaskFilter, *, confirm: bool = False
+    ) -> BulkResult:
+        """Complete the open tasks of an explicit ``selection`` (numbers, a filter, or all);
+        repeating tasks get their next occurrence. More than one task needs ``confirm=True``:
+        without it nothing changes and :class:`ConfirmationRequired` (``action="complete"``) lists
+        what would be completed. Fronts whose callers name their selection themselves (REST)
+        pass ``confirm=True``; completing is undoable, but a person asked in chat confirms first.
 
         Returns:
-            The completed tasks and the next occurrences created (both empty when nothing matched).
+            Exactly the tasks completed (``tasks``; tasks of ``numbers`` already done are left
+            alone and not listed) and the next occurrences (``created``); both empty when no
+            open task matched.
+
+        Raises:
+            ValidationError: no selection, two kinds, empty numbers, a filter narrowing nothing.
+            TaskNotFound: a number of ``numbers`` is no task of the user (nothing changed).
+            ConfirmationRequired: more than one task and not confirmed.
         """
-        flt = flt.model_copy(update={"status": "pending"})
+        if isinstance(selection, TaskFilter):
+            selection = Selection(filter=selection)
+        flt = selection.to_filter()
+        if selection.numbers is None:
+            flt = flt.model_copy(update={"status": "pending"})
         async with self.sessionmaker.begin() as session:
-            rows = list((await session.execute(queries.ordered(queries.filtered(ctx, flt), "number"))).scalars())
+            rows = await queries.fetch(session, ctx, flt)
+            queries.check_numbers(selection.numbers, rows, "completed")
+            rows = [r for r in rows if not r.completed]
+            if len(rows) > 1 and not confirm:
+                raise ConfirmationRequired(
+                    f"This would complete {len(rows)} tasks. Confirm to complete them.",
+                    action="complete",
+                    would_change=[{"number": r.number, "title": r.title} for r in rows],
+                )
             done, created = [], []
             for row in rows:
                 result = await self._complete_row(session, ctx, row)
@@ -398,23 +415,34 @@ class TaskService:
                     created.append(result.next_task)
             return BulkResult(tasks=done, created=created)
 
-    async def bulk_delete(self, ctx: RequestContext, flt: TaskFilter, *, confirm: bool = False) -> BulkResult:
-        """Delete every task matching ``flt``. More than one task needs ``confirm=True``: without it
-        nothing changes and :class:`ConfirmationRequired` lists what would be deleted.
+    async def bulk_delete(
+        self, ctx: RequestContext, selection: Selection | TaskFilter, *, confirm: bool = False
+    ) -> BulkResult:
+        """Delete the tasks of an explicit ``selection`` (numbers, a filter, or all). More than
+        one task needs ``confirm=True``: without it nothing changes and
+        :class:`ConfirmationRequired` lists what would be deleted (``would_delete``).
+
+        Returns:
+            Exactly the tasks deleted.
 
         Raises:
+            ValidationError: no selection, two kinds, empty numbers, a filter narrowing nothing.
+            TaskNotFound: nothing matches, or a number of ``numbers`` is no task of the user.
             ConfirmationRequired: more than one task and not confirmed.
-            TaskNotFound: nothing matches.
         """
+        if isinstance(selection, TaskFilter):
+            selection = Selection(filter=selection)
+        flt = selection.to_filter()
         async with self.sessionmaker.begin() as session:
-            rows = list((await session.execute(queries.ordered(queries.filtered(ctx, flt), "number"))).scalars())
+            rows = await queries.fetch(session, ctx, flt)
+            queries.check_numbers(selection.numbers, rows, "deleted")
             if not rows:
                 raise TaskNotFound("No tasks match, so nothing was deleted.")
             outs = [self.to_out(ctx, r) for r in rows]
             if len(rows) > 1 and not confirm:
                 raise ConfirmationRequired(
                     f"This would delete {len(rows)} tasks. Confirm to delete them.",
-                    would_delete=[{"number": o.number, "title": o.title} for o in outs],
+                    would_change=[{"number": o.number, "title": o.title} for o in outs],
                 )
             await self._soft_delete(session, rows, ctx)
             await session.flush()

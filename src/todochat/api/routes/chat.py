@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.chatkit_requests import check_request
 from todochat.api.deps import CurrentUser, resolve_zone
@@ -31,6 +31,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 class ChatRequest(BaseModel):
     """A message, in a new conversation (``conversation_id`` null) or an existing one."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a 422 naming it
 
     message: str = Field(examples=["remind me to pay rent on friday"])
     conversation_id: str | None = Field(default=None, examples=[None])

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import CurrentUser, SettingsDep
 from todochat.config import Settings
@@ -40,6 +40,8 @@ class SessionOut(BaseModel):
 
 class RefreshIn(BaseModel):
     """Body of ``/api/chatkit/refresh``: the secret about to expire (optional, informative)."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a 422 naming it
 
     current_client_secret: str | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import CurrentContext, ServiceDep
 from todochat.api.routes.tasks import ErrorOut
@@ -22,6 +22,8 @@ class Me(BaseModel):
 
 class TimezoneIn(BaseModel):
     """A stored per-user time zone (used when a request names none)."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a 422 naming it
 
     timezone: str = Field(examples=["Europe/Berlin"])
 

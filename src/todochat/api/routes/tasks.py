@@ -5,15 +5,17 @@ from __future__ import annotations
 import base64
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import CurrentContext, ServiceDep
 from todochat.errors import ValidationError
 from todochat.tasks.schemas import (
+    TASK_NUMBER_MAX,
     BulkResult,
     CompleteResult,
     PriorityName,
+    Selection,
     SortKey,
     StatusFilter,
     TaskChanges,
@@ -50,11 +52,22 @@ class TaskPage(BaseModel):
     next_cursor: str | None = None
 
 
-class BulkRequest(BaseModel):
-    """Which tasks a bulk operation covers, and (for delete) the confirmation."""
+class BulkRequest(Selection):
+    """Which tasks a bulk operation covers — exactly one of ``numbers``, ``filter`` or
+    ``"all": true`` — and, for delete, the confirmation. Unknown fields are refused (422)."""
 
-    filter: TaskFilter = Field(default_factory=TaskFilter)
-    confirm: bool = Field(default=False, description="Required (true) to delete more than one task")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"numbers": [2, 3]}, {"filter": {"tag": "work"}, "confirm": True}, {"all": True}]},
+    )
+
+    confirm: bool = Field(
+        default=False,
+        description="Required (true) to delete more than one task; completing needs none (it is undoable)",
+    )
+
+
+Number = Annotated[int, Path(ge=1, le=TASK_NUMBER_MAX, description="The task number")]
 
 
 def _cursor(offset: int) -> str:
@@ -83,7 +96,10 @@ async def list_tasks(
     due: Annotated[str | None, Query(description="today, tomorrow, overdue, this_week, none, any, or YYYY-MM-DD")] = None,
     due_before: Annotated[str | None, Query(description="Due on or before YYYY-MM-DD")] = None,
     due_after: Annotated[str | None, Query(description="Due on or after YYYY-MM-DD")] = None,
-    q: Annotated[str | None, Query(description="Words in title or description")] = None,
+    q: Annotated[
+        str | None,
+        Query(description="Words that must all be in the title, description or tags (whole words, any inflection)"),
+    ] = None,
     sort: SortKey = "number",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
@@ -109,49 +125,51 @@ async def undo(ctx: CurrentContext, service: ServiceDep) -> BulkResult:
     return await service.undo(ctx)
 
 
-@router.post("/bulk/complete", response_model=BulkResult, responses=ERRORS, summary="Complete every task matching a filter")
+@router.post("/bulk/complete", response_model=BulkResult, responses=ERRORS, summary="Complete the tasks selected")
 async def bulk_complete(ctx: CurrentContext, service: ServiceDep, body: BulkRequest) -> BulkResult:
-    """Complete every open task matching ``filter``; returns what changed."""
-    return await service.bulk_complete(ctx, body.filter)
+    """Complete the open tasks selected by ``numbers``, ``filter`` or ``all``; answers with exactly
+    the tasks completed. No confirmation: the caller named the selection, and completing is undoable."""
+    return await service.bulk_complete(ctx, body, confirm=True)
 
 
 @router.post(
     "/bulk/delete",
     response_model=BulkResult,
     responses={**ERRORS, 409: {**CONFLICT, "description": "More than one task and confirm is false: would_delete lists them"}},
-    summary="Delete every task matching a filter",
+    summary="Delete the tasks selected",
 )
 async def bulk_delete(ctx: CurrentContext, service: ServiceDep, body: BulkRequest) -> BulkResult:
-    """Delete every task matching ``filter``; more than one needs ``confirm: true`` (else 409)."""
-    return await service.bulk_delete(ctx, body.filter, confirm=body.confirm)
+    """Delete the tasks selected by ``numbers``, ``filter`` or ``all``; more than one needs
+    ``confirm: true`` (else 409 with ``would_delete``). Answers with exactly the tasks deleted."""
+    return await service.bulk_delete(ctx, body, confirm=body.confirm)
 
 
 @router.get("/{number}", response_model=TaskOut, responses=ERRORS, summary="Get a task")
-async def get_task(ctx: CurrentContext, service: ServiceDep, number: int) -> TaskOut:
+async def get_task(ctx: CurrentContext, service: ServiceDep, number: Number) -> TaskOut:
     """The task with this number."""
     return await service.get(ctx, number)
 
 
 @router.patch("/{number}", response_model=TaskOut, responses=ERRORS, summary="Change a task")
-async def update_task(ctx: CurrentContext, service: ServiceDep, number: int, body: TaskChanges) -> TaskOut:
+async def update_task(ctx: CurrentContext, service: ServiceDep, number: Number, body: TaskChanges) -> TaskOut:
     """Change the fields given (``due: ""`` and ``recurrence: ""`` clear them)."""
     return await service.update(ctx, number, body)
 
 
 @router.delete("/{number}", status_code=204, responses=ERRORS, summary="Delete a task (undoable)")
-async def delete_task(ctx: CurrentContext, service: ServiceDep, number: int) -> Response:
+async def delete_task(ctx: CurrentContext, service: ServiceDep, number: Number) -> Response:
     """Soft-delete the task; ``POST /api/v1/tasks/undo`` restores it."""
     await service.delete(ctx, number)
     return Response(status_code=204)
 
 
 @router.post("/{number}/complete", response_model=CompleteResult, responses=ERRORS, summary="Complete a task")
-async def complete_task(ctx: CurrentContext, service: ServiceDep, number: int) -> CompleteResult:
+async def complete_task(ctx: CurrentContext, service: ServiceDep, number: Number) -> CompleteResult:
     """Mark the task done; a repeating task's next occurrence is returned as ``next_task``."""
     return await service.complete(ctx, number)
 
 
 @router.post("/{number}/reopen", response_model=TaskOut, responses=ERRORS, summary="Reopen a task")
-async def reopen_task(ctx: CurrentContext, service: ServiceDep, number: int) -> TaskOut:
+async def reopen_task(ctx: CurrentContext, service: ServiceDep, number: Number) -> TaskOut:
     """Mark the task not done."""
     return await service.reopen(ctx, number)

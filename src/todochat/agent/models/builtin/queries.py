@@ -23,18 +23,11 @@ _QUERY = re.compile(
 )
 
 
-def _stem(word: str) -> str:
-    """A short stem for substring search ("groceries" → "grocer", "buying" → "buy")."""
-    for suffix in ("ies", "ing", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
 def query_words(phrase: str) -> str | None:
-    """Meaningful words of a search phrase, stemmed, or None when nothing is left."""
+    """Meaningful words of a search phrase, as said (the search rule, todochat.tasks.search,
+    stems them), or None when nothing is left."""
     words = [w for w in re.findall(r"[\w'-]+", phrase.lower()) if w not in _STOP]
-    return " ".join(_stem(w) for w in words) or None
+    return " ".join(words) or None
 
 
 def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str, Any]:
@@ -161,4 +154,4 @@ def bulk_target(target: str, now: datetime) -> dict[str, Any] | None:
         words = query_words(m[1])
         if words:
             args["query"] = words
-    return args or {"status": "all"}
+    return args or {"all": True}  # "everything": the explicit whole-list selection

@@ -69,9 +69,10 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
     if error == "ambiguous":
         return "More than one task fits. " + which_one(result.get("candidates") or [])
     if error == "confirmation_required":
-        items = result.get("would_delete") or []
+        items = result.get("would_change") or result.get("would_delete") or []
         names = ", ".join(f"{c['number']} \"{c['title']}\"" for c in items)
-        return f"This would delete {len(items)} tasks: {names}. Shall I delete them?"
+        verb = "complete" if result.get("action") == "complete" else "delete"
+        return f"This would {verb} {len(items)} tasks: {names}. Shall I {verb} them?"
     if error == "not_found":
         ref = str(args.get("task") or "")
         if ref.isdigit():
