@@ -43,10 +43,16 @@ async def test_refresh_mints_a_new_secret_for_the_same_token_user(
 ) -> None:
     fake_openai.lifetime = 90
     first = (await http.post("/api/chatkit/session", headers=auth(managed, "bob"))).json()
-    refreshed = await http.post(
+    chosen = await http.post(
         "/api/chatkit/refresh",
         headers=auth(managed, "bob"),
         json={"current_client_secret": first["client_secret"], "user": "mallory"},
+    )
+    assert chosen.status_code == 422 and chosen.json()["field"] == "user"  # the user comes from the token only
+    refreshed = await http.post(
+        "/api/chatkit/refresh",
+        headers=auth(managed, "bob"),
+        json={"current_client_secret": first["client_secret"]},
     )
     assert refreshed.status_code == 200, refreshed.text
     assert refreshed.json()["client_secret"] != first["client_secret"]
