@@ -105,7 +105,7 @@ class ConfirmationRequired(TodoError):
 
 
 class NothingToUndo(TodoError):
-    """There is no deletion left to undo."""
+    """There is no change left to undo (within the undo window). Nothing changed."""
 
     code = "nothing_to_undo"
     status = 409
@@ -116,6 +116,14 @@ class TurnInProgress(TodoError):
     time, ``todochat.conversations.turns``) and did not end in time. Nothing was stored."""
 
     code = "turn_in_progress"
+    status = 409
+
+
+class NothingToRedo(TodoError):
+    """There is no undone change to redo (a new change after an undo clears the redo stack).
+    Nothing changed."""
+
+    code = "nothing_to_redo"
     status = 409
 
 

@@ -219,6 +219,7 @@ class Runner:
                 ))
                 if seed.get("completed"):
                     await service.complete(ctx, created.number, advance_recurrence=False)
+            await service.forget_changes(ctx)  # the case's starting list is not the user's doing: nothing to undo
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://eval") as http:
                 client = ChatKitClient(http, issue_token(EVAL_USER, settings), timezone=tz.key)

@@ -140,9 +140,31 @@ async def test_routes_create_read_change_complete_reopen_delete_undo(settings: S
         assert (await api.call("DELETE", "/1")).status_code == 404
         r = await api.call("POST", "/undo")
         assert r.status_code == 200 and [t["title"] for t in r.json()["tasks"]] == ["Pay the rent"]
+        assert r.json()["message"] == "Undid: deleted 'Pay the rent'"
         assert (await api.call("GET", "/1")).status_code == 200
+        # every change is undoable, newest first: reopen, complete, due cleared, the edit, the add
+        r = await api.call("POST", "/undo")
+        assert r.json()["action"] == "reopen" and r.json()["tasks"][0]["completed"] is True
+        r = await api.call("POST", "/undo")
+        assert r.json()["action"] == "complete" and r.json()["tasks"][0]["completed"] is False
+        r = await api.call("POST", "/undo")
+        assert r.json()["tasks"][0]["due"] == "2026-11-20T18:30"
+        r = await api.call("POST", "/undo")
+        assert (r.json()["tasks"][0]["title"], r.json()["tasks"][0]["tags"]) == ("Pay rent", ["home"])
+        r = await api.call("POST", "/undo")
+        assert r.json()["action"] == "add" and r.json()["removed"] == [1]
+        assert (await api.call("GET", "/1")).status_code == 404
         r = await api.call("POST", "/undo")
         assert r.status_code == 409 and r.json()["error"] == "nothing_to_undo"
+        r = await api.call("POST", "/redo")
+        assert r.status_code == 200 and r.json()["message"].startswith("Redid: added") and (await api.call("GET", "/1")).status_code == 200
+        feed = (await api.http.get("/api/v1/activity", params={"limit": 3}, headers=api.auth())).json()
+        assert [(e["action"], e["undone"]) for e in feed["entries"]] == [("delete", True), ("reopen", True), ("complete", True)]
+        assert feed["next_before"] == feed["entries"][-1]["id"]
+        older = (await api.http.get("/api/v1/activity", params={"before": feed["next_before"]}, headers=api.auth())).json()
+        assert [(e["action"], e["undone"]) for e in older["entries"]] == [("update", True), ("update", True), ("add", False)]
+        assert older["next_before"] is None
+        assert (await api.http.get("/api/v1/activity", headers=api.auth("bob"))).json()["entries"] == []
 
         r = await api.call("POST", "", json={"title": "Yoga", "due": "2026-11-18T08:00", "recurrence": "daily", "tags": ["health"], "priority": "low"})
         r = await api.call("POST", f"/{r.json()['number']}/complete")
@@ -306,6 +328,8 @@ async def test_openapi_describes_every_route_with_schemas(settings: Settings) ->
             ("/api/v1/tasks/{number}/complete", "post"): (None, "200"),
             ("/api/v1/tasks/{number}/reopen", "post"): (None, "200"),
             ("/api/v1/tasks/undo", "post"): (None, "200"),
+            ("/api/v1/tasks/redo", "post"): (None, "200"),
+            ("/api/v1/activity", "get"): (None, "200"),
             ("/api/v1/tasks/bulk/complete", "post"): ("BulkRequest", "200"),
             ("/api/v1/tasks/bulk/delete", "post"): ("BulkRequest", "200"),
             ("/api/v1/me", "get"): (None, "200"),

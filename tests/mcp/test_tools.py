@@ -26,6 +26,8 @@ EXPECTED = {
     "complete_tasks": (False, False, False),
     "delete_tasks": (False, True, False),
     "undo": (False, False, False),
+    "redo": (False, False, False),
+    "activity": (True, False, False),
 }
 
 
@@ -115,7 +117,11 @@ async def test_add_list_complete_delete_undo_reach_the_service(
         assert deleted.structured_content["title"] == "Pay the rent"
         assert await titles(service) == [(2, "Call the dentist", False)]
         restored = await client.call_tool("undo", {})
-        assert [t["number"] for t in restored.structured_content["restored"]] == [1]
+        assert [t["number"] for t in restored.structured_content["tasks"]] == [1]
+        assert restored.structured_content["message"] == "Undid: deleted 'Pay the rent'"
+        feed = await client.call_tool("activity", {})
+        assert [e["action"] for e in feed.structured_content["entries"]][:2] == ["delete", "update"]
+        assert feed.structured_content["entries"][0]["undone"] is True
     assert await titles(service) == [(1, "Pay the rent", False), (2, "Call the dentist", False)]
 
 

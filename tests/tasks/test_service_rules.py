@@ -252,16 +252,22 @@ async def test_bulk_complete_and_delete_with_confirmation_then_undo(service):
     assert [t.title for t in (await service.undo(later)).tasks] == ["c"]
     assert [t.number for t in (await service.undo(later)).tasks] == [1, 2, 4, 5]
     assert len(await service.list(c)) == 5
-    with pytest.raises(NothingToUndo):
-        await service.undo(later)
+    # then the bulk completion: 1 and 4 open again, the next occurrence 5 gone
+    undone = await service.undo(later)
+    assert undone.message == "Undid: marked 2 tasks done (next occurrence: task 5)"
+    assert ([t.number for t in undone.tasks], undone.removed) == ([1, 4], [5])
+    assert [(t.number, t.completed) for t in await service.list(c)] == [(1, False), (2, False), (3, False), (4, False)]
+    assert (await service.undo(ctx("bob"))).message == "Undid: added 'bob'"  # bob's own journal
+    assert await service.list(ctx("bob")) == []
     with pytest.raises(NothingToUndo):
         await service.undo(ctx("bob"))
+    assert len(await service.list(c)) == 4  # alice's list untouched by bob's undo
     await service.delete(c, "c")
     assert [t.title for t in (await service.undo(later)).tasks] == ["c"]
     # past the undo window (30 days) a deletion is purged and cannot be undone
     await service.delete(c, 3)
     much_later = ctx(now=NOW + timedelta(days=31))
-    assert await service.purge(much_later) == 1
+    assert await service.purge(much_later) == 2  # task 3 and the undone next occurrence 5
     with pytest.raises(NothingToUndo):
         await service.undo(much_later)
 

@@ -342,15 +342,45 @@ def _selection(arguments: dict[str, Any]) -> Selection:
 
 @function_tool
 async def undo(ctx: Ctx) -> str:
-    """Undo the most recent deletion (restores the deleted task or tasks)."""
+    """Undo the user's latest change to their tasks (any kind: add, complete, edit, delete, bulk);
+    called again it undoes the one before. Tell the user the result's message."""
+    return await _step(ctx, "undo")
+
+
+@function_tool
+async def redo(ctx: Ctx) -> str:
+    """Redo the change the latest undo reverted. Tell the user the result's message."""
+    return await _step(ctx, "redo")
+
+
+async def _step(ctx: Ctx, direction: Literal["undo", "redo"]) -> str:
+    async def call() -> dict[str, Any]:
+        service = ctx.context.service
+        step = service.undo if direction == "undo" else service.redo
+        result = await step(ctx.context.request_context)
+        ctx.context.remember(touched=[t.number for t in result.tasks], pending=None)
+        if result.tasks:
+            await show(ctx, "Undone" if direction == "undo" else "Redone", result.tasks)
+        return {"message": result.message, "restored": [brief(t) for t in result.tasks], "removed": result.removed}
+
+    return await _guard(ctx, direction, {}, call)
+
+
+@function_tool
+async def list_activity(ctx: Ctx, since: str | None = "today") -> str:
+    """The user's recent changes to their tasks, newest first (for "what did I change today?").
+
+    Args:
+        since: today, yesterday or a day YYYY-MM-DD; null for the latest changes of any day.
+    """
 
     async def call() -> dict[str, Any]:
-        result = await ctx.context.service.undo(ctx.context.request_context)
-        ctx.context.remember(touched=[t.number for t in result.tasks], pending=None)
-        await show(ctx, "Restored", result.tasks)
-        return {"restored": [brief(t) for t in result.tasks]}
+        entries = await ctx.context.service.activity(ctx.context.request_context, limit=50, since_day=since)
+        return {"count": len(entries), "entries": [
+            {"summary": e.summary, "when": e.when.isoformat(), "undone": e.undone} for e in entries
+        ]}
 
-    return await _guard(ctx, "undo", {}, call)
+    return await _guard(ctx, "list_activity", _args(since=since), call)
 
 
 @function_tool
@@ -382,5 +412,7 @@ TOOLS: list[FunctionTool] = [
     complete_tasks,
     delete_tasks,
     undo,
+    redo,
+    list_activity,
     download_tasks,
 ]

@@ -35,11 +35,11 @@ from todochat.context import RequestContext
 
 logger = logging.getLogger(__name__)
 
-READ_ONLY_TOOLS = frozenset({"list_tasks", "download_tasks"})
+READ_ONLY_TOOLS = frozenset({"list_tasks", "download_tasks", "list_activity"})
 VERBS = {
     "add_task": "added", "complete_task": "completed", "reopen_task": "reopened",
     "delete_task": "deleted", "update_task": "updated", "complete_tasks": "completed",
-    "delete_tasks": "deleted", "undo": "undid a change, restoring",
+    "delete_tasks": "deleted", "undo": "undid a change, restoring", "redo": "redid a change, restoring",
 }
 PENDING_WRITES = "turn_effect_writes"  # RequestContext.metadata key
 TASK_KEYS = ("task", "next_task", "tasks", "created", "restored")

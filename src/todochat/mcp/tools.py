@@ -9,6 +9,7 @@ from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from todochat.mcp.server import Backend, ToolSet, domain_errors
+from todochat.tasks.journal import ActivityEntry, UndoResult
 from todochat.tasks.models import DESCRIPTION_MAX, TITLE_MAX
 from todochat.tasks.schemas import (
     TASK_NUMBER_MAX,
@@ -71,10 +72,10 @@ class TaskList(BaseModel):
     tasks: list[TaskOut]
 
 
-class Restored(BaseModel):
-    """The tasks an undo brought back."""
+class Activity(BaseModel):
+    """Recent changes, newest first."""
 
-    restored: list[TaskOut]
+    entries: list[ActivityEntry]
 
 
 def _hints(
@@ -91,7 +92,7 @@ def _hints(
 
 
 def register_tools(server: ToolSet, backend: Backend) -> None:
-    """Add the nine task tools to ``server``; each acts as ``backend``'s current user.
+    """Add the task tools (add … delete, bulk, undo, redo, activity) to ``server``; each acts as ``backend``'s current user.
 
     Idempotence hints: only ``reopen_task`` and ``update_task`` set state to given values; completing
     a repeating task rolls it forward, and a repeated delete by title words could match another task.
@@ -229,9 +230,27 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         result = await svc().bulk_delete(await backend.context(), selection, confirm=confirm)
         return TaskList(count=len(result.tasks), tasks=result.tasks)
 
-    @server.tool(annotations=_hints("Undo the last deletion"))
+    @server.tool(annotations=_hints("Undo the latest change"))
     @domain_errors
-    async def undo() -> Restored:
-        """Undo the most recent deletion: restores the deleted task or tasks."""
-        result = await svc().undo(await backend.context())
-        return Restored(restored=result.tasks)
+    async def undo() -> UndoResult:
+        """Undo the user's latest change (from any app), then the one before on the next call.
+        `message` says what was undone."""
+        return await svc().undo(await backend.context())
+
+    @server.tool(annotations=_hints("Redo the latest undone change"))
+    @domain_errors
+    async def redo() -> UndoResult:
+        """Re-apply the change the latest undo reverted. A new change after an undo clears it."""
+        return await svc().redo(await backend.context())
+
+    @server.tool(annotations=_hints("Recent changes", read_only=True))
+    @domain_errors
+    async def activity(
+        since: Annotated[
+            str | None, Field(description="today, yesterday or YYYY-MM-DD in the user's zone.")
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=200, description="At most this many entries.")] = 50,
+    ) -> Activity:
+        """The user's recent changes to their tasks, newest first (undone ones flagged)."""
+        entries = await svc().activity(await backend.context(), limit=limit, since_day=since)
+        return Activity(entries=entries)

@@ -1,4 +1,4 @@
-"""Tables of the tasks domain: tasks, their tags, per-user number counters and user settings."""
+"""Tables of the tasks domain: tasks, their tags, per-user counters, the change journal and user settings."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -70,7 +71,6 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    delete_batch: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     tag_rows: Mapped[list[TaskTag]] = relationship(
         back_populates="task",
@@ -103,12 +103,65 @@ class TaskTag(Base):
 
 
 class TaskCounter(Base):
-    """The last task number given to each user; bumped atomically to number new tasks."""
+    """Per user: the last task number given (bumped atomically to number new tasks) and the last
+    change-journal sequence number (its row lock orders a user's changes, see tasks/journal.py)."""
 
     __tablename__ = "task_counters"
 
     user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_change: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+
+
+class JournalGroup(Base):
+    """One change a user made (one service call: an add, a completion, an update, a bulk change ...).
+
+    ``seq`` orders a user's changes; it is given while the user's counter row is locked, so it is
+    the commit order, on every replica. ``undone_at`` is set while the change is undone;
+    ``redoable`` is cleared when a newer change discards the redo stack.
+    """
+
+    __tablename__ = "journal_groups"
+    __table_args__ = (UniqueConstraint("user_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    user_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    redoable: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    changes: Mapped[list[JournalChange]] = relationship(
+        back_populates="group",
+        cascade="all, delete-orphan",
+        lazy="raise",
+        order_by="JournalChange.id",
+    )
+
+
+class JournalChange(Base):
+    """One task's state before and after a change (JSON snapshots; null = the task did not exist)."""
+
+    __tablename__ = "journal_changes"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("journal_groups.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    task_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    group: Mapped[JournalGroup] = relationship(back_populates="changes")
 
 
 class UserSettings(Base):

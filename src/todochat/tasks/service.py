@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from typing import Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,12 +16,14 @@ from todochat.context import RequestContext
 from todochat.errors import (
     AmbiguousReference,
     ConfirmationRequired,
-    NothingToUndo,
     TaskNotFound,
     ValidationError,
 )
-from todochat.tasks import dates, matching, queries
+from todochat.presentation import undo_message
+from todochat.tasks import dates, journal, matching, queries
+from todochat.tasks.journal import ActivityEntry, Recorder, UndoResult
 from todochat.tasks.models import (
+    JournalGroup,
     Task,
     TaskCounter,
     TaskTag,
@@ -34,6 +37,7 @@ from todochat.tasks.rules import (
     clean_priority,
     clean_tags,
     clean_title,
+    parse_day,
 )
 from todochat.tasks.schemas import (
     BulkResult,
@@ -53,8 +57,15 @@ class TaskService:
     """The tasks domain. Methods take the request context first (user, zone, clock) and
     keyword-only arguments; each runs in its own transaction and filters by ``ctx.user_id``.
 
+    Every change is recorded in the user's change journal (tasks/journal.py): one group per call,
+    with each task's state before and after, so :meth:`undo` / :meth:`redo` work the same for
+    every front. A changing method starts with ``rec = await journal.begin(session, ctx, action)``
+    (the user's journal lock, before reading tasks), calls ``rec.track(task)`` before changing a
+    task and ``rec.track_new(task)`` for a created one, and ends with ``await rec.save()``.
+
     Errors raised: :class:`ValidationError`, :class:`TaskNotFound`, :class:`AmbiguousReference`,
-    :class:`ConfirmationRequired`, :class:`NothingToUndo` (all from ``todochat.errors``).
+    :class:`ConfirmationRequired`, :class:`NothingToUndo`, :class:`NothingToRedo` (all from
+    ``todochat.errors``).
     """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -119,6 +130,7 @@ class TaskService:
                 due_at, all_day = first
         now = ctx.now()
         async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "add")
             number = await self._next_number(session, ctx.user_id)
             task = Task(
                 user_id=ctx.user_id,
@@ -135,7 +147,8 @@ class TaskService:
                 tag_rows=[TaskTag(user_id=ctx.user_id, tag=t) for t in tags],
             )
             session.add(task)
-            await session.flush()
+            rec.track_new(task)
+            await rec.save()
             return self.to_out(ctx, task)
 
     # ----------------------------------------------------------------- read
@@ -226,14 +239,23 @@ class TaskService:
             TaskNotFound, AmbiguousReference.
         """
         async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "complete")
             task = await self._resolve(session, ctx, ref, "pending")
-            return await self._complete_row(session, ctx, task, advance_recurrence)
+            result = await self._complete_row(session, ctx, task, rec, advance_recurrence)
+            await rec.save()
+            return result
 
     async def _complete_row(
-        self, session: AsyncSession, ctx: RequestContext, task: Task, advance_recurrence: bool = True
+        self,
+        session: AsyncSession,
+        ctx: RequestContext,
+        task: Task,
+        rec: Recorder,
+        advance_recurrence: bool = True,
     ) -> CompleteResult:
         now = ctx.now()
         next_out = None
+        rec.track(task)
         if not task.completed:
             task.completed = True
             task.completed_at = now
@@ -262,6 +284,7 @@ class TaskService:
                         tag_rows=[TaskTag(user_id=ctx.user_id, tag=t) for t in task.tags],
                     )
                     session.add(clone)
+                    rec.track_new(clone)
                     await session.flush()
                     next_out = self.to_out(ctx, clone)
         await session.flush()
@@ -287,12 +310,14 @@ class TaskService:
             TaskNotFound, AmbiguousReference.
         """
         async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "reopen")
             task = await self._resolve(session, ctx, ref, "completed")
+            rec.track(task)
             if task.completed:
                 task.completed = False
                 task.completed_at = None
                 task.updated_at = ctx.now()
-            await session.flush()
+            await rec.save()
             return self.to_out(ctx, task)
 
     async def update(self, ctx: RequestContext, ref: str | int, changes: TaskChanges) -> TaskOut:
@@ -318,7 +343,9 @@ class TaskService:
         if changes.recurrence:
             recurrence = dates.normalize_rrule(changes.recurrence)
         async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "update")
             task = await self._resolve(session, ctx, ref, None)
+            rec.track(task)
             if title is not None:
                 task.title = title
             if description is not None:
@@ -341,7 +368,7 @@ class TaskService:
                     if first:
                         task.due_at, task.due_all_day = first
             task.updated_at = ctx.now()
-            await session.flush()
+            await rec.save()
             return self.to_out(ctx, task)
 
     async def delete(self, ctx: RequestContext, ref: str | int) -> TaskOut:
@@ -351,26 +378,18 @@ class TaskService:
             TaskNotFound, AmbiguousReference.
         """
         async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "delete")
             task = await self._resolve(session, ctx, ref, None)
-            await self._soft_delete(session, [task], ctx)
-            await session.flush()
+            self._soft_delete([task], ctx, rec)
+            await rec.save()
             return self.to_out(ctx, task)
 
-    async def _soft_delete(self, session: AsyncSession, tasks: Sequence[Task], ctx: RequestContext) -> None:
-        """Mark ``tasks`` deleted as one undo batch. Batches are numbered per user (zero-padded, so
-        they sort) because two deletions can share an instant (a fixed clock, a coarse one)."""
-        last = (
-            await session.execute(
-                select(func.max(Task.delete_batch)).where(
-                    Task.user_id == ctx.user_id, Task.deleted_at.is_not(None)
-                )
-            )
-        ).scalar_one_or_none()
-        batch = f"{int(last) + 1 if last and last.isdigit() else 1:020d}"
+    def _soft_delete(self, tasks: Sequence[Task], ctx: RequestContext, rec: Recorder) -> None:
+        """Mark ``tasks`` deleted (hidden until :meth:`undo` or :meth:`purge`)."""
         now = ctx.now()
         for task in tasks:
+            rec.track(task)
             task.deleted_at = now
-            task.delete_batch = batch
             task.updated_at = now
 
     async def bulk_complete(
@@ -398,6 +417,7 @@ class TaskService:
         if selection.numbers is None:
             flt = flt.model_copy(update={"status": "pending"})
         async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "bulk_complete")
             rows = await queries.fetch(session, ctx, flt)
             queries.check_numbers(selection.numbers, rows, "completed")
             rows = [r for r in rows if not r.completed]
@@ -409,10 +429,11 @@ class TaskService:
                 )
             done, created = [], []
             for row in rows:
-                result = await self._complete_row(session, ctx, row)
+                result = await self._complete_row(session, ctx, row, rec)
                 done.append(result.task)
                 if result.next_task:
                     created.append(result.next_task)
+            await rec.save()
             return BulkResult(tasks=done, created=created)
 
     async def bulk_delete(
@@ -434,6 +455,7 @@ class TaskService:
             selection = Selection(filter=selection)
         flt = selection.to_filter()
         async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "bulk_delete")
             rows = await queries.fetch(session, ctx, flt)
             queries.check_numbers(selection.numbers, rows, "deleted")
             if not rows:
@@ -444,55 +466,98 @@ class TaskService:
                     f"This would delete {len(rows)} tasks. Confirm to delete them.",
                     would_change=[{"number": o.number, "title": o.title} for o in outs],
                 )
-            await self._soft_delete(session, rows, ctx)
-            await session.flush()
+            self._soft_delete(rows, ctx, rec)
+            await rec.save()
             return BulkResult(tasks=outs)
 
-    async def undo(self, ctx: RequestContext) -> BulkResult:
-        """Restore the most recent deletion (one task or a whole bulk delete).
+    # ----------------------------------------------------------------- journal
+    async def undo(self, ctx: RequestContext) -> UndoResult:
+        """Revert the user's latest change that is not undone (any kind, any front; then the one
+        before, and so on, within the undo window of 30 days). An undone add hides the task; an
+        undone completion of a repeating task reopens it and hides the next occurrence it made.
+
+        Returns:
+            What was undone: ``message`` is ``Undid: <summary>``.
 
         Raises:
-            NothingToUndo: no deletion within the undo window (30 days).
+            NothingToUndo: no change left to undo (nothing changes).
         """
+        return await self._step(ctx, "undo")
+
+    async def redo(self, ctx: RequestContext) -> UndoResult:
+        """Re-apply the change the last :meth:`undo` reverted (then the one undone before it).
+        A new change after an undo clears what can be redone.
+
+        Returns:
+            What was redone: ``message`` is ``Redid: <summary>``.
+
+        Raises:
+            NothingToRedo: nothing undone to redo (nothing changes).
+        """
+        return await self._step(ctx, "redo")
+
+    async def _step(self, ctx: RequestContext, direction: Literal["undo", "redo"]) -> UndoResult:
         async with self.sessionmaker.begin() as session:
-            latest = (
-                await session.execute(
-                    select(Task.delete_batch)
-                    .where(
-                        Task.user_id == ctx.user_id,
-                        Task.deleted_at.is_not(None),
-                        Task.deleted_at >= ctx.now() - UNDO_WINDOW,
-                    )
-                    .order_by(Task.deleted_at.desc(), Task.delete_batch.desc())
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
-            if latest is None:
-                raise NothingToUndo("There is no deletion to undo.")
-            rows = list(
-                (
-                    await session.execute(
-                        select(Task)
-                        .where(Task.user_id == ctx.user_id, Task.delete_batch == latest)
-                        .order_by(Task.number)
-                    )
-                ).scalars()
+            group, summary, tasks = await journal.step(session, ctx, direction, ctx.now() - UNDO_WINDOW)
+            rows = sorted(tasks, key=lambda t: t.number)
+            return UndoResult(
+                id=group.seq,
+                action=group.action,
+                summary=summary,
+                message=undo_message(summary, redo=direction == "redo"),
+                tasks=[self.to_out(ctx, t) for t in rows if t.deleted_at is None],
+                removed=[t.number for t in rows if t.deleted_at is not None],
             )
-            for row in rows:
-                row.deleted_at = None
-                row.delete_batch = None
-                row.updated_at = ctx.now()
-            await session.flush()
-            return BulkResult(tasks=[self.to_out(ctx, r) for r in rows])
+
+    async def activity(
+        self,
+        ctx: RequestContext,
+        *,
+        limit: int = 50,
+        before: int | None = None,
+        since_day: str | None = None,
+    ) -> list[ActivityEntry]:
+        """The user's change journal, newest first (undone entries included, flagged).
+
+        Args:
+            limit: at most this many entries (1–500).
+            before: only entries with an ``id`` below this (paging: the last id of a page).
+            since_day: only changes made on or after this local day: ``today``, ``yesterday`` or
+                ``YYYY-MM-DD`` in the user's zone.
+
+        Raises:
+            ValidationError: a malformed ``since_day`` (field ``since``) or ``limit``.
+        """
+        if not 1 <= limit <= 500:
+            raise ValidationError("limit must be between 1 and 500.", field="limit")
+        since = None
+        if since_day is not None:
+            today = ctx.local_now().date()
+            key = since_day.strip().lower()
+            day = {"today": today, "yesterday": today - timedelta(days=1)}.get(key) or parse_day(key, "since")
+            since = datetime.combine(day, time(0, 0), tzinfo=ctx.tz)
+        async with self.sessionmaker() as session:
+            return await journal.entries(session, ctx, limit=limit, before=before, since=since)
+
+    async def forget_changes(self, ctx: RequestContext) -> None:
+        """Drop the user's change journal: nothing made so far can be undone or redone, and the
+        activity feed starts empty (after seeding or importing a list)."""
+        async with self.sessionmaker.begin() as session:
+            await session.execute(delete(JournalGroup).where(JournalGroup.user_id == ctx.user_id))
 
     async def purge(self, ctx: RequestContext, *, older_than: timedelta = UNDO_WINDOW) -> int:
-        """Remove for good the user's tasks deleted more than ``older_than`` ago. Returns the count."""
+        """Remove for good the user's tasks deleted more than ``older_than`` ago (and journal
+        entries older than that, which could no longer be undone). Returns the task count."""
+        cutoff = ctx.now() - older_than
         async with self.sessionmaker.begin() as session:
+            await session.execute(
+                delete(JournalGroup).where(JournalGroup.user_id == ctx.user_id, JournalGroup.created_at < cutoff)
+            )
             result = await session.execute(
                 delete(Task).where(
                     Task.user_id == ctx.user_id,
                     Task.deleted_at.is_not(None),
-                    Task.deleted_at < ctx.now() - older_than,
+                    Task.deleted_at < cutoff,
                 )
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]

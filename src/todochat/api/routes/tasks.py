@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import CurrentContext, ServiceDep
 from todochat.errors import ValidationError
+from todochat.tasks.journal import UndoResult
 from todochat.tasks.schemas import (
     TASK_NUMBER_MAX,
     BulkResult,
@@ -119,10 +120,17 @@ async def create_task(ctx: CurrentContext, service: ServiceDep, body: TaskCreate
 
 
 # /undo and /bulk/* come before /{number}/...: Starlette matches in order and "bulk" fits {number}.
-@router.post("/undo", response_model=BulkResult, responses={**ERRORS, 409: {**CONFLICT, "description": "Nothing to undo"}}, summary="Undo the last deletion")
-async def undo(ctx: CurrentContext, service: ServiceDep) -> BulkResult:
-    """Restore the most recently deleted task(s)."""
+@router.post("/undo", response_model=UndoResult, responses={**ERRORS, 409: {**CONFLICT, "description": "Nothing to undo"}}, summary="Undo the latest change")
+async def undo(ctx: CurrentContext, service: ServiceDep) -> UndoResult:
+    """Revert the user's latest change from any front (then the one before, at least 20 deep);
+    ``message`` says what was undone ("Undid: marked 'Buy milk' done")."""
     return await service.undo(ctx)
+
+
+@router.post("/redo", response_model=UndoResult, responses={**ERRORS, 409: {**CONFLICT, "description": "Nothing to redo"}}, summary="Redo the latest undone change")
+async def redo(ctx: CurrentContext, service: ServiceDep) -> UndoResult:
+    """Re-apply the change the latest undo reverted; a new change after an undo clears what can be redone."""
+    return await service.redo(ctx)
 
 
 @router.post("/bulk/complete", response_model=BulkResult, responses=ERRORS, summary="Complete the tasks selected")

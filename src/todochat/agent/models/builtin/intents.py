@@ -19,6 +19,7 @@ from todochat.agent.models.builtin.lexicon import (
     past_to_base,
 )
 from todochat.agent.models.builtin.phrasebook import (
+    ACTIVITY,
     ADD_LEAD,
     COMPLETE_VERBS,
     DELETE_VERBS,
@@ -28,6 +29,7 @@ from todochat.agent.models.builtin.phrasebook import (
     LIST_LEAD,
     NO,
     PRIORITY_WORDS,
+    REDO,
     TASKY,
     THANKS,
     UNDO,
@@ -42,7 +44,7 @@ class Intent:
     """One clause's intent.
 
     Attributes:
-        kind: add, list, count, complete, reopen, delete, update, undo, export, confirm, deny,
+        kind: add, list, count, complete, reopen, delete, update, undo, redo, activity, export, confirm, deny,
             help, greet, thanks, unknown.
         target: the phrase naming the task(s) acted on (complete/reopen/delete/update).
         body: the task phrase (add), the list phrase (list/count) or the new value (update).
@@ -95,6 +97,10 @@ def classify(text: str, *, pending: bool = False) -> Intent:
     m = _m(r"(?:undo|revert) (?:the )?(?:complet\w*|check\w*|tick\w*|done|finish\w*)(?: (?:of|on|for))? (.+)", low)
     if m:
         return Intent("reopen", target=t[-len(m[1]):])
+    if _m(REDO, low):
+        return Intent("redo")
+    if _m(ACTIVITY, low):
+        return Intent("activity", body="yesterday" if "yesterday" in low else "today")
     if _m(UNDO, low):
         return Intent("undo")
     m = _m(EXPORT, low)

@@ -20,6 +20,15 @@ HELP = (
 )
 GREET = r"(?:hi|hello|hey|hiya|howdy|yo|hallo|hola|good (?:morning|afternoon|evening|day)|greetings|sup|what'?s up|wassup|morning|evening|hey there|hi there|hello there|how are you(?: doing)?(?: today)?|how'?s it going)(?: there| todochat| bot| assistant| friend| buddy)?"
 THANKS = r"(?:thanks?|thank you(?: so much| very much)?|thx|ty|tysm|cheers|great|awesome|perfect|nice|cool|ok(?:ay)?|got it|good|amazing|appreciate it|much appreciated|that'?s all|that'?s it|bye|goodbye|see you|see ya|later|good night|wonderful|excellent|brilliant|sweet|lovely|fantastic|great job|well done|good job|noted|understood|alright|fine)(?:[,! ]+(?:thanks?|thank you|a lot|so much|very much|bye|mate|buddy|that'?s all|for now|for the help|for your help|for that))*"
+REDO = r"(?:redo(?: (?:that|it|this|the last (?:one|change|undo)))?|undo (?:the|my|that) undo|do (?:it|that) again after all)"
+"""Re-applying what an undo reverted (rule family: redo + an optional object)."""
+ACTIVITY = (
+    r"(?:what|which tasks?|show(?: me)?|list)(?: did| have)? (?:i |we )?(?:changed?|done|edited|modified|updated)"
+    r"(?: (?:today|yesterday|so far|recently|lately))?|(?:show |list )?(?:my |the )?(?:recent )?(?:activity|changes|history)"
+    r"(?: (?:today|yesterday|log|feed))?|what changed(?: today| yesterday)?"
+)
+"""Asking for the change journal: "what did I change today?", "show my activity" (the words 'done'
+after 'have I' ask about changes, not completed tasks only when no task words follow)."""
 UNDO = (
     r"(?:undo(?: (?:that|it|this|the last (?:one|change|action|step|delete|deletion)|my last (?:\w+)|the delet(?:e|ion)|delete|deletion|last|everything))?|"
     r"revert(?: (?:that|it|this|the last change))?|restore(?: (?:it|that|them|those|the (?:last )?deleted (?:task|tasks|one|ones)|what i (?:just )?deleted|my tasks))?|"

@@ -247,8 +247,10 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
         return _ref_calls(intent, target, state, now, "delete_task", "delete_tasks")
     if kind == "update":
         return plan_update(intent, quotes, state, now)
-    if kind == "undo":
-        return [Call("undo", {}, intent)]
+    if kind in ("undo", "redo"):
+        return [Call(kind, {}, intent)]
+    if kind == "activity":
+        return [Call("list_activity", {"since": intent.body or "today"}, intent)]
     if kind == "export":  # a client tool: the page downloads the file, the run stops here
         return [Call("download_tasks", {"format": intent.body or "csv"}, intent)]
     if kind == "confirm":

@@ -82,6 +82,8 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
         return "I couldn't find any matching tasks, so nothing changed."
     if error == "nothing_to_undo":
         return "There's nothing to undo."
+    if error == "nothing_to_redo":
+        return "There's nothing to redo."
     message = result.get("message") or "That didn't work."
     return f"Sorry, I couldn't do that: {message}"
 
@@ -160,9 +162,13 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
     if tool == "delete_tasks":
         gone = result.get("tasks") or []
         return f"Deleted {len(gone)} task{'s' if len(gone) != 1 else ''}. Say \"undo\" to bring {'them' if len(gone) != 1 else 'it'} back."
-    if tool == "undo":
-        restored = result.get("restored") or []
-        if len(restored) == 1:
-            return f"Restored {task_text(restored[0])}."
-        return f"Restored {len(restored)} tasks."
+    if tool in ("undo", "redo"):
+        return f"{result.get('message') or 'Done'}."
+    if tool == "list_activity":
+        entries = result.get("entries") or []
+        if not entries:
+            return "You haven't changed anything yet today." if args.get("since") == "today" else "No changes to show."
+        lines = [e["summary"] + (" (undone)" if e.get("undone") else "") for e in entries[:10]]
+        more = f" … and {len(entries) - 10} more" if len(entries) > 10 else ""
+        return f"{len(entries)} change{'s' if len(entries) != 1 else ''}: " + "; ".join(lines) + more + "."
     return "Done."

@@ -1,0 +1,294 @@
+"""The change journal: every change to a user's tasks, as before/after snapshots grouped per
+service call, for undo, redo and the activity feed.
+
+Ordering: a group's ``seq`` is taken while the user's ``task_counters`` row is locked
+(``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` holds the one writer lock),
+and that lock is taken *before* the change reads any task. So a user's changes run one at a time,
+each sees the previous one committed, and ``seq`` is their commit order on every replica — never
+``max()+1`` in a transaction (two replicas would read the same max).
+
+Undo is strictly last-in-first-out per user: at undo time every task the latest group touched is
+in that group's "after" state (any newer change has been undone already), so restoring "before"
+is exact. A new change clears the redo stack (``redoable``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from todochat.context import RequestContext
+from todochat.errors import NothingToRedo, NothingToUndo
+from todochat.presentation import change_summary
+from todochat.tasks.models import JournalChange, JournalGroup, Task, TaskCounter, TaskTag
+from todochat.tasks.schemas import TaskOut
+
+Snapshot = dict[str, Any]
+Action = str
+"""add, complete, reopen, update, delete, bulk_complete, bulk_delete (other bulk changes name theirs)."""
+
+
+class UndoResult(BaseModel):
+    """What an undo or redo did.
+
+    ``tasks`` are the tasks it changed that are visible now; ``removed`` the numbers it hid (an
+    undone add, a redone delete).
+    """
+
+    id: int = Field(description="The journal entry undone or redone (its activity id)")
+    action: str = Field(examples=["complete"])
+    summary: str = Field(examples=["marked 'Buy milk' done"])
+    message: str = Field(examples=["Undid: marked 'Buy milk' done"])
+    tasks: list[TaskOut]
+    removed: list[int] = Field(default_factory=list)
+
+
+class ActivityEntry(BaseModel):
+    """One entry of the activity feed (one change group), newest first."""
+
+    id: int = Field(description="The entry's per-user sequence number (larger is newer)")
+    when: datetime
+    action: str
+    summary: str = Field(examples=["renamed 'Buy milk' to 'Buy oat milk'"])
+    task_numbers: list[int]
+    undone: bool
+
+
+def snapshot(task: Task) -> Snapshot:
+    """The task's state as JSON-ready data: every field undo restores (datetimes as UTC ISO)."""
+
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "number": task.number,
+        "title": task.title,
+        "description": task.description or "",
+        "completed": bool(task.completed),
+        "completed_at": iso(task.completed_at),
+        "priority": task.priority,
+        "due_at": iso(task.due_at),
+        "due_all_day": bool(task.due_all_day),
+        "recurrence": task.recurrence,
+        "tags": task.tags,
+        "deleted_at": iso(task.deleted_at),
+    }
+
+
+def _load(text: str | None) -> Snapshot | None:
+    return json.loads(text) if text else None
+
+
+def apply(task: Task, snap: Snapshot | None, now: datetime) -> None:
+    """Put ``task`` into the state ``snap``; ``None`` (the task did not exist) hides it as deleted
+    (its number is never given again, and purge removes it after the undo window)."""
+
+    def when(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    task.updated_at = now
+    if snap is None:
+        task.deleted_at = task.deleted_at or now
+        return
+    task.title = snap["title"]
+    task.description = snap["description"]
+    task.completed = snap["completed"]
+    task.completed_at = when(snap["completed_at"])
+    task.priority = snap["priority"]
+    task.due_at = when(snap["due_at"])
+    task.due_all_day = snap["due_all_day"]
+    task.recurrence = snap["recurrence"]
+    task.deleted_at = when(snap["deleted_at"])
+    tags = set(snap["tags"])
+    task.tag_rows = [r for r in task.tag_rows if r.tag in tags]
+    have = {r.tag for r in task.tag_rows}
+    task.tag_rows.extend(TaskTag(user_id=task.user_id, tag=t) for t in sorted(tags - have))
+
+
+async def _lock(session: AsyncSession, ctx: RequestContext) -> int:
+    """Take the user's journal lock (their counter row) and return the last ``seq`` given."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(TaskCounter)
+        .values(user_id=ctx.user_id, last_number=0, last_change=0)
+        .on_conflict_do_nothing(index_elements=["user_id"])
+    )
+    row = await session.execute(
+        select(TaskCounter.last_change).where(TaskCounter.user_id == ctx.user_id).with_for_update()
+    )
+    return int(row.scalar_one())
+
+
+class Recorder:
+    """Records one change group. Make it with :func:`begin` at the start of the transaction (before
+    reading tasks), :meth:`track` each task before changing it, :meth:`track_new` each task created,
+    then :meth:`save` once at the end."""
+
+    def __init__(self, session: AsyncSession, ctx: RequestContext, action: Action, last: int) -> None:
+        self.session, self.ctx, self.action, self.last = session, ctx, action, last
+        self._before: dict[int, Snapshot | None] = {}
+        self._tasks: list[Task] = []
+
+    def track(self, task: Task) -> None:
+        """Remember ``task``'s state before this change (once per task)."""
+        if id(task) not in {id(t) for t in self._tasks}:
+            self._tasks.append(task)
+            self._before[id(task)] = snapshot(task)
+
+    def track_new(self, task: Task) -> None:
+        """Remember that this change created ``task``."""
+        self._tasks.append(task)
+        self._before[id(task)] = None
+
+    async def save(self) -> JournalGroup | None:
+        """Write the group (tasks whose state did not change are left out; nothing changed → no
+        group). A new group discards the redo stack."""
+        await self.session.flush()
+        changes = []
+        for task in self._tasks:
+            before, after = self._before[id(task)], snapshot(task)
+            if before != after:
+                changes.append(
+                    JournalChange(
+                        task_id=task.id,
+                        number=task.number,
+                        before=json.dumps(before) if before is not None else None,
+                        after=json.dumps(after),
+                    )
+                )
+        if not changes:
+            return None
+        seq = self.last + 1
+        await self.session.execute(
+            update(TaskCounter).where(TaskCounter.user_id == self.ctx.user_id).values(last_change=seq)
+        )
+        await self.session.execute(
+            update(JournalGroup)
+            .where(JournalGroup.user_id == self.ctx.user_id, JournalGroup.redoable.is_(True))
+            .values(redoable=False)
+        )
+        group = JournalGroup(
+            user_id=self.ctx.user_id,
+            seq=seq,
+            action=self.action,
+            created_at=self.ctx.now(),
+            redoable=False,
+            changes=changes,
+        )
+        self.session.add(group)
+        await self.session.flush()
+        return group
+
+
+async def begin(session: AsyncSession, ctx: RequestContext, action: Action) -> Recorder:
+    """Start recording a change of ``ctx.user_id``: takes the user's journal lock (so call it first
+    in the transaction, before reading the tasks the change acts on)."""
+    return Recorder(session, ctx, action, await _lock(session, ctx))
+
+
+async def _changes(session: AsyncSession, group_ids: Sequence[int]) -> dict[int, list[JournalChange]]:
+    rows = (
+        await session.execute(
+            select(JournalChange).where(JournalChange.group_id.in_(group_ids)).order_by(JournalChange.id)
+        )
+    ).scalars()
+    out: dict[int, list[JournalChange]] = {}
+    for row in rows:
+        out.setdefault(row.group_id, []).append(row)
+    return out
+
+
+def summarize(ctx: RequestContext, group: JournalGroup, changes: Sequence[JournalChange]) -> str:
+    """The group's summary in the reader's zone (presentation.change_summary)."""
+    pairs = [(_load(c.before), _load(c.after)) for c in changes]
+    return change_summary(group.action, pairs, ctx.tz, year=ctx.local_now().year)
+
+
+async def step(
+    session: AsyncSession, ctx: RequestContext, direction: Literal["undo", "redo"], since: datetime
+) -> tuple[JournalGroup, str, list[Task]]:
+    """Undo the user's latest change still done, or redo the last undone one, within the window
+    (groups created at or after ``since``).
+
+    Returns:
+        ``(group, summary, tasks)``: the group, what it did in words, the tasks it touched.
+
+    Raises:
+        NothingToUndo / NothingToRedo: no such change (nothing changes).
+    """
+    await _lock(session, ctx)
+    stmt = select(JournalGroup).where(JournalGroup.user_id == ctx.user_id, JournalGroup.created_at >= since)
+    if direction == "undo":
+        stmt = stmt.where(JournalGroup.undone_at.is_(None)).order_by(JournalGroup.seq.desc())
+    else:
+        stmt = stmt.where(JournalGroup.undone_at.is_not(None), JournalGroup.redoable.is_(True))
+        stmt = stmt.order_by(JournalGroup.seq)
+    group = (await session.execute(stmt.limit(1))).scalar_one_or_none()
+    if group is None:
+        if direction == "undo":
+            raise NothingToUndo("There is nothing to undo.")
+        raise NothingToRedo("There is nothing to redo: only an undo can be redone, until the next change.")
+    changes = (await _changes(session, [group.id])).get(group.id, [])
+    ids = [c.task_id for c in changes]
+    tasks = {
+        t.id: t
+        for t in (
+            await session.execute(select(Task).where(Task.user_id == ctx.user_id, Task.id.in_(ids)))
+        ).scalars()
+    }
+    missing = [c.number for c in changes if c.task_id not in tasks]
+    if missing:
+        error = NothingToUndo if direction == "undo" else NothingToRedo
+        raise error(
+            f"That change can no longer be {direction}ne: task {missing[0]} was removed for good.",
+            numbers=missing,
+        )
+    now = ctx.now()
+    order = reversed(changes) if direction == "undo" else iter(changes)
+    for change in order:
+        apply(tasks[change.task_id], _load(change.before if direction == "undo" else change.after), now)
+    if direction == "undo":
+        group.undone_at, group.redoable = now, True
+    else:
+        group.undone_at, group.redoable = None, False
+    await session.flush()
+    return group, summarize(ctx, group, changes), [tasks[c.task_id] for c in changes]
+
+
+async def entries(
+    session: AsyncSession,
+    ctx: RequestContext,
+    *,
+    limit: int,
+    before: int | None = None,
+    since: datetime | None = None,
+) -> list[ActivityEntry]:
+    """The user's journal, newest first: at most ``limit`` entries with ``seq < before``, made at
+    or after ``since``."""
+    stmt = select(JournalGroup).where(JournalGroup.user_id == ctx.user_id)
+    if before is not None:
+        stmt = stmt.where(JournalGroup.seq < before)
+    if since is not None:
+        stmt = stmt.where(JournalGroup.created_at >= since)
+    groups = list((await session.execute(stmt.order_by(JournalGroup.seq.desc()).limit(limit))).scalars())
+    changes = await _changes(session, [g.id for g in groups]) if groups else {}
+    return [
+        ActivityEntry(
+            id=g.seq,
+            when=g.created_at,
+            action=g.action,
+            summary=summarize(ctx, g, changes.get(g.id, [])),
+            task_numbers=sorted({c.number for c in changes.get(g.id, [])}),
+            undone=g.undone_at is not None,
+        )
+        for g in groups
+    ]
