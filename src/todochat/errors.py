@@ -127,6 +127,14 @@ class NothingToRedo(TodoError):
     status = 409
 
 
+class EarlierThanDue(TodoError):
+    """A postpone ("push back", "delay", "snooze") would move a task earlier than its current due
+    date (``current_due``, ``requested_due``). Nothing changed: ask before moving it earlier."""
+
+    code = "earlier_than_due"
+    status = 409
+
+
 class AuthError(TodoError):
     """The bearer token is missing, malformed, forged or expired."""
 

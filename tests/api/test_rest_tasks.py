@@ -361,3 +361,18 @@ async def test_openapi_describes_every_route_with_schemas(settings: Settings) ->
         list_params = {p["name"] for p in paths["/api/v1/tasks"]["get"]["parameters"]}
         assert {"status", "priority", "tag", "due", "due_before", "due_after", "q", "sort", "limit", "cursor"} <= list_params
         assert (await api.http.get("/docs")).status_code == 200
+
+
+async def test_patch_reschedules_by_the_service_rules(settings: Settings) -> None:
+    async with running(settings) as api:
+        await api.add(title="Dentist", due="2026-11-20T15:00")
+        r = await api.call("PATCH", "/1", json={"due_day": "2026-11-24"})
+        assert r.status_code == 200 and r.json()["due"] == "2026-11-24T15:00"
+        r = await api.call("PATCH", "/1", json={"shift": "P1W", "later_only": True})
+        assert r.json()["due"] == "2026-12-01T15:00"
+        r = await api.call("PATCH", "/1", json={"due_day": "2026-11-19", "later_only": True})
+        assert r.status_code == 409 and r.json()["error"] == "earlier_than_due"
+        assert r.json()["current_due"] == "2026-12-01T15:00"
+        r = await api.call("PATCH", "/1", json={"shift": "P9000Y"})
+        assert r.status_code == 422 and r.json()["field"] == "shift"
+        assert (await api.call("GET", "/1")).json()["due"] == "2026-12-01T15:00"

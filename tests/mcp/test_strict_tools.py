@@ -20,6 +20,8 @@ VALID = {
     "complete_tasks": {"numbers": [1]},
     "delete_tasks": {"numbers": [1]},
     "undo": {},
+    "redo": {},
+    "activity": {},
 }
 
 

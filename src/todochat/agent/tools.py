@@ -230,8 +230,13 @@ async def update_task(
     add_tags: list[str] | None = None,
     remove_tags: list[str] | None = None,
     recurrence: str | None = None,
+    due_day: str | None = None,
+    due_time: str | None = None,
+    shift: str | None = None,
+    later_only: bool | None = None,
 ) -> str:
-    """Change a task: only the fields given change.
+    """Change a task: only the fields given change. To reschedule, prefer due_time (keeps the day),
+    due_day (keeps the time) or shift; for postpone/push back/delay/snooze also set later_only.
 
     Args:
         task: The task's number (e.g. "3") or words from its title.
@@ -243,9 +248,14 @@ async def update_task(
         add_tags: Tags to add.
         remove_tags: Tags to remove.
         recurrence: New RFC 5545 RRULE; "" stops repeating.
+        due_day: New day YYYY-MM-DD, keeping the task's time of day.
+        due_time: New time HH:MM, keeping the task's day.
+        shift: Move the due date by an ISO 8601 duration, e.g. P1W (a week later), -P1D, P1M.
+        later_only: True for postpone/push back/delay/snooze: an earlier date is refused, then ask.
     """
     changes = _args(title=title, description=description, due=due, priority=priority, tags=tags,
-                    add_tags=add_tags, remove_tags=remove_tags, recurrence=recurrence)
+                    add_tags=add_tags, remove_tags=remove_tags, recurrence=recurrence,
+                    due_day=due_day, due_time=due_time, shift=shift, later_only=later_only)
 
     async def call() -> dict[str, Any]:
         out = await ctx.context.service.update(ctx.context.request_context, task, TaskChanges(**changes))

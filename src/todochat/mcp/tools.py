@@ -177,8 +177,17 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         recurrence: Annotated[
             str | None, Field(description='New RFC 5545 RRULE; "" stops repeating.')
         ] = None,
+        due_day: Annotated[str | None, Field(description="New day YYYY-MM-DD keeping the time of day.")] = None,
+        due_time: Annotated[str | None, Field(description="New time HH:MM keeping the day.")] = None,
+        shift: Annotated[
+            str | None, Field(description="Move the due date by an ISO 8601 duration: P1W, -P1D, P1M.")
+        ] = None,
+        later_only: Annotated[
+            bool | None, Field(description="Postpone: refuse a new due date earlier than the current one.")
+        ] = None,
     ) -> TaskOut:
-        """Change a task: only the fields given change."""
+        """Change a task: only the fields given change. Rescheduling keeps what it does not name
+        (a new time keeps the day, a new day keeps the time)."""
         changes = TaskChanges(
             title=title,
             description=description,
@@ -188,6 +197,10 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             add_tags=add_tags,
             remove_tags=remove_tags,
             recurrence=recurrence,
+            due_day=due_day,
+            due_time=due_time,
+            shift=shift,
+            later_only=later_only,
         )
         return await svc().update(await backend.context(), task, changes)
 

@@ -176,6 +176,15 @@ class TaskChanges(Strict):
     add_tags: list[str] | None = None
     remove_tags: list[str] | None = None
     recurrence: str | None = None
+    due_day: str | None = Field(default=None, description="New day YYYY-MM-DD keeping the task's time of day")
+    due_time: str | None = Field(default=None, description="New time HH:MM keeping the task's day")
+    shift: str | None = Field(
+        default=None, description="Move the due date by an ISO 8601 duration: P1W, -P1D, P1M, PT2H"
+    )
+    later_only: bool | None = Field(
+        default=None,
+        description="Postpone: refuse (409 earlier_than_due) a new due date before the current one",
+    )
 
     def is_empty(self) -> bool:
         """True when nothing would change."""

@@ -20,7 +20,7 @@ from todochat.errors import (
     ValidationError,
 )
 from todochat.presentation import undo_message
-from todochat.tasks import dates, journal, matching, queries
+from todochat.tasks import dates, journal, matching, queries, rescheduling
 from todochat.tasks.journal import ActivityEntry, Recorder, UndoResult
 from todochat.tasks.models import (
     JournalGroup,
@@ -339,12 +339,24 @@ class TaskService:
         due: tuple[datetime | None, bool] | None = None
         if changes.due is not None:
             due = dates.parse_due(changes.due, ctx.tz) if changes.due.strip() else (None, False)
+        moves = {"due_day": changes.due_day, "due_time": changes.due_time, "shift": changes.shift}
+        if changes.due is not None and any(moves.values()):
+            raise ValidationError("Give either due or due_day/due_time/shift, not both.", field="due")
+        if changes.later_only and changes.due is None and not any(moves.values()):
+            raise ValidationError("later_only goes with a new due date.", field="later_only")
         recurrence: str | None = None
         if changes.recurrence:
             recurrence = dates.normalize_rrule(changes.recurrence)
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "update")
             task = await self._resolve(session, ctx, ref, None)
+            if any(moves.values()):
+                due = rescheduling.reschedule(
+                    (task.due_at, task.due_all_day), tz=ctx.tz, now=ctx.now(),
+                    later_only=bool(changes.later_only), **moves,
+                )
+            elif changes.later_only and due is not None and due[0] is not None and task.due_at is not None:
+                rescheduling.check_later(due, (task.due_at, task.due_all_day), ctx.tz)
             rec.track(task)
             if title is not None:
                 task.title = title

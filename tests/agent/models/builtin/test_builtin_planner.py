@@ -93,16 +93,16 @@ def test_complete_reopen_delete_phrasings(message: str, tool: str, args: dict[st
     [
         ("rename buy milk to buy oat milk", {"task": "buy milk", "title": "Buy oat milk"}),
         ("Change task 1 to 'Call mom tonight'", {"task": "1", "title": "Call mom tonight"}),
-        ("move the dentist appointment to thursday", {"task": "dentist appointment", "due": "2026-11-19"}),
-        ("push pay rent to next friday", {"task": "pay rent", "due": "2026-11-27"}),
+        ("move the dentist appointment to thursday", {"task": "dentist appointment", "due_day": "2026-11-19"}),
+        ("push pay rent to next friday", {"task": "pay rent", "due_day": "2026-11-27", "later_only": True}),
         ("make pay rent high priority", {"task": "pay rent", "priority": "high"}),
         ("pay bills isn't urgent", {"task": "pay bills", "priority": "low"}),
         ("tag pay bills with finance", {"task": "pay bills", "add_tags": ["finance"]}),
         ("remove the work tag from task 1", {"task": "1", "remove_tags": ["work"]}),
         ("add a note to call mom: ask about christmas", {"task": "call mom", "description": "ask about christmas"}),
         ("remove the due date from pay rent", {"task": "pay rent", "due": ""}),
-        ("make water the plants repeat every week", {"task": "water the plants", "recurrence": "FREQ=WEEKLY", "due": "2026-11-18"}),
-        ("change task 1 to tomorrow", {"task": "1", "due": "2026-11-19"}),
+        ("make water the plants repeat every week", {"task": "water the plants", "recurrence": "FREQ=WEEKLY", "due_day": "2026-11-18"}),
+        ("change task 1 to tomorrow", {"task": "1", "due_day": "2026-11-19"}),
     ],
 )
 def test_update_phrasings(message: str, args: dict[str, Any]) -> None:
@@ -252,7 +252,7 @@ def test_each_verb_led_item_keeps_its_own_date() -> None:
         ("finish the report", "complete_task", {"task": "report"}),
         ("tomorrow: call mom", "add_task", {"title": "Call mom", "due": "2026-11-19"}),
         ("set pay bills to done", "complete_task", {"task": "pay bills"}),
-        ("set task 2 due dec 24", "update_task", {"task": "2", "due": "2026-12-24"}),
+        ("set task 2 due dec 24", "update_task", {"task": "2", "due_day": "2026-12-24"}),
     ],
 )
 def test_deadlines_leading_dates_and_status_words(message: str, tool: str, args: dict[str, Any]) -> None:

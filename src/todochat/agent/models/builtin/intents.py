@@ -320,6 +320,46 @@ def _split_settings(t: str) -> Intent | None:
     return None
 
 
+_AMOUNT = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|\d{1,3})"
+_UNIT = r"(days?|weeks?|fortnights?|months?|years?|hours?)"
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a few": 3}
+_LATER = r"(?:postpone|push back|delay|snooze|defer|put off|hold off on)"
+
+
+def _duration(amount: str, unit: str, sign: int) -> str:
+    """An ISO 8601 duration for "<amount> <unit>" ("a week" → P1W, "2 hours" → PT2H), signed."""
+    n = _NUMBER_WORDS.get(amount.lower()) or int(amount)
+    key = unit.lower().rstrip("s")
+    text = {"day": f"P{n}D", "week": f"P{n}W", "fortnight": f"P{2 * n}W", "month": f"P{n}M",
+            "year": f"P{n}Y", "hour": f"PT{n}H"}[key]
+    return ("-" if sign < 0 else "") + text
+
+
+def _shift(t: str) -> Intent | None:
+    """Relative rescheduling, rule family "move by an amount" (issue 11, item 5): "push X back a
+    week", "snooze X by a day", "postpone X 2 days", "move X forward 3 days", and postponing to a
+    date ("postpone X to friday", field ``postpone``: never earlier). Body: an ISO 8601 duration."""
+    later = (
+        _m(rf"(?:push|move|put|bump|set|shift|kick) (.+?) back (?:by |for )?{_AMOUNT} {_UNIT}", t)
+        or _m(rf"{_LATER} (.+?) (?:by |for )?{_AMOUNT} {_UNIT}(?: (?:later|more))?", t)
+        or _m(rf"(?:move|shift|push|bump|put) (.+?) (?:by )?{_AMOUNT} {_UNIT} (?:later|back|out|on)", t)
+    )
+    if later:
+        return Intent("update", target=_tail(t, later, 1), body=_duration(later[2], later[3], 1), field="shift")
+    earlier = _m(rf"(?:move|shift|bring|pull|bump) (.+?) (?:forward|up|earlier|ahead) (?:by )?{_AMOUNT} {_UNIT}", t) \
+        or _m(rf"(?:move|shift|bring|pull) (.+?) (?:by )?{_AMOUNT} {_UNIT} (?:earlier|sooner|forward)", t)
+    if earlier:
+        return Intent("update", target=_tail(t, earlier, 1), body=_duration(earlier[2], earlier[3], -1), field="shift")
+    to_day = _m(rf"(?:{_LATER}|push) (.+?) (?:back )?(?:to|till|until|for) (.+)", t)
+    if to_day:
+        return Intent("update", target=_tail(t, to_day, 1), body=_tail(t, to_day, 2), field="postpone")
+    alone = _m(r"(?:snooze|postpone|delay|push back|put off) (.+)", t)
+    if alone:
+        return Intent("update", target=_tail(t, alone, 1), body="P1D", field="shift")
+    return None
+
+
 def _maybe_update(t: str) -> Intent | None:
     """Update phrasings with a clear verb: rename, move/reschedule, priority, recurrence, notes."""
     split = _split_settings(t)
@@ -357,6 +397,9 @@ def _maybe_update(t: str) -> Intent | None:
         or _m(r"(?:make|set) (.+?) (?:recurring|repeating|a recurring task|a repeating task) (.+)", t)
     if m:
         return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="recurrence")
+    shift = _shift(t)
+    if shift:
+        return shift
     m = _m(r"(?:move|reschedule|re-schedule|postpone|push|push back|delay|bump|shift|defer|put off|change the (?:due )?date (?:of|for|on)|change the deadline (?:of|for|on)|set the (?:due )?date (?:of|for|on)|set the deadline (?:of|for|on)|set the due date for|make) (.+?) (?:to|till|until|for|by|on|at|due|into|back to|forward to|out to) (.+)", t) \
         or _m(r"(?:move|reschedule|re-schedule|postpone|push|delay|shift|defer) (.+?) (\S+(?: \S+)?)", t) \
         or _m(r"(?:make|set) (.+?) (?:due|for) (.+)", t) \

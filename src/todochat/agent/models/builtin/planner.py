@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from todochat.agent.models.builtin import replies
-from todochat.agent.models.builtin.dates import cut, due_text, find_when
+from todochat.agent.models.builtin.dates import When, cut, due_text, find_when
 from todochat.agent.models.builtin.intents import Intent, classify
 from todochat.agent.models.builtin.lexicon import is_task_verb, past_to_base
 from todochat.agent.models.builtin.normalize import normalize, strip_politeness
@@ -124,6 +124,26 @@ def _ref_calls(intent: Intent, target: str, state: State, now: datetime, single:
     return [call]
 
 
+_DAY_WORDS = re.compile(
+    r"\b(?:today|tonight|tomorrow|tmrw|yesterday|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+    r"|week|weekend|month|year|days?|next|this|\d{1,2}(?:st|nd|rd|th)|\d+[/.-]\d+)", re.IGNORECASE,
+)
+
+
+def due_changes(when: When, body: str) -> dict[str, Any]:
+    """The rescheduling fields a date phrase asks for (rules in tasks/rescheduling.py): a day only
+    → ``due_day`` (the task keeps its time), a time only → ``due_time`` (it keeps its day), both →
+    ``due``. Whether the phrase named a day is read from its words, not from the resolved date."""
+    if when.day is None:
+        return {}
+    said = " ".join(body[a:b] for a, b in when.spans) or body
+    if when.at is None:
+        return {"due_day": when.day.isoformat()}
+    if not _DAY_WORDS.search(said) and not when.recurrence:
+        return {"due_time": when.at.strftime("%H:%M")}
+    return {"due": due_text(when)}
+
+
 def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) -> list[Action]:
     """``update_task`` calls for a rename, a new date, priority, tags, note or recurrence."""
     body = intent.body.strip()
@@ -145,7 +165,9 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
     if kind == "title":
         title = unmask(body, quotes).strip()
         changes["title"] = title if re.fullmatch(r"\x01\d+\x01", body) else clean_title(title)
-    elif kind in ("due", "recurrence"):
+    elif kind == "shift":
+        changes.update(shift=body, later_only=not body.startswith("-"))
+    elif kind in ("due", "recurrence", "postpone"):
         when = find_when(body, now)
         if when.ambiguous:
             a, b = when.ambiguous[:2]
@@ -154,8 +176,9 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
             return [Say(f"I couldn't understand the date \"{unmask(body, quotes)}\". Try \"friday\", \"tomorrow at 6pm\" or \"on Dec 3\".")]
         if when.recurrence:
             changes["recurrence"] = when.recurrence
-        if due_text(when):
-            changes["due"] = due_text(when)
+        changes.update(due_changes(when, body))
+        if kind == "postpone" and changes:
+            changes["later_only"] = True
     elif kind == "priority":
         _, level = take_priority(body)
         word = body.lower().strip()
@@ -193,8 +216,7 @@ def _settings(body: str, now: datetime) -> dict[str, Any] | Say | None:
     changes: dict[str, Any] = {}
     if when.recurrence:
         changes["recurrence"] = when.recurrence
-    if due_text(when):
-        changes["due"] = due_text(when)
+    changes.update(due_changes(when, body))
     if level:
         changes["priority"] = level
     if tags:
