@@ -322,66 +322,133 @@ class TaskService:
 
     async def update(self, ctx: RequestContext, ref: str | int, changes: TaskChanges) -> TaskOut:
         """Change the fields set in ``changes``; validation as in :meth:`add`. ``due=""`` and
-        ``recurrence=""`` clear those fields.
+        ``recurrence=""`` clear those fields; ``due_day``/``due_time``/``shift``/``later_only``
+        follow the rescheduling rules (tasks/rescheduling.py).
 
         Raises:
             ValidationError: nothing to change, or a field breaks its rule.
+            EarlierThanDue: ``later_only`` and the new due date is before the current one.
             TaskNotFound, AmbiguousReference.
+        """
+        prepared = self._prepare_changes(ctx, changes)
+        async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "update")
+            task = await self._resolve(session, ctx, ref, None)
+            self._apply_changes(ctx, task, changes, prepared, rec)
+            await rec.save()
+            return self.to_out(ctx, task)
+
+    async def bulk_update(
+        self, ctx: RequestContext, selection: Selection, changes: TaskChanges, *, confirm: bool = False
+    ) -> BulkResult:
+        """Apply the same ``changes`` to every task of an explicit ``selection`` (numbers, a
+        filter, or all), in one journal group (one undo reverts all of it). Rescheduling fields
+        act on each task's own due date: ``shift="P1W"`` moves each by a week, ``due_day`` keeps
+        each task's time ("move everything due friday to monday"). All or nothing: if any task
+        breaks a rule (``later_only`` and a new date before its due date, a shift of a task with
+        no due date), nothing changes. More than one task needs ``confirm=True``; without it
+        :class:`ConfirmationRequired` (``action="update"``) lists the tasks that would change.
+
+        Returns:
+            Exactly the tasks changed, after the change.
+
+        Raises:
+            ValidationError: no or an empty selection, nothing to change, a ``title`` (one title
+                for many tasks is refused), or a field breaking its rule.
+            TaskNotFound: nothing matches, or a number of ``numbers`` is no task of the user.
+            EarlierThanDue: ``later_only`` and a task would move earlier (nothing changed).
+            ConfirmationRequired: more than one task and not confirmed.
+        """
+        if changes.title is not None:
+            raise ValidationError("A bulk change can't give several tasks one title; rename them one by one.", field="title")
+        prepared = self._prepare_changes(ctx, changes)
+        flt = selection.to_filter()
+        async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "bulk_update")
+            rows = await queries.fetch(session, ctx, flt)
+            queries.check_numbers(selection.numbers, rows, "changed")
+            if not rows:
+                raise TaskNotFound("No tasks match, so nothing was changed.")
+            if len(rows) > 1 and not confirm:
+                raise ConfirmationRequired(
+                    f"This would change {len(rows)} tasks. Confirm to change them.",
+                    action="update",
+                    would_change=[{"number": r.number, "title": r.title} for r in rows],
+                )
+            for row in rows:
+                self._apply_changes(ctx, row, changes, prepared, rec)
+            await rec.save()
+            return BulkResult(tasks=[self.to_out(ctx, r) for r in rows])
+
+    def _prepare_changes(self, ctx: RequestContext, changes: TaskChanges) -> dict[str, object]:
+        """Validate ``changes`` before any row is read: cleaned values by field name.
+
+        Raises:
+            ValidationError: nothing to change, a field breaking its rule, ``due`` together with
+                ``due_day``/``due_time``/``shift``, or ``later_only`` without a new due date.
         """
         if changes.is_empty():
             raise ValidationError("Nothing to change: give a new title, description, due date, priority, tags or recurrence.")
-        title = clean_title(changes.title) if changes.title is not None else None
-        description = clean_description(changes.description) if changes.description is not None else None
-        priority = clean_priority(changes.priority) if changes.priority is not None else None
-        tags = clean_tags(changes.tags) if changes.tags is not None else None
-        add_tags = clean_tags(changes.add_tags)
-        remove_tags = clean_tags(changes.remove_tags)
-        due: tuple[datetime | None, bool] | None = None
-        if changes.due is not None:
-            due = dates.parse_due(changes.due, ctx.tz) if changes.due.strip() else (None, False)
         moves = {"due_day": changes.due_day, "due_time": changes.due_time, "shift": changes.shift}
         if changes.due is not None and any(moves.values()):
             raise ValidationError("Give either due or due_day/due_time/shift, not both.", field="due")
         if changes.later_only and changes.due is None and not any(moves.values()):
             raise ValidationError("later_only goes with a new due date.", field="later_only")
-        recurrence: str | None = None
-        if changes.recurrence:
-            recurrence = dates.normalize_rrule(changes.recurrence)
-        async with self.sessionmaker.begin() as session:
-            rec = await journal.begin(session, ctx, "update")
-            task = await self._resolve(session, ctx, ref, None)
-            if any(moves.values()):
-                due = rescheduling.reschedule(
-                    (task.due_at, task.due_all_day), tz=ctx.tz, now=ctx.now(),
-                    later_only=bool(changes.later_only), **moves,
-                )
-            elif changes.later_only and due is not None and due[0] is not None and task.due_at is not None:
-                rescheduling.check_later(due, (task.due_at, task.due_all_day), ctx.tz)
-            rec.track(task)
-            if title is not None:
-                task.title = title
-            if description is not None:
-                task.description = description
-            if priority is not None:
-                task.priority = priority
-            if tags is not None or add_tags or remove_tags:
-                new = set(task.tags if tags is None else tags) | set(add_tags)
-                new -= set(remove_tags)
-                task.tag_rows = [r for r in task.tag_rows if r.tag in new]
-                have = {r.tag for r in task.tag_rows}
-                check_tag_count(sorted(new))
-                task.tag_rows.extend(TaskTag(user_id=ctx.user_id, tag=t) for t in sorted(new - have))
-            if due is not None:
-                task.due_at, task.due_all_day = due
-            if changes.recurrence is not None:
-                task.recurrence = recurrence
-                if recurrence and task.due_at is None:
-                    first = dates.next_occurrence(recurrence, None, True, ctx.now() - timedelta(days=1), ctx.tz)
-                    if first:
-                        task.due_at, task.due_all_day = first
-            task.updated_at = ctx.now()
-            await rec.save()
-            return self.to_out(ctx, task)
+        due: tuple[datetime | None, bool] | None = None
+        if changes.due is not None:
+            due = dates.parse_due(changes.due, ctx.tz) if changes.due.strip() else (None, False)
+        return {
+            "title": clean_title(changes.title) if changes.title is not None else None,
+            "description": clean_description(changes.description) if changes.description is not None else None,
+            "priority": clean_priority(changes.priority) if changes.priority is not None else None,
+            "tags": clean_tags(changes.tags) if changes.tags is not None else None,
+            "add_tags": clean_tags(changes.add_tags),
+            "remove_tags": clean_tags(changes.remove_tags),
+            "due": due,
+            "moves": moves,
+            "recurrence": dates.normalize_rrule(changes.recurrence) if changes.recurrence else None,
+        }
+
+    def _apply_changes(
+        self, ctx: RequestContext, task: Task, changes: TaskChanges, prepared: dict[str, object], rec: Recorder
+    ) -> None:
+        """Change one row as :meth:`_prepare_changes` validated (journal-tracked first)."""
+        moves: dict[str, str | None] = prepared["moves"]  # type: ignore[assignment]
+        due: tuple[datetime | None, bool] | None = prepared["due"]  # type: ignore[assignment]
+        if any(moves.values()):
+            due = rescheduling.reschedule(
+                (task.due_at, task.due_all_day), tz=ctx.tz, now=ctx.now(),
+                later_only=bool(changes.later_only), **moves,
+            )
+        elif changes.later_only and due is not None and due[0] is not None and task.due_at is not None:
+            rescheduling.check_later(due, (task.due_at, task.due_all_day), ctx.tz)
+        rec.track(task)
+        if prepared["title"] is not None:
+            task.title = prepared["title"]  # type: ignore[assignment]
+        if prepared["description"] is not None:
+            task.description = prepared["description"]  # type: ignore[assignment]
+        if prepared["priority"] is not None:
+            task.priority = prepared["priority"]  # type: ignore[assignment]
+        tags: list[str] | None = prepared["tags"]  # type: ignore[assignment]
+        add_tags: list[str] = prepared["add_tags"]  # type: ignore[assignment]
+        remove_tags: list[str] = prepared["remove_tags"]  # type: ignore[assignment]
+        if tags is not None or add_tags or remove_tags:
+            new = set(task.tags if tags is None else tags) | set(add_tags)
+            new -= set(remove_tags)
+            task.tag_rows = [r for r in task.tag_rows if r.tag in new]
+            have = {r.tag for r in task.tag_rows}
+            check_tag_count(sorted(new))
+            task.tag_rows.extend(TaskTag(user_id=ctx.user_id, tag=t) for t in sorted(new - have))
+        if due is not None:
+            task.due_at, task.due_all_day = due
+        if changes.recurrence is not None:
+            recurrence: str | None = prepared["recurrence"]  # type: ignore[assignment]
+            task.recurrence = recurrence
+            if recurrence and task.due_at is None:
+                first = dates.next_occurrence(recurrence, None, True, ctx.now() - timedelta(days=1), ctx.tz)
+                if first:
+                    task.due_at, task.due_all_day = first
+        task.updated_at = ctx.now()
 
     async def delete(self, ctx: RequestContext, ref: str | int) -> TaskOut:
         """Delete one task (a soft delete that :meth:`undo` can revert until purged).
