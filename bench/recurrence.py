@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -46,6 +47,22 @@ def walks() -> None:
                 dates.remaining_rule(rule, due, due.hour == 0, found[0], now, tz)
             costs.append((time.perf_counter() - start) * 1000)
         print(f"walk {rule:40} due 1900/1950/2000: " + " / ".join(f"{c:.1f}" for c in costs) + " ms")
+
+
+REJECTED = ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31",
+            "FREQ=MONTHLY;BYSETPOS=-40;BYDAY=MO", "FREQ=DAILY;UNTIL=20200101", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30"]
+
+
+def validations() -> None:
+    """In-process: the cost of refusing rules that never occur (dateutil alone walks to 9999)."""
+    from todochat.errors import ValidationError
+    from todochat.tasks import dates
+
+    for rule in REJECTED:
+        start = time.perf_counter()
+        with contextlib.suppress(ValidationError):
+            dates.normalize_rrule(rule)
+        print(f"refuse {rule:40} {(time.perf_counter() - start) * 1000:.1f} ms")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -89,6 +106,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     walks()
+    validations()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
         server = LiveServer(server_env(url, Path(tmp) / "data")).start()

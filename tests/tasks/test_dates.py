@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as timer
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -79,14 +78,14 @@ def test_normalize_rrule_accepts(given, stored):
         ("FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "more often than daily"),
     ],
 )
-def test_normalize_rrule_rejects_quickly(bad, words):
-    started = timer.perf_counter()
+def test_normalize_rrule_rejects(bad, words, rrule_steps):
+    # dateutil alone walks to year 9999 looking for a first match; the bounded walk's cost is
+    # measured in bench/recurrence.py (validations), never timed here
     with pytest.raises(ValidationError) as err:
         dates.normalize_rrule(bad)
     assert err.value.field == "recurrence"
     assert words in err.value.message
-    # dateutil walks to year 9999 looking for a first match; validation must stay bounded
-    assert timer.perf_counter() - started < 0.5
+    assert rrule_steps.count <= 50
 
 
 def nxt(rule: str, due: datetime | None, all_day: bool, now: datetime, tz: ZoneInfo) -> tuple[datetime, bool] | None:
@@ -144,11 +143,10 @@ def test_daily_rule_never_lands_in_the_past():
     assert nxt("FREQ=MONTHLY;BYMONTHDAY=31", datetime(2026, 12, 31, tzinfo=UTC), True, now, BERLIN)[0].date() == date(2027, 1, 31)
 
 
-def test_long_overdue_daily_task_is_quick():
+def test_long_overdue_daily_task_walks_from_now(rrule_steps):
     now = datetime(2026, 11, 18, 9, tzinfo=UTC)
-    started = timer.perf_counter()
     result = nxt("FREQ=DAILY", datetime(2016, 11, 18, 7, tzinfo=UTC), False, now, BERLIN)
-    assert timer.perf_counter() - started < 0.5
+    assert rrule_steps.count <= 50  # not the 3,653 days since the due date
     assert result == (datetime(2026, 11, 19, 7, tzinfo=UTC), False)
 
 

@@ -137,7 +137,7 @@ def normalize_rrule(value: str) -> str:
     start = datetime(2026, 1, 1)  # noqa: DTZ001 — rules run in floating wall time
     try:
         pattern = recurrence.Rule({k: v for k, v in rule.parts.items() if k not in ("COUNT", "UNTIL")})
-        occurs = recurrence.first_after(pattern, start, start, inc=True) is not None
+        occurs = _pattern_occurs(pattern, start)
         first = recurrence.first_after(rule, start, start, inc=True) if occurs else None
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError(f"{value!r} is not a valid RRULE: {exc}.", field="recurrence") from exc
@@ -146,6 +146,24 @@ def normalize_rrule(value: str) -> str:
     if recurrence.first_after(rule, start, first) is None:
         raise ValidationError(f"The recurrence {value!r} never repeats.", field="recurrence")
     return rule.text
+
+
+def _pattern_occurs(pattern: recurrence.Rule, start: datetime) -> bool:
+    """Whether a rule's pattern (no COUNT/UNTIL) occurs at all.
+
+    A DAILY rule's BY parts only filter days (RFC 5545 §3.3.10, the BYxxx table: no BYDAY
+    ordinals, no BYWEEKNO/BYYEARDAY with DAILY), so the days they keep are the days the YEARLY
+    rule with the same parts expands to: probing that walks a year per step instead of a day
+    ("FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31" was ~300 ms of walking). None of those days → never;
+    some, and INTERVAL 1 → it occurs; otherwise the DAILY pattern itself is walked (bounded).
+    """
+    if pattern.freq == "DAILY" and "BYSETPOS" not in pattern.parts:
+        yearly = recurrence.Rule({**{k: v for k, v in pattern.parts.items() if k != "INTERVAL"}, "FREQ": "YEARLY"})
+        if recurrence.first_after(yearly, start, start, inc=True) is None:
+            return False
+        if pattern.interval == 1:
+            return True
+    return recurrence.first_after(pattern, start, start, inc=True) is not None
 
 
 def _stored_rule(rule_text: str) -> recurrence.Rule:
