@@ -67,7 +67,7 @@ async def _outcome(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callabl
             pending={"kind": "choose", "tool": tool, "arguments": arguments, "candidates": exc.candidates}
         )
         return json.dumps({"ok": False, **exc.to_dict()})
-    except ConfirmationRequired as exc:  # delete_tasks or complete_tasks: "yes" confirms these numbers
+    except ConfirmationRequired as exc:  # a bulk tool: "yes" confirms these numbers
         numbers = [c["number"] for c in exc.would_change]
         ctx.context.remember(
             pending={"kind": "confirm", "tool": tool, "arguments": arguments, "numbers": numbers},
@@ -345,6 +345,56 @@ async def delete_tasks(
     return await _guard(ctx, "delete_tasks", {**arguments, **({"confirm": True} if confirm else {})}, call)
 
 
+@function_tool
+async def update_tasks(
+    ctx: Ctx,
+    changes: TaskChanges,
+    numbers: list[int] | None = None,
+    all: bool = False,
+    status: Status = "all",
+    priority: PriorityArg | None = None,
+    tag: str | None = None,
+    due: str | None = None,
+    query: str | None = None,
+    confirm: bool = False,
+) -> str:
+    """Apply the same changes to several tasks ("move everything due friday to monday", "push all
+    the report tasks back a week"). Name them with exactly one of: numbers, filter arguments
+    (status, priority, tag, due, query), or all=true. Rescheduling fields act on each task's own
+    due date: due_day keeps each task's time, shift moves each from its own due. Without
+    confirm=true and with more than one task, nothing changes and the result lists what would:
+    ask the user, and call again with confirm=true only if they agree. No title (rename tasks
+    one by one).
+
+    Args:
+        changes: The changes, as update_task takes them (due_day, due_time, shift, later_only,
+            priority, add_tags, remove_tags, description, due, recurrence).
+        numbers: These task numbers (the whole selection).
+        all: True for every task (only when the user said all/everything).
+        status: all, pending or completed.
+        priority: Only tasks of this priority.
+        tag: Only tasks with this tag.
+        due: Only tasks due today, tomorrow, overdue, this_week, or on a day YYYY-MM-DD.
+        query: Words in the title, description or tags.
+        confirm: True only after the user confirmed changing these tasks.
+    """
+    arguments = _args(numbers=numbers, all=all or None, status=status if status != "all" else None,
+                      priority=priority, tag=tag, due=due, query=query)
+    given = changes.model_dump(exclude_none=True)
+
+    async def call() -> dict[str, Any]:
+        result = await ctx.context.service.bulk_update(
+            ctx.context.request_context, _selection(arguments), changes, confirm=confirm
+        )
+        ctx.context.remember(touched=[t.number for t in result.tasks], pending=None)
+        await show(ctx, "Updated", result.tasks)
+        return {"tasks": [brief(t) for t in result.tasks]}
+
+    return await _guard(
+        ctx, "update_tasks", {**arguments, "changes": given, **({"confirm": True} if confirm else {})}, call
+    )
+
+
 def _selection(arguments: dict[str, Any]) -> Selection:
     """The explicit selection of a bulk tool's arguments (numbers, filter fields, or all)."""
     return Selection.of(**arguments)
@@ -420,6 +470,7 @@ TOOLS: list[FunctionTool] = [
     delete_task,
     update_task,
     complete_tasks,
+    update_tasks,
     delete_tasks,
     undo,
     redo,

@@ -1,4 +1,4 @@
-"""Both conversation case files pass with the built-in model, through the real ChatKit path."""
+"""The conversation case files pass with the built-in model, through the real ChatKit path."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from todochat.evals import Runner, load_cases
 ROOT = Path(__file__).resolve().parents[4]
 FILES = {
     "own": ROOT / "evals" / "cases.jsonl",
+    "bulk": ROOT / "evals" / "bulk_scope.jsonl",  # issue 11 item 4 (the frozen slice stays out: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

@@ -59,7 +59,7 @@ class Intent:
 
 
 def _m(pattern: str, text: str) -> re.Match[str] | None:
-    return re.match(pattern + r"$", text, IC)
+    return re.match(f"(?:{pattern})$", text, IC)  # the whole clause, whatever alternatives the pattern has
 
 
 EXPORT = (
@@ -237,7 +237,8 @@ def _command_words(t: str) -> Intent:
     if m and not re.match(r"^check (?:my|the|what|if|whether|for|on)\b", t, IC):
         return Intent("complete", target=_tail(t, m, 1))
     m = _m(rf"(?:{COMPLETE_VERBS}|completed|finished|did|done)(?: with| off)?\s*[:\-]?\s+(.+?)(?: (?:task|now|already|too|as well|off|finally|today|yesterday))?", t)
-    if m and re.match(r"^(?:finish|complete|close|resolve|wrap up)\b", t, IC) and find_when(m[1], _ANY_DAY, recurrence=False).day:
+    if m and re.match(r"^(?:finish|complete|close|resolve|wrap up)\b", t, IC) and find_when(m[1], _ANY_DAY, recurrence=False).day \
+            and not re.match(_GROUP_START, m[1], IC):
         return Intent("add", body=t)  # "finish the report by friday" is a task with a deadline
     if m:
         return Intent("complete", target=_tail(t, m, 1))
@@ -360,8 +361,16 @@ def _shift(t: str) -> Intent | None:
     return None
 
 
+_GROUP_START = r"(?:all|every|everything|each)\b"
+"""A target starting so names a group of tasks (queries.bulk_target reads its scope)."""
+
+
 def _maybe_update(t: str) -> Intent | None:
     """Update phrasings with a clear verb: rename, move/reschedule, priority, recurrence, notes."""
+    m = _m(rf"(?:move|reschedule|re-schedule|shift|bump|change|set) ({_GROUP_START}.*?|(?:the |my )?.+? (?:tasks|ones|items|todos|stuff|things)(?: due .+?)?)"
+           r" (?:to|till|until|for|into|over to|onto) (.+)", t)
+    if m and not _shift(t):  # "move everything due friday to monday": the group's own "due" is not the new date
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="due")
     split = _split_settings(t)
     if split:
         return split

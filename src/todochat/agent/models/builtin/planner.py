@@ -103,19 +103,22 @@ def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> lis
     return actions
 
 
-def _ref_calls(intent: Intent, target: str, state: State, now: datetime, single: str, bulk: str | None, extra: dict[str, Any] | None = None) -> list[Action]:
-    """Calls acting on the task(s) ``target`` names, with ``single`` (one task) or ``bulk`` (a filter/numbers)."""
+def _ref_calls(intent: Intent, target: str, state: State, now: datetime, single: str, bulk: str | None,
+               extra: dict[str, Any] | None = None, bulk_extra: dict[str, Any] | None = None) -> list[Action]:
+    """Calls acting on the task(s) ``target`` names, with ``single`` (one task, ``extra`` args)
+    or ``bulk`` (a filter or numbers, and ``bulk_extra`` args)."""
     extra = extra or {}
+    bulk_extra = bulk_extra or {}
     if bulk:
         flt = bulk_target(target, now)
         if flt is not None:
-            return [Call(bulk, flt, intent)]
+            return [Call(bulk, {**flt, **bulk_extra}, intent)]
     ref = resolve(target, state)
     if ref.problem:
         return [Say(ref.problem)]
     if len(ref.numbers) > 1:
         if bulk:
-            return [Call(bulk, {"numbers": ref.numbers}, intent)]
+            return [Call(bulk, {"numbers": ref.numbers, **bulk_extra}, intent)]
         return [Call(single, {"task": str(n), **extra}, intent) for n in ref.numbers]
     call = Call(single, {"task": ref.task_arg, **extra}, intent)
     if ref.words and re.search(r"\s(?:and|&)\s|,", ref.words):
@@ -197,7 +200,9 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
         changes["recurrence"] = ""
     elif kind == "done":
         pass
-    return _ref_calls(intent, unmask(intent.target, quotes), state, now, "update_task", None, changes)
+    if "title" in changes:  # a title names one task
+        return _ref_calls(intent, unmask(intent.target, quotes), state, now, "update_task", None, changes)
+    return _ref_calls(intent, unmask(intent.target, quotes), state, now, "update_task", "update_tasks", changes, {"changes": changes})
 
 
 def _settings(body: str, now: datetime) -> dict[str, Any] | Say | None:
@@ -231,8 +236,12 @@ def plan_pending(text: str, intent: Intent, state: State) -> list[Action] | None
     if intent.kind == "deny":
         state.pending = None
         return [Say("OK, I won't change anything.")]
-    if kind == "confirm" and intent.kind == "confirm":
-        return [Call(str(pending.get("tool") or "delete_tasks"), {"numbers": list(pending.get("numbers") or []), "confirm": True}, intent)]
+    if kind == "confirm" and intent.kind == "confirm":  # "yes" confirms exactly the tasks it was asked about
+        tool = str(pending.get("tool") or "delete_tasks")
+        args: dict[str, Any] = {"numbers": list(pending.get("numbers") or []), "confirm": True}
+        if tool == "update_tasks":
+            args["changes"] = dict((pending.get("arguments") or {}).get("changes") or {})
+        return [Call(tool, args, intent)]
     if kind == "choose":
         candidates = list(pending.get("candidates") or [])
         if intent.kind == "confirm" and len(candidates) > 1:

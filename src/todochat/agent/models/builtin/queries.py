@@ -38,6 +38,12 @@ def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str,
         now: the user's local time (for days like "friday").
         for_list: also look for search words (``query``) and a sort order.
     """
+    return _filters(text, now, for_list=for_list)[0]
+
+
+def _filters(text: str, now: datetime, *, for_list: bool) -> tuple[dict[str, Any], str]:
+    """:func:`filter_args` and the lower-cased text left once the due, priority and tag phrases
+    it read are cut out (status words stay)."""
     low = text.lower()
     args: dict[str, Any] = {}
     soonest = False
@@ -99,7 +105,7 @@ def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str,
             words = query_words(m[1]) if m else None
             if words:
                 args["query"] = words
-    return args
+    return args, rest
 
 
 def _span(low: str, today: date) -> tuple[date, date] | None:
@@ -127,31 +133,50 @@ def _sort(low: str) -> str | None:
     return None
 
 
+_GROUP = re.compile(r"^(?:all|every|everything|each|whole|entire)\b|^(?:my|the) (?:whole |entire )?(?:todo |to-do |task )?list$")
+_PLURAL = re.compile(r"\b(?:ones|tasks|todos|to-?dos|items|stuff|things|reminders|entries|chores|errands)\b")
+_REFERENCE = re.compile(
+    r"^(?:all|both)(?: of)?(?: the| my)? (?:them|those|these|two|three|four|five|six|seven|eight|nine|ten|\d+)\b|"
+    r"\b(?:first|second|third|last|other|these|those|them|both|above|listed|shown|same|previous|two|three|four|five)\b"
+)
+_STATUS_WORDS = re.compile(_PENDING + "|" + _COMPLETED + r"|\b(?:old|checked|ticked|open)\b")
+
+
 def bulk_target(target: str, now: datetime) -> dict[str, Any] | None:
-    """A filter when ``target`` names a group ("all completed tasks", "everything", "all work tasks"),
-    else None (a single task or a list of references)."""
-    low = target.lower().strip()
+    """The selection a group phrase names, or None when ``target`` names one task or a list of
+    references (then references.resolve reads it).
+
+    Rule family "a bulk phrase is scoped by its words" (issue 11, item 4): a group is said with
+    all/every/everything/each, or with a plural head ("the grocery tasks", "the report ones",
+    "my work stuff"). Its scope is every word it says: a status ("completed"), a due day
+    ("due friday"), a priority, a tag ("tagged groceries", "work stuff" for life-area words), and
+    any other word as a search word (``query``: title, description or tags, stemmed — "grocery"
+    finds "Buy groceries" and #groceries). Only a phrase of group words alone ("everything",
+    "all tasks", "my whole list") selects ``{"all": true}``. Phrases pointing at tasks already
+    shown ("all of them", "those two tasks", "the other ones") are references, not groups.
+
+    Returns:
+        Flat selection arguments of the bulk tools: status, due, priority, tag, query, or all.
+    """
+    low = re.sub(r"\s+", " ", target.lower().strip())
     if re.search(r"(?:^|\s|#)\d+\b", low) and not re.search(r"\d+(?:st|nd|rd|th)|\d+[/:]", low):
         return None
-    if not re.match(
-        r"^(?:all|every|everything|each|whole|entire|my (?:whole |entire )?list|the (?:whole |entire )?list|"
-        r"(?:the |my )?(?:completed|done|finished|overdue|old|checked|ticked)(?: ones| tasks| items| todos| stuff)?$|"
-        r"(?:the |my )?(?:\w+ )?(?:ones|tasks|todos|items)(?: .*)?$)",
-        low,
+    grouped = bool(_GROUP.search(low))
+    if not grouped and not _PLURAL.search(low) and not re.fullmatch(
+        r"(?:the |my )?(?:completed|done|finished|overdue|old|checked|ticked)", low
     ):
         return None
-    if re.match(r"^(?:the |my )?(?:\w+ )?(?:ones|tasks|items|todos)$", low) and not re.search(
-        r"\b(?:all|completed|done|finished|overdue|old|checked|ticked|" + "|".join(CONTEXT_TAGS) + r")\b", low
-    ):
+    if _REFERENCE.search(low):
         return None
-    if re.match(r"^(?:all of them|all those|all these|all three|all two)$", low):
-        return None
-    args = filter_args(low, now, for_list=False)
+    args, rest = _filters(low, now, for_list=False)
     if re.search(r"\b(?:old|checked|ticked)\b", low) and "status" not in args:
         args["status"] = "completed"
-    m = re.search(r"\b(?:about|containing|mentioning|with|matching|related to|called|named)\s+(.+)$", low)
-    if m:
-        words = query_words(m[1])
-        if words:
-            args["query"] = words
-    return args or {"all": True}  # "everything": the explicit whole-list selection
+    rest = _STATUS_WORDS.sub(" ", rest)
+    rest = re.sub(r"\b(?:due|dated|tagged|labelled|labeled|priority|on|from|in|of|my|list|everything|every|each|whole|entire|"
+                  r"that|which|are|is|were|was|i|have|has|chores?|errands?|reminders?|entries|to-?dos?)\b", " ", rest)
+    words = query_words(rest)
+    if not grouped and not args and not words:
+        return None  # "the tasks": which ones?
+    if words:
+        args["query"] = words
+    return args or {"all": True}  # group words alone: the explicit whole-list selection

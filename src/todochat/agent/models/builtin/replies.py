@@ -7,7 +7,7 @@ from typing import Any
 
 HELP = (
     "I manage your task list. I can add tasks (with due dates, priorities, tags and repeats), "
-    "show and search them, mark them done or not done, change or delete them, undo a deletion, and export them as a file. "
+    "show and search them, mark them done or not done, change or delete them (asking first before changing several), undo and redo any change, show what you changed today, and export them as a file. "
     "Try \"add pay rent on friday\", \"what's due today?\" or \"mark task 3 as done\"."
 )
 CHAT = {
@@ -71,7 +71,11 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
     if error == "confirmation_required":
         items = result.get("would_change") or result.get("would_delete") or []
         names = ", ".join(f"{c['number']} \"{c['title']}\"" for c in items)
-        verb = "complete" if result.get("action") == "complete" else "delete"
+        action = result.get("action")
+        if action == "update":
+            change = _change_text(args.get("changes") or {})
+            return f"This would {change} {len(items)} tasks: {names}. Shall I go ahead?"
+        verb = "complete" if action == "complete" else "delete"
         return f"This would {verb} {len(items)} tasks: {names}. Shall I {verb} them?"
     if error == "not_found":
         ref = str(args.get("task") or "")
@@ -91,6 +95,29 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
         return "There's nothing to redo."
     message = result.get("message") or "That didn't work."
     return f"Sorry, I couldn't do that: {message}"
+
+
+def _shift_text(shift: str) -> str:
+    """``P1W`` → ``a week later``, ``-P2D`` → ``2 days earlier`` (the shifts the planner writes)."""
+    import re
+
+    m = re.fullmatch(r"(-)?P(?:T(\d+)H|(\d+)([DWMY]))", shift)
+    if not m:
+        return f"by {shift}"
+    n, unit = (int(m[2]), "hour") if m[2] else (int(m[3]), {"D": "day", "W": "week", "M": "month", "Y": "year"}[m[4]])
+    amount = ("an" if unit == "hour" else "a") + f" {unit}" if n == 1 else f"{n} {unit}s"
+    return f"{amount} {'earlier' if m[1] else 'later'}"
+
+
+def _change_text(changes: dict[str, Any]) -> str:
+    """What a bulk update does, as a verb phrase: ``move 3`` … ``to Mon 23 Nov`` and the like."""
+    if changes.get("due_day"):
+        return f"move to {when_text(changes['due_day'])} (each keeping its time)"
+    if changes.get("shift"):
+        return f"move {_shift_text(changes['shift'])}"
+    if changes.get("due_time"):
+        return f"move to {changes['due_time']} (each keeping its day)"
+    return "change"
 
 
 def _list_sentence(args: dict[str, Any], count: int, intent: str) -> str:
@@ -164,6 +191,10 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
         if result.get("created"):
             text += f" {len(result['created'])} repeating task(s) got their next occurrence."
         return text
+    if tool == "update_tasks":
+        changed = result.get("tasks") or []
+        lines = "; ".join(f"{task_text(t)}{_details(t)}" for t in changed[:10])
+        return f"Updated {len(changed)} task{'s' if len(changed) != 1 else ''}: {lines}."
     if tool == "delete_tasks":
         gone = result.get("tasks") or []
         return f"Deleted {len(gone)} task{'s' if len(gone) != 1 else ''}. Say \"undo\" to bring {'them' if len(gone) != 1 else 'it'} back."
