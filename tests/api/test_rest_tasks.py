@@ -70,12 +70,14 @@ ROUTES = [
     ("POST", "/undo"),
     ("POST", "/bulk/complete"),
     ("POST", "/bulk/delete"),
+    ("POST", "/bulk/update"),
 ]
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", ""): {"title": "x"},
     ("PATCH", "/1"): {"title": "y"},
     ("POST", "/bulk/complete"): {"all": True},
     ("POST", "/bulk/delete"): {"all": True, "confirm": True},
+    ("POST", "/bulk/update"): {"all": True, "changes": {"priority": "high"}},
 }
 
 
@@ -332,6 +334,7 @@ async def test_openapi_describes_every_route_with_schemas(settings: Settings) ->
             ("/api/v1/activity", "get"): (None, "200"),
             ("/api/v1/tasks/bulk/complete", "post"): ("BulkRequest", "200"),
             ("/api/v1/tasks/bulk/delete", "post"): ("BulkRequest", "200"),
+            ("/api/v1/tasks/bulk/update", "post"): ("BulkUpdateRequest", "200"),
             ("/api/v1/me", "get"): (None, "200"),
             ("/api/v1/me/timezone", "put"): ("TimezoneIn", "200"),
             ("/api/{user_id}/chat", "post"): ("ChatRequest", "200"),

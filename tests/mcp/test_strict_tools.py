@@ -18,6 +18,7 @@ VALID = {
     "delete_task": {"task": 1},
     "update_task": {"task": 1, "title": "Renamed"},
     "complete_tasks": {"numbers": [1]},
+    "update_tasks": {"numbers": [1], "new_priority": "high"},
     "delete_tasks": {"numbers": [1]},
     "undo": {},
     "redo": {},
@@ -60,8 +61,9 @@ async def test_bulk_tools_need_an_explicit_selection(connect, service: TaskServi
     async with connect() as client:
         for title in ("Buy milk", "Call mom"):
             await client.call_tool("add_task", {"title": title, "tags": ["home"]})
-        for tool in ("complete_tasks", "delete_tasks"):
-            result = await client.call_tool(tool, arguments)
+        for tool in ("complete_tasks", "delete_tasks", "update_tasks"):
+            changes = {"new_priority": "high"} if tool == "update_tasks" else {}
+            result = await client.call_tool(tool, {**arguments, **changes})
             assert result.is_error, (tool, arguments)
             assert result.structured_content["error"] == "validation", result.structured_content
             assert result.structured_content["field"] == field

@@ -24,6 +24,7 @@ EXPECTED = {
     "delete_task": (False, True, False),
     "update_task": (False, False, True),
     "complete_tasks": (False, False, False),
+    "update_tasks": (False, False, False),
     "delete_tasks": (False, True, False),
     "undo": (False, False, False),
     "redo": (False, False, False),

@@ -222,6 +222,70 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         selection = Selection.of(numbers=numbers, all=all, priority=priority, tag=tag, due=due, query=query)
         return await svc().bulk_complete(await backend.context(), selection, confirm=confirm)
 
+    @server.tool(annotations=_hints("Update several tasks"))
+    @domain_errors
+    async def update_tasks(
+        numbers: Numbers = None,
+        all: All = False,
+        status: Status = "all",
+        priority: Annotated[PriorityName | None, Field(description="Select: only tasks of this priority.")] = None,
+        tag: Tag = None,
+        due: Annotated[
+            str | None,
+            Field(
+                description="Select: only tasks due today, tomorrow, overdue, this_week, none, any, or on a day "
+                "YYYY-MM-DD (to set a new due date use new_due or due_day)."
+            ),
+        ] = None,
+        query: Query = None,
+        description: Annotated[str | None, Field(description="New description for every task.")] = None,
+        new_due: Annotated[
+            str | None,
+            Field(description='New due day YYYY-MM-DD or time YYYY-MM-DDTHH:MM for every task; "" removes it.'),
+        ] = None,
+        new_priority: Annotated[
+            PriorityName | None, Field(description="New priority for every task: none, low, medium or high.")
+        ] = None,
+        add_tags: Annotated[list[str] | None, Field(description="Tags to add to every task.")] = None,
+        remove_tags: Annotated[list[str] | None, Field(description="Tags to remove from every task.")] = None,
+        due_day: Annotated[
+            str | None, Field(description="New day YYYY-MM-DD, keeping each task's own time of day.")
+        ] = None,
+        due_time: Annotated[str | None, Field(description="New time HH:MM, keeping each task's own day.")] = None,
+        shift: Annotated[
+            str | None,
+            Field(description="Move each task from its own due date by an ISO 8601 duration: P1W, -P1D, P1M."),
+        ] = None,
+        later_only: Annotated[
+            bool | None, Field(description="Postpone: refuse (change nothing) if any task would move earlier.")
+        ] = None,
+        confirm: Confirm = False,
+    ) -> BulkResult:
+        """Apply the same changes to several tasks ("move everything due Friday to Monday":
+        due=<friday>, due_day=<monday>). Select them with exactly one of: numbers, filter arguments
+        (status, priority, tag, due, query), or all=true; change them with description, new_due,
+        new_priority, add_tags, remove_tags, due_day, due_time, shift, later_only (no title: rename
+        tasks one by one with update_task). All or nothing, one `undo` reverts it all. Errors (nothing
+        changed): more than one task without confirm=true lists what would change (ask the user
+        first); a shift of a task with no due date, or later_only and a task moving earlier
+        (earlier_than_due), refuses the whole change; unknown numbers are not_found. Answers with
+        exactly the tasks changed."""
+        selection = Selection.of(
+            numbers=numbers, all=all, status=status, priority=priority, tag=tag, due=due, query=query
+        )
+        changes = TaskChanges(
+            description=description,
+            due=new_due,
+            priority=new_priority,
+            add_tags=add_tags,
+            remove_tags=remove_tags,
+            due_day=due_day,
+            due_time=due_time,
+            shift=shift,
+            later_only=later_only,
+        )
+        return await svc().bulk_update(await backend.context(), selection, changes, confirm=confirm)
+
     @server.tool(annotations=_hints("Delete several tasks", destructive=True))
     @domain_errors
     async def delete_tasks(

@@ -68,6 +68,25 @@ class BulkRequest(Selection):
     )
 
 
+class BulkUpdateRequest(Selection):
+    """Which tasks to change — exactly one of ``numbers``, ``filter`` or ``"all": true`` — and the
+    ``changes`` for every one of them (no ``title``: one title for many tasks is refused).
+    Rescheduling fields act on each task's own due date. Unknown fields are refused (422)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"filter": {"due": "2026-12-04"}, "changes": {"due_day": "2026-12-07"}},
+                {"numbers": [2, 3], "changes": {"shift": "P1W", "later_only": True}},
+                {"filter": {"tag": "work"}, "changes": {"priority": "high", "add_tags": ["q4"]}},
+            ]
+        },
+    )
+
+    changes: TaskChanges = Field(description="The same changes for every selected task (only the fields set change)")
+
+
 Number = Annotated[int, Path(ge=1, le=TASK_NUMBER_MAX, description="The task number")]
 
 
@@ -150,6 +169,21 @@ async def bulk_delete(ctx: CurrentContext, service: ServiceDep, body: BulkReques
     """Delete the tasks selected by ``numbers``, ``filter`` or ``all``; more than one needs
     ``confirm: true`` (else 409 with ``would_delete``). Answers with exactly the tasks deleted."""
     return await service.bulk_delete(ctx, body, confirm=body.confirm)
+
+
+@router.post(
+    "/bulk/update",
+    response_model=BulkResult,
+    responses={**ERRORS, 409: {**CONFLICT, "description": "later_only and a task would move earlier (earlier_than_due)"}},
+    summary="Change the tasks selected",
+)
+async def bulk_update(ctx: CurrentContext, service: ServiceDep, body: BulkUpdateRequest) -> BulkResult:
+    """Apply ``changes`` to every task selected by ``numbers``, ``filter`` or ``all``, all or
+    nothing, in one undoable step (``POST /api/v1/tasks/undo`` reverts all of it). ``due_day``
+    keeps each task's time, ``shift`` moves each from its own due date. Answers with exactly the
+    tasks changed. No confirmation: the caller named the selection, and the change is undoable."""
+    selection = Selection(numbers=body.numbers, filter=body.filter, all=body.all)
+    return await service.bulk_update(ctx, selection, body.changes, confirm=True)
 
 
 @router.get("/{number}", response_model=TaskOut, responses=ERRORS, summary="Get a task")
