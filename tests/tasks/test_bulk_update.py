@@ -92,6 +92,7 @@ async def test_postponing_earlier_than_any_task_changes_nothing(service: TaskSer
         )
     assert raised.value.details["current_due"] == "2026-12-05T09:00"
     assert raised.value.details["requested_due"] == "2026-12-01T09:00"
+    assert (raised.value.details["number"], raised.value.details["title"]) == (6, "Conference")  # which one
     assert await state(service) == before  # tasks 1 and 2 (checked first) were not moved either
     # the same postpone without the later task works
     await service.bulk_update(c, Selection(numbers=[1, 2]), TaskChanges(due_day="2026-12-01", later_only=True), confirm=True)
@@ -212,3 +213,18 @@ async def test_one_undo_reverts_the_whole_bulk_change_and_redo_reapplies(service
         await service.bulk_update(c, Selection(numbers=[1, 2]), TaskChanges(shift="-P1D", later_only=True), confirm=True)
     assert (await service.undo(c)).message == "Undid: changed 3 tasks"
     assert await state(service) == before
+
+
+async def test_a_filter_moves_open_tasks_only_unless_a_status_is_said(service: TaskService) -> None:
+    await week(service)
+    c = ctx()
+    await service.complete(c, 2)  # "Pay rent", due Friday, already done
+    result = await service.bulk_update(c, Selection(filter=TaskFilter(due=FRIDAY)), TaskChanges(due_day=MONDAY), confirm=True)
+    assert [t.number for t in result.tasks] == [1, 3]
+    assert due_of(await state(service))[2] == (FRIDAY, True)  # a done task keeps its history
+    result = await service.bulk_update(
+        c, Selection(filter=TaskFilter(due=FRIDAY, status="completed")), TaskChanges(due_day=MONDAY), confirm=True
+    )
+    assert [t.number for t in result.tasks] == [2]
+    result = await service.bulk_update(c, Selection(all=True), TaskChanges(add_tags=["week"]), confirm=True)
+    assert [t.number for t in result.tasks] == [1, 3, 4, 5]  # all = every open task

@@ -16,6 +16,7 @@ from todochat.context import RequestContext
 from todochat.errors import (
     AmbiguousReference,
     ConfirmationRequired,
+    EarlierThanDue,
     TaskNotFound,
     ValidationError,
 )
@@ -342,7 +343,9 @@ class TaskService:
         self, ctx: RequestContext, selection: Selection, changes: TaskChanges, *, confirm: bool = False
     ) -> BulkResult:
         """Apply the same ``changes`` to every task of an explicit ``selection`` (numbers, a
-        filter, or all), in one journal group (one undo reverts all of it). Rescheduling fields
+        filter, or all; a filter or all without a status covers open tasks only — say
+        ``status="completed"`` or name numbers to change done ones), in one journal group (one
+        undo reverts all of it). Errors raised for one task carry its ``number`` and ``title``. Rescheduling fields
         act on each task's own due date: ``shift="P1W"`` moves each by a week, ``due_day`` keeps
         each task's time ("move everything due friday to monday"). All or nothing: if any task
         breaks a rule (``later_only`` and a new date before its due date, a shift of a task with
@@ -363,6 +366,8 @@ class TaskService:
             raise ValidationError("A bulk change can't give several tasks one title; rename them one by one.", field="title")
         prepared = self._prepare_changes(ctx, changes)
         flt = selection.to_filter()
+        if selection.numbers is None and flt.status == "all":
+            flt = flt.model_copy(update={"status": "pending"})  # "move everything due friday": the open ones
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_update")
             rows = await queries.fetch(session, ctx, flt)
@@ -415,13 +420,18 @@ class TaskService:
         """Change one row as :meth:`_prepare_changes` validated (journal-tracked first)."""
         moves: dict[str, str | None] = prepared["moves"]  # type: ignore[assignment]
         due: tuple[datetime | None, bool] | None = prepared["due"]  # type: ignore[assignment]
-        if any(moves.values()):
-            due = rescheduling.reschedule(
-                (task.due_at, task.due_all_day), tz=ctx.tz, now=ctx.now(),
-                later_only=bool(changes.later_only), **moves,
-            )
-        elif changes.later_only and due is not None and due[0] is not None and task.due_at is not None:
-            rescheduling.check_later(due, (task.due_at, task.due_all_day), ctx.tz)
+        try:
+            if any(moves.values()):
+                due = rescheduling.reschedule(
+                    (task.due_at, task.due_all_day), tz=ctx.tz, now=ctx.now(),
+                    later_only=bool(changes.later_only), **moves,
+                )
+            elif changes.later_only and due is not None and due[0] is not None and task.due_at is not None:
+                rescheduling.check_later(due, (task.due_at, task.due_all_day), ctx.tz)
+        except (EarlierThanDue, ValidationError) as exc:  # name the task (a bulk change has several)
+            exc.details.setdefault("number", task.number)
+            exc.details.setdefault("title", task.title)
+            raise
         rec.track(task)
         if prepared["title"] is not None:
             task.title = prepared["title"]  # type: ignore[assignment]
