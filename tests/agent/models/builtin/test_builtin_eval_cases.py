@@ -14,7 +14,8 @@ from todochat.evals import Runner, load_cases
 ROOT = Path(__file__).resolve().parents[4]
 FILES = {
     "own": ROOT / "evals" / "cases.jsonl",
-    "bulk": ROOT / "evals" / "bulk_scope.jsonl",  # issue 11 item 4 (the frozen slice stays out: report only)
+    "bulk": ROOT / "evals" / "bulk_scope.jsonl",
+    "undo": ROOT / "evals" / "undo_levels.jsonl",  # issue 11 item 4 (the frozen slice stays out: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

@@ -97,6 +97,9 @@ def classify(text: str, *, pending: bool = False) -> Intent:
     m = _m(r"(?:undo|revert) (?:the )?(?:complet\w*|check\w*|tick\w*|done|finish\w*)(?: (?:of|on|for))? (.+)", low)
     if m:
         return Intent("reopen", target=t[-len(m[1]):])
+    steps = _repeated_step(low)
+    if steps:
+        return steps
     if _m(REDO, low):
         return Intent("redo")
     if _m(ACTIVITY, low):
@@ -113,6 +116,27 @@ def classify(text: str, *, pending: bool = False) -> Intent:
     if _m(THANKS, low):
         return Intent("thanks")
     return _command(t)
+
+
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNT = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
+MAX_STEPS = 20
+"""At most this many undo/redo steps from one sentence (the journal keeps more)."""
+
+
+def _repeated_step(low: str) -> Intent | None:
+    """Undo/redo said with a count, rule family "step N times": "undo twice", "undo 3 times",
+    "undo the last 2 changes", "revert the last two", "undo again" / "once more" (one step).
+    ``body`` is the number of steps (1 … :data:`MAX_STEPS`)."""
+    verb = r"(?P<verb>undo|revert|redo|roll back)"
+    m = _m(rf"{verb}(?: (?:that|it|this))? (?:(?P<n>{_COUNT}) times|(?P<two>twice)|(?P<three>thrice)|again|once more|one more time|another (?:one|step|change))", low) \
+        or _m(rf"{verb} (?:the |my )?(?:last|previous|past) (?P<n>{_COUNT})(?: (?:changes|steps|actions|things|edits|ones|of them))?", low)
+    if not m:
+        return None
+    said = m.groupdict()
+    count = said["n"]
+    n = 2 if said.get("two") else 3 if said.get("three") else (int(count) if count.isdigit() else _COUNT_WORDS[count]) if count else 1
+    return Intent("redo" if said["verb"] == "redo" else "undo", body=str(max(1, min(n, MAX_STEPS))))
 
 
 def _tail(t: str, m: re.Match[str], group: int) -> str:

@@ -278,8 +278,8 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
         return _ref_calls(intent, target, state, now, "delete_task", "delete_tasks")
     if kind == "update":
         return plan_update(intent, quotes, state, now)
-    if kind in ("undo", "redo"):
-        return [Call(kind, {}, intent)]
+    if kind in ("undo", "redo"):  # "undo 3 times": one call per step, stopping when none is left
+        return [Call(kind, {}, intent) for _ in range(int(intent.body or 1))]
     if kind == "activity":
         return [Call("list_activity", {"since": intent.body or "today"}, intent)]
     if kind == "export":  # a client tool: the page downloads the file, the run stops here
@@ -386,6 +386,8 @@ class Turn:
                     queue = [*action.fallback, *queue]
                     continue
                 fragments.append(replies.describe(action.tool, action.args, result, action.intent.kind))
+                if result.get("error") in ("nothing_to_undo", "nothing_to_redo"):
+                    queue = [a for a in queue if not (isinstance(a, Call) and a.tool == action.tool)]  # no more steps
                 if result.get("error") in ("ambiguous", "confirmation_required"):
                     stop = True
                     break
