@@ -73,8 +73,8 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
         names = ", ".join(f"{c['number']} \"{c['title']}\"" for c in items)
         action = result.get("action")
         if action == "update":
-            change = _change_text(args.get("changes") or {})
-            return f"This would {change} {len(items)} tasks: {names}. Shall I go ahead?"
+            verb, how = _change_text(args.get("changes") or {})
+            return f"This would {verb} {len(items)} tasks{how}: {names}. Shall I go ahead?"
         verb = "complete" if action == "complete" else "delete"
         return f"This would {verb} {len(items)} tasks: {names}. Shall I {verb} them?"
     if error == "not_found":
@@ -109,15 +109,15 @@ def _shift_text(shift: str) -> str:
     return f"{amount} {'earlier' if m[1] else 'later'}"
 
 
-def _change_text(changes: dict[str, Any]) -> str:
-    """What a bulk update does, as a verb phrase: ``move 3`` … ``to Mon 23 Nov`` and the like."""
+def _change_text(changes: dict[str, Any]) -> tuple[str, str]:
+    """What a bulk update does: a verb and how (``("move", " to Mon 23 Nov, each keeping its time")``)."""
     if changes.get("due_day"):
-        return f"move to {when_text(changes['due_day'])} (each keeping its time)"
+        return "move", f" to {when_text(changes['due_day'])}, each keeping its time"
     if changes.get("shift"):
-        return f"move {_shift_text(changes['shift'])}"
+        return "move", f" {_shift_text(changes['shift'])}"
     if changes.get("due_time"):
-        return f"move to {changes['due_time']} (each keeping its day)"
-    return "change"
+        return "move", f" to {changes['due_time']}, each keeping its day"
+    return "change", ""
 
 
 def _list_sentence(args: dict[str, Any], count: int, intent: str) -> str:
