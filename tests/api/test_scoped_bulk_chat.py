@@ -129,3 +129,33 @@ async def test_move_everything_due_friday_to_monday_keeps_each_time(settings: Se
         await chat.say("undo")
         await chat.say("undo")
         assert await tasks(api) == before  # each bulk move is one change
+
+
+async def test_chat_undoes_each_kind_of_change_several_levels_deep(settings: Settings) -> None:
+    """The closing note's transcript as a test: add → complete → rename → "move it to 3pm" → undo ×3."""
+    from todochat.agent.models.builtin import BuiltinModel
+
+    s = app_settings(settings)
+    async with in_process(s, clock=Clock(fixed=NOW), model=BuiltinModel()) as (_app, http):
+        api = Api(http, s)
+        chat = Chat(http, {"Authorization": f"Bearer {issue_token('alice', s)}"})
+        await chat.say("add call the electrician tomorrow at 10am")
+        await chat.say("mark it done")
+        await chat.say("rename it to call the plumber")
+        await chat.say("move it to 3pm")
+        assert [(t["title"], t["completed"], t["due"]) for t in (await tasks(api)).values()] == [
+            ("Call the plumber", True, "2026-11-19T15:00")
+        ]
+        replies = [(await chat.say("undo"))["response"] for _ in range(3)]
+        assert replies == [
+            "Undid: moved 'Call the plumber' from Thu 19 Nov at 10:00 to Thu 19 Nov at 15:00.",
+            "Undid: renamed 'Call the electrician' to 'Call the plumber'.",
+            "Undid: marked 'Call the electrician' done.",
+        ]
+        assert [(t["title"], t["completed"], t["due"]) for t in (await tasks(api)).values()] == [
+            ("Call the electrician", False, "2026-11-19T10:00")
+        ]
+        assert (await chat.say("redo twice"))["response"].count("Redid:") == 2
+        assert [(t["title"], t["completed"]) for t in (await tasks(api)).values()] == [("Call the plumber", True)]
+        assert "nothing to undo" in (await chat.say("undo the last 10 changes"))["response"].lower()
+        assert await tasks(api) == {}  # all four changes undone, then it says there is no more
