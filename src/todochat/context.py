@@ -47,6 +47,8 @@ class RequestContext:
         clock: the source of "now".
         request_id: correlation id for logs.
         metadata: per-request extras (e.g. ChatKit request metadata).
+        turn: the chat turn acting (the ChatKit user message item id it answers), or None; the
+            change journal records it with every change the turn makes.
     """
 
     user_id: str
@@ -54,6 +56,7 @@ class RequestContext:
     clock: Clock = field(default_factory=Clock)
     request_id: str = ""
     metadata: dict[str, object] = field(default_factory=dict)
+    turn: str | None = None
 
     def now(self) -> datetime:
         """The current instant (aware, UTC)."""

@@ -103,6 +103,38 @@ async def test_cut_after_the_tool_committed_then_retry_adds_the_task_once(settin
         assert len(await app.state.service.list(ALICE)) == 1
 
 
+async def test_effect_record_lost_after_the_commit_then_retry_still_adds_once(settings, monkeypatch) -> None:
+    """The process dies between the tool's commit and the effect write (the write never lands)
+    and the reply is lost: the retry reads the turn's changes from the journal instead."""
+    async with in_process(settings) as (app, http):
+        store = app.state.store
+        real_add = store.add_thread_item
+
+        async def lost(thread_id, item_id, effect, context):
+            return None
+
+        async def cut(thread_id, item, context):
+            if isinstance(item, AssistantMessageItem):
+                raise ConnectionResetError("connection reset while storing the reply")
+            return await real_add(thread_id, item, context)
+
+        monkeypatch.setattr(store, "record_turn_effect", lost)
+        monkeypatch.setattr(store, "add_thread_item", cut)
+        client = ChatKitClient(http, issue_token("alice", settings), "UTC")
+        turn = await client.send("add buy milk and call mom")
+        assert turn.error, turn.events
+        message = (await client.items(turn.thread_id))[0]
+        assert await store.load_turn_effects(turn.thread_id, message["id"], ALICE) == []  # nothing recorded
+        monkeypatch.setattr(store, "add_thread_item", real_add)
+
+        again = await client.stream(retry(turn.thread_id, message["id"]))
+        assert again.error is None, again.events
+        assert again.text == "I had already done this: added 'Buy milk'; added 'Call mom'. Nothing was repeated."
+        assert [t.title for t in await app.state.service.list(ALICE)] == ["Buy milk", "Call mom"]
+        # the turn is recorded with the change and nowhere else: another message's retry is unaffected
+        assert await app.state.service.turn_changes(ALICE, "msg_other") == []
+
+
 async def test_retry_of_a_finished_turn_shows_every_change_without_repeating(settings) -> None:
     async with in_process(settings) as (app, http):
         client = ChatKitClient(http, issue_token("alice", settings), "UTC")

@@ -8,6 +8,7 @@ tools already committed shows what was done instead of doing it again (``todocha
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
@@ -49,7 +50,13 @@ from pydantic import TypeAdapter
 from todochat.agent.agent import build_agent
 from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
-from todochat.chatkit.turns import EffectRecorder, already_done_text, effect_numbers, finish_writes
+from todochat.chatkit.turns import (
+    EffectRecorder,
+    already_done_text,
+    effect_numbers,
+    finish_writes,
+    journal_effect,
+)
 from todochat.chatkit.widgets import (
     ACTION_TYPES,
     copy_text,
@@ -224,6 +231,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         if isinstance(state_now, dict) and state_now.get("pending"):
             # a question lives for one turn: the model saw it above; a tool re-asks if needed
             thread.metadata = {**thread.metadata, STATE_KEY: {**state_now, "pending": None}}
+        context = dataclasses.replace(context, turn=input_user_message.id)  # the journal records the turn
         agent_ctx = TodoAgentContext(
             thread=thread, store=self.store, request_context=context, service=self.service
         )
@@ -263,10 +271,15 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         return list(reversed(items))
 
     async def turn_effects(self, thread_id: str, item_id: str, context: RequestContext) -> list[dict[str, Any]]:
-        """What the turn answering user message ``item_id`` already changed (``[]`` if nothing
-        or if the store keeps no effects)."""
+        """What the turn answering user message ``item_id`` already changed (``[]`` if nothing):
+        the effects recorded against the message, else the journal's changes of that turn (written
+        in each change's own transaction, so a cut between a tool's commit and its effect record
+        still leaves the change known)."""
         load = getattr(self.store, "load_turn_effects", None)
-        return list(await load(thread_id, item_id, context)) if load is not None else []
+        recorded = list(await load(thread_id, item_id, context)) if load is not None else []
+        if recorded:
+            return recorded
+        return [journal_effect(entry) for entry in await self.service.turn_changes(context, item_id)]
 
     async def already_done(
         self, thread: ThreadMetadata, effects: list[dict[str, Any]], context: RequestContext

@@ -6,9 +6,11 @@ Design notes (issue 11, item 8; DESIGN.md "Known traps", ``handle_stream_cancell
 - Recording: ``EffectRecorder`` is the run's ``RunHooks``; ``on_tool_end`` runs right after each
   tool returns. A tool that changed something (its JSON result says ``"ok": true`` and it is not
   read-only) is appended to the user message's effects (``SQLStore.record_turn_effect``) at once,
-  under ``asyncio.shield``, so a client that disconnects then cannot cancel the write. The window
-  left is between the tool's own commit and this write (microseconds, no network round trip to the
-  client in it); closing it fully needs the effect in the tool's own transaction.
+  under ``asyncio.shield``, so a client that disconnects then cannot cancel the write. Should that
+  write still be lost (the process dies between the tool's commit and it), the change journal has
+  the turn too: the request context carries the user message id (``RequestContext.turn``) and
+  every journal group a turn writes records it in the change's own transaction; a retry reads the
+  journal's changes of that turn when no effect was recorded.
 - Retrying (``threads.retry_after_item``): chatkit deletes the items after the user message and
   calls ``respond`` with it. If the message has effects, nothing runs again: the reply lists what
   was already done ("I had already done this: added task 4 “Buy milk”. Nothing was repeated.")
@@ -32,6 +34,7 @@ import anyio
 from agents import RunContextWrapper, RunHooks, Tool
 
 from todochat.context import RequestContext
+from todochat.tasks.journal import ActivityEntry
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +42,15 @@ READ_ONLY_TOOLS = frozenset({"list_tasks", "download_tasks", "list_activity"})
 VERBS = {
     "add_task": "added", "complete_task": "completed", "reopen_task": "reopened",
     "delete_task": "deleted", "update_task": "updated", "complete_tasks": "completed",
-    "delete_tasks": "deleted", "undo": "undid a change, restoring", "redo": "redid a change, restoring",
+    "delete_tasks": "deleted", "update_tasks": "updated",
+    "undo": "undid a change, restoring", "redo": "redid a change, restoring",
 }
+JOURNAL_TOOLS = {
+    "add": "add_task", "complete": "complete_task", "reopen": "reopen_task", "update": "update_task",
+    "delete": "delete_task", "bulk_complete": "complete_tasks", "bulk_delete": "delete_tasks",
+    "bulk_update": "update_tasks",
+}
+"""The tool that makes each journal action (tasks/journal.py), for effects read back from the journal."""
 PENDING_WRITES = "turn_effect_writes"  # RequestContext.metadata key
 TASK_KEYS = ("task", "next_task", "tasks", "created", "restored")
 
@@ -72,6 +82,16 @@ def effect_of(tool: str, output: object) -> dict[str, Any] | None:
     return {"tool": tool, "tasks": tasks}
 
 
+def journal_effect(entry: ActivityEntry) -> dict[str, Any]:
+    """An effect (as :func:`effect_of` makes) from a journal entry of the turn: its tool, the task
+    numbers it changed, and the journal's own summary (``added 'Buy milk'``) as the words."""
+    return {
+        "tool": JOURNAL_TOOLS.get(entry.action, entry.action),
+        "tasks": [{"number": n, "title": ""} for n in entry.task_numbers],
+        "summary": entry.summary,
+    }
+
+
 def already_done_text(effects: list[dict[str, Any]]) -> str:
     """The reply of a retried turn whose changes were already made.
 
@@ -79,6 +99,9 @@ def already_done_text(effects: list[dict[str, Any]]) -> str:
     """
     parts = []
     for effect in effects:
+        if isinstance(effect.get("summary"), str):
+            parts.append(effect["summary"])
+            continue
         verb = VERBS.get(str(effect.get("tool")), str(effect.get("tool", "")).replace("_", " "))
         tasks = [t for t in effect.get("tasks", []) if isinstance(t, dict)]
         named = ", ".join(f"task {t.get('number')} “{t.get('title')}”" for t in tasks)

@@ -182,6 +182,7 @@ class Recorder:
             action=self.action,
             created_at=self.ctx.now(),
             redoable=False,
+            turn=self.ctx.turn,
             changes=changes,
         )
         self.session.add(group)
@@ -271,10 +272,13 @@ async def entries(
     limit: int,
     before: int | None = None,
     since: datetime | None = None,
+    turn: str | None = None,
 ) -> list[ActivityEntry]:
     """The user's journal, newest first: at most ``limit`` entries with ``seq < before``, made at
-    or after ``since``."""
+    or after ``since`` (and by chat turn ``turn``, when given)."""
     stmt = select(JournalGroup).where(JournalGroup.user_id == ctx.user_id)
+    if turn is not None:
+        stmt = stmt.where(JournalGroup.turn == turn)
     if before is not None:
         stmt = stmt.where(JournalGroup.seq < before)
     if since is not None:

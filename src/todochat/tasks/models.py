@@ -122,7 +122,7 @@ class JournalGroup(Base):
     """
 
     __tablename__ = "journal_groups"
-    __table_args__ = (UniqueConstraint("user_id", "seq"),)
+    __table_args__ = (UniqueConstraint("user_id", "seq"), Index("ix_journal_groups_user_id_turn", "user_id", "turn"))
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -133,6 +133,9 @@ class JournalGroup(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     redoable: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    turn: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The chat turn (ChatKit user message item id) that made the change, if any: written in the
+    change's own transaction, so a retry of that message knows what it already did."""
 
     changes: Mapped[list[JournalChange]] = relationship(
         back_populates="group",

@@ -628,6 +628,14 @@ class TaskService:
         async with self.sessionmaker() as session:
             return await journal.entries(session, ctx, limit=limit, before=before, since=since)
 
+    async def turn_changes(self, ctx: RequestContext, turn: str) -> list[ActivityEntry]:
+        """The changes chat turn ``turn`` (a ChatKit user message item id) made, oldest first, as
+        the journal recorded them in each change's own transaction (undone ones included, flagged).
+        A retry of that message reads these instead of changing anything again."""
+        async with self.sessionmaker() as session:
+            found = await journal.entries(session, ctx, limit=500, turn=turn)
+        return list(reversed(found))
+
     async def forget_changes(self, ctx: RequestContext) -> None:
         """Drop the user's change journal: nothing made so far can be undone or redone, and the
         activity feed starts empty (after seeding or importing a list)."""
