@@ -208,3 +208,23 @@ async def test_a_turn_that_waits_too_long_is_refused_with_409_and_stores_nothing
         assert r.json()["error"] == "turn_in_progress"
         assert await client.items(first.thread_id) == before
         assert [t.title for t in await app.state.service.list(ALICE)] == ["Buy milk"]
+
+
+async def test_a_rename_or_delete_waits_for_the_turn_of_its_thread(settings) -> None:
+    """threads.update / threads.delete write the thread too: they wait for a running turn (whose
+    final save would undo the rename or bring the thread back); past the wait, 409 and no change."""
+    async with in_process(settings) as (app, http):
+        client = ChatKitClient(http, issue_token("alice", settings), "UTC")
+        first = await client.send("add buy milk")
+        update = {"type": "threads.update", "params": {"thread_id": first.thread_id, "title": "Shopping"}}
+        delete = {"type": "threads.delete", "params": {"thread_id": first.thread_id}}
+        app.state.chatkit.turns.wait_seconds = 0.2
+        async with app.state.chatkit.turns.hold("alice", first.thread_id):  # a turn that does not end
+            for body in (update, delete):
+                r = await http.post("/chatkit", json=body, headers=client.headers)
+                assert r.status_code == 409 and r.json()["error"] == "turn_in_progress", r.text
+        thread = await app.state.store.load_thread(first.thread_id, ALICE)
+        assert thread.title == "add buy milk"
+        r = await http.post("/chatkit", json=update, headers=client.headers)  # no turn running: at once
+        assert r.status_code == 200, r.text
+        assert (await app.state.store.load_thread(first.thread_id, ALICE)).title == "Shopping"

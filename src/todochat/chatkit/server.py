@@ -36,8 +36,11 @@ from chatkit.types import (
     ThreadMetadata,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
+    ThreadsDeleteReq,
     ThreadsRetryAfterItemReq,
+    ThreadsSyncCustomActionReq,
     ThreadStreamEvent,
+    ThreadsUpdateReq,
     UserMessageItem,
     UserMessageTextContent,
     WidgetItem,
@@ -173,6 +176,11 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             if not thread_id:  # threads.create: nobody else knows the new thread yet
                 return StreamingResult(self._process_streaming(request, context))
             return StreamingResult(self._one_turn_at_a_time(request, thread_id, context))
+        if thread_id and isinstance(request, (ThreadsUpdateReq, ThreadsDeleteReq, ThreadsSyncCustomActionReq)):
+            # these write the thread too: not in the middle of a turn (whose final save_thread
+            # would undo a rename, or bring a deleted thread back)
+            async with self.turns.hold(context.user_id, thread_id):
+                return NonStreamingResult(await self._process_non_streaming(request, context))
         return NonStreamingResult(await self._process_non_streaming(request, context))
 
     async def process(self, request: str | bytes | bytearray, context: RequestContext) -> StreamingResult | NonStreamingResult:
