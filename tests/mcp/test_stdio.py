@@ -13,6 +13,7 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from tests.clock import TEST_NOW
+from tests.mcp.test_tools import EXPECTED
 
 from todochat import migrations
 from todochat.config import Settings
@@ -60,7 +61,7 @@ async def tasks_of(env: dict[str, str], user: str) -> list[tuple[int, str, bool]
 async def test_stdio_serves_the_local_user_on_the_configured_database(env: dict[str, str]) -> None:
     async with stdio_client(env) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-        assert len(tools) == 11 and tools["delete_tasks"].annotations.destructive_hint is True
+        assert set(tools) == set(EXPECTED) and tools["delete_tasks"].annotations.destructive_hint is True
         added = await client.call_tool(
             "add_task", {"title": "Email the landlord", "tags": ["home"]}
         )

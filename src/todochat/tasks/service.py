@@ -370,20 +370,35 @@ class TaskService:
             flt = flt.model_copy(update={"status": "pending"})  # "move everything due friday": the open ones
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_update")
-            rows = await queries.fetch(session, ctx, flt)
-            queries.check_numbers(selection.numbers, rows, "changed")
-            if not rows:
-                raise TaskNotFound("No tasks match, so nothing was changed.")
-            if len(rows) > 1 and not confirm:
-                raise ConfirmationRequired(
-                    f"This would change {len(rows)} tasks. Confirm to change them.",
-                    action="update",
-                    would_change=[{"number": r.number, "title": r.title} for r in rows],
-                )
+            rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="update", verb="change")
             for row in rows:
                 self._apply_changes(ctx, row, changes, prepared, rec)
             await rec.save()
             return BulkResult(tasks=[self.to_out(ctx, r) for r in rows])
+
+    async def _selected(
+        self, session: AsyncSession, ctx: RequestContext, selection: Selection, flt: TaskFilter,
+        *, confirm: bool, action: str, verb: str,
+    ) -> list[Task]:
+        """The rows a bulk ``action`` (delete, update) covers, checked: every number of
+        ``selection.numbers`` exists, something matches, and several need ``confirm``.
+
+        Raises:
+            TaskNotFound: nothing matches, or a number is no task of the user.
+            ConfirmationRequired: more than one task and not confirmed (``would_change`` lists them).
+        """
+        rows = list(await queries.fetch(session, ctx, flt))
+        done = {"change": "changed", "delete": "deleted"}[verb]
+        queries.check_numbers(selection.numbers, rows, done)
+        if not rows:
+            raise TaskNotFound(f"No tasks match, so nothing was {done}.")
+        if len(rows) > 1 and not confirm:
+            raise ConfirmationRequired(
+                f"This would {verb} {len(rows)} tasks. Confirm to {verb} them.",
+                action=action,
+                would_change=[{"number": r.number, "title": r.title} for r in rows],
+            )
+        return rows
 
     def _prepare_changes(self, ctx: RequestContext, changes: TaskChanges) -> dict[str, object]:
         """Validate ``changes`` before any row is read: cleaned values by field name.
@@ -545,16 +560,8 @@ class TaskService:
         flt = selection.to_filter()
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_delete")
-            rows = await queries.fetch(session, ctx, flt)
-            queries.check_numbers(selection.numbers, rows, "deleted")
-            if not rows:
-                raise TaskNotFound("No tasks match, so nothing was deleted.")
+            rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="delete", verb="delete")
             outs = [self.to_out(ctx, r) for r in rows]
-            if len(rows) > 1 and not confirm:
-                raise ConfirmationRequired(
-                    f"This would delete {len(rows)} tasks. Confirm to delete them.",
-                    would_change=[{"number": o.number, "title": o.title} for o in outs],
-                )
             self._soft_delete(rows, ctx, rec)
             await rec.save()
             return BulkResult(tasks=outs)
