@@ -12,7 +12,7 @@ from agents import FunctionTool, RunContextWrapper, function_tool
 
 from todochat.agent.context import TodoAgentContext
 from todochat.chatkit.widgets import copy_text, task_list_widget
-from todochat.errors import AmbiguousReference, ConfirmationRequired, TodoError
+from todochat.errors import AmbiguousReference, ConfirmationRequired, EarlierThanDue, TodoError
 from todochat.tasks.schemas import Selection, TaskChanges, TaskCreate, TaskFilter, TaskOut
 
 Ctx = RunContextWrapper[TodoAgentContext]
@@ -74,10 +74,26 @@ async def _outcome(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callabl
             shown=numbers,
         )
         return json.dumps({"ok": False, **exc.to_dict()})
+    except EarlierThanDue as exc:  # a postpone that would move a task earlier: ask, "yes" moves it anyway
+        ctx.context.remember(
+            pending={"kind": "confirm", "tool": tool, "arguments": arguments, "yes": _anyway(tool, arguments, exc)}
+        )
+        return json.dumps({"ok": False, **exc.to_dict()})
     except TodoError as exc:
         ctx.context.remember(pending=None)
         return json.dumps({"ok": False, **exc.to_dict()})
     return json.dumps({"ok": True, **result}, default=str)
+
+
+def _anyway(tool: str, arguments: dict[str, Any], exc: EarlierThanDue) -> dict[str, Any]:
+    """The call a "yes" makes after :class:`EarlierThanDue`: the same change without
+    ``later_only`` (the task named by its number when the error names it)."""
+    args = {k: v for k, v in arguments.items() if k != "later_only"}
+    if "changes" in args:
+        args["changes"] = {k: v for k, v in args["changes"].items() if k != "later_only"}
+    elif isinstance(exc.details.get("number"), int):
+        args["task"] = str(exc.details["number"])
+    return {"tool": tool, "arguments": args}
 
 
 def _args(**kwargs: Any) -> dict[str, Any]:

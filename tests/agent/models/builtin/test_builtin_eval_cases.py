@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[4]
 FILES = {
     "own": ROOT / "evals" / "cases.jsonl",
     "bulk": ROOT / "evals" / "bulk_scope.jsonl",
-    "undo": ROOT / "evals" / "undo_levels.jsonl",  # issue 11 item 4 (the frozen slice stays out: report only)
+    "undo": ROOT / "evals" / "undo_levels.jsonl",
+    "resched": ROOT / "evals" / "resched.jsonl",
+    "dates": ROOT / "evals" / "dates_family.jsonl",  # issue 11 item 4 (the frozen slice stays out: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

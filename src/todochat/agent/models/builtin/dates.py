@@ -208,10 +208,13 @@ def _day_patterns(today: date) -> list[tuple[str, object]]:
         (r"(?:(?:by|at|on|before) )?(?:the )?end of (?:the |this )?year", lambda m: date(today.year, 12, 31)),
         (r"(?:(?:by|at|on|before) )?(?:the )?end of (?:the |this )?week|eow", lambda m: coming_weekday(today, 4)),
         (r"(?:the )?(?:beginning|start) of next month|next month", lambda m: today.replace(day=1) + relativedelta(months=1)),
+        # a weekday said with "next week", before "next week" alone (Monday): "wednesday next week",
+        # "next week thursday", "friday of next week", "next week on tuesday", "next friday"
+        (rf"next ({_ANY_DAY})|(?:on )?({_ANY_DAY}),? (?:of |in )?next week|next week,? (?:on )?({_ANY_DAY})",
+         lambda m: next_week_weekday(today, weekday_of(m[1] or m[2] or m[3]))),
         (r"(?:the )?(?:beginning|start) of next week|next week", lambda m: next_week_weekday(today, 0)),
         (r"next weekend", lambda m: next_week_weekday(today, 5)),
         (r"(?:this |the )?weekend", lambda m: today if today.weekday() >= 5 else coming_weekday(today, 5)),
-        (rf"next ({_ANY_DAY})|({_ANY_DAY}) (?:of )?next week", lambda m: next_week_weekday(today, weekday_of(m[1] or m[2]))),
         (rf"(?:this |coming |this coming )({_ANY_DAY})|(?<=on )({_ANY_DAY})|(?<=by )({_ANY_DAY})|(?<=due )({_ANY_DAY})|(?<=until )({_ANY_DAY})|(?<=before )({_ANY_DAY})|({_FULL_DAY})",
          lambda m: coming_weekday(today, weekday_of(next(g for g in m.groups() if g)))),
         (rf"({_MONTH})\.? (\d{{1,2}}){_ORD}(?:,? (\d{{4}}))?", lambda m: month_day(today, MONTHS[m[1].lower()], int(m[2]), int(m[3]) if m[3] else None)),
@@ -270,10 +273,13 @@ def _find_time(text: str, when: When, said: str) -> None:
         if found:
             break
     vague = "|".join(sorted((re.escape(k) for k in VAGUE_TIMES), key=len, reverse=True))
-    vm = re.search(rf"{_B}(?:(?:in|at|by|around|this|before|tomorrow|today|until|till|after|\x00) (?:the )?({vague})|(noon|midday|midnight|tonight|eod|end of (?:the )?day)){_E}", text, re.IGNORECASE)
-    if vm and (not found or vm[1]):
+    # "in the evening", "this morning", "tomorrow afternoon"; "the evening" alone or ending "to/for
+    # the evening" (a new time: "move call mom to the evening"), never "the night market"
+    vm = re.search(rf"{_B}(?:(?:in|at|by|around|this|before|tomorrow|today|until|till|after|\x00) (?:the )?({vague})|(noon|midday|midnight|tonight|eod|end of (?:the )?day)){_E}"
+                   rf"|(?:^|(?<=\bto )|(?<=\bfor ))the ({vague})(?=\s*(?:$|[,.;!?]))", text, re.IGNORECASE)
+    if vm and (not found or vm[1] or vm[3]):
         if not found:
-            when.at = VAGUE_TIMES[(vm[1] or vm[2]).lower()]
+            when.at = VAGUE_TIMES[(vm[1] or vm[2] or vm[3]).lower()]
         span = vm.span()
         word = vm[0].lower().split()[0]
         if word in ("tomorrow", "today"):

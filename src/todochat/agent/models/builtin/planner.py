@@ -236,6 +236,9 @@ def plan_pending(text: str, intent: Intent, state: State) -> list[Action] | None
     if intent.kind == "deny":
         state.pending = None
         return [Say("OK, I won't change anything.")]
+    if kind == "confirm" and intent.kind == "confirm" and isinstance(pending.get("yes"), dict):
+        yes = pending["yes"]  # the exact call the question offered ("move it earlier anyway?")
+        return [Call(str(yes.get("tool")), dict(yes.get("arguments") or {}), intent)]
     if kind == "confirm" and intent.kind == "confirm":  # "yes" confirms exactly the tasks it was asked about
         tool = str(pending.get("tool") or "delete_tasks")
         args: dict[str, Any] = {"numbers": list(pending.get("numbers") or []), "confirm": True}
@@ -388,7 +391,7 @@ class Turn:
                 fragments.append(replies.describe(action.tool, action.args, result, action.intent.kind))
                 if result.get("error") in ("nothing_to_undo", "nothing_to_redo"):
                     queue = [a for a in queue if not (isinstance(a, Call) and a.tool == action.tool)]  # no more steps
-                if result.get("error") in ("ambiguous", "confirmation_required"):
+                if result.get("error") in ("ambiguous", "confirmation_required", "earlier_than_due"):
                     stop = True
                     break
             if stop:

@@ -87,10 +87,11 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
     if error == "nothing_to_undo":
         return "There's nothing to undo."
     if error == "earlier_than_due":
-        current = result.get("current_due") or "its due date"
-        wanted = result.get("requested_due") or "that date"
-        return (f"{wanted} is earlier than its current due date ({current}), and postponing never moves a task "
-                f"earlier, so nothing changed. Say \"move it to {wanted}\" if you do want it earlier.")
+        current = when_text(result.get("current_due")) or "its due date"
+        wanted = when_text(result.get("requested_due")) or "that date"
+        title = f"\"{result['title']}\" is" if result.get("title") else "It's"
+        return (f"{title} due {current}; {wanted} would be earlier, and postponing never moves a task earlier. "
+                f"Move it to {wanted} anyway?")
     if error == "nothing_to_redo":
         return "There's nothing to redo."
     message = result.get("message") or "That didn't work."
