@@ -173,7 +173,7 @@ def bulk_target(target: str, now: datetime) -> dict[str, Any] | None:
         args["status"] = "completed"
     rest = _STATUS_WORDS.sub(" ", rest)
     rest = re.sub(r"\b(?:due|dated|tagged|labelled|labeled|priority|on|from|in|of|my|list|everything|every|each|whole|entire|"
-                  r"that|which|are|is|were|was|i|have|has|chores?|errands?|reminders?|entries|to-?dos?)\b", " ", rest)
+                  r"that|which|are|is|were|was|i|have|has|reminders?|entries|to-?dos?)\b", " ", rest)  # "chores" narrows
     words = query_words(rest)
     if not grouped and not args and not words:
         return None  # "the tasks": which ones?
