@@ -27,7 +27,7 @@ R = TypeVar("R")
 INSTRUCTIONS = (
     "todochat keeps the user's task list. Tasks have a per-user number ('task 3'); tools that take "
     "`task` accept the number or words from the title. Dates are in the user's time zone: due is "
-    "YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM. Deletions can be undone with `undo`. "
+    "YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM. Every change can be undone with `undo` (newest first) and re-applied with `redo`. "
     "complete_tasks, update_tasks and delete_tasks name their tasks explicitly (numbers, a filter, or all=true) "
     "and change more than one task only with confirm=true: show the user what would change and "
     "ask first. Unknown arguments are refused."
