@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
+from typing import Any
 
 import dateutil.rrule
 import pytest
 
+DAYSETS = ("ydayset", "mdayset", "wdayset", "ddayset")
+"""dateutil's per-period day sets: ``rrule._iter`` builds one for every year/month/week/day it walks."""
+
 
 class Steps:
-    """How many occurrences dateutil generated (every rrule walk goes through ``rrule._iter``)."""
+    """How many periods dateutil walked (one day-set per year, month, week or day of the rule's
+    frequency), whether or not any of them held an occurrence."""
 
     def __init__(self) -> None:
         self.count = 0
@@ -17,16 +22,18 @@ class Steps:
 
 @pytest.fixture
 def rrule_steps(monkeypatch: pytest.MonkeyPatch) -> Steps:
-    """Counts the occurrences dateutil generates: the cost of a walk, measured without a clock
-    (a walk from a far-past due date to now generates tens of thousands; wall time lives in
-    bench/recurrence.py)."""
+    """Counts the periods dateutil walks: the cost of a walk, measured without a clock (a DAILY
+    walk from a far-past due date, or a never-occurring rule walked to year 9999, takes tens of
+    thousands; wall time lives in bench/recurrence.py)."""
     steps = Steps()
-    original = dateutil.rrule.rrule._iter
 
-    def counted(self: dateutil.rrule.rrule) -> Iterator[object]:
-        for occurrence in original(self):
+    def counted(original: Callable[..., Any]) -> Callable[..., Any]:
+        def dayset(*args: Any) -> Any:
             steps.count += 1
-            yield occurrence
+            return original(*args)
 
-    monkeypatch.setattr(dateutil.rrule.rrule, "_iter", counted)
+        return dayset
+
+    for name in DAYSETS:
+        monkeypatch.setattr(dateutil.rrule._iterinfo, name, counted(getattr(dateutil.rrule._iterinfo, name)))
     return steps
