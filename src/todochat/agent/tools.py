@@ -69,8 +69,10 @@ async def _outcome(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callabl
         return json.dumps({"ok": False, **exc.to_dict()})
     except ConfirmationRequired as exc:  # a bulk tool: "yes" confirms these numbers
         numbers = [c["number"] for c in exc.would_change]
+        yes = {"numbers": numbers, "confirm": True, **({"changes": arguments["changes"]} if "changes" in arguments else {})}
         ctx.context.remember(
-            pending={"kind": "confirm", "tool": tool, "arguments": arguments, "numbers": numbers},
+            pending={"kind": "confirm", "tool": tool, "arguments": arguments, "numbers": numbers,
+                     "yes": {"tool": tool, "arguments": yes}},
             shown=numbers,
         )
         return json.dumps({"ok": False, **exc.to_dict()})

@@ -182,8 +182,7 @@ async def bulk_update(ctx: CurrentContext, service: ServiceDep, body: BulkUpdate
     nothing, in one undoable step (``POST /api/v1/tasks/undo`` reverts all of it). ``due_day``
     keeps each task's time, ``shift`` moves each from its own due date. Answers with exactly the
     tasks changed. No confirmation: the caller named the selection, and the change is undoable."""
-    selection = Selection(numbers=body.numbers, filter=body.filter, all=body.all)
-    return await service.bulk_update(ctx, selection, body.changes, confirm=True)
+    return await service.bulk_update(ctx, body, body.changes, confirm=True)  # body is the Selection
 
 
 @router.get("/{number}", response_model=TaskOut, responses=ERRORS, summary="Get a task")

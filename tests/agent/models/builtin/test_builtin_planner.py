@@ -139,7 +139,8 @@ def test_references_come_from_the_conversation_state() -> None:
 
 
 def test_pending_confirmation_and_choice_are_answered() -> None:
-    confirm = {"kind": "confirm", "tool": "delete_tasks", "arguments": {"status": "completed"}, "numbers": [1, 2]}
+    confirm = {"kind": "confirm", "tool": "delete_tasks", "arguments": {"status": "completed"}, "numbers": [1, 2],
+               "yes": {"tool": "delete_tasks", "arguments": {"numbers": [1, 2], "confirm": True}}}
     assert first("yes", pending=confirm) == ("delete_tasks", {"numbers": [1, 2], "confirm": True})
     assert first("go ahead", pending=confirm) == ("delete_tasks", {"numbers": [1, 2], "confirm": True})
     assert "won't" in first("no", pending=confirm)

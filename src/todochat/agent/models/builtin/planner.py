@@ -236,15 +236,11 @@ def plan_pending(text: str, intent: Intent, state: State) -> list[Action] | None
     if intent.kind == "deny":
         state.pending = None
         return [Say("OK, I won't change anything.")]
-    if kind == "confirm" and intent.kind == "confirm" and isinstance(pending.get("yes"), dict):
-        yes = pending["yes"]  # the exact call the question offered ("move it earlier anyway?")
+    if kind == "confirm" and intent.kind == "confirm":
+        yes = pending.get("yes")  # the exact call the question offered: these tasks, this change
+        if not isinstance(yes, dict):
+            return [Say("There's nothing waiting for a yes right now. What would you like to do with your tasks?")]
         return [Call(str(yes.get("tool")), dict(yes.get("arguments") or {}), intent)]
-    if kind == "confirm" and intent.kind == "confirm":  # "yes" confirms exactly the tasks it was asked about
-        tool = str(pending.get("tool") or "delete_tasks")
-        args: dict[str, Any] = {"numbers": list(pending.get("numbers") or []), "confirm": True}
-        if tool == "update_tasks":
-            args["changes"] = dict((pending.get("arguments") or {}).get("changes") or {})
-        return [Call(tool, args, intent)]
     if kind == "choose":
         candidates = list(pending.get("candidates") or [])
         if intent.kind == "confirm" and len(candidates) > 1:

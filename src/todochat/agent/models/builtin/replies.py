@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from todochat.errors import ValidationError
+from todochat.tasks.rescheduling import parse_shift
+
 HELP = (
     "I manage your task list. I can add tasks (with due dates, priorities, tags and repeats), "
     "show and search them, mark them done or not done, change or delete them (asking first before changing several), undo and redo any change, show what you changed today, and export them as a file. "
@@ -99,15 +102,20 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
 
 
 def _shift_text(shift: str) -> str:
-    """``P1W`` → ``a week later``, ``-P2D`` → ``2 days earlier`` (the shifts the planner writes)."""
-    import re
-
-    m = re.fullmatch(r"(-)?P(?:T(\d+)H|(\d+)([DWMY]))", shift)
-    if not m:
+    """``P1W`` → ``a week later``, ``-P2D`` → ``2 days earlier``, ``P1M`` → ``a month later``
+    (read by tasks.rescheduling.parse_shift, the same ISO 8601 reading the service uses)."""
+    try:
+        delta = parse_shift(shift)
+    except ValidationError:
         return f"by {shift}"
-    n, unit = (int(m[2]), "hour") if m[2] else (int(m[3]), {"D": "day", "W": "week", "M": "month", "Y": "year"}[m[4]])
-    amount = ("an" if unit == "hour" else "a") + f" {unit}" if n == 1 else f"{n} {unit}s"
-    return f"{amount} {'earlier' if m[1] else 'later'}"
+    later = delta.years > 0 or delta.months > 0 or delta.days > 0 or delta.hours > 0
+    delta = delta if later else -delta
+    weeks, days = divmod(delta.days, 7)
+    parts = [(delta.years, "year"), (delta.months, "month")]
+    parts += [(weeks, "week")] if days == 0 and weeks else [(delta.days, "day")]
+    parts += [(delta.hours, "hour")]
+    words = [("an" if unit == "hour" else "a") + f" {unit}" if n == 1 else f"{n} {unit}s" for n, unit in parts if n]
+    return f"{' and '.join(words) or shift} {'later' if later else 'earlier'}"
 
 
 def _change_text(changes: dict[str, Any]) -> tuple[str, str]:
