@@ -78,6 +78,11 @@ async def test_widget_action_completes_and_replaces_widget(settings):
         stored = next(i for i in await client.items(turn.thread_id) if i["id"] == widget_item["id"])
         assert "Reopen" in str(stored["widget"])
         assert (await app.state.service.get(_ctx("alice"), 1)).completed
+        # the button's change is in the journal like any other: undoable from any front
+        undone = await http.post("/api/v1/tasks/undo", headers=client.headers)
+        assert undone.json()["message"] == "Undid: marked 'Buy milk' done", undone.text
+        assert not (await app.state.service.get(_ctx("alice"), 1)).completed
+        await http.post("/api/v1/tasks/redo", headers=client.headers)
         stale = await client.stream({**action, "params": {**action["params"], "action": {"type": "task.complete", "payload": {"number": 9}}}})
         assert stale.error and "9" in stale.error
         bob = ChatKitClient(http, issue_token("bob", settings))
