@@ -309,7 +309,7 @@ async def complete_tasks(
         query: Words in the title, description or tags.
         confirm: True only after the user confirmed completing these tasks.
     """
-    arguments = _args(numbers=numbers, all=all or None, priority=priority, tag=tag, due=due, query=query)
+    arguments = _selection_args(numbers, all, "all", priority, tag, due, query)
 
     async def call() -> dict[str, Any]:
         result = await ctx.context.service.bulk_complete(
@@ -350,8 +350,7 @@ async def delete_tasks(
         query: Words in the title, description or tags.
         confirm: True only after the user confirmed this deletion.
     """
-    arguments = _args(numbers=numbers, all=all or None, status=status if status != "all" else None,
-                      priority=priority, tag=tag, due=due, query=query)
+    arguments = _selection_args(numbers, all, status, priority, tag, due, query)
 
     async def call() -> dict[str, Any]:
         result = await ctx.context.service.bulk_delete(
@@ -396,8 +395,7 @@ async def update_tasks(
         query: Words in the title, description or tags.
         confirm: True only after the user confirmed changing these tasks.
     """
-    arguments = _args(numbers=numbers, all=all or None, status=status if status != "all" else None,
-                      priority=priority, tag=tag, due=due, query=query)
+    arguments = _selection_args(numbers, all, status, priority, tag, due, query)
     given = changes.model_dump(exclude_none=True)
 
     async def call() -> dict[str, Any]:
@@ -411,6 +409,14 @@ async def update_tasks(
     return await _guard(
         ctx, "update_tasks", {**arguments, "changes": given, **({"confirm": True} if confirm else {})}, call
     )
+
+
+def _selection_args(
+    numbers: list[int] | None, all: bool, status: str, priority: str | None, tag: str | None, due: str | None, query: str | None
+) -> dict[str, Any]:
+    """A bulk tool's selection as given (unset fields, ``all=False`` and ``status="all"`` left out)."""
+    return _args(numbers=numbers, all=all or None, status=status if status != "all" else None,
+                 priority=priority, tag=tag, due=due, query=query)
 
 
 def _selection(arguments: dict[str, Any]) -> Selection:
