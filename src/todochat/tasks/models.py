@@ -1,4 +1,5 @@
-"""Tables of the tasks domain: tasks, their tags, per-user counters, the change journal and user settings."""
+"""Tables of the tasks domain: tasks, their tags and reminders, per-user counters, the change journal
+and user settings."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ TAGS_PER_TASK_MAX = 20
 RECURRENCE_MAX = 500
 """The ``recurrence`` column's length."""
 RECURRENCE_COUNT_MAX = 1000
+REMINDERS_PER_TASK_MAX = 20
+"""At most this many reminders on one task (issue 14, bad input)."""
 NUMBER_MAX = 2**31 - 1
 """Task numbers are 1..NUMBER_MAX: the ``number`` column is a 32-bit INTEGER on PostgreSQL."""
 DUE_YEAR_MIN = 1900
@@ -78,6 +81,12 @@ class Task(Base):
         lazy="selectin",
         order_by="TaskTag.tag",
     )
+    reminder_rows: Mapped[list[Reminder]] = relationship(
+        back_populates="task",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="Reminder.id",
+    )
 
     @property
     def tags(self) -> list[str]:
@@ -100,6 +109,51 @@ class TaskTag(Base):
     tag: Mapped[str] = mapped_column(String(TAG_MAX), nullable=False)
 
     task: Mapped[Task] = relationship(back_populates="tag_rows")
+
+
+class ReminderStatus(enum.StrEnum):
+    """Where a reminder stands: ``pending`` (will fire at ``fire_at``), ``fired`` (the dispatcher
+    took it and made its deliveries), ``cancelled`` (its task was completed or deleted; undo brings
+    it back to ``pending``)."""
+
+    pending = "pending"
+    fired = "fired"
+    cancelled = "cancelled"
+
+
+class Reminder(Base):
+    """One reminder on one task: at an instant (``at``), or ``before_minutes`` before the task's due
+    time (0 = at the due time). Exactly one of the two is set.
+
+    ``fire_at`` is the instant it fires next, derived from ``at`` or from the task's due time by
+    ``tasks/reminders.py`` whenever the task changes (a relative reminder follows a rescheduled task);
+    null while it cannot fire (a relative reminder on a task with no due time). The dispatcher
+    (``notify/``) claims rows with ``status = 'pending' AND fire_at <= now`` (``FOR UPDATE SKIP
+    LOCKED`` on PostgreSQL) and sets ``status = 'fired'`` and ``fired_at`` in the same transaction
+    that records its deliveries, so a reminder fires once across replicas and restarts.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        Index("ix_reminders_status_fire_at", "status", "fire_at"),
+        Index("ix_reminders_user_task", "user_id", "task_id"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    user_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False)
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    before_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    fire_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    status: Mapped[str] = mapped_column(
+        String(16), nullable=False, default=ReminderStatus.pending.value
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    task: Mapped[Task] = relationship(back_populates="reminder_rows")
 
 
 class TaskCounter(Base):
