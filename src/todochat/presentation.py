@@ -4,7 +4,7 @@ results, the activity feed and every front that shows them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -180,6 +180,30 @@ def _reminder_clause(action: str, before: Snapshot | None, after: Snapshot | Non
         return f"added {noun} to {_quoted(after)} {when}"
     noun = "the reminder" if len(changed) == 1 else f"{len(changed)} reminders"
     return f"cancelled {noun} of {_quoted(after)} {when}"
+
+
+BELL = "🔔"
+"""The mark of a task with a pending reminder (widget rows, the CLI table, copy text)."""
+
+
+def day_words(day: date, today: date) -> str:
+    """A day as people say it relative to ``today``: ``today``, ``tomorrow``, ``yesterday``,
+    ``Fri 20 Nov`` (``Fri 20 Nov 2027`` in another year)."""
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    return day.strftime("%a %-d %b") + (day.strftime(" %Y") if day.year != today.year else "")
+
+
+def reminder_label(next_reminder: datetime, today: date, *, count: int = 1) -> str:
+    """A task's next reminder on its row: ``🔔 today 14:30``, ``🔔 Fri 20 Nov 08:00 (+2)`` when it
+    has ``count`` pending reminders. ``next_reminder`` is already in the user's zone (TaskOut)."""
+    text = f"{BELL} {day_words(next_reminder.date(), today)} {next_reminder.strftime('%H:%M')}"
+    return text + (f" (+{count - 1})" if count > 1 else "")
 
 
 def undo_message(summary: str, *, redo: bool = False) -> str:
