@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from typing import Literal
 
 from sqlalchemy import delete, select, update
@@ -869,5 +869,9 @@ class TaskService:
 
 
 def _local(ctx: RequestContext, value: datetime | None) -> datetime | None:
-    """An instant in the user's zone (ISO with their offset when serialised); None stays None."""
-    return value.astimezone(ctx.tz) if value is not None else None
+    """An instant with the user's UTC offset at that instant (a fixed offset, so ISO text shows it
+    and comparisons stay exact even in a DST fold, PEP 495); None stays None."""
+    if value is None:
+        return None
+    local = value.astimezone(ctx.tz)
+    return local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)))
