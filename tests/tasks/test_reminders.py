@@ -305,3 +305,13 @@ async def test_another_users_reminders_are_not_found(service: TaskService) -> No
     with pytest.raises(TaskNotFound):
         await service.add_reminder(bob, 1, before_minutes=5)
     assert [r.status for r in await service.list_reminders(alice)] == ["pending"]
+
+
+async def test_a_done_task_takes_no_reminder(service: TaskService) -> None:
+    c = ctx()
+    await service.add(c, TaskCreate(title="Dentist", due="2026-11-20T15:00"))
+    await service.complete(c, 1)
+    with pytest.raises(ValidationError, match="reopen it") as done:
+        await service.add_reminder(c, 1, before_minutes=30)
+    assert done.value.field == "task"
+    assert await service.list_reminders(c, status="all") == []

@@ -158,11 +158,13 @@ def _apply_reminders(task: Task, wanted: list[dict[str, Any]]) -> None:
         if row.id not in by_id and row.status == ReminderStatus.pending.value:
             row.status = ReminderStatus.cancelled.value
     for rid, w in by_id.items():
-        row = have.get(rid)
-        if row is None:
+        found = have.get(rid)
+        if found is None:
             row = Reminder(id=rid, user_id=task.user_id)
             task.reminder_rows.append(row)
-        elif row.status == ReminderStatus.fired.value:
+        else:
+            row = found
+        if row.status == ReminderStatus.fired.value:
             continue
         row.at = when(w["at"])
         row.before_minutes = w["before_minutes"]

@@ -161,11 +161,17 @@ def new_reminder(
     """A new pending reminder on ``task`` (appended to ``task.reminder_rows``), checked.
 
     Raises:
-        ValidationError: see :func:`check_spec`; a relative reminder on a task without a due
-            (field ``before_minutes``); more than :data:`REMINDERS_PER_TASK_MAX` pending reminders.
+        ValidationError: see :func:`check_spec`; a completed task (field ``task``); a relative
+            reminder on a task without a due (field ``before_minutes``); more than :data:`REMINDERS_PER_TASK_MAX` pending reminders.
         ReminderInPast: it would fire at or before ``now`` (``fire_at``, ``now`` in its details).
     """
     check_spec(at, before_minutes)
+    if task.completed:
+        raise ValidationError(
+            f"Task {task.number} '{task.title}' is done: reopen it to be reminded about it.",
+            field="task",
+            number=task.number,
+        )
     if before_minutes is not None and task.due_at is None:
         raise ValidationError(
             f"Task {task.number} '{task.title}' has no due time, so it can't remind you minutes before it: "

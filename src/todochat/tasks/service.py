@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta, timezone
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -100,7 +101,7 @@ class TaskService:
         )
 
     @staticmethod
-    def _reminder_fields(ctx: RequestContext, task: Task) -> dict[str, object]:
+    def _reminder_fields(ctx: RequestContext, task: Task) -> dict[str, Any]:
         """``reminders`` (pending, soonest first) and ``next_reminder`` of :class:`TaskOut`."""
         rows = reminders.pending(task)
         briefs = [
@@ -650,7 +651,7 @@ class TaskService:
         ref: str | int | None = None,
         *,
         status: Literal["pending", "fired", "cancelled", "all"] = "pending",
-    ) -> list[ReminderOut]:
+    ) -> builtins.list[ReminderOut]:
         """The user's reminders (of the task ``ref`` when given) with this ``status`` (``all``:
         any), soonest first; reminders of deleted tasks are left out.
 
