@@ -68,6 +68,11 @@ def _summary(result: dict[str, Any]) -> str:
         return f"{result.get('error')}: {result.get('message')}"
     if "task" in result:
         return f"task {result['task']['number']}: {result['task']['title']}"
+    if isinstance(result.get("reminder"), dict):
+        reminder = result["reminder"]
+        return f"reminder {reminder['id']} ({reminder['status']}) on task {reminder['task']}: {reminder['title']}"
+    if "reminders" in result:
+        return f"{len(result['reminders'])} reminder(s)"
     for key in ("tasks", "restored"):
         if key in result:
             return f"{len(result[key])} task(s)"
