@@ -315,3 +315,40 @@ async def test_a_done_task_takes_no_reminder(service: TaskService) -> None:
         await service.add_reminder(c, 1, before_minutes=30)
     assert done.value.field == "task"
     assert await service.list_reminders(c, status="all") == []
+
+
+async def reminder_state(service: TaskService, c: RequestContext) -> list[tuple[int, int, datetime | None]]:
+    """The pending reminders of live tasks: what can fire (an undone add leaves its reminder
+    cancelled rather than deleted, so ids are never reused)."""
+    return [(r.task_number, r.id, r.fire_at) for r in await service.list_reminders(c)]
+
+
+async def cancel_latest(service: TaskService, c: RequestContext) -> None:
+    pending = await service.list_reminders(c)
+    await service.delete_reminder(c, max(r.id for r in pending))
+
+
+async def test_every_change_undone_newest_first_restores_reminders_exactly(service: TaskService) -> None:
+    c = ctx()
+    await service.add(c, TaskCreate(title="Dentist", due="2026-11-20T15:00", reminders=[ReminderSpec(before_minutes=30)]))
+    await service.add(c, TaskCreate(title="Yoga", due="2026-11-19T07:00", recurrence="daily", reminders=[ReminderSpec(before_minutes=15)]))
+    states = [await reminder_state(service, c)]
+    steps = [
+        lambda: service.add_reminder(c, 1, at=utc(2026, 11, 19, 20)),
+        lambda: service.update(c, 1, TaskChanges(shift="P2D")),
+        lambda: service.complete(c, "yoga"),  # task 3 is the next occurrence, with a copy
+        lambda: service.add_reminder(c, 3, before_minutes=60),
+        lambda: service.update(c, 3, TaskChanges(due_time="08:00")),
+        lambda: cancel_latest(service, c),
+        lambda: service.delete(c, 1),
+    ]
+    for make in steps:
+        await make()
+        states.append(await reminder_state(service, c))
+    assert len({tuple(s) for s in states}) == len(states)  # every step changed the reminders
+    for expected in reversed(states[:-1]):
+        await service.undo(c)
+        assert await reminder_state(service, c) == expected
+    for expected in states[1:]:
+        await service.redo(c)
+        assert await reminder_state(service, c) == expected
