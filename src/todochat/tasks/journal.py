@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from todochat.context import RequestContext
 from todochat.errors import NothingToRedo, NothingToUndo
 from todochat.presentation import change_summary
+from todochat.tasks import reminders
 from todochat.tasks.models import (
     JournalChange,
     JournalGroup,
@@ -314,6 +315,7 @@ async def step(
             f"That change can no longer be {direction}ne: task {missing[0]} was removed for good.",
             numbers=missing,
         )
+    await reminders.lock_rows(session, list(tasks.values()))
     now = ctx.now()
     order = reversed(changes) if direction == "undo" else iter(changes)
     for change in order:

@@ -299,6 +299,7 @@ class TaskService:
     ) -> CompleteResult:
         now = ctx.now()
         next_out = None
+        await reminders.lock_rows(session, [task])
         rec.track(task)
         if not task.completed:
             repeating = reminders.repeatable(task)
@@ -382,6 +383,7 @@ class TaskService:
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "update")
             task = await self._resolve(session, ctx, ref, None)
+            await reminders.lock_rows(session, [task])
             self._apply_changes(ctx, task, changes, prepared, rec)
             await rec.save()
             return self.to_out(ctx, task)
@@ -418,6 +420,7 @@ class TaskService:
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_update")
             rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="update", verb="change")
+            await reminders.lock_rows(session, rows)
             for row in rows:
                 self._apply_changes(ctx, row, changes, prepared, rec)
             await rec.save()
@@ -534,6 +537,7 @@ class TaskService:
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "delete")
             task = await self._resolve(session, ctx, ref, None)
+            await reminders.lock_rows(session, [task])
             self._soft_delete([task], ctx, rec)
             await rec.save()
             return self.to_out(ctx, task)
@@ -612,6 +616,7 @@ class TaskService:
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_delete")
             rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="delete", verb="delete")
+            await reminders.lock_rows(session, rows)
             outs = [self.to_out(ctx, r) for r in rows]
             self._soft_delete(rows, ctx, rec)
             await rec.save()
@@ -640,6 +645,7 @@ class TaskService:
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "remind")
             task = await self._resolve(session, ctx, ref, "pending")
+            await reminders.lock_rows(session, [task])
             rec.track(task)
             row = reminders.new_reminder(task, at=at, before_minutes=before_minutes, tz=ctx.tz, now=ctx.now())
             await rec.save()
@@ -697,6 +703,7 @@ class TaskService:
             else:
                 assert task is not None
                 owner = await self._resolve(session, ctx, task, None)
+                await reminders.lock_rows(session, [owner])
                 row = self._only_pending(ctx, owner)
             rec.track(owner)
             row.status = ReminderStatus.cancelled.value
@@ -720,6 +727,8 @@ class TaskService:
         if row is None:
             raise ReminderNotFound(f"There is no reminder {reminder_id}.", reminder=reminder_id)
         task = (await session.execute(queries.live(ctx).where(Task.id == row.task_id))).scalar_one_or_none()
+        if task is not None:
+            await reminders.lock_rows(session, [task])  # the status below is the committed one
         if task is None or row.status != ReminderStatus.pending.value:
             raise ReminderNotFound(f"Reminder {reminder_id} is not pending.", reminder=reminder_id)
         return task, next(r for r in task.reminder_rows if r.id == row.id)
