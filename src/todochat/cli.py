@@ -13,10 +13,13 @@ import typer
 from rich.console import Console
 
 from todochat.config import Settings, get_settings
+from todochat.privacy_cli import audit_command, user_app
 
 app = typer.Typer(help="todochat: a chat assistant for your task list (ChatKit, REST, MCP).", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")  # user export|delete (privacy_cli.py)
+app.command("audit")(audit_command)
 err = Console(stderr=True, soft_wrap=True)
 
 

@@ -239,7 +239,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         if isinstance(state_now, dict) and state_now.get("pending"):
             # a question lives for one turn: the model saw it above; a tool re-asks if needed
             thread.metadata = {**thread.metadata, STATE_KEY: {**state_now, "pending": None}}
-        context = dataclasses.replace(context, turn=input_user_message.id)  # the journal records the turn
+        context = dataclasses.replace(context, turn=input_user_message.id, front="chat")  # the journal records both
         agent_ctx = TodoAgentContext(
             thread=thread, store=self.store, request_context=context, service=self.service
         )
@@ -337,6 +337,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Handle ``task.complete`` / ``task.reopen`` / ``task.delete`` from a task-list widget:
         call the service, then replace the widget item with its new state (stored by chatkit)."""
+        context = dataclasses.replace(context, front="widget", tool=action.type)  # for the audit log
         try:
             number = action_number(action)
         except ValidationError as exc:

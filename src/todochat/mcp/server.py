@@ -15,7 +15,7 @@ from mcp_types import CallToolResult, Icon, TextContent, ToolAnnotations
 from pydantic import ConfigDict
 
 from todochat.config import Settings
-from todochat.context import Clock, RequestContext, parse_zone
+from todochat.context import Clock, RequestContext, acting_tool, parse_zone
 from todochat.errors import ConfirmationRequired, TodoError
 from todochat.tasks.service import TaskService
 
@@ -65,6 +65,7 @@ class Backend:
             tz=parse_zone(zone),
             clock=Clock(fixed=self.settings.clock_fixed),
             request_id=uuid.uuid4().hex,
+            front="mcp",
         )
 
 
@@ -93,7 +94,8 @@ def domain_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return await fn(*args, **kwargs)
+            with acting_tool(fn.__name__):  # the journal records the tool (audit log)
+                return await fn(*args, **kwargs)
         except TodoError as exc:
             logger.info("MCP tool %s refused: %s %r", fn.__name__, exc.code, exc.message)
             return error_result(exc)  # type: ignore[return-value]
