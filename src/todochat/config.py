@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=0)
     """Request bodies above this many bytes are refused (413) before they are read; 0: no limit."""
 
+    quota_tasks: int = Field(default=10_000, ge=0)
+    """Most tasks (not deleted) one user may have; adding more is refused (409 ``quota_exceeded``). 0: no limit."""
+    quota_threads: int = Field(default=1_000, ge=0)
+    """Most ChatKit threads (conversations) one user may have; a new one is refused. 0: no limit."""
+    quota_items_per_thread: int = Field(default=2_000, ge=0)
+    """Most items in one thread: a new message to a fuller thread is refused (start a new one). 0: no limit."""
+
     cors_origins: list[str] = Field(default_factory=list)
     mcp_allowed_hosts: list[str] = Field(default_factory=list)
     """Host names ``/mcp`` answers besides localhost/127.0.0.1/[::1] (DNS-rebinding protection),

@@ -30,6 +30,7 @@ from todochat.api.routes import privacy as privacy_routes
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
 from todochat.context import Clock
+from todochat.conversations.quotas import ConversationQuotas
 from todochat.conversations.store import SQLStore
 from todochat.db import make_engine, make_sessionmaker
 from todochat.errors import TodoError
@@ -113,8 +114,11 @@ def attach_database(app: FastAPI, settings: Settings) -> None:
     keep them on ``app.state`` (the lifespan does this; the eval runner re-attaches per case)."""
     engine = make_engine(settings)
     sessionmaker = make_sessionmaker(engine)
-    service = TaskService(sessionmaker)
-    store = SQLStore(sessionmaker)
+    service = TaskService(sessionmaker, max_tasks=settings.quota_tasks)
+    store = SQLStore(
+        sessionmaker,
+        quotas=ConversationQuotas(threads=settings.quota_threads, items_per_thread=settings.quota_items_per_thread),
+    )
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker
     app.state.service = service

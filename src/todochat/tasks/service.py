@@ -21,7 +21,7 @@ from todochat.errors import (
     ValidationError,
 )
 from todochat.presentation import undo_message
-from todochat.tasks import dates, journal, matching, queries, rescheduling
+from todochat.tasks import dates, journal, matching, queries, quotas, rescheduling
 from todochat.tasks.journal import ActivityEntry, Recorder, UndoResult
 from todochat.tasks.models import (
     JournalGroup,
@@ -69,8 +69,13 @@ class TaskService:
     ``todochat.errors``).
     """
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, max_tasks: int = quotas.TASKS_MAX) -> None:
+        """Args:
+            sessionmaker: the app's session factory.
+            max_tasks: the per-user task quota (``Settings.quota_tasks``; 0: no limit).
+        """
         self.sessionmaker = sessionmaker
+        self.max_tasks = max_tasks
 
     # ----------------------------------------------------------------- shaping
     def to_out(self, ctx: RequestContext, task: Task) -> TaskOut:
@@ -118,6 +123,7 @@ class TaskService:
         Raises:
             ValidationError: a field breaks its rule (title 1–200 chars, description ≤ 1000,
                 priority, tags, due date, RRULE).
+            QuotaExceeded: the user has ``max_tasks`` tasks already (tasks/quotas.py).
         """
         title = clean_title(data.title)
         description = clean_description(data.description)
@@ -132,6 +138,7 @@ class TaskService:
         now = ctx.now()
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "add")
+            await quotas.check_tasks(session, ctx, limit=self.max_tasks)
             number = await self._next_number(session, ctx.user_id)
             task = Task(
                 user_id=ctx.user_id,
