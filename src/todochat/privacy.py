@@ -215,10 +215,14 @@ async def delete_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: s
     return Deleted(user_id=user_id, counts={e.key: counts[e.key] for e in USER_DATA})
 
 
+LABELS = {"journal": "journal entries", "changes": "task snapshots", "items": "thread items", "counters": "counter rows"}
+"""How :func:`describe_counts` names a kind (default: its key)."""
+
+
 def describe_counts(counts: dict[str, int]) -> str:
-    """``"3 tasks, 2 threads, 14 items, ..."``: the non-zero counts in registry order, or
+    """``"3 tasks, 2 threads, 14 thread items, ..."``: the non-zero counts in registry order, or
     ``"nothing"``."""
-    parts = [f"{n} {key}" for key, n in counts.items() if n]
+    parts = [f"{n} {LABELS.get(key, key)}" for key, n in counts.items() if n]
     return ", ".join(parts) if parts else "nothing"
 
 
