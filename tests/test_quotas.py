@@ -98,3 +98,23 @@ async def test_items_per_thread_quota(settings: Settings) -> None:
                             headers=client.headers)
         assert r.status_code == 409 and r.json()["limit"] == "items_per_thread", r.text
         assert (await client.send("add walk the dog")).error is None  # a new thread has room
+
+
+async def test_concurrent_adds_never_pass_the_task_quota(sessionmaker: Any) -> None:
+    """Ten adds at once against a limit of 3: exactly three succeed (the check runs under the
+    user's journal lock), on SQLite's one writer and PostgreSQL's row lock alike."""
+    import asyncio
+
+    from todochat.errors import QuotaExceeded
+    from todochat.tasks.schemas import TaskCreate
+    from todochat.tasks.service import TaskService
+
+    service = TaskService(sessionmaker, max_tasks=3)
+    ctx = RequestContext(user_id="alice")
+    results = await asyncio.gather(
+        *(service.add(ctx, TaskCreate(title=f"Task {n}")) for n in range(10)), return_exceptions=True
+    )
+    added = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, QuotaExceeded)]
+    assert (len(added), len(refused)) == (3, 7), results
+    assert len(await service.list(ctx)) == 3

@@ -20,7 +20,8 @@ async def check_tasks(session: AsyncSession, ctx: RequestContext, *, limit: int,
     and can delete); a deleted task stops counting at once. Call it inside the creating
     transaction after ``journal.begin`` (the user's journal lock): a user's changes then run one at
     a time, so two concurrent adds cannot both pass at ``limit - 1``. The next occurrence a
-    completed repeating task makes is not checked (completing never fails for want of room).
+    completed repeating task makes is not checked (completing never fails for want of room), nor
+    is undo or redo (an undone delete brings its task back even at the limit).
 
     Args:
         limit: the most tasks allowed (``Settings.quota_tasks``); 0 means no limit.
