@@ -80,6 +80,9 @@ def serve(
     settings = load_settings()
     os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
     configure_logging(settings.log_level, settings.log_format)
+    if not settings.public_url:  # the address MCP's OAuth metadata names (never a request's Host header)
+        listen = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        settings.public_url = f"http://{f'[{listen}]' if ':' in listen else listen}:{port}"
     try:
         application = create_app(settings)  # before migrating: a bad model setting is the one line shown
     except ConfigurationError as exc:
