@@ -13,7 +13,12 @@ from mcp import Client
 from mcp.client.auth import OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
-from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
+from mcp.shared.auth import (
+    AuthorizationCodeResult,
+    OAuthClientInformationFull,
+    OAuthClientMetadata,
+    OAuthToken,
+)
 from tests.servers import LiveServer
 
 pytestmark = pytest.mark.slow
@@ -90,8 +95,9 @@ def oauth(server: LiveServer, browser: Browser, storage: MemoryStorage) -> OAuth
     )
 
 
-def mcp_post(server: LiveServer, token: str) -> httpx.Response:
-    return httpx.post(server.base_url + "/mcp", json=LIST, headers={**MCP_HEADERS, "Authorization": f"Bearer {token}"})
+async def mcp_post(server: LiveServer, token: str) -> httpx.Response:
+    async with httpx.AsyncClient() as http:
+        return await http.post(server.base_url + "/mcp", json=LIST, headers={**MCP_HEADERS, "Authorization": f"Bearer {token}"})
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
@@ -100,6 +106,7 @@ async def test_sdk_oauth_client_end_to_end(server_factory, database_url: str) ->
     storage, browser = MemoryStorage(), Browser(server, "carol")
     auth = oauth(server, browser, storage)
     async with (
+        httpx.AsyncClient(base_url=server.base_url) as raw,
         create_mcp_http_client(auth=auth) as http,
         Client(streamable_http_client(server.base_url + "/mcp", http_client=http)) as client,
     ):
@@ -114,19 +121,19 @@ async def test_sdk_oauth_client_end_to_end(server_factory, database_url: str) ->
         assert first.expires_in == 3600 and first.scope == "tasks"
 
         # the task is carol's: the REST API shows it to carol's own token ...
-        rest = httpx.get(server.base_url + "/api/v1/tasks", headers=server.headers("carol"))
+        rest = await raw.get("/api/v1/tasks", headers=server.headers("carol"))
         assert [t["title"] for t in rest.json()["tasks"]] == ["Reached by OAuth"]
         # ... and refuses the MCP token, which only /mcp accepts
-        refused = httpx.get(server.base_url + "/api/v1/tasks", headers={"Authorization": f"Bearer {first.access_token}"})
+        refused = await raw.get("/api/v1/tasks", headers={"Authorization": f"Bearer {first.access_token}"})
         assert refused.status_code == 401
-        assert httpx.post(
-            server.base_url + "/chatkit",
+        assert (await raw.post(
+            "/chatkit",
             json={"type": "threads.list", "params": {}},
             headers={"Authorization": f"Bearer {first.access_token}"},
-        ).status_code == 401
+        )).status_code == 401
         # with TODOCHAT_MCP_ACCEPT_API_TOKENS=false the REST token is refused at /mcp
-        assert mcp_post(server, server.token("carol")).status_code == 401
-        assert mcp_post(server, first.access_token).status_code == 200
+        assert (await mcp_post(server, server.token("carol"))).status_code == 401
+        assert (await mcp_post(server, first.access_token)).status_code == 200
 
         # refresh (the SDK refreshes once its token is past its expiry): a new pair; the old ones end
         auth.context.token_expiry_time = time.time() - 1
@@ -135,24 +142,24 @@ async def test_sdk_oauth_client_end_to_end(server_factory, database_url: str) ->
         second = storage.tokens
         assert second is not None and second.access_token != first.access_token
         assert second.refresh_token != first.refresh_token
-        assert mcp_post(server, first.access_token).status_code == 401
-        assert mcp_post(server, second.access_token).status_code == 200
-        reused = httpx.post(
-            server.base_url + "/token",
+        assert (await mcp_post(server, first.access_token)).status_code == 401
+        assert (await mcp_post(server, second.access_token)).status_code == 200
+        reused = await raw.post(
+            "/token",
             data={"grant_type": "refresh_token", "refresh_token": first.refresh_token, "client_id": storage.client_info.client_id},
         )
         assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
 
         # revoke (RFC 7009): the refresh token ends the whole authorization
-        revoked = httpx.post(
-            server.base_url + "/revoke",
+        revoked = await raw.post(
+            "/revoke",
             # the SDK's RevocationRequest requires the client_secret field; a public client sends it empty
             data={"token": second.refresh_token, "token_type_hint": "refresh_token", "client_id": storage.client_info.client_id, "client_secret": ""},
         )
         assert revoked.status_code == 200
-        assert mcp_post(server, second.access_token).status_code == 401
-        again = httpx.post(
-            server.base_url + "/token",
+        assert (await mcp_post(server, second.access_token)).status_code == 401
+        again = await raw.post(
+            "/token",
             data={"grant_type": "refresh_token", "refresh_token": second.refresh_token, "client_id": storage.client_info.client_id},
         )
         assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
