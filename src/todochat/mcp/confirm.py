@@ -10,7 +10,7 @@ question), so a yes answers exactly the tasks it listed.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
@@ -48,7 +48,7 @@ def can_elicit(ctx: Context[Any, Any]) -> bool:
     return elicitation is not None and (elicitation.form is not None or elicitation.url is None)
 
 
-def question(verb: str, tasks: list[TaskOut]) -> Elicit[Confirmation]:
+def question(verb: str, tasks: Sequence[TaskOut]) -> Elicit[Confirmation]:
     """"Delete 3 tasks: 1 "A", 2 "B", 5 "C"?" as an elicitation."""
     names = ", ".join(f'{t.number} "{t.title}"' for t in tasks[:LISTED_MAX])
     more = f" and {len(tasks) - LISTED_MAX} more" if len(tasks) > LISTED_MAX else ""
@@ -75,14 +75,14 @@ def settle(outcome: ElicitationResult[Confirmation] | None, confirm: bool, nothi
     raise Declined(f"The user did not confirm, so {nothing}.")
 
 
-def asked_by(resolver: object) -> Callable[[F], F]:
+def asked_by(resolver: Callable[..., Any]) -> Callable[[F], F]:
     """Mark a tool's ``confirmation`` parameter as filled by ``resolver`` (the SDK's ``Resolve``).
 
     The annotation is set as an object: the tool modules use postponed (string) annotations, which
     cannot name a resolver made per server."""
 
     def mark(fn: F) -> F:
-        fn.__annotations__["confirmation"] = Annotated[ElicitationResult[Confirmation], Resolve(resolver)]  # type: ignore[misc]
+        fn.__annotations__["confirmation"] = Annotated[ElicitationResult[Confirmation], Resolve(resolver)]
         return fn
 
     return mark

@@ -550,7 +550,7 @@ class TaskService:
 
     async def bulk_preview(
         self, ctx: RequestContext, action: Literal["delete", "complete", "update"], selection: Selection
-    ) -> list[TaskOut]:
+    ) -> Sequence[TaskOut]:
         """The tasks a bulk ``action`` over ``selection`` would change now, changing nothing: what
         a confirmation question lists (numbers that are no task are left to the action to refuse).
 
