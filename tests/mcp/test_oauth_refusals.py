@@ -161,3 +161,34 @@ async def test_tokens_expire_and_only_hashes_are_stored(conf: Settings) -> None:
         with time_machine.travel(timedelta(minutes=6)):
             late = await token(http, client_id, code, verifier)  # codes live 5 minutes
         assert late.status_code == 400 and late.json()["error"] == "invalid_grant"
+
+
+async def test_a_replayed_code_or_refresh_token_ends_the_authorization(conf: Settings) -> None:
+    """RFC 6749 §4.1.2 (a code used twice) and RFC 9700 §4.14.2 (refresh token rotation): a copy in
+    other hands is noticed, and every token of that authorization stops working."""
+    async with in_process(conf) as (_app, http):
+        client_id = await register(http)
+
+        async def works(access: str) -> bool:
+            headers = {**MCP_HEADERS, "Authorization": f"Bearer {access}"}
+            return (await http.post("/mcp", json=LIST, headers=headers)).status_code == 200
+
+        async def refresh(token: str) -> httpx.Response:
+            return await http.post("/token", data={"grant_type": "refresh_token", "refresh_token": token, "client_id": client_id})
+
+        verifier, challenge = pkce()
+        first = (await token(http, client_id, await sign_in(http, conf, client_id, challenge), verifier)).json()
+        second = (await refresh(first["refresh_token"])).json()
+        assert not await works(first["access_token"]) and await works(second["access_token"])
+        replay = await refresh(first["refresh_token"])
+        assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+        assert not await works(second["access_token"])
+        assert (await refresh(second["refresh_token"])).json()["error"] == "invalid_grant"
+
+        code = await sign_in(http, conf, client_id, challenge)
+        third = (await token(http, client_id, code, verifier)).json()
+        assert await works(third["access_token"])
+        assert (await token(http, client_id, code, verifier)).json()["error"] == "invalid_grant"
+        assert not await works(third["access_token"])
+        other = (await token(http, client_id, await sign_in(http, conf, client_id, challenge), verifier)).json()
+        assert await works(other["access_token"])  # another authorization of the same client is untouched

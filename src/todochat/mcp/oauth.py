@@ -33,7 +33,7 @@ from mcp.server.auth.provider import (
 )
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 from pydantic import AnyHttpUrl, AnyUrl
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from todochat.mcp.oauth_models import OAuthClient, OAuthGrant
@@ -52,6 +52,8 @@ CODE_TTL = 5 * 60
 REFRESH_TTL = 30 * 24 * 3600
 """Seconds a refresh token lives; each use replaces it (rotation, OAuth 2.1 §4.3.1)."""
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+SPENT = "_spent"
+"""Suffix of the ``kind`` of a used code or refresh token (kept until it expires, to notice a replay)."""
 
 Sessionmaker = Callable[[], async_sessionmaker[AsyncSession]]
 
@@ -220,7 +222,8 @@ class SqlOAuthProvider:
         )
 
     async def exchange_authorization_code(self, client: OAuthClientInformationFull, authorization_code: TodoAuthorizationCode) -> OAuthToken:
-        """Spend the code (once) for an access and a refresh token.
+        """Spend the code (once) for an access and a refresh token; the code shown again later
+        revokes them.
 
         Raises:
             TokenError: ``invalid_grant`` when the code was spent meanwhile.
@@ -247,7 +250,8 @@ class SqlOAuthProvider:
         )
 
     async def exchange_refresh_token(self, client: OAuthClientInformationFull, refresh_token: TodoRefreshToken, scopes: list[str]) -> OAuthToken:
-        """Rotate: the refresh token and the grant's access tokens end, a new pair starts.
+        """Rotate: the refresh token and the grant's access tokens end, a new pair starts. The old
+        refresh token shown again later revokes the new pair too (a copy is in other hands).
 
         Raises:
             TokenError: ``invalid_grant`` when the refresh token was used meanwhile.
@@ -279,8 +283,7 @@ class SqlOAuthProvider:
 
     async def revoke_token(self, token: TodoAccessToken | TodoRefreshToken) -> None:
         """End the whole authorization: its access and refresh tokens (RFC 7009 §2.1)."""
-        async with self.sessionmaker()() as session, session.begin():
-            await session.execute(delete(OAuthGrant).where(OAuthGrant.grant_id == token.grant_id))
+        await self._revoke(token.grant_id)
 
     async def exchange_identity_assertion(self, client: OAuthClientInformationFull, params: Any) -> OAuthToken:
         """Not offered (SEP-990 enterprise assertions need a configured IdP)."""
@@ -310,17 +313,32 @@ class SqlOAuthProvider:
             session.add(self._row(value, kind, grant_id, client_id, user_id, data, expires))
 
     async def _get(self, value: str, kind: str) -> OAuthGrant | None:
+        """The live row of ``value`` if it is a ``kind``. A spent code or refresh token shown again
+        ends its whole authorization: someone holds a copy (RFC 6749 §4.1.2, RFC 9700 §4.14.2)."""
         async with self.sessionmaker()() as session:
             row = (await session.execute(select(OAuthGrant).where(OAuthGrant.token_hash == secret_hash(value)))).scalar_one_or_none()
-        if row is None or row.kind != kind or row.expires_at.timestamp() < time.time():
+        if row is None or row.expires_at.timestamp() < time.time():
             return None
-        return row
+        if row.kind == kind + SPENT:
+            logger.warning("MCP OAuth: a spent %s was used again; revoking its authorization (client %s)", kind, row.client_id)
+            await self._revoke(row.grant_id)
+            return None
+        return row if row.kind == kind else None
 
     async def _take(self, value: str, kind: str) -> OAuthGrant | None:
-        """Delete the row and return it, if this call deleted it (one winner when two race)."""
+        """Spend the row (codes and refresh tokens stay, marked spent, so a replay is noticed;
+        a sign-in request goes) and return it, if this call spent it (one winner when two race)."""
         row = await self._get(value, kind)
         if row is None:
             return None
         async with self.sessionmaker()() as session, session.begin():
-            result = await session.execute(delete(OAuthGrant).where(OAuthGrant.token_hash == row.token_hash))
+            live = (OAuthGrant.token_hash == row.token_hash) & (OAuthGrant.kind == kind)
+            if kind in ("code", "refresh"):
+                result = await session.execute(update(OAuthGrant).where(live).values(kind=kind + SPENT))
+            else:
+                result = await session.execute(delete(OAuthGrant).where(live))
         return row if result.rowcount == 1 else None  # type: ignore[attr-defined]
+
+    async def _revoke(self, grant_id: str) -> None:
+        async with self.sessionmaker()() as session, session.begin():
+            await session.execute(delete(OAuthGrant).where(OAuthGrant.grant_id == grant_id))

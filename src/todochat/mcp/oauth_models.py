@@ -28,7 +28,8 @@ class OAuthClient(Base):
 
 class OAuthGrant(Base):
     """One secret of an authorization: ``kind`` is ``request`` (a sign-in waiting for the user),
-    ``code``, ``access`` or ``refresh``.
+    ``code``, ``access`` or ``refresh``; ``code_spent``/``refresh_spent`` once used (kept until they
+    expire, so a replay is noticed and ends the authorization).
 
     Attributes:
         token_hash: hex SHA-256 of the secret value (the value is shown once, to the client).
