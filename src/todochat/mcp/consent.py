@@ -2,8 +2,11 @@
 todochat token and approves (or refuses) the client that asked.
 
 Single-node default: the token is pasted (or filled in from this browser tab's sign-in of the built-in
-page, ``sessionStorage``). With an external identity provider this page would instead send the
-browser to the provider (OIDC authorization code + PKCE) and take the user id from its ID token.
+page, ``sessionStorage``). The token is checked by the API's own ``decode_token``, so whatever sign-in
+the API accepts (HS256 tokens today; a provider's JWTs once JWKS verification is configured) signs in
+here too. A full delegation would send the browser to the provider instead (OIDC authorization code +
+PKCE, its ``sub`` → user id) from :meth:`SqlOAuthProvider.authorize` and come back to this page's
+route with the provider's code; not built yet.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ HEADERS = {
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Connect {client} to todochat</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/static/app.css"><script src="/static/consent.js" defer></script></head>
+<link rel="stylesheet" href="/static/consent.css"><script src="/static/consent.js" defer></script></head>
 <body><main class="consent">
 <h1>Connect “{client}” to your todochat tasks?</h1>
 <p>It will be able to read, add, change and delete your tasks through MCP until you revoke it.
