@@ -69,7 +69,10 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
-    """Upgrade the database, print the URL to open (with the local user's token), and serve HTTP."""
+    """Upgrade the database, print the URL to open (with the local user's token), and serve HTTP.
+
+    MCP clients connect by URL at /mcp (OAuth sign-in); the metadata they discover names TODOCHAT_PUBLIC_URL (default http://HOST:PORT), never the request's Host header.
+    """
     import uvicorn
 
     from todochat.api.app import create_app
