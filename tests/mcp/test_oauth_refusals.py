@@ -18,6 +18,7 @@ from tests.servers import in_process
 
 from todochat.api.auth import issue_token
 from todochat.config import Settings
+from todochat.mcp.oauth import delete_user_grants
 from todochat.mcp.oauth_models import OAuthClient, OAuthGrant
 
 REDIRECT = "https://client.example/callback"
@@ -192,3 +193,16 @@ async def test_a_replayed_code_or_refresh_token_ends_the_authorization(conf: Set
         assert not await works(third["access_token"])
         other = (await token(http, client_id, await sign_in(http, conf, client_id, challenge), verifier)).json()
         assert await works(other["access_token"])  # another authorization of the same client is untouched
+
+
+async def test_erasing_a_user_ends_their_mcp_authorizations(conf: Settings) -> None:
+    async with in_process(conf) as (app, http):
+        client_id = await register(http)
+        verifier, challenge = pkce()
+        dana = (await token(http, client_id, await sign_in(http, conf, client_id, challenge, user="dana"), verifier)).json()
+        eve = (await token(http, client_id, await sign_in(http, conf, client_id, challenge, user="eve"), verifier)).json()
+        async with app.state.sessionmaker.begin() as session:
+            assert await delete_user_grants(session, "dana") == 3  # access, refresh, spent code
+        for access, status in ((dana["access_token"], 401), (eve["access_token"], 200)):
+            headers = {**MCP_HEADERS, "Authorization": f"Bearer {access}"}
+            assert (await http.post("/mcp", json=LIST, headers=headers)).status_code == status

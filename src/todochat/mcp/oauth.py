@@ -76,6 +76,17 @@ def same_resource(given: str | None, resource: str) -> bool:
         return False
 
 
+async def delete_user_grants(session: AsyncSession, user_id: str) -> int:
+    """Delete every MCP OAuth grant ``user_id`` approved (access and refresh tokens, codes): for
+    erasing a user and for "sign out everywhere". Runs in the caller's transaction.
+
+    Returns:
+        The number of rows deleted.
+    """
+    result = await session.execute(delete(OAuthGrant).where(OAuthGrant.user_id == user_id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 class TodoAccessToken(AccessToken):
     """An access token with the authorization it belongs to (for revocation)."""
 
