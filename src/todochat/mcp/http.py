@@ -82,9 +82,8 @@ def token_user() -> str:
 def transport_security(settings: Settings) -> TransportSecuritySettings:
     """DNS-rebinding protection: the Host header must be a local name or one of
     ``settings.mcp_allowed_hosts`` (any port unless the entry names one), and a browser's Origin
-    one of those hosts or ``settings.cors_origins``. The host of ``settings.public_url`` is allowed
-    too. ``"*"`` in ``mcp_allowed_hosts`` turns the
-    check off (for a proxy that validates Host itself)."""
+    one of those hosts or ``settings.cors_origins``; the host of ``settings.public_url`` is allowed
+    too. ``"*"`` in ``mcp_allowed_hosts`` turns the check off (for a proxy that validates Host itself)."""
     extra = list(settings.mcp_allowed_hosts)
     if settings.public_url:
         extra.append(urlsplit(settings.public_url).netloc)
