@@ -44,7 +44,6 @@ from todochat.tasks.service import TaskService
 logger = logging.getLogger(__name__)
 
 MCP_PATH = "/mcp"
-METADATA_PATH = "/.well-known/oauth-protected-resource" + MCP_PATH  # RFC 9728 §3.1
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
