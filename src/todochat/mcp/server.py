@@ -11,6 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
+from mcp.server.request_state import RequestStateSecurity
 from mcp_types import CallToolResult, Icon, TextContent, ToolAnnotations
 from pydantic import ConfigDict
 
@@ -151,11 +152,13 @@ class ToolSet:
         return decorator
 
 
-def build_server(backend: Backend) -> MCPServer:
+def build_server(backend: Backend, *, request_state_security: RequestStateSecurity | None = None) -> MCPServer:
     """The todochat MCP server: the task tools and resources over ``backend``.
 
     Args:
         backend: service, settings and the transport's way of knowing the user.
+        request_state_security: the seal of multi-round-trip ``requestState`` (confirmations by
+            elicitation); default the SDK's per-process key (stdio). HTTP replicas share one.
 
     Returns:
         An :class:`MCPServer` (run it over stdio, or serve its streamable HTTP app).
@@ -175,6 +178,7 @@ def build_server(backend: Backend) -> MCPServer:
         instructions=INSTRUCTIONS,
         version=__version__,
         tools=tools.tools,
+        request_state_security=request_state_security,
     )
     # MCPServer() calls logging.basicConfig (a handler on the root logger); logging set-up is the
     # CLI's job (todochat.logging), so undo it.
