@@ -12,6 +12,7 @@ from agents import FunctionTool, RunContextWrapper, function_tool
 
 from todochat.agent.context import TodoAgentContext
 from todochat.chatkit.widgets import copy_text, task_list_widget
+from todochat.context import acting_tool
 from todochat.errors import (
     AmbiguousReference,
     ConfirmationRequired,
@@ -55,7 +56,8 @@ async def show(ctx: Ctx, heading: str, tasks: Sequence[TaskOut]) -> None:
 async def _guard(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callable[[], Awaitable[dict[str, Any]]]) -> str:
     """Run ``call``; turn domain errors into results and remember questions they raise.
     Each call is also recorded in the request context's ``tool_calls`` (for the chat API)."""
-    output = await _outcome(ctx, tool, arguments, call)
+    with acting_tool(tool):  # the journal records which tool made the change (audit log)
+        output = await _outcome(ctx, tool, arguments, call)
     summary = json.loads(output)
     record = ctx.context.request_context.metadata.setdefault("tool_calls", [])
     if isinstance(record, list):

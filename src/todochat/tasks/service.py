@@ -24,7 +24,7 @@ from todochat.errors import (
     ValidationError,
 )
 from todochat.presentation import undo_message
-from todochat.tasks import dates, journal, matching, queries, reminders, rescheduling
+from todochat.tasks import dates, journal, matching, queries, quotas, reminders, rescheduling
 from todochat.tasks.journal import ActivityEntry, Recorder, UndoResult
 from todochat.tasks.models import (
     JournalGroup,
@@ -76,8 +76,13 @@ class TaskService:
     ``todochat.errors``).
     """
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, max_tasks: int = quotas.TASKS_MAX) -> None:
+        """Args:
+            sessionmaker: the app's session factory.
+            max_tasks: the per-user task quota (``Settings.quota_tasks``; 0: no limit).
+        """
         self.sessionmaker = sessionmaker
+        self.max_tasks = max_tasks
 
     # ----------------------------------------------------------------- shaping
     def to_out(self, ctx: RequestContext, task: Task) -> TaskOut:
@@ -155,6 +160,7 @@ class TaskService:
         Raises:
             ValidationError: a field breaks its rule (title 1–200 chars, description ≤ 1000,
                 priority, tags, due date, RRULE).
+            QuotaExceeded: the user has ``max_tasks`` tasks already (tasks/quotas.py).
         """
         title = clean_title(data.title)
         description = clean_description(data.description)
@@ -172,6 +178,7 @@ class TaskService:
         now = ctx.now()
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "add")
+            await quotas.check_tasks(session, ctx, limit=self.max_tasks)
             number = await self._next_number(session, ctx.user_id)
             task = Task(
                 user_id=ctx.user_id,
@@ -414,9 +421,7 @@ class TaskService:
         if changes.title is not None:
             raise ValidationError("A bulk change can't give several tasks one title; rename them one by one.", field="title")
         prepared = self._prepare_changes(ctx, changes)
-        flt = selection.to_filter()
-        if selection.numbers is None and flt.status == "all":
-            flt = flt.model_copy(update={"status": "pending"})  # "move everything due friday": the open ones
+        flt = self._bulk_filter("update", selection)
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_update")
             rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="update", verb="change")
@@ -572,9 +577,7 @@ class TaskService:
         """
         if isinstance(selection, TaskFilter):
             selection = Selection(filter=selection)
-        flt = selection.to_filter()
-        if selection.numbers is None:
-            flt = flt.model_copy(update={"status": "pending"})
+        flt = self._bulk_filter("complete", selection)
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_complete")
             rows = await queries.fetch(session, ctx, flt)
@@ -595,6 +598,34 @@ class TaskService:
             await rec.save()
             return BulkResult(tasks=done, created=created)
 
+    @staticmethod
+    def _bulk_filter(action: Literal["delete", "complete", "update"], selection: Selection) -> TaskFilter:
+        """The filter a bulk ``action`` selects with: completing covers open tasks unless numbers
+        are named; updating by a filter or all without a status covers open tasks ("move everything
+        due friday"); deleting covers what the selection says."""
+        flt = selection.to_filter()
+        if action == "complete" and selection.numbers is None:
+            return flt.model_copy(update={"status": "pending"})
+        if action == "update" and selection.numbers is None and flt.status == "all":
+            return flt.model_copy(update={"status": "pending"})
+        return flt
+
+    async def bulk_preview(
+        self, ctx: RequestContext, action: Literal["delete", "complete", "update"], selection: Selection
+    ) -> Sequence[TaskOut]:
+        """The tasks a bulk ``action`` over ``selection`` would change now, changing nothing: what
+        a confirmation question lists (numbers that are no task are left to the action to refuse).
+
+        Raises:
+            ValidationError: a malformed selection (as the action would).
+        """
+        flt = self._bulk_filter(action, selection)
+        async with self.sessionmaker() as session:
+            rows = list(await queries.fetch(session, ctx, flt))
+        if action == "complete":
+            rows = [r for r in rows if not r.completed]
+        return [self.to_out(ctx, r) for r in rows]
+
     async def bulk_delete(
         self, ctx: RequestContext, selection: Selection | TaskFilter, *, confirm: bool = False
     ) -> BulkResult:
@@ -612,7 +643,7 @@ class TaskService:
         """
         if isinstance(selection, TaskFilter):
             selection = Selection(filter=selection)
-        flt = selection.to_filter()
+        flt = self._bulk_filter("delete", selection)
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_delete")
             rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="delete", verb="delete")
