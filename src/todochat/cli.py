@@ -80,6 +80,8 @@ def serve(
     settings = load_settings()
     os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
     configure_logging(settings.log_level, settings.log_format)
+    if not settings.public_url:  # absolute links (the calendar feed) from this address, never a Host header
+        settings.public_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     try:
         application = create_app(settings)  # before migrating: a bad model setting is the one line shown
     except ConfigurationError as exc:

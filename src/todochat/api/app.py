@@ -26,6 +26,7 @@ from todochat.api.body_limit import BodySizeLimit, PayloadTooLarge, too_large
 from todochat.api.ratelimit import install_rate_limit
 from todochat.api.routes import activity, chat, chatkit_session, health, me, tasks, web
 from todochat.api.routes import chatkit as chatkit_routes
+from todochat.api.routes import notify as notify_routes
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
 from todochat.context import Clock
@@ -33,6 +34,7 @@ from todochat.conversations.store import SQLStore
 from todochat.db import make_engine, make_sessionmaker
 from todochat.errors import TodoError
 from todochat.mcp.http import McpHttp
+from todochat.notify.dispatcher import Dispatcher, running
 from todochat.tasks.service import TaskService
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             await stack.enter_async_context(app.state.mcp.run())  # MCP session manager (stateless)
             for hook in LIFESPAN_HOOKS:
                 await hook(app, stack)
+            if settings.reminders_dispatch:  # TODOCHAT_REMINDERS_DISPATCH=false: this replica never sends
+                app.state.dispatcher = Dispatcher(lambda: app.state.sessionmaker, settings, lambda: app.state.clock)
+                await stack.enter_async_context(running(app.state.dispatcher))
             try:
                 yield
             finally:
@@ -100,6 +105,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(tasks.router)
     app.include_router(activity.router)
     app.include_router(me.router)
+    app.include_router(notify_routes.router)
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
     app.include_router(web.router)
