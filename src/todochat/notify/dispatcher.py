@@ -195,9 +195,13 @@ class Dispatcher:
 
     async def _channels_for(self, session: AsyncSession, user_id: str) -> set[str]:
         """The channels a firing of this user's reminder goes to: the page always, the webhook when
-        the operator set one, and the user's enabled channels this server is configured for."""
+        the operator set one, and the user's enabled channels this server is configured for (Web
+        Push only with a subscription)."""
         available = self.senders.available()
-        chosen = (await preferences.load(session, user_id)).enabled | {Channel.page.value}
+        prefs = await preferences.load(session, user_id)
+        chosen = prefs.enabled | {Channel.page.value}
+        if not prefs.push_subscriptions:  # Web Push on, but no browser subscribed yet
+            chosen.discard(Channel.webpush.value)
         if Channel.webhook.value in available:
             chosen.add(Channel.webhook.value)
         return chosen & available
