@@ -26,6 +26,8 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.time)
+    """When it arrived (wall clock, seconds since the epoch)."""
 
     def json(self) -> Any:
         return json.loads(self.body)
