@@ -102,7 +102,7 @@ def test_server_down_across_due_time_delivers_once_late_on_restart(
     the due time and delivers it once, marked late."""
     from tests.servers import server_env
 
-    env = dict(TODOCHAT_REMINDERS_POLL_SECONDS="1", TODOCHAT_REMINDER_WEBHOOK_URL=webhook.url)
+    env = {"TODOCHAT_REMINDERS_POLL_SECONDS": "1", "TODOCHAT_REMINDER_WEBHOOK_URL": webhook.url}
     first = LiveServer(server_env(database_url, tmp_path / "srv", **env)).start()
     try:
         [number] = add_tasks(first, 1)
@@ -130,11 +130,11 @@ def test_server_down_across_due_time_delivers_once_late_on_restart(
 def test_two_replicas_deliver_50_reminders_once_each(
     server_factory: Callable[..., LiveServer], database_url: str, tmp_path: Path, webhook: HttpReceiver
 ) -> None:
-    env = dict(
-        TODOCHAT_CLOCK_FIXED=None,
-        TODOCHAT_REMINDERS_POLL_SECONDS="1",
-        TODOCHAT_REMINDER_WEBHOOK_URL=webhook.url,
-    )
+    env = {
+        "TODOCHAT_CLOCK_FIXED": None,
+        "TODOCHAT_REMINDERS_POLL_SECONDS": "1",
+        "TODOCHAT_REMINDER_WEBHOOK_URL": webhook.url,
+    }
     first = server_factory(**env)
     server_factory(**env)
     numbers = add_tasks(first, 50)
