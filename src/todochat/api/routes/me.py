@@ -44,7 +44,7 @@ async def me(request: Request, ctx: CurrentContext) -> Me:
     return Me(user_id=ctx.user_id, timezone=ctx.tz.key, reminder_channels=channels.reminder_channels)
 
 
-@router.put("/timezone", response_model=Me, responses=ERRORS, summary="Store my time zone")
+@router.put("/timezone", response_model=Me, response_model_exclude_none=True, responses=ERRORS, summary="Store my time zone")
 async def set_timezone(ctx: CurrentContext, service: ServiceDep, body: TimezoneIn) -> Me:
     """Store the user's IANA time zone."""
     await service.set_timezone(ctx, body.timezone)
