@@ -185,7 +185,8 @@ class Dispatcher:
                 if late:
                     logger.info("reminder_late: reminder %s due %s fired %s", reminder.id, reminder.fire_at, now)
             if rows:
-                insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+                dialect = session.bind.dialect.name if session.bind else "sqlite"
+                insert = pg_insert if dialect == "postgresql" else sqlite_insert
                 await session.execute(
                     insert(Delivery).values(rows).on_conflict_do_nothing(
                         index_elements=["reminder_id", "channel", "fire_at"]

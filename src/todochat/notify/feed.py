@@ -131,11 +131,11 @@ def _alarms(component: Todo | Event, reminders: list[Reminder], title: str, *, r
         alarm.add("action", "DISPLAY")
         alarm.add("description", f"Reminder: {title}")
         if reminder.before_minutes is not None:
-            alarm.add(
-                "trigger",
-                -timedelta(minutes=reminder.before_minutes),
-                parameters={"RELATED": "END"} if related_end else None,
-            )
+            trigger = -timedelta(minutes=reminder.before_minutes)
+            if related_end:
+                alarm.add("trigger", trigger, parameters={"RELATED": "END"})
+            else:
+                alarm.add("trigger", trigger)
         elif reminder.at is not None:
             alarm.add("trigger", reminder.at)
         else:
