@@ -40,6 +40,8 @@ class HttpReceiver:
 
     status: int = 200
     fail_first: int = 0
+    location: str | None = None
+    """A ``Location`` header to answer with (a redirect test)."""
     requests: list[Received] = field(default_factory=list)
     port: int = field(default_factory=free_port)
 
@@ -60,6 +62,8 @@ class HttpReceiver:
                     if failing:
                         receiver.fail_first -= 1
                 self.send_response(500 if failing else receiver.status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")

@@ -245,3 +245,48 @@ async def test_bad_ntfy_topic_is_refused(
         await preferences.set_channel(sessionmaker, "alice", TEST_NOW, "ntfy", address=topic)
     assert caught.value.field == "ntfy.topic"
     assert (await preferences.get_channels(sessionmaker, "alice")).ntfy_topic is None
+
+
+async def test_a_redirect_is_not_followed(
+    service: TaskService, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, webhook: HttpReceiver
+) -> None:
+    """The operator's webhook answers a redirect to another host: the server does not go there
+    (a response cannot steer it to an arbitrary URL); the delivery is retried later."""
+    elsewhere = HttpReceiver().start()
+    try:
+        webhook.status, webhook.location = 307, elsewhere.url + "/internal"
+        task = await service.add(CTX, TaskCreate(title="Stretch"))
+        await add_reminder(sessionmaker, "alice", task.number, TEST_NOW)
+        await dispatcher(sessionmaker, settings, reminder_webhook_url=webhook.url).tick(TEST_NOW)
+        assert len(webhook.requests) == 1 and elsewhere.requests == []
+        row = (await deliveries(sessionmaker))["webhook"]
+        assert row.status == "pending" and "HTTP 307" in (row.last_error or "")
+    finally:
+        elsewhere.stop()
+
+
+async def test_shutdown_lets_the_tick_in_progress_finish(
+    service: TaskService, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    """Leaving the lifespan while a send is in flight: the send completes and is recorded, so a
+    graceful restart leaves no claimed delivery behind to be sent twice."""
+    from todochat.notify.channels import Notice, Senders
+    from todochat.notify.dispatcher import running
+
+    started, release = asyncio.Event(), asyncio.Event()
+
+    class SlowWebhook(Senders):
+        async def send(self, channel: str, notice: Notice) -> None:
+            if channel == "webhook":
+                started.set()
+                await release.wait()
+
+    configured = settings.model_copy(update={"reminder_webhook_url": "http://127.0.0.1:9/", "reminders_poll_seconds": 0.1})
+    task = await service.add(CTX, TaskCreate(title="Stretch"))
+    await add_reminder(sessionmaker, "alice", task.number, TEST_NOW)
+    d = Dispatcher(lambda: sessionmaker, configured, lambda: Clock(fixed=TEST_NOW), SlowWebhook(configured))
+    async with running(d):
+        await asyncio.wait_for(started.wait(), 30)
+        asyncio.get_running_loop().call_later(0.2, release.set)
+    row = (await deliveries(sessionmaker))["webhook"]
+    assert (row.status, row.attempts) == ("sent", 1)

@@ -104,6 +104,7 @@ class Dispatcher:
         self._clock = clock
         self.senders = senders or Senders(settings)
         self.wake = asyncio.Event()
+        self.stopping = False
 
     def now(self) -> datetime:
         """The dispatcher's "now" (aware UTC)."""
@@ -333,7 +334,7 @@ class Dispatcher:
         """Tick every ``TODOCHAT_REMINDERS_POLL_SECONDS`` (or sooner when :attr:`wake` is set)
         until cancelled. A database error is logged and the next tick tries again."""
         interval = self.settings.reminders_poll_seconds
-        while True:
+        while not self.stopping:
             try:
                 result = await self.tick()
                 if result.fired or result.sent or result.failed:
@@ -346,13 +347,25 @@ class Dispatcher:
                 await asyncio.wait_for(self.wake.wait(), interval)
 
 
+STOP_GRACE_SECONDS = 15.0
+"""On shutdown, how long a tick in progress may finish its sends and record them (above a send's
+10 s timeout), so a graceful restart leaves no claimed delivery to be sent twice."""
+
+
 @contextlib.asynccontextmanager
 async def running(dispatcher: Dispatcher) -> AsyncIterator[Dispatcher]:
-    """Run ``dispatcher`` in a background task for the duration of the block (the app lifespan)."""
+    """Run ``dispatcher`` in a background task for the duration of the block (the app lifespan).
+    On exit the loop is asked to stop and its current tick may finish (up to
+    :data:`STOP_GRACE_SECONDS`); only then is it cancelled."""
     task = asyncio.create_task(dispatcher.run(), name="todochat-reminders")
     try:
         yield dispatcher
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        dispatcher.stopping = True
+        dispatcher.wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE_SECONDS)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
