@@ -53,6 +53,9 @@ async def test_feed_has_tasks_and_alarms(settings: Settings) -> None:
         response = await http.get(path, headers={"Host": "evil.example"})
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/calendar")
+        await http.put("/api/v1/me/timezone", headers=h, json={"timezone": "America/New_York"})
+        west = Calendar.from_ical((await http.get(path)).content)
+        assert {str(t["summary"]): t.decoded("due") for t in west.walk("VTODO")}["Pay rent"] == date(2026, 11, 30)
 
     cal = Calendar.from_ical(response.content)
     todos = {str(t["summary"]): t for t in cal.walk("VTODO")}

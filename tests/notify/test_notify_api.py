@@ -54,6 +54,7 @@ async def test_channels_on_me_and_strict_validation(settings: Settings) -> None:
 
         cases = [
             ({"ntfy": {"topic": "https://evil.example/x"}}, "ntfy.topic"),
+            ({"ntfy": {"topic": ""}}, "ntfy.topic"),
             ({"email": {"address": "not an address"}}, "email.address"),
             ({"ntfy": {"server": "http://169.254.169.254/"}}, "server"),  # a user never names a server
             ({"webhook": {"url": "http://127.0.0.1:1/"}}, "webhook"),  # the webhook is the operator's

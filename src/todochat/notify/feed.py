@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from todochat.notify.models import CalendarFeed
+from todochat.tasks import dates
 from todochat.tasks.models import Priority, Reminder, ReminderStatus, Task, UserSettings
 
 TOKEN_BYTES = 32
@@ -148,7 +149,7 @@ def _todo(task: Task, reminders: list[Reminder], now: datetime, zone: ZoneInfo) 
     _common(todo, task, now, "")
     todo.add("status", "NEEDS-ACTION")
     if task.due_at is not None:
-        todo.add("due", task.due_at.astimezone(zone).date() if task.due_all_day else task.due_at)
+        todo.add("due", dates.due_day(task.due_at, True, zone) if task.due_all_day else task.due_at)
     _alarms(todo, [r for r in reminders if task.due_at is not None or r.at is not None], task.title, related_end=True)
     return todo
 

@@ -5,6 +5,7 @@ via py_vapid)."""
 from __future__ import annotations
 
 import base64
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,10 +38,15 @@ def vapid(settings: Settings) -> Vapid02:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         key = Vapid02()
         key.generate_keys()
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f"{KEY_FILE}.{os.getpid()}.tmp")
         tmp.write_bytes(key.private_pem())
         tmp.chmod(0o600)
-        tmp.replace(path)  # atomic: two processes starting together end with one key
+        try:
+            os.link(tmp, path)  # fails if another process made the key first: theirs is kept
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return Vapid02.from_file(str(path))
 
 

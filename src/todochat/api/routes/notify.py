@@ -100,7 +100,7 @@ async def patch_me(request: Request, ctx: CurrentContext, body: MePatch) -> Chan
         given = getattr(body.reminder_channels, name)
         if given is None:
             continue
-        address = getattr(given, "topic", None) or getattr(given, "address", None)
+        address = given.topic if isinstance(given, NtfyIn) else given.address if isinstance(given, EmailIn) else None
         changes[name] = {"enabled": given.enabled, "address": address}
     await preferences.update_channels(_sessionmaker(request), ctx.user_id, ctx.now(), changes)
     return await channels_out(request, ctx.user_id)
