@@ -290,3 +290,36 @@ async def test_shutdown_lets_the_tick_in_progress_finish(
         asyncio.get_running_loop().call_later(0.2, release.set)
     row = (await deliveries(sessionmaker))["webhook"]
     assert (row.status, row.attempts) == ("sent", 1)
+
+
+async def test_a_failed_tick_does_not_stop_the_loop(
+    service: TaskService, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, webhook: HttpReceiver
+) -> None:
+    """The database is unreachable for the first ticks (connection refused): the loop logs it and
+    keeps ticking, and the reminder is delivered once the database answers."""
+    import time
+
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from tests.servers import free_port
+
+    from todochat.notify.dispatcher import running
+
+    broken_engine = create_async_engine(f"postgresql+asyncpg://u:p@127.0.0.1:{free_port()}/none")
+    ticks = {"n": 0}
+
+    def current() -> async_sessionmaker[AsyncSession]:
+        ticks["n"] += 1
+        return make_sessionmaker(broken_engine) if ticks["n"] <= 2 else sessionmaker
+
+    configured = settings.model_copy(update={"reminder_webhook_url": webhook.url, "reminders_poll_seconds": 0.05})
+    task = await service.add(CTX, TaskCreate(title="Stretch"))
+    await add_reminder(sessionmaker, "alice", task.number, TEST_NOW)
+    try:
+        async with running(Dispatcher(current, configured, lambda: Clock(fixed=TEST_NOW))):
+            deadline = time.monotonic() + 30
+            while not webhook.requests:
+                assert time.monotonic() < deadline, "the loop stopped after a failed tick"
+                await asyncio.sleep(0.05)
+    finally:
+        await broken_engine.dispose()
+    assert ticks["n"] > 2 and len(webhook.requests) == 1

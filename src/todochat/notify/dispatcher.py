@@ -332,7 +332,8 @@ class Dispatcher:
     # ------------------------------------------------------------------ loop
     async def run(self) -> None:
         """Tick every ``TODOCHAT_REMINDERS_POLL_SECONDS`` (or sooner when :attr:`wake` is set)
-        until cancelled. A database error is logged and the next tick tries again."""
+        until :attr:`stopping` or cancelled. A failed tick (the database away, or a bug) is logged
+        and the next tick tries again: a due reminder stays pending until a tick fires it."""
         interval = self.settings.reminders_poll_seconds
         while not self.stopping:
             try:
@@ -340,8 +341,10 @@ class Dispatcher:
                 if result.fired or result.sent or result.failed:
                     logger.info("reminders_tick: fired=%s sent=%s retried=%s failed=%s",
                                 result.fired, result.sent, result.retried, result.failed)
-            except (SQLAlchemyError, OSError) as exc:
+            except (SQLAlchemyError, OSError, TimeoutError) as exc:  # the database is away: try again next tick
                 logger.warning("reminders_tick_failed: %s", type(exc).__name__)
+            except Exception:  # a bug must not stop every later reminder: log it, keep ticking
+                logger.exception("reminders_tick_error")
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), interval)
