@@ -16,6 +16,7 @@ from todochat.api.routes.tasks import ErrorOut
 from todochat.api.routes.web import STATIC_DIR
 from todochat.errors import TaskNotFound
 from todochat.notify import feed, page, preferences, webpush
+from todochat.notify.channels import Senders
 
 router = APIRouter(tags=["reminders"])
 
@@ -75,8 +76,6 @@ class ChannelsOut(BaseModel):
 
 async def channels_out(request: Request, user_id: str) -> ChannelsOut:
     """The user's channels (also shown by ``GET /api/v1/me``)."""
-    from todochat.notify.channels import Senders
-
     chosen = await preferences.get_channels(_sessionmaker(request), user_id)
     return ChannelsOut(
         user_id=user_id,

@@ -106,12 +106,17 @@ export async function enableNotifications() {
   return "Reminders will arrive even with the page closed.";
 }
 
+function pollWhenVisible() {
+  if (!document.hidden && auth) poll();
+}
+
 /** Start showing reminders for this token (called when the app is shown). */
 export function startReminders(token) {
   stopReminders();
   auth = token;
   poll();
   timer = setInterval(poll, POLL_MS);
+  document.addEventListener("visibilitychange", pollWhenVisible);
   const toggle = document.getElementById("notify-me");
   if (toggle && !toggle.dataset.bound) {
     toggle.dataset.bound = "1";
@@ -129,6 +134,7 @@ export function startReminders(token) {
 export function stopReminders() {
   if (timer) clearInterval(timer);
   timer = null;
+  document.removeEventListener("visibilitychange", pollWhenVisible);
   auth = null;
   shown.clear();
   document.getElementById("reminder-toasts")?.replaceChildren();
