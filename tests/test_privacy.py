@@ -27,6 +27,13 @@ from todochat.client import ChatKitClient
 from todochat.config import Settings, get_settings
 from todochat.context import RequestContext
 from todochat.db import Base, make_engine
+from todochat.notify.models import (
+    CalendarFeed,
+    ChannelSettings,
+    Delivery,
+    DeliveryAttempt,
+    PushSubscription,
+)
 from todochat.oauth_models import OAuthGrant
 from todochat.privacy import NOT_USER_DATA, USER_DATA
 from todochat.tasks.models import Reminder, Task
@@ -83,6 +90,19 @@ async def fill(app: Any, http: httpx.AsyncClient, settings: Settings, user: str,
         session.add(Reminder(user_id=user, task_id=task.id, before_minutes=30, created_at=TEST_NOW))
         session.add(OAuthGrant(token_hash=f"{user:0>64}", kind="access", grant_id=f"g-{user}", client_id="c1",
                                user_id=user, expires_at=TEST_NOW, created_at=TEST_NOW))  # an MCP client's grant
+        reminder = Reminder(user_id=user, task_id=task.id, at=TEST_NOW, fire_at=TEST_NOW, status="fired",
+                            created_at=TEST_NOW)
+        session.add(reminder)
+        await session.flush()
+        delivery = Delivery(reminder_id=reminder.id, user_id=user, channel="page", fire_at=TEST_NOW,
+                            status="sent", attempts=1, next_attempt_at=TEST_NOW, created_at=TEST_NOW)
+        session.add(delivery)
+        await session.flush()
+        session.add(DeliveryAttempt(delivery_id=delivery.id, number=1, at=TEST_NOW, ok=True))
+        session.add(ChannelSettings(user_id=user, ntfy_topic=f"{user}-phone", updated_at=TEST_NOW))
+        session.add(PushSubscription(user_id=user, endpoint=f"https://fcm.googleapis.com/{user}", p256dh="k",
+                                     auth="a", created_at=TEST_NOW))
+        session.add(CalendarFeed(user_id=user, token_hash=f"{user:f>64}", created_at=TEST_NOW))
     return turn.thread_id
 
 

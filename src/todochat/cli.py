@@ -1,4 +1,4 @@
-"""The ``todochat`` command (Typer): serve, chat, mcp, token, eval, db."""
+"""The ``todochat`` command (Typer): serve, chat, mcp, token, eval, db, reminders."""
 
 from __future__ import annotations
 
@@ -177,6 +177,28 @@ def eval_(
     os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
     failed = asyncio.run(run_eval(path, report, model or load_settings().model, quiet))
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def reminders(
+    user: Annotated[str | None, typer.Option("--user", help="Only this user's (default: every user).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="How many recent deliveries.")] = 50,
+) -> None:
+    """List pending reminders and recent deliveries (channel, status, attempts, late, last error)."""
+    from todochat.db import make_engine, make_sessionmaker
+    from todochat.notify.report import print_reminders
+
+    settings = load_settings()
+    upgrade_or_exit(settings)
+
+    async def show() -> None:
+        engine = make_engine(settings)
+        try:
+            await print_reminders(make_sessionmaker(engine), Console(), user=user, limit=limit)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(show())
 
 
 @db_app.command("upgrade")

@@ -101,6 +101,42 @@ class Settings(BaseSettings):
     """Pin the server's "now" to this instant (ISO 8601 with an offset, e.g. ``2026-11-23T09:00Z``)
     for tests, demos and evals; refused in production. Unset: the real time."""
 
+    # --- reminders: delivery, channels and the calendar feed (notify/, README section) ---
+    reminders_dispatch: bool = True
+    """Run the reminder dispatcher in this process (``TODOCHAT_REMINDERS_DISPATCH=false``: never)."""
+    reminders_poll_seconds: float = Field(default=5.0, gt=0, le=30)
+    """How often the dispatcher looks for due reminders and pending deliveries (≤ 30 s, so a
+    reminder is delivered within 60 s of its time)."""
+    reminders_retry_seconds: list[int] = Field(default_factory=lambda: [30, 120, 600, 1800, 7200])
+    """Waits before the 2nd, 3rd ... attempt of a failed delivery; after the last one it gives up
+    (status ``failed``)."""
+    public_url: str | None = None
+    """The server's public base URL (e.g. ``https://todo.example.com``) for absolute links such as
+    the calendar feed; default ``http://<host>:<port>`` of ``todochat serve``. Never the Host header."""
+    reminder_webhook_url: str | None = None
+    """Operator-set URL that receives a JSON POST for every delivered reminder."""
+    ntfy_url: str | None = None
+    """Operator-set ntfy server (e.g. ``https://ntfy.sh``); each user picks a topic."""
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "todochat@localhost"
+    smtp_starttls: bool = True
+    """STARTTLS on the SMTP connection (set false only for a local relay)."""
+    webpush_allowed_hosts: list[str] = Field(
+        default_factory=lambda: [
+            "fcm.googleapis.com",
+            "updates.push.services.mozilla.com",
+            "web.push.apple.com",
+            "*.notify.windows.com",
+        ]
+    )
+    """Push-service hosts a browser subscription may point at (``*.`` = any subdomain); any other
+    endpoint is refused, so a user can never make the server call an arbitrary URL."""
+    webpush_contact: str = "mailto:admin@localhost"
+    """The VAPID ``sub`` claim: how a push service contacts the operator."""
+
     chatkit_domain_key: str = "domain_pk_localhost_dev"
     chatkit_workflow_id: str | None = None
     openai_api_base: str = "https://api.openai.com/v1"

@@ -25,6 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from todochat.context import RequestContext
 from todochat.conversations.models import AttachmentRow, FeedbackRow, ThreadItemRow, ThreadRow
 from todochat.db import Base
+from todochat.notify.models import (
+    CalendarFeed,
+    ChannelSettings,
+    Delivery,
+    DeliveryAttempt,
+    PushSubscription,
+)
 from todochat.oauth_models import OAuthGrant
 from todochat.tasks import journal
 from todochat.tasks.journal import AuditEntry
@@ -82,6 +89,8 @@ class UserTable:
 _GROUPS = _t(JournalGroup)
 _CHANGES = _t(JournalChange)
 _TASK = (("task_id", "id"),)
+_DELIVERIES = _t(Delivery)
+_ATTEMPTS = _t(DeliveryAttempt)
 
 USER_DATA: tuple[UserTable, ...] = (
     UserTable("tasks", _t(Task), _by_user(_t(Task))),
@@ -106,6 +115,15 @@ USER_DATA: tuple[UserTable, ...] = (
     ),
     UserTable("attachments", _t(AttachmentRow), _by_user(_t(AttachmentRow)), json_columns=("data",)),
     UserTable("mcp_grants", _t(OAuthGrant), _by_user(_t(OAuthGrant)), json_columns=("data",)),
+    UserTable("deliveries", _DELIVERIES, _by_user(_DELIVERIES)),
+    UserTable(
+        "delivery_attempts", _ATTEMPTS,
+        lambda user_id: _ATTEMPTS.c.delivery_id.in_(select(_DELIVERIES.c.id).where(_DELIVERIES.c.user_id == user_id)),
+        parent="deliveries", link=(("delivery_id", "id"),),
+    ),
+    UserTable("reminder_channels", _t(ChannelSettings), _by_user(_t(ChannelSettings))),
+    UserTable("push_subscriptions", _t(PushSubscription), _by_user(_t(PushSubscription))),
+    UserTable("calendar_feeds", _t(CalendarFeed), _by_user(_t(CalendarFeed))),
 )
 """Every table with per-user rows, parents before children (erasure runs it backwards)."""
 

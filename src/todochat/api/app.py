@@ -26,6 +26,7 @@ from todochat.api.body_limit import BodySizeLimit, PayloadTooLarge, too_large
 from todochat.api.ratelimit import install_rate_limit
 from todochat.api.routes import activity, chat, chatkit_session, health, me, reminders, tasks, web
 from todochat.api.routes import chatkit as chatkit_routes
+from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
@@ -35,6 +36,7 @@ from todochat.conversations.store import SQLStore
 from todochat.db import make_engine, make_sessionmaker
 from todochat.errors import TodoError
 from todochat.mcp.http import McpHttp
+from todochat.notify.dispatcher import Dispatcher, running
 from todochat.tasks.service import TaskService
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             await stack.enter_async_context(app.state.mcp.run())  # MCP session manager (stateless)
             for hook in LIFESPAN_HOOKS:
                 await hook(app, stack)
+            if settings.reminders_dispatch:  # TODOCHAT_REMINDERS_DISPATCH=false: this replica never sends
+                app.state.dispatcher = Dispatcher(lambda: app.state.sessionmaker, settings, lambda: app.state.clock)
+                await stack.enter_async_context(running(app.state.dispatcher))
             try:
                 yield
             finally:
@@ -104,6 +109,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(activity.router)
     app.include_router(me.router)
     app.include_router(privacy_routes.router)  # /api/v1/me/export, DELETE /api/v1/me, /api/v1/audit
+    app.include_router(notify_routes.router)
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
     app.include_router(web.router)

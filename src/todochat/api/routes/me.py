@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import CurrentContext, ServiceDep
+from todochat.api.routes import notify as notify_routes
 from todochat.api.routes.tasks import ErrorOut
 
 router = APIRouter(prefix="/api/v1/me", tags=["me"])
@@ -18,6 +19,8 @@ class Me(BaseModel):
 
     user_id: str
     timezone: str = Field(examples=["Europe/Berlin"])
+    reminder_channels: dict[str, dict[str, Any]] | None = None
+    """The user's reminder channels (``PATCH /api/v1/me`` changes them; routes/notify.py)."""
 
 
 class TimezoneIn(BaseModel):
@@ -35,12 +38,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("", response_model=Me, responses=ERRORS, summary="Who am I")
-async def me(ctx: CurrentContext) -> Me:
-    """The token's user and the effective time zone."""
-    return Me(user_id=ctx.user_id, timezone=ctx.tz.key)
+async def me(request: Request, ctx: CurrentContext) -> Me:
+    """The token's user, the effective time zone and the reminder channels."""
+    channels = await notify_routes.channels_out(request, ctx.user_id)
+    return Me(user_id=ctx.user_id, timezone=ctx.tz.key, reminder_channels=channels.reminder_channels)
 
 
-@router.put("/timezone", response_model=Me, responses=ERRORS, summary="Store my time zone")
+@router.put("/timezone", response_model=Me, response_model_exclude_none=True, responses=ERRORS, summary="Store my time zone")
 async def set_timezone(ctx: CurrentContext, service: ServiceDep, body: TimezoneIn) -> Me:
     """Store the user's IANA time zone."""
     await service.set_timezone(ctx, body.timezone)

@@ -2,6 +2,7 @@
 import { forgetToken, storeToken, tokenFromLocation, tokenSubject } from "./auth.js";
 import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
+import { startReminders, stopReminders } from "./reminders.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
 import { ThreadList } from "./threads.js";
 import {
@@ -50,6 +51,7 @@ function showLogin(message) {
 
 function signOut(message) {
   state.controller?.abort();
+  stopReminders();
   forgetToken();
   sessionStorage.removeItem(THREAD_KEY);
   showLogin(message);
@@ -87,6 +89,7 @@ function showApp(token) {
   $("user-name").textContent = user;
   $("user-avatar").textContent = user.slice(0, 1).toUpperCase();
   $("tz-label").textContent = userTimeZone();
+  startReminders(token);
 }
 
 // ---------------------------------------------------------------- threads
