@@ -154,3 +154,29 @@ class ConfigurationError(TodoError):
 
     code = "configuration"
     status = 501
+
+
+class ReminderInPast(ValidationError):
+    """A reminder's time has already passed (``fire_at``, ISO, before ``now``). Nothing changed.
+
+    A front may ask "That time has passed — remind you now?" and on yes add a reminder one
+    minute from now (tasks/reminders.py ``soon``); REST answers 422 naming the field
+    (``at`` or ``before_minutes``).
+    """
+
+    code = "reminder_in_past"
+
+
+class ReminderNotFound(TodoError):
+    """No reminder of this user has this id (another user's reminder is not found too), or the
+    task has no pending reminder. Nothing changed."""
+
+    code = "not_found"
+    status = 404
+
+
+class AmbiguousReminder(AmbiguousReference):
+    """The task has several pending reminders and none was named; ``candidates`` lists them as
+    ``{"reminder": id, "number", "title", "fire_at"}``. Nothing changed."""
+
+    code = "ambiguous_reminder"

@@ -4,7 +4,7 @@ results, the activity feed and every front that shows them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -110,11 +110,16 @@ def change_summary(
 
     Args:
         action: the group's action (``add``, ``complete``, ``bulk_complete`` …); a completion's
-            added tasks are named as its next occurrences.
+            added tasks are named as its next occurrences; ``remind``/``unremind`` name the
+            reminder (``added a reminder to 'Dentist' 30 min before``).
         changes: ``(before, after)`` snapshots per task, in the order they were recorded.
         tz: the reader's zone (dates are shown in it).
         year: the reader's current year (dates in another year show it).
     """
+    if action in ("remind", "unremind") and len(changes) == 1:
+        clause = _reminder_clause(action, *changes[0], tz, year)
+        if clause:
+            return clause
     groups: dict[str, list[tuple[Snapshot | None, Snapshot | None]]] = {}
     for before, after in changes:
         groups.setdefault(_kind(before, after), []).append((before, after))
@@ -135,6 +140,70 @@ def change_summary(
         numbers = ", ".join(str((a or {}).get("number")) for _, a in next_ones)
         text += f" (next occurrence{'s' if len(next_ones) > 1 else ''}: task{'s' if len(next_ones) > 1 else ''} {numbers})"
     return text
+
+
+def minutes_words(minutes: int) -> str:
+    """``30 min``, ``2 h``, ``1 h 30 min``, ``1 day``, ``2 days 3 h`` for a reminder's lead time."""
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} day{'s' if days != 1 else ''}"] if days else []
+    parts += [f"{hours} h"] if hours else []
+    parts += [f"{mins} min"] if mins or not parts else []
+    return " ".join(parts)
+
+
+def reminder_words(reminder: Snapshot, tz: ZoneInfo, *, year: int | None = None) -> str:
+    """When a reminder (a journal snapshot's ``reminders`` entry, instants as UTC ISO) fires, as
+    people say it: ``30 min before``, ``at the due time``, ``on Thu 19 Nov at 08:00``."""
+    minutes = reminder.get("before_minutes")
+    if minutes is not None:
+        return "at the due time" if minutes == 0 else f"{minutes_words(int(minutes))} before"
+    return "on " + due_words(reminder.get("at"), False, tz, year=year)
+
+
+def _reminder_clause(action: str, before: Snapshot | None, after: Snapshot | None, tz: ZoneInfo, year: int | None) -> str | None:
+    """``added a reminder to 'Dentist' 30 min before`` / ``cancelled the reminder of 'Dentist' on
+    Thu 19 Nov at 08:00`` (the reminders that became or stopped being pending), else None."""
+    if after is None:
+        return None
+
+    def pending(snap: Snapshot | None) -> dict[int, Snapshot]:
+        return {r["id"]: r for r in (snap or {}).get("reminders", []) if r.get("status") == "pending"}
+
+    old, new = pending(before), pending(after)
+    changed = [new[i] for i in new if i not in old] if action == "remind" else [old[i] for i in old if i not in new]
+    if not changed:
+        return None
+    when = " and ".join(reminder_words(r, tz, year=year) for r in changed)
+    if action == "remind":
+        noun = "a reminder" if len(changed) == 1 else f"{len(changed)} reminders"
+        return f"added {noun} to {_quoted(after)} {when}"
+    noun = "the reminder" if len(changed) == 1 else f"{len(changed)} reminders"
+    return f"cancelled {noun} of {_quoted(after)} {when}"
+
+
+BELL = "🔔"
+"""The mark of a task with a pending reminder (widget rows, the CLI table, copy text)."""
+
+
+def day_words(day: date, today: date) -> str:
+    """A day as people say it relative to ``today``: ``today``, ``tomorrow``, ``yesterday``,
+    ``Fri 20 Nov`` (``Fri 20 Nov 2027`` in another year)."""
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    return day.strftime("%a %-d %b") + (day.strftime(" %Y") if day.year != today.year else "")
+
+
+def reminder_label(next_reminder: datetime, today: date, *, count: int = 1) -> str:
+    """A task's next reminder on its row: ``🔔 today 14:30``, ``🔔 Fri 20 Nov 08:00 (+2)`` when it
+    has ``count`` pending reminders. ``next_reminder`` is already in the user's zone (TaskOut)."""
+    text = f"{BELL} {day_words(next_reminder.date(), today)} {next_reminder.strftime('%H:%M')}"
+    return text + (f" (+{count - 1})" if count > 1 else "")
 
 
 def undo_message(summary: str, *, redo: bool = False) -> str:

@@ -23,6 +23,9 @@ VALID = {
     "undo": {},
     "redo": {},
     "activity": {},
+    "add_reminder": {"task": 1, "before_minutes": 10},
+    "list_reminders": {},
+    "delete_reminder": {"reminder": 1},
 }
 
 

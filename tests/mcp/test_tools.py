@@ -29,6 +29,9 @@ EXPECTED = {
     "undo": (False, False, False),
     "redo": (False, False, False),
     "activity": (True, False, False),
+    "add_reminder": (False, False, False),
+    "list_reminders": (True, False, False),
+    "delete_reminder": (False, True, True),
 }
 
 

@@ -12,8 +12,23 @@ from agents import FunctionTool, RunContextWrapper, function_tool
 
 from todochat.agent.context import TodoAgentContext
 from todochat.chatkit.widgets import copy_text, task_list_widget
-from todochat.errors import AmbiguousReference, ConfirmationRequired, EarlierThanDue, TodoError
-from todochat.tasks.schemas import Selection, TaskChanges, TaskCreate, TaskFilter, TaskOut
+from todochat.errors import (
+    AmbiguousReference,
+    ConfirmationRequired,
+    EarlierThanDue,
+    ReminderInPast,
+    TodoError,
+)
+from todochat.tasks import reminders as reminder_rules
+from todochat.tasks.schemas import (
+    ReminderOut,
+    ReminderSpec,
+    Selection,
+    TaskChanges,
+    TaskCreate,
+    TaskFilter,
+    TaskOut,
+)
 
 Ctx = RunContextWrapper[TodoAgentContext]
 Status = Literal["all", "pending", "completed"]
@@ -81,6 +96,11 @@ async def _outcome(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callabl
             pending={"kind": "confirm", "tool": tool, "arguments": arguments, "yes": _anyway(tool, arguments, exc)}
         )
         return json.dumps({"ok": False, **exc.to_dict()})
+    except ReminderInPast as exc:  # "that time has passed — remind you now?": "yes" reminds in a minute
+        ctx.context.remember(
+            pending={"kind": "confirm", "tool": tool, "arguments": arguments, "yes": _remind_now(tool, arguments, exc)}
+        )
+        return json.dumps({"ok": False, **exc.to_dict()})
     except TodoError as exc:
         ctx.context.remember(pending=None)
         return json.dumps({"ok": False, **exc.to_dict()})
@@ -98,6 +118,19 @@ def _anyway(tool: str, arguments: dict[str, Any], exc: EarlierThanDue) -> dict[s
     return {"tool": tool, "arguments": args}
 
 
+def _remind_now(tool: str, arguments: dict[str, Any], exc: ReminderInPast) -> dict[str, Any]:
+    """The call a "yes" makes after :class:`ReminderInPast`: the same reminder at ``now`` (one
+    minute after the yes, tasks/reminders.py ``read_local``) instead of the past time; the task
+    named by its number when the error names it."""
+    if tool == "add_task":
+        args = {k: v for k, v in arguments.items() if k not in ("remind_at", "remind_before_minutes")}
+        return {"tool": tool, "arguments": {**args, "remind_at": "now"}}
+    args = {k: v for k, v in arguments.items() if k not in ("at", "before_minutes")}
+    if isinstance(exc.details.get("number"), int):
+        args["task"] = str(exc.details["number"])
+    return {"tool": tool, "arguments": {**args, "at": "now"}}
+
+
 def _args(**kwargs: Any) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if v is not None}
 
@@ -111,21 +144,35 @@ async def add_task(
     priority: PriorityArg | None = None,
     tags: list[str] | None = None,
     recurrence: str | None = None,
+    remind_at: str | None = None,
+    remind_before_minutes: int | None = None,
 ) -> str:
     """Add a task to the user's list.
 
     Args:
-        title: Short title, 1-200 characters, without the date/priority/tag words.
+        title: Short title, 1-200 characters, without the date/priority/tag/reminder words.
         description: Optional longer notes (up to 1000 characters).
         due: Due day YYYY-MM-DD or time YYYY-MM-DDTHH:MM, already resolved in the user's time zone.
         priority: none, low, medium or high.
         tags: Lower-case single-word labels, e.g. ["work"].
         recurrence: RFC 5545 RRULE for a repeating task, e.g. FREQ=WEEKLY;BYDAY=MO.
+        remind_at: Remind the user at this local time YYYY-MM-DDTHH:MM (user's zone, like due).
+        remind_before_minutes: Remind this many minutes before the due time (0 = at the due time).
     """
-    arguments = _args(title=title, description=description, due=due, priority=priority, tags=tags, recurrence=recurrence)
+    arguments = _args(title=title, description=description, due=due, priority=priority, tags=tags,
+                      recurrence=recurrence, remind_at=remind_at, remind_before_minutes=remind_before_minutes)
 
     async def call() -> dict[str, Any]:
-        task = await ctx.context.service.add(ctx.context.request_context, TaskCreate(**arguments))
+        request = ctx.context.request_context
+        fields = {k: v for k, v in arguments.items() if not k.startswith("remind_")}
+        specs = []
+        if remind_at is not None:
+            specs.append(ReminderSpec(at=reminder_rules.read_local(remind_at, request.tz, request.now(), "remind_at")))
+        if remind_before_minutes is not None:
+            specs.append(ReminderSpec(before_minutes=remind_before_minutes))
+        if specs:
+            fields["reminders"] = specs
+        task = await ctx.context.service.add(request, TaskCreate(**fields))
         ctx.context.remember(touched=[task.number], pending=None)
         await show(ctx, "Added", [task])
         return {"task": brief(task)}
@@ -486,6 +533,100 @@ async def download_tasks(ctx: Ctx, format: Literal["csv", "ics"] = "csv", status
     return await _guard(ctx, "download_tasks", {"format": format, "status": status}, call)
 
 
+def reminder_brief(reminder: ReminderOut) -> dict[str, Any]:
+    """A reminder as the model sees it (docs/agent-tools.md ``Reminder``): times are local
+    ``YYYY-MM-DDTHH:MM`` in the user's zone, like ``due``."""
+
+    def local(value: Any) -> str | None:
+        return value.strftime("%Y-%m-%dT%H:%M") if value is not None else None
+
+    return {
+        "id": reminder.id,
+        "task": reminder.task_number,
+        "title": reminder.task_title,
+        "at": local(reminder.at),
+        "before_minutes": reminder.before_minutes,
+        "fire_at": local(reminder.fire_at),
+        "status": reminder.status,
+    }
+
+
+async def _show_task(ctx: Ctx, heading: str, number: int) -> None:
+    """Stream the widget of one task (after its reminders changed)."""
+    tasks = await ctx.context.service.list(ctx.context.request_context, TaskFilter(numbers=[number]))
+    if tasks:
+        await show(ctx, heading, tasks)
+
+
+@function_tool
+async def add_reminder(ctx: Ctx, task: str, at: str | None = None, before_minutes: int | None = None) -> str:
+    """Remind the user about a task: at a time, or minutes before its due time. Give exactly one
+    of at or before_minutes. If it answers reminder_in_past, ask "That time has passed — remind
+    you now?"; on yes call again with at="now".
+
+    Args:
+        task: The task's number (e.g. "3") or words from its title (e.g. "dentist").
+        at: Local time YYYY-MM-DDTHH:MM in the user's zone (like due), or "now" (in a minute).
+        before_minutes: Minutes before the task's due time (0 = at the due time; up to 40320).
+    """
+    arguments = _args(task=task, at=at, before_minutes=before_minutes)
+
+    async def call() -> dict[str, Any]:
+        request = ctx.context.request_context
+        when = reminder_rules.read_local(at, request.tz, request.now()) if at is not None else None
+        out = await ctx.context.service.add_reminder(request, task, at=when, before_minutes=before_minutes)
+        ctx.context.remember(touched=[out.task_number], pending=None)
+        await _show_task(ctx, "Reminder set", out.task_number)
+        return {"reminder": reminder_brief(out)}
+
+    return await _guard(ctx, "add_reminder", arguments, call)
+
+
+@function_tool
+async def list_reminders(ctx: Ctx, task: str | None = None) -> str:
+    """The user's pending reminders, soonest first ("what reminders do I have?"), or one task's.
+
+    Args:
+        task: Only this task's reminders: its number or words from its title; null for all.
+    """
+    arguments = _args(task=task)
+
+    async def call() -> dict[str, Any]:
+        request = ctx.context.request_context
+        found = await ctx.context.service.list_reminders(request, task)
+        numbers = list(dict.fromkeys(r.task_number for r in found))
+        ctx.context.remember(shown=numbers, touched=numbers, pending=None)
+        if numbers:
+            tasks = await ctx.context.service.list(request, TaskFilter(numbers=numbers))
+            order = {n: i for i, n in enumerate(numbers)}
+            await show(ctx, f"Reminders · {len(found)}", sorted(tasks, key=lambda t: order[t.number]))
+        return {"count": len(found), "reminders": [reminder_brief(r) for r in found]}
+
+    return await _guard(ctx, "list_reminders", arguments, call)
+
+
+@function_tool
+async def cancel_reminder(ctx: Ctx, task: str | None = None, reminder: int | None = None) -> str:
+    """Cancel a pending reminder (the user can undo it): the task's reminder, or the reminder by
+    id. If the task has several, it answers ambiguous_reminder listing them: ask which one and
+    call again with its reminder id.
+
+    Args:
+        task: The task's number or words from its title (its only pending reminder).
+        reminder: The reminder's id (from list_reminders).
+    """
+    arguments = _args(task=task, reminder=reminder)
+
+    async def call() -> dict[str, Any]:
+        request = ctx.context.request_context
+        out = await ctx.context.service.delete_reminder(request, reminder, task=None if reminder is not None else task)
+        ctx.context.remember(touched=[out.task_number], pending=None)
+        await _show_task(ctx, "Reminder cancelled", out.task_number)
+        return {"reminder": reminder_brief(out)}
+
+    return await _guard(ctx, "cancel_reminder", arguments, call)
+
+
 TOOLS: list[FunctionTool] = [
     add_task,
     list_tasks,
@@ -500,4 +641,7 @@ TOOLS: list[FunctionTool] = [
     redo,
     list_activity,
     download_tasks,
+    add_reminder,
+    list_reminders,
+    cancel_reminder,
 ]

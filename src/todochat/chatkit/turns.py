@@ -38,17 +38,18 @@ from todochat.tasks.journal import ActivityEntry
 
 logger = logging.getLogger(__name__)
 
-READ_ONLY_TOOLS = frozenset({"list_tasks", "download_tasks", "list_activity"})
+READ_ONLY_TOOLS = frozenset({"list_tasks", "download_tasks", "list_activity", "list_reminders"})
 VERBS = {
     "add_task": "added", "complete_task": "completed", "reopen_task": "reopened",
     "delete_task": "deleted", "update_task": "updated", "complete_tasks": "completed",
     "delete_tasks": "deleted", "update_tasks": "updated",
     "undo": "undid a change, restoring", "redo": "redid a change, restoring",
+    "add_reminder": "set a reminder on", "cancel_reminder": "cancelled a reminder of",
 }
 JOURNAL_TOOLS = {
     "add": "add_task", "complete": "complete_task", "reopen": "reopen_task", "update": "update_task",
     "delete": "delete_task", "bulk_complete": "complete_tasks", "bulk_delete": "delete_tasks",
-    "bulk_update": "update_tasks",
+    "bulk_update": "update_tasks", "remind": "add_reminder", "unremind": "cancel_reminder",
 }
 """The tool that makes each journal action (tasks/journal.py), for effects read back from the journal."""
 PENDING_WRITES = "turn_effect_writes"  # RequestContext.metadata key
@@ -79,6 +80,9 @@ def effect_of(tool: str, output: object) -> dict[str, Any] | None:
         for task in value if isinstance(value, list) else [value]:
             if isinstance(task, dict) and isinstance(task.get("number"), int):
                 tasks.append({"number": task["number"], "title": str(task.get("title", ""))})
+    reminder = result.get("reminder")  # add_reminder / cancel_reminder: the reminder names its task
+    if isinstance(reminder, dict) and isinstance(reminder.get("task"), int):
+        tasks.append({"number": reminder["task"], "title": str(reminder.get("title", ""))})
     return {"tool": tool, "tasks": tasks}
 
 

@@ -25,6 +25,7 @@ from chatkit.widgets import (
     WidgetComponentBase,
 )
 
+from todochat.presentation import BELL, day_words, reminder_label
 from todochat.tasks.schemas import TaskOut
 
 ACTION_TYPES = ("task.complete", "task.reopen", "task.delete")
@@ -42,16 +43,15 @@ def relative_due(task: TaskOut, today: date) -> str | None:
     else:
         moment = datetime.fromisoformat(task.due)
         day, clock = moment.date(), moment.strftime(" %H:%M")
-    delta = (day - today).days
-    if delta == 0:
-        word = "today"
-    elif delta == 1:
-        word = "tomorrow"
-    elif delta == -1:
-        word = "yesterday"
-    else:
-        word = day.strftime("%a %-d %b") + (day.strftime(" %Y") if day.year != today.year else "")
-    return word + clock
+    return day_words(day, today) + clock
+
+
+def next_reminder(task: TaskOut, today: date) -> str | None:
+    """``🔔 tomorrow 14:30`` (``(+N)`` with more reminders) for a task with a pending reminder
+    that can fire; ``🔔`` alone when its only reminders wait for a due time; else None."""
+    if task.next_reminder is not None:
+        return reminder_label(task.next_reminder, today, count=len(task.reminders))
+    return BELL if task.reminders else None
 
 
 def _row(task: TaskOut, today: date) -> ListViewItem:
@@ -61,6 +61,9 @@ def _row(task: TaskOut, today: date) -> ListViewItem:
         details.append(
             Caption(value=("overdue · " if task.overdue else "due ") + due, color="danger" if task.overdue else "secondary")
         )
+    bell = next_reminder(task, today)
+    if bell:
+        details.append(Caption(value=bell, color="secondary"))
     if task.recurrence:
         details.append(Caption(value="repeats " + task.recurrence.split(";")[0].removeprefix("FREQ=").lower(), color="secondary"))
     if task.priority != "none":
@@ -103,7 +106,8 @@ def _row(task: TaskOut, today: date) -> ListViewItem:
 
 def task_list_widget(heading: str, tasks: Iterable[TaskOut], today: date) -> ListView:
     """A ``ListView`` with a heading (its status line) and one row per task: done state, number,
-    title, due (relative, "danger" colour when overdue), repeat, priority and tags, and buttons."""
+    title, due (relative, "danger" colour when overdue), next reminder (a bell and its time),
+    repeat, priority and tags, and buttons."""
     rows = [_row(t, today) for t in tasks]
     if not rows:
         rows = [ListViewItem(key="empty", children=[Text(value="No tasks.", color="secondary")])]
@@ -114,7 +118,7 @@ def copy_text(heading: str, tasks: Iterable[TaskOut], today: date) -> str:
     """Plain-text form of the list (the widget's ``copy_text``)."""
     lines = [heading]
     for t in tasks:
-        extra = [x for x in (relative_due(t, today), t.priority if t.priority != "none" else None) if x]
+        extra = [x for x in (relative_due(t, today), next_reminder(t, today), t.priority if t.priority != "none" else None) if x]
         extra += ["#" + tag for tag in t.tags]
         lines.append(f"[{'x' if t.completed else ' '}] {t.number}. {t.title}" + (f" ({', '.join(extra)})" if extra else ""))
     return "\n".join(lines)
@@ -168,6 +172,7 @@ __all__ = [
     "ACTION_TYPES",
     "copy_text",
     "heading_of",
+    "next_reminder",
     "relative_due",
     "row_numbers",
     "task_list_widget",

@@ -30,7 +30,8 @@ INSTRUCTIONS = (
     "YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM. Every change can be undone with `undo` (newest first) and re-applied with `redo`. "
     "complete_tasks, update_tasks and delete_tasks name their tasks explicitly (numbers, a filter, or all=true) "
     "and change more than one task only with confirm=true: show the user what would change and "
-    "ask first. Unknown arguments are refused."
+    "ask first. Reminders (add_reminder, list_reminders, delete_reminder): `at` is an ISO 8601 instant with "
+    "offset, or `before_minutes` before the due time. Unknown arguments are refused."
 )
 
 

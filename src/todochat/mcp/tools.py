@@ -3,10 +3,10 @@ results and annotations. Each one translates its arguments and calls TaskService
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from mcp_types import ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from todochat.mcp.server import Backend, ToolSet, domain_errors
 from todochat.tasks.journal import ActivityEntry, UndoResult
@@ -16,6 +16,8 @@ from todochat.tasks.schemas import (
     BulkResult,
     CompleteResult,
     PriorityName,
+    ReminderOut,
+    ReminderSpec,
     Selection,
     SortKey,
     StatusFilter,
@@ -72,6 +74,13 @@ class TaskList(BaseModel):
     tasks: list[TaskOut]
 
 
+class ReminderList(BaseModel):
+    """Reminders, soonest first."""
+
+    count: int
+    reminders: list[ReminderOut]
+
+
 class Activity(BaseModel):
     """Recent changes, newest first."""
 
@@ -92,7 +101,7 @@ def _hints(
 
 
 def register_tools(server: ToolSet, backend: Backend) -> None:
-    """Add the task tools (add … delete, bulk, undo, redo, activity) to ``server``; each acts as ``backend``'s current user.
+    """Add the task tools (add … delete, bulk, undo, redo, activity, reminders) to ``server``; each acts as ``backend``'s current user.
 
     Idempotence hints: only ``reopen_task`` and ``update_task`` set state to given values; completing
     a repeating task rolls it forward, and a repeated delete by title words could match another task.
@@ -108,6 +117,10 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         priority: Priority = None,
         tags: Tags = None,
         recurrence: Recurrence = None,
+        reminders: Annotated[
+            list[ReminderSpec] | None,
+            Field(description="Reminders to add with it: each {at: ISO 8601 with offset} or {before_minutes: N}."),
+        ] = None,
     ) -> TaskOut:
         """Add a task to the user's list. It gets the user's next task number."""
         data = TaskCreate(
@@ -117,6 +130,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             priority=priority,
             tags=tags,
             recurrence=recurrence,
+            reminders=reminders,
         )
         return await svc().add(await backend.context(), data)
 
@@ -331,3 +345,45 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         """The user's recent changes to their tasks, newest first (undone ones flagged)."""
         entries = await svc().activity(await backend.context(), limit=limit, since_day=since)
         return Activity(entries=entries)
+
+    @server.tool(annotations=_hints("Add a reminder"))
+    @domain_errors
+    async def add_reminder(
+        task: TaskRef,
+        at: Annotated[
+            AwareDatetime | None,
+            Field(description="When to remind: an ISO 8601 instant WITH offset, e.g. 2026-12-03T17:00:00+01:00."),
+        ] = None,
+        before_minutes: Annotated[
+            int | None,
+            Field(description="Or: minutes before the task's due time (0 = at the due time, at most 40320)."),
+        ] = None,
+    ) -> ReminderOut:
+        """Remind the user about a task: give exactly one of at or before_minutes. A relative
+        reminder follows the task when it is rescheduled. A time that has passed is refused
+        (error reminder_in_past: ask whether to remind now). `undo` removes it."""
+        return await svc().add_reminder(await backend.context(), task, at=at, before_minutes=before_minutes)
+
+    @server.tool(annotations=_hints("List reminders", read_only=True))
+    @domain_errors
+    async def list_reminders(
+        task: Annotated[
+            Annotated[int, Field(ge=1, le=TASK_NUMBER_MAX)] | str | None,
+            Field(description="Only this task's reminders (its number or title words); omit for all."),
+        ] = None,
+        status: Annotated[
+            Literal["pending", "fired", "cancelled", "all"],
+            Field(description="pending (default), fired, cancelled or all."),
+        ] = "pending",
+    ) -> ReminderList:
+        """The user's reminders, soonest first: fire_at is when each fires (the user's offset)."""
+        found = await svc().list_reminders(await backend.context(), task, status=status)
+        return ReminderList(count=len(found), reminders=found)
+
+    @server.tool(annotations=_hints("Cancel a reminder", destructive=True, idempotent=True))
+    @domain_errors
+    async def delete_reminder(
+        reminder: Annotated[int, Field(ge=1, le=2**63 - 1, description="The reminder's id (from list_reminders).")],
+    ) -> ReminderOut:
+        """Cancel a pending reminder (it will not fire). `undo` brings it back."""
+        return await svc().delete_reminder(await backend.context(), reminder)

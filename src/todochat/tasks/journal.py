@@ -28,12 +28,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from todochat.context import RequestContext
 from todochat.errors import NothingToRedo, NothingToUndo
 from todochat.presentation import change_summary
-from todochat.tasks.models import JournalChange, JournalGroup, Task, TaskCounter, TaskTag
+from todochat.tasks.models import (
+    JournalChange,
+    JournalGroup,
+    Reminder,
+    ReminderStatus,
+    Task,
+    TaskCounter,
+    TaskTag,
+)
 from todochat.tasks.schemas import TaskOut
 
 Snapshot = dict[str, Any]
 Action = str
-"""add, complete, reopen, update, delete, bulk_complete, bulk_delete (other bulk changes name theirs)."""
+"""add, complete, reopen, update, delete, bulk_complete, bulk_delete (other bulk changes name theirs),
+remind (a reminder added), unremind (a reminder cancelled)."""
 
 
 class UndoResult(BaseModel):
@@ -63,7 +72,8 @@ class ActivityEntry(BaseModel):
 
 
 def snapshot(task: Task) -> Snapshot:
-    """The task's state as JSON-ready data: every field undo restores (datetimes as UTC ISO)."""
+    """The task's state as JSON-ready data: every field undo restores (datetimes as UTC ISO),
+    its reminders included (``reminders``: every row, by id, with status and ``fire_at``)."""
 
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
@@ -80,6 +90,18 @@ def snapshot(task: Task) -> Snapshot:
         "recurrence": task.recurrence,
         "tags": task.tags,
         "deleted_at": iso(task.deleted_at),
+        "reminders": [
+            {
+                "id": r.id,
+                "at": iso(r.at),
+                "before_minutes": r.before_minutes,
+                "fire_at": iso(r.fire_at),
+                "status": r.status,
+                "created_at": iso(r.created_at),
+                "fired_at": iso(r.fired_at),
+            }
+            for r in sorted(task.reminder_rows, key=lambda r: r.id or 0)
+        ],
     }
 
 
@@ -89,7 +111,8 @@ def _load(text: str | None) -> Snapshot | None:
 
 def apply(task: Task, snap: Snapshot | None, now: datetime) -> None:
     """Put ``task`` into the state ``snap``; ``None`` (the task did not exist) hides it as deleted
-    (its number is never given again, and purge removes it after the undo window)."""
+    (its number is never given again, and purge removes it after the undo window) and cancels its
+    pending reminders. Reminders are restored by id (see :func:`_apply_reminders`)."""
 
     def when(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value) if value else None
@@ -97,6 +120,9 @@ def apply(task: Task, snap: Snapshot | None, now: datetime) -> None:
     task.updated_at = now
     if snap is None:
         task.deleted_at = task.deleted_at or now
+        for row in task.reminder_rows:
+            if row.status == ReminderStatus.pending.value:
+                row.status = ReminderStatus.cancelled.value
         return
     task.title = snap["title"]
     task.description = snap["description"]
@@ -111,6 +137,39 @@ def apply(task: Task, snap: Snapshot | None, now: datetime) -> None:
     task.tag_rows = [r for r in task.tag_rows if r.tag in tags]
     have = {r.tag for r in task.tag_rows}
     task.tag_rows.extend(TaskTag(user_id=task.user_id, tag=t) for t in sorted(tags - have))
+    if "reminders" in snap:  # snapshots written before reminders existed leave them alone
+        _apply_reminders(task, snap["reminders"])
+
+
+def _apply_reminders(task: Task, wanted: list[dict[str, Any]]) -> None:
+    """Make ``task``'s reminders those of a snapshot: each row by id gets its status, times and
+    ``fire_at`` back (an undone reschedule restores ``fire_at``; an undone completion makes the
+    cancelled ones pending); rows the snapshot lacks (added by the change undone) are cancelled,
+    not deleted (ids are never reused, deliveries keep their reminder; a redo makes them pending
+    again); a row the snapshot has but the table lost is inserted again with its id. A reminder the
+    dispatcher fired since stays fired (it was delivered: undo never makes it fire twice)."""
+
+    def when(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    by_id = {int(w["id"]): w for w in wanted}
+    have = {r.id: r for r in task.reminder_rows}
+    for row in task.reminder_rows:
+        if row.id not in by_id and row.status == ReminderStatus.pending.value:
+            row.status = ReminderStatus.cancelled.value
+    for rid, w in by_id.items():
+        row = have.get(rid)
+        if row is None:
+            row = Reminder(id=rid, user_id=task.user_id)
+            task.reminder_rows.append(row)
+        elif row.status == ReminderStatus.fired.value:
+            continue
+        row.at = when(w["at"])
+        row.before_minutes = w["before_minutes"]
+        row.fire_at = when(w["fire_at"])
+        row.status = w["status"]
+        row.created_at = when(w["created_at"]) or row.created_at
+        row.fired_at = when(w["fired_at"])
 
 
 async def _lock(session: AsyncSession, ctx: RequestContext) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from todochat.errors import ValidationError
 from todochat.tasks import search
@@ -30,6 +30,19 @@ DueFilter = Annotated[
         )
     ),
 ]
+
+
+ReminderStatusName = Literal["pending", "fired", "cancelled"]
+
+
+class ReminderBrief(BaseModel):
+    """A pending reminder as a task shows it: ``fire_at`` is ISO 8601 with the user's offset
+    (null while it cannot fire: a relative reminder on a task without a due)."""
+
+    id: int
+    at: datetime | None = Field(default=None, description="The reminder's instant (absolute reminders)")
+    before_minutes: int | None = Field(default=None, description="Minutes before the due time (relative reminders)")
+    fire_at: datetime | None = Field(default=None, description="When it fires next, with the user's offset")
 
 
 class TaskOut(BaseModel):
@@ -71,6 +84,12 @@ class TaskOut(BaseModel):
     completed_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
+    reminders: list[ReminderBrief] = Field(
+        default_factory=list, description="The task's pending reminders, soonest first"
+    )
+    next_reminder: datetime | None = Field(
+        default=None, description="When the task's next pending reminder fires (user's offset), or null"
+    )
 
 
 class Strict(BaseModel):
@@ -154,6 +173,19 @@ class Selection(Strict):
         return TaskFilter()
 
 
+class ReminderSpec(Strict):
+    """A reminder to add: exactly one of ``at`` (an ISO 8601 instant WITH a UTC offset, e.g.
+    ``2026-12-03T17:00:00+01:00``) or ``before_minutes`` (0..40320 minutes before the task's due
+    time; 0 = at the due time). The scheduling rules are tasks/reminders.py's."""
+
+    at: AwareDatetime | None = Field(
+        default=None, description="ISO 8601 instant with offset, e.g. 2026-12-03T17:00:00+01:00"
+    )
+    before_minutes: int | None = Field(
+        default=None, description="Minutes before the task's due time (0 = at the due time, at most 40320)"
+    )
+
+
 class TaskCreate(Strict):
     """A new task. Validation of each field happens in the service (one place)."""
 
@@ -163,6 +195,44 @@ class TaskCreate(Strict):
     priority: str | None = None
     tags: list[str] | None = None
     recurrence: str | None = Field(default=None, description="RFC 5545 RRULE or daily/weekly/monthly/yearly")
+    reminders: list[ReminderSpec] | None = Field(
+        default=None, description="Reminders to add with the task (at most 20; relative ones need a due)"
+    )
+
+
+class ReminderOut(BaseModel):
+    """A reminder as every front shows it; instants are ISO 8601 with the user's offset.
+
+    ``status``: ``pending`` (fires at ``fire_at``; null while a relative reminder's task has no
+    due), ``fired`` (delivered at ``fired_at``), ``cancelled`` (its task was completed or deleted,
+    or the reminder was cancelled).
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": 7,
+                "task_number": 3,
+                "task_title": "Dentist",
+                "at": None,
+                "before_minutes": 30,
+                "fire_at": "2026-12-04T14:30:00+01:00",
+                "status": "pending",
+                "created_at": "2026-12-03T09:00:00+01:00",
+                "fired_at": None,
+            }
+        }
+    )
+
+    id: int
+    task_number: int
+    task_title: str
+    at: datetime | None = None
+    before_minutes: int | None = None
+    fire_at: datetime | None = None
+    status: ReminderStatusName = "pending"
+    created_at: datetime
+    fired_at: datetime | None = None
 
 
 class TaskChanges(Strict):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Literal
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,16 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from todochat.context import RequestContext
 from todochat.errors import (
     AmbiguousReference,
+    AmbiguousReminder,
     ConfirmationRequired,
     EarlierThanDue,
+    ReminderNotFound,
     TaskNotFound,
     ValidationError,
 )
 from todochat.presentation import undo_message
-from todochat.tasks import dates, journal, matching, queries, rescheduling
+from todochat.tasks import dates, journal, matching, queries, reminders, rescheduling
 from todochat.tasks.journal import ActivityEntry, Recorder, UndoResult
 from todochat.tasks.models import (
     JournalGroup,
+    Reminder,
+    ReminderStatus,
     Task,
     TaskCounter,
     TaskTag,
@@ -43,6 +47,8 @@ from todochat.tasks.rules import (
 from todochat.tasks.schemas import (
     BulkResult,
     CompleteResult,
+    ReminderBrief,
+    ReminderOut,
     Selection,
     TaskChanges,
     TaskCreate,
@@ -90,6 +96,36 @@ class TaskService:
             completed_at=task.completed_at,
             created_at=task.created_at,
             updated_at=task.updated_at,
+            **self._reminder_fields(ctx, task),
+        )
+
+    @staticmethod
+    def _reminder_fields(ctx: RequestContext, task: Task) -> dict[str, object]:
+        """``reminders`` (pending, soonest first) and ``next_reminder`` of :class:`TaskOut`."""
+        rows = reminders.pending(task)
+        briefs = [
+            ReminderBrief(
+                id=r.id,
+                at=_local(ctx, r.at),
+                before_minutes=r.before_minutes,
+                fire_at=_local(ctx, r.fire_at),
+            )
+            for r in rows
+        ]
+        return {"reminders": briefs, "next_reminder": briefs[0].fire_at if briefs else None}
+
+    def reminder_out(self, ctx: RequestContext, row: Reminder, task: Task) -> ReminderOut:
+        """Render a reminder row (of ``task``) as :class:`ReminderOut`, instants in the user's zone."""
+        return ReminderOut(
+            id=row.id,
+            task_number=task.number,
+            task_title=task.title,
+            at=_local(ctx, row.at),
+            before_minutes=row.before_minutes,
+            fire_at=_local(ctx, row.fire_at),
+            status=row.status,  # type: ignore[arg-type]
+            created_at=_local(ctx, row.created_at) or row.created_at,
+            fired_at=_local(ctx, row.fired_at),
         )
 
     # ----------------------------------------------------------------- numbers
@@ -125,6 +161,9 @@ class TaskService:
         tags = clean_tags(data.tags)
         due_at, all_day = dates.parse_due(data.due, ctx.tz) if data.due else (None, False)
         recurrence = dates.normalize_rrule(data.recurrence) if data.recurrence else None
+        specs = list(data.reminders or [])
+        for spec in specs:
+            reminders.check_spec(spec.at, spec.before_minutes)
         if recurrence and due_at is None:
             first = dates.next_occurrence(recurrence, None, True, ctx.now() - timedelta(days=1), ctx.tz)
             if first:
@@ -146,8 +185,11 @@ class TaskService:
                 created_at=now,
                 updated_at=now,
                 tag_rows=[TaskTag(user_id=ctx.user_id, tag=t) for t in tags],
+                reminder_rows=[],
             )
             session.add(task)
+            for spec in specs:
+                reminders.new_reminder(task, at=spec.at, before_minutes=spec.before_minutes, tz=ctx.tz, now=now)
             rec.track_new(task)
             await rec.save()
             return self.to_out(ctx, task)
@@ -258,6 +300,8 @@ class TaskService:
         next_out = None
         rec.track(task)
         if not task.completed:
+            repeating = reminders.repeatable(task)
+            reminders.cancel_pending(task)
             task.completed = True
             task.completed_at = now
             task.updated_at = now
@@ -283,8 +327,10 @@ class TaskService:
                         created_at=now,
                         updated_at=now,
                         tag_rows=[TaskTag(user_id=ctx.user_id, tag=t) for t in task.tags],
+                        reminder_rows=[],
                     )
                     session.add(clone)
+                    reminders.copy_for_occurrence(task, clone, repeating, ctx.tz, now)
                     rec.track_new(clone)
                     await session.flush()
                     next_out = self.to_out(ctx, clone)
@@ -448,6 +494,7 @@ class TaskService:
             exc.details.setdefault("title", task.title)
             raise
         rec.track(task)
+        old_due = (task.due_at, task.due_all_day)
         if prepared["title"] is not None:
             task.title = prepared["title"]  # type: ignore[assignment]
         if prepared["description"] is not None:
@@ -473,6 +520,8 @@ class TaskService:
                 first = dates.next_occurrence(recurrence, None, True, ctx.now() - timedelta(days=1), ctx.tz)
                 if first:
                     task.due_at, task.due_all_day = first
+        if (task.due_at, task.due_all_day) != old_due:
+            reminders.follow_due(task, ctx.tz)
         task.updated_at = ctx.now()
 
     async def delete(self, ctx: RequestContext, ref: str | int) -> TaskOut:
@@ -493,6 +542,7 @@ class TaskService:
         now = ctx.now()
         for task in tasks:
             rec.track(task)
+            reminders.cancel_pending(task)
             task.deleted_at = now
             task.updated_at = now
 
@@ -565,6 +615,134 @@ class TaskService:
             self._soft_delete(rows, ctx, rec)
             await rec.save()
             return BulkResult(tasks=outs)
+
+    # ----------------------------------------------------------------- reminders
+    async def add_reminder(
+        self,
+        ctx: RequestContext,
+        ref: str | int,
+        *,
+        at: datetime | None = None,
+        before_minutes: int | None = None,
+    ) -> ReminderOut:
+        """Add a reminder to the task ``ref``: at the instant ``at`` (aware), or ``before_minutes``
+        before its due time (0 = at the due time); rules in tasks/reminders.py. Journalled as
+        ``remind`` (undo removes it).
+
+        Raises:
+            ValidationError: both or neither given, out of range, relative on a task with no
+                due, or the task already has 20 pending reminders.
+            ReminderInPast: it would fire at or before now (nothing changed; ask "remind you now?").
+            TaskNotFound, AmbiguousReference.
+        """
+        reminders.check_spec(at, before_minutes)
+        async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "remind")
+            task = await self._resolve(session, ctx, ref, "pending")
+            rec.track(task)
+            row = reminders.new_reminder(task, at=at, before_minutes=before_minutes, tz=ctx.tz, now=ctx.now())
+            await rec.save()
+            return self.reminder_out(ctx, row, task)
+
+    async def list_reminders(
+        self,
+        ctx: RequestContext,
+        ref: str | int | None = None,
+        *,
+        status: Literal["pending", "fired", "cancelled", "all"] = "pending",
+    ) -> list[ReminderOut]:
+        """The user's reminders (of the task ``ref`` when given) with this ``status`` (``all``:
+        any), soonest first; reminders of deleted tasks are left out.
+
+        Raises:
+            ValidationError: unknown status. TaskNotFound, AmbiguousReference (``ref``).
+        """
+        if status not in ("pending", "fired", "cancelled", "all"):
+            raise ValidationError("status is pending, fired, cancelled or all.", field="status")
+        async with self.sessionmaker() as session:
+            stmt = (
+                select(Reminder, Task)
+                .join(Task, Reminder.task_id == Task.id)
+                .where(Reminder.user_id == ctx.user_id, Task.user_id == ctx.user_id, Task.deleted_at.is_(None))
+            )
+            if ref is not None:
+                task = await self._resolve(session, ctx, ref, None)
+                stmt = stmt.where(Reminder.task_id == task.id)
+            if status != "all":
+                stmt = stmt.where(Reminder.status == status)
+            pairs = list((await session.execute(stmt)).tuples())
+        pairs.sort(key=lambda p: reminders.order_key(p[0]))
+        return [self.reminder_out(ctx, row, task) for row, task in pairs]
+
+    async def delete_reminder(
+        self, ctx: RequestContext, reminder_id: int | None = None, *, task: str | int | None = None
+    ) -> ReminderOut:
+        """Cancel a pending reminder: the one with id ``reminder_id``, or the only pending reminder
+        of the task ``task``. Journalled as ``unremind`` (undo brings it back).
+
+        Raises:
+            ReminderNotFound: no such reminder of this user (another user's too), it is not
+                pending, or the task has none pending.
+            AmbiguousReminder: ``task`` has several pending reminders (``candidates`` lists them).
+            ValidationError: neither or both of ``reminder_id`` and ``task``.
+            TaskNotFound, AmbiguousReference (``task``).
+        """
+        if (reminder_id is None) == (task is None):
+            raise ValidationError("Say which reminder: its id, or the task it is on.", field="reminder")
+        async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "unremind")
+            if reminder_id is not None:
+                owner, row = await self._reminder(session, ctx, reminder_id)
+            else:
+                assert task is not None
+                owner = await self._resolve(session, ctx, task, None)
+                row = self._only_pending(ctx, owner)
+            rec.track(owner)
+            row.status = ReminderStatus.cancelled.value
+            owner.updated_at = ctx.now()
+            await rec.save()
+            return self.reminder_out(ctx, row, owner)
+
+    async def _reminder(self, session: AsyncSession, ctx: RequestContext, reminder_id: int) -> tuple[Task, Reminder]:
+        """The live task and pending reminder ``reminder_id`` of ``ctx.user_id``.
+
+        Raises:
+            ReminderNotFound: none such (other users' reminders are not found either).
+        """
+        if isinstance(reminder_id, bool) or not isinstance(reminder_id, int) or not 1 <= reminder_id < 2**63:
+            raise ValidationError("A reminder id is a positive whole number.", field="reminder")
+        row = (
+            await session.execute(
+                select(Reminder).where(Reminder.id == reminder_id, Reminder.user_id == ctx.user_id)
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            raise ReminderNotFound(f"There is no reminder {reminder_id}.", reminder=reminder_id)
+        task = (await session.execute(queries.live(ctx).where(Task.id == row.task_id))).scalar_one_or_none()
+        if task is None or row.status != ReminderStatus.pending.value:
+            raise ReminderNotFound(f"Reminder {reminder_id} is not pending.", reminder=reminder_id)
+        return task, next(r for r in task.reminder_rows if r.id == row.id)
+
+    def _only_pending(self, ctx: RequestContext, task: Task) -> Reminder:
+        rows = reminders.pending(task)
+        if not rows:
+            raise ReminderNotFound(
+                f"Task {task.number} '{task.title}' has no pending reminder.", number=task.number
+            )
+        if len(rows) > 1:
+            candidates = [
+                {
+                    "reminder": r.id,
+                    "number": task.number,
+                    "title": task.title,
+                    "fire_at": f.isoformat() if (f := _local(ctx, r.fire_at)) else None,
+                }
+                for r in rows
+            ]
+            raise AmbiguousReminder(
+                f"Task {task.number} '{task.title}' has {len(rows)} reminders. Which one?", candidates=candidates
+            )
+        return rows[0]
 
     # ----------------------------------------------------------------- journal
     async def undo(self, ctx: RequestContext) -> UndoResult:
@@ -688,3 +866,8 @@ class TaskService:
                 session.add(UserSettings(user_id=ctx.user_id, timezone=name))
             else:
                 row.timezone = name
+
+
+def _local(ctx: RequestContext, value: datetime | None) -> datetime | None:
+    """An instant in the user's zone (ISO with their offset when serialised); None stays None."""
+    return value.astimezone(ctx.tz) if value is not None else None

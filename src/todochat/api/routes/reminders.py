@@ -1,0 +1,64 @@
+"""REST reminders: ``/api/v1/tasks/{number}/reminders`` and ``/api/v1/reminders`` — the task
+service's reminder calls over HTTP (rules in tasks/reminders.py, same auth as every route)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path
+
+from todochat.api.deps import CurrentContext, ServiceDep
+from todochat.api.routes.tasks import CONFLICT, ERRORS, Number
+from todochat.tasks.schemas import ReminderOut, ReminderSpec
+
+router = APIRouter(prefix="/api/v1", tags=["reminders"])
+
+ReminderStatusQuery = Literal["pending", "fired", "cancelled", "all"]
+ReminderId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The reminder's id")]
+REMINDER_ERRORS = {
+    **ERRORS,
+    404: {**ERRORS[404], "description": "No such task or reminder for this user (another user's is not found too)"},
+    422: {
+        **ERRORS[422],
+        "description": "Invalid body, naming the field (at needs an offset; before_minutes 0..40320; a relative "
+        "reminder needs a due; at most 20 per task); error reminder_in_past when the time has passed",
+    },
+}
+
+
+@router.get(
+    "/tasks/{number}/reminders", response_model=list[ReminderOut], responses=REMINDER_ERRORS,
+    summary="List a task's reminders",
+)
+async def list_task_reminders(
+    ctx: CurrentContext, service: ServiceDep, number: Number, status: ReminderStatusQuery = "pending"
+) -> list[ReminderOut]:
+    """The task's reminders with this status (default pending; ``all`` for every one), soonest first."""
+    return await service.list_reminders(ctx, number, status=status)
+
+
+@router.post(
+    "/tasks/{number}/reminders", response_model=ReminderOut, status_code=201, responses=REMINDER_ERRORS,
+    summary="Add a reminder to a task",
+)
+async def add_reminder(ctx: CurrentContext, service: ServiceDep, number: Number, body: ReminderSpec) -> ReminderOut:
+    """Body ``{"at": "<ISO 8601 instant with offset>"}`` or ``{"before_minutes": N}`` (minutes
+    before the task's due; 0 = at the due time). Undoable (``POST /api/v1/tasks/undo``)."""
+    return await service.add_reminder(ctx, number, at=body.at, before_minutes=body.before_minutes)
+
+
+@router.get("/reminders", response_model=list[ReminderOut], responses=ERRORS, summary="List all reminders")
+async def list_reminders(
+    ctx: CurrentContext, service: ServiceDep, status: ReminderStatusQuery = "pending"
+) -> list[ReminderOut]:
+    """Every reminder of the user with this status (default pending), soonest first."""
+    return await service.list_reminders(ctx, status=status)
+
+
+@router.delete(
+    "/reminders/{reminder_id}", response_model=ReminderOut,
+    responses={**REMINDER_ERRORS, 409: CONFLICT}, summary="Cancel a reminder (undoable)",
+)
+async def delete_reminder(ctx: CurrentContext, service: ServiceDep, reminder_id: ReminderId) -> ReminderOut:
+    """Cancel a pending reminder; answers it with ``status: cancelled``. Undoable."""
+    return await service.delete_reminder(ctx, reminder_id)
