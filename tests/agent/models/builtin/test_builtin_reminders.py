@@ -9,6 +9,7 @@ import pytest
 from tests.agent.models.builtin.test_builtin_planner import WED, first, task
 
 from todochat.agent.models.builtin.dates import find_offset
+from todochat.agent.models.builtin.intents import Intent, classify
 from todochat.agent.models.builtin.planner import Call, Turn
 from todochat.agent.models.builtin.references import State
 
@@ -75,6 +76,10 @@ def test_words_that_are_no_offset(text: str) -> None:
         ("cancel the dentist", ("delete_task", {"task": "dentist"})),
         ("remind me to buy milk before work", ("add_task", {"title": "Buy milk before work"})),
         ("what's due tomorrow?", ("list_tasks", {"due": "tomorrow"})),
+        ("get a new alarm clock", ("add_task", {"title": "Get a new alarm clock"})),
+        ("remove the smoke alarm", ("delete_task", {"task": "smoke alarm"})),
+        ("remind me by email to call bob", ("add_task", {"title": "Call bob"})),
+        ("did I finish the report?", ("list_tasks", {"status": "completed"})),
     ],
 )
 def test_reminder_phrases(message: str, expected: tuple[str, dict[str, Any]]) -> None:
@@ -172,3 +177,24 @@ def test_replies_say_when_a_reminder_fires() -> None:
     added = Turn("remind me to pay rent on friday", State(), WED,
                  [{"ok": True, "task": task(1, "Pay rent", due="2026-11-20")}]).next_action()
     assert added == "Added task 1: Pay rent, due Fri 20 Nov. I'll remind you on Fri 20 Nov at 09:00."
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("send my reminders to ntfy topic alerts", Intent("channel", body="ntfy", target="alerts", field="on")),
+        ("email my reminders to me@example.com", Intent("channel", body="email", target="me@example.com", field="on")),
+        ("send reminders by email to me@example.com", Intent("channel", body="email", target="me@example.com", field="on")),
+        ("use web push for reminders", Intent("channel", body="webpush", field="on")),
+        ("stop emailing me reminders", Intent("channel", body="email", field="off")),
+        ("remind me by email", Intent("channel", body="email", field="on")),
+    ],
+)
+def test_delivery_channel_phrases(message: str, intent: Intent) -> None:
+    assert classify(message) == intent
+
+
+def test_a_channel_needs_its_address_and_the_tool() -> None:
+    assert first("remind me by email") == "Which email address should I send your reminders to?"
+    reply = first("send my reminders to ntfy topic alerts")
+    assert isinstance(reply, str) and "/api/v1/me" in reply  # no set_reminder_channel tool in this build

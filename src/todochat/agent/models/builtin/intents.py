@@ -522,7 +522,7 @@ def _reminder(t: str) -> Intent | None:
     m = re.match(rf"^{REMIND_LEAD}(?:\s*[:\-,]\s*|\s+|$)(.*)$", t, IC)
     if not m:
         return None
-    rest = m[1].strip(" ,")
+    rest = re.sub(r"^(?:by|via|over|through|on) (?:e-?mail|ntfy|web ?push|push)\s+", "", m[1].strip(" ,"), flags=IC)  # the channel is a setting
     if not rest:
         return Intent("add", body="", field="remind")
     to = re.match(r"^(?:to|that i (?:need|have) to|i need to|that i should)\s+(.+)$", rest, IC)
@@ -564,8 +564,8 @@ def _list_reminders(t: str) -> Intent | None:
     if re.search(rf"\b{_CANCEL_VERB}\b|^(?:don'?t|do not|no )|\bremind me\b", t, IC):
         return None
     asks = re.match(
-        rf"^(?:(?:what|which|show|list|see|view|display|get|give|tell|check|any|do|did|have|are|is|pull up|read|let me see|can i see)\b.*\b{_REMINDER_NOUN}\b"
-        rf"|(?:my |all |the |upcoming |pending |active )*{_REMINDER_NOUN}\b"
+        r"^(?:(?:what|which|show|list|view|display|tell me|any|do i|do we|did i|have i|are there|is there|pull up|let me see|can i see)\b.*\breminders?\b"
+        r"|(?:my |all |the |upcoming |pending |active )*reminders?\b(?! (?:to|that)\b)"
         r"|what (?:am i|will i be|are you going to|will you) (?:being )?remind(?:ed|ing)?\b)(.*)$", t, IC)
     if not asks:
         return None
@@ -597,7 +597,7 @@ def _cancel_reminder(t: str) -> Intent | None:
     m = _m(r"(?P<target>.+?) (?:doesn'?t|does not|don'?t|do not) need (?:a |any |the )?reminders?(?: (?:anymore|any more))?", t)
     if m:
         return Intent("unremind", target=m["target"].strip())
-    m = _m(rf"(?:{_CANCEL_VERB}) (?:the |my )?(?P<target>(?!all\b).+?) {_REMINDER_NOUN}", t)
+    m = _m(rf"(?:{_CANCEL_VERB}) (?:the |my )?(?P<target>(?!all\b).+?) reminders?", t)
     if m:
         return Intent("unremind", target=m["target"].strip(), field="or_delete")
     return None
@@ -618,7 +618,8 @@ def _channel(t: str) -> Intent | None:
     m = re.match(r"^(?:please )?(?:send|deliver|push|forward|route|get|give)(?: me)? (?:my |all my |the |all )?reminders? (?:to|via|by|through|over|on|as|with|using|in) (?P<rest>.+)$", t, IC) \
         or re.match(r"^(?:please )?(?:e-?mail|mail) (?:me )?(?:my |the |all )?reminders?(?P<rest>.*)$", t, IC) \
         or re.match(r"^(?:please )?(?:use|enable|turn on|switch on|activate|set up) (?P<rest>.+?) (?:for|with) (?:my |the )?reminders?$", t, IC) \
-        or re.match(r"^(?:please )?(?:remind me|notify me) (?:by|via|over|through|with|using) (?P<rest>.+)$", t, IC) \
+        or re.match(r"^(?:please )?(?:remind me|notify me) (?:by|via|over|through|with|using) (?P<rest>e-?mail|ntfy|web ?push|push(?: notifications?)?|browser notifications?)"
+                    r"(?: (?:from now on|instead|please|at [\w.+-]+@[\w.-]+|on (?:topic )?[\w-]+))?$", t, IC) \
         or re.match(r"^(?:stop|don'?t|do not|no more|quit) (?:sending (?:me )?(?:my )?reminders? (?:to|via|by|through|over|on|as) |(?P<verb>e-?mailing|mailing|pushing|sending) (?:me )?(?:my |the )?reminders?)(?P<rest>.*)$", t, IC) \
         or re.match(r"^(?:disable|turn off|switch off) (?P<rest>.+?) (?:for )?(?:my |the )?reminders?$", t, IC)
     if not m:
