@@ -117,7 +117,8 @@ def test_cancel_all_lists_then_cancels_each() -> None:
     assert (a := turn.next_action()) and isinstance(a, Call) and a.args == {"reminder": 8}
     turn.results.append({"ok": True, "reminder": reminder(8, 2, "Gym", "2026-11-19T07:00")})
     reply = turn.next_action()
-    assert isinstance(reply, str) and reply.count("Cancelled the reminder") == 2 and "You have" not in reply
+    assert reply == ("Cancelled 2 reminders: task 1: Dentist — Fri 20 Nov at 14:30 (30 minutes before); "
+                     "task 2: Gym — Thu 19 Nov at 07:00. Each \"undo\" brings one back.")
     empty = Turn("cancel all my reminders", State(), WED, [{"ok": True, "count": 0, "reminders": []}])
     assert empty.next_action() == "You have no reminders to cancel."
 
@@ -198,3 +199,11 @@ def test_a_channel_needs_its_address_and_the_tool() -> None:
     assert first("remind me by email") == "Which email address should I send your reminders to?"
     reply = first("send my reminders to ntfy topic alerts")
     assert isinstance(reply, str) and "/api/v1/me" in reply  # no set_reminder_channel tool in this build
+
+
+def test_a_reminder_at_the_due_time_of_a_task_without_one_asks_when() -> None:
+    refused = {"ok": False, "error": "validation", "field": "before_minutes", "number": 1,
+               "message": "Task 1 'Call the plumber' has no due time, so it can't remind you minutes before it."}
+    reply = Turn("remind me about the plumber", State(), WED, [refused]).next_action()
+    assert reply == ("Task 1 has no due time, so there is nothing to remind you before. When should I remind you? "
+                     "For example \"remind me about task 1 tomorrow at 9am\".")

@@ -322,7 +322,10 @@ def _cancel_each(result: dict[str, Any]) -> list[Action]:
     found = result.get("reminders") or []
     if not found:
         return [Say("You have no reminders to cancel.")]
-    return [Call("cancel_reminder", {"reminder": int(r["id"])}, Intent("unremind")) for r in found]
+    if len(found) == 1:
+        return [Call("cancel_reminder", {"reminder": int(found[0]["id"])}, Intent("unremind"))]
+    calls: list[Action] = [Call("cancel_reminder", {"reminder": int(r["id"])}, Intent("unremind"), quiet=True) for r in found]
+    return [*calls, Say(replies.cancelled_many(found))]
 
 
 def plan_unremind(intent: Intent, target: str, state: State) -> list[Action]:

@@ -100,6 +100,11 @@ def _reminder_failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -
     if error == "ambiguous_reminder":
         options = " or ".join(f"{when_text(c.get('fire_at'))}" for c in result.get("candidates") or [])
         return f"That task has several reminders: {options}. Which one should I cancel (or \"both\")?"
+    if error == "validation" and tool == "add_reminder" and result.get("field") == "before_minutes" and result.get("number") \
+            and "due" in str(result.get("message")):
+        n = result["number"]
+        return (f"Task {n} has no due time, so there is nothing to remind you before. When should I remind you? "
+                f"For example \"remind me about task {n} tomorrow at 9am\".")
     if error == "not_found" and tool in ("cancel_reminder", "list_reminders", "add_reminder") and result.get("number"):
         return f"{result.get('message') or 'There is no such reminder.'}"
     return None
@@ -128,6 +133,13 @@ def _reminder_success(tool: str, args: dict[str, Any], result: dict[str, Any]) -
         to = f" ({args['address']})" if args.get("address") else ""
         return f"OK, your reminders will be sent by {channel}{to}."
     return None
+
+
+def cancelled_many(reminders: list[dict[str, Any]]) -> str:
+    """After cancelling each of ``reminders`` (a list_reminders result) one by one."""
+    lines = "; ".join(f"task {r.get('task')}: {r.get('title')} — {reminder_text(r)}" for r in reminders[:10])
+    more = f" … and {len(reminders) - 10} more" if len(reminders) > 10 else ""
+    return f"Cancelled {len(reminders)} reminders: {lines}{more}. Each \"undo\" brings one back."
 
 
 def _on(text: str) -> str:
