@@ -13,10 +13,13 @@ import typer
 from rich.console import Console
 
 from todochat.config import Settings, get_settings
+from todochat.privacy_cli import audit_command, user_app
 
 app = typer.Typer(help="todochat: a chat assistant for your task list (ChatKit, REST, MCP).", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")  # user export|delete (privacy_cli.py)
+app.command("audit")(audit_command)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -69,7 +72,10 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
-    """Upgrade the database, print the URL to open (with the local user's token), and serve HTTP."""
+    """Upgrade the database, print the URL to open (with the local user's token), and serve HTTP.
+
+    MCP clients connect by URL at /mcp (OAuth sign-in); the metadata they discover names TODOCHAT_PUBLIC_URL (default http://HOST:PORT), never the request's Host header.
+    """
     import uvicorn
 
     from todochat.api.app import create_app
@@ -80,6 +86,9 @@ def serve(
     settings = load_settings()
     os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
     configure_logging(settings.log_level, settings.log_format)
+    if not settings.public_url:  # the address MCP's OAuth metadata names (never a request's Host header)
+        listen = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        settings.public_url = f"http://{f'[{listen}]' if ':' in listen else listen}:{port}"
     try:
         application = create_app(settings)  # before migrating: a bad model setting is the one line shown
     except ConfigurationError as exc:

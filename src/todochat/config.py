@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -66,10 +67,29 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=0)
     """Request bodies above this many bytes are refused (413) before they are read; 0: no limit."""
 
+    quota_tasks: int = Field(default=10_000, ge=0)
+    """Most tasks (not deleted) one user may have; adding more is refused (409 ``quota_exceeded``). 0: no limit."""
+    quota_threads: int = Field(default=1_000, ge=0)
+    """Most ChatKit threads (conversations) one user may have; a new one is refused. 0: no limit."""
+    quota_items_per_thread: int = Field(default=2_000, ge=0)
+    """Most items in one thread: a new message to a fuller thread is refused (start a new one). 0: no limit."""
+
     cors_origins: list[str] = Field(default_factory=list)
     mcp_allowed_hosts: list[str] = Field(default_factory=list)
     """Host names ``/mcp`` answers besides localhost/127.0.0.1/[::1] (DNS-rebinding protection),
     e.g. ``["todo.example.com"]``; an entry without a port allows any port; ``["*"]`` allows any host."""
+    public_url: str | None = None
+    """The address clients reach this server at (``TODOCHAT_PUBLIC_URL``, e.g. ``https://todo.example.com``,
+    no path): the base of every absolute URL the MCP OAuth metadata names. Unset: ``todochat serve``
+    uses ``http://<host>:<port>`` it listens on. Never taken from a request's Host header."""
+    mcp_oauth: bool = True
+    """Serve the OAuth 2.1 authorization server for ``/mcp`` (``/authorize``, ``/token``, ``/register``,
+    ``/revoke``, RFC 8414 metadata) so MCP clients connect by URL."""
+    mcp_accept_api_tokens: bool = True
+    """``/mcp`` also accepts the API's own tokens (``todochat token``) as a static bearer header; false:
+    only OAuth access tokens issued for ``/mcp``."""
+    mcp_access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    """Lifetime of an MCP OAuth access token; clients renew it with their refresh token (30 days)."""
     log_level: str = "INFO"
     log_format: Literal["console", "json"] = "console"
 
@@ -93,6 +113,16 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"TODOCHAT_TIMEZONE: unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parsed = urlsplit(value.strip())
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.path.strip("/") or parsed.query or parsed.fragment:
+            raise ValueError("TODOCHAT_PUBLIC_URL must be an http(s) origin without path, query or fragment, e.g. https://todo.example.com")
+        return value.strip().rstrip("/")
 
     @field_validator("clock_fixed")
     @classmethod

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from todochat.errors import ValidationError
@@ -37,6 +41,34 @@ class Clock:
         return self.fixed.astimezone(UTC) if self.fixed else utcnow()
 
 
+Front = Literal["chat", "widget", "rest", "mcp", "cli"]
+"""Where a change came from, as the audit log names it: a chat turn (ChatKit or the chat API), a
+task-widget button, the REST API, an MCP client, or the ``todochat`` command."""
+
+_TOOL: ContextVar[str | None] = ContextVar("todochat_tool", default=None)
+
+
+@contextmanager
+def acting_tool(name: str) -> Iterator[None]:
+    """Name the tool acting for the body (an agent tool or MCP tool call), for the audit log.
+
+    The agent's tools share the turn's :class:`RequestContext`, and the Agents SDK may run several
+    tool calls at once (one asyncio task each), so the name is a context variable: each call sees
+    its own. :func:`current_tool` reads it.
+    """
+    token = _TOOL.set(name[:80])
+    try:
+        yield
+    finally:
+        _TOOL.reset(token)
+
+
+def current_tool(ctx: RequestContext) -> str | None:
+    """The tool acting now: ``ctx.tool`` when the front set it, else the one named by
+    :func:`acting_tool` around the current call, else None."""
+    return ctx.tool or _TOOL.get()
+
+
 @dataclass(frozen=True)
 class RequestContext:
     """Who is acting and when. ``user_id`` comes only from a verified token (or the local CLI user).
@@ -49,6 +81,11 @@ class RequestContext:
         metadata: per-request extras (e.g. ChatKit request metadata).
         turn: the chat turn acting (the ChatKit user message item id it answers), or None; the
             change journal records it with every change the turn makes.
+        front: where the request came in (:data:`Front`), set once by the front that builds the
+            context; the change journal records it (the audit log's "which front").
+        tool: what acted within that front: the REST route (``"POST /api/v1/tasks"``), the widget
+            action (``"task.complete"``), the CLI command; agent and MCP tool calls name theirs
+            with :func:`acting_tool`. Recorded with each change (the audit log's "which tool").
     """
 
     user_id: str
@@ -57,6 +94,8 @@ class RequestContext:
     request_id: str = ""
     metadata: dict[str, object] = field(default_factory=dict)
     turn: str | None = None
+    front: Front | None = None
+    tool: str | None = None
 
     def now(self) -> datetime:
         """The current instant (aware, UTC)."""

@@ -180,3 +180,27 @@ class AmbiguousReminder(AmbiguousReference):
     ``{"reminder": id, "number", "title", "fire_at"}``. Nothing changed."""
 
     code = "ambiguous_reminder"
+
+
+class QuotaExceeded(TodoError):
+    """A per-user limit is reached (``limit``: ``tasks``, ``threads`` or ``items_per_thread``;
+    ``max``: its value; ``setting``: the environment variable that sets it). Nothing changed."""
+
+    code = "quota_exceeded"
+    status = 409
+
+    def __init__(self, message: str, *, limit: str, max: int, setting: str) -> None:
+        super().__init__(message, limit=limit, max=max, setting=setting)
+        self.limit = limit
+
+
+class DeletionUnconfirmed(TodoError):
+    """Erasing a user's data was asked without ``confirm=true``; ``would_delete`` counts the rows
+    per kind (tasks, threads, ...) a confirmed call would remove. Nothing changed."""
+
+    code = "confirmation_required"
+    status = 400
+
+    def __init__(self, message: str, *, would_delete: dict[str, int]) -> None:
+        super().__init__(message, would_delete=would_delete)
+        self.would_delete = would_delete

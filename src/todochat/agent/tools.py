@@ -12,6 +12,7 @@ from agents import FunctionTool, RunContextWrapper, function_tool
 
 from todochat.agent.context import TodoAgentContext
 from todochat.chatkit.widgets import copy_text, task_list_widget
+from todochat.context import acting_tool
 from todochat.errors import (
     AmbiguousReference,
     ConfirmationRequired,
@@ -55,7 +56,8 @@ async def show(ctx: Ctx, heading: str, tasks: Sequence[TaskOut]) -> None:
 async def _guard(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callable[[], Awaitable[dict[str, Any]]]) -> str:
     """Run ``call``; turn domain errors into results and remember questions they raise.
     Each call is also recorded in the request context's ``tool_calls`` (for the chat API)."""
-    output = await _outcome(ctx, tool, arguments, call)
+    with acting_tool(tool):  # the journal records which tool made the change (audit log)
+        output = await _outcome(ctx, tool, arguments, call)
     summary = json.loads(output)
     record = ctx.context.request_context.metadata.setdefault("tool_calls", [])
     if isinstance(record, list):
@@ -68,6 +70,11 @@ def _summary(result: dict[str, Any]) -> str:
         return f"{result.get('error')}: {result.get('message')}"
     if "task" in result:
         return f"task {result['task']['number']}: {result['task']['title']}"
+    if isinstance(result.get("reminder"), dict):
+        reminder = result["reminder"]
+        return f"reminder {reminder['id']} ({reminder['status']}) on task {reminder['task']}: {reminder['title']}"
+    if "reminders" in result:
+        return f"{len(result['reminders'])} reminder(s)"
     for key in ("tasks", "restored"):
         if key in result:
             return f"{len(result[key])} task(s)"

@@ -26,9 +26,11 @@ from todochat.api.body_limit import BodySizeLimit, PayloadTooLarge, too_large
 from todochat.api.ratelimit import install_rate_limit
 from todochat.api.routes import activity, chat, chatkit_session, health, me, reminders, tasks, web
 from todochat.api.routes import chatkit as chatkit_routes
+from todochat.api.routes import privacy as privacy_routes
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
 from todochat.context import Clock
+from todochat.conversations.quotas import ConversationQuotas
 from todochat.conversations.store import SQLStore
 from todochat.db import make_engine, make_sessionmaker
 from todochat.errors import TodoError
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(reminders.router)
     app.include_router(activity.router)
     app.include_router(me.router)
+    app.include_router(privacy_routes.router)  # /api/v1/me/export, DELETE /api/v1/me, /api/v1/audit
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
     app.include_router(web.router)
@@ -112,8 +115,11 @@ def attach_database(app: FastAPI, settings: Settings) -> None:
     keep them on ``app.state`` (the lifespan does this; the eval runner re-attaches per case)."""
     engine = make_engine(settings)
     sessionmaker = make_sessionmaker(engine)
-    service = TaskService(sessionmaker)
-    store = SQLStore(sessionmaker)
+    service = TaskService(sessionmaker, max_tasks=settings.quota_tasks)
+    store = SQLStore(
+        sessionmaker,
+        quotas=ConversationQuotas(threads=settings.quota_threads, items_per_thread=settings.quota_items_per_thread),
+    )
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker
     app.state.service = service

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -56,8 +57,12 @@ async def resolve_zone(request: Request, user_id: str, requested: str | None = N
 
 
 async def current_context(request: Request, user_id: Annotated[str, Depends(authenticated_user)]) -> RequestContext:
-    """The request context of an authenticated request."""
-    return await resolve_zone(request, user_id)
+    """The request context of an authenticated REST request: front ``rest``, tool the route
+    (``"POST /api/v1/tasks"``), as the audit log records them."""
+    ctx = await resolve_zone(request, user_id)
+    route = request.scope.get("route")
+    path = getattr(route, "path", None) or request.url.path
+    return dataclasses.replace(ctx, front="rest", tool=f"{request.method} {path}")
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

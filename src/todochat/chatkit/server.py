@@ -27,6 +27,7 @@ from chatkit.types import (
     AssistantMessageItem,
     ChatKitReq,
     ClientToolCallItem,
+    ErrorEvent,
     FeedbackKind,
     ThreadItem,
     ThreadItemAddedEvent,
@@ -69,7 +70,7 @@ from todochat.chatkit.widgets import (
 )
 from todochat.context import RequestContext
 from todochat.conversations.turns import TurnLocks
-from todochat.errors import TaskNotFound, TodoError, ValidationError
+from todochat.errors import QuotaExceeded, TaskNotFound, TodoError, ValidationError
 from todochat.tasks.rules import check_number
 from todochat.tasks.schemas import TaskFilter
 from todochat.tasks.service import TaskService
@@ -167,6 +168,10 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         thread_id = getattr(request.params, "thread_id", None)
         if thread_id:
             await self.store.load_thread(thread_id, context=context)
+        try:
+            await self.check_quota(request, context)
+        except QuotaExceeded as exc:  # a ChatKit error event; nothing stored
+            return StreamingResult(refusal(exc))
         if is_streaming_req(request):
             item_id = getattr(request.params, "item_id", None)
             if thread_id and item_id:
@@ -182,6 +187,23 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             async with self.turns.hold(context.user_id, thread_id):
                 return NonStreamingResult(await self._process_non_streaming(request, context))
         return NonStreamingResult(await self._process_non_streaming(request, context))
+
+    async def check_quota(self, request: ChatKitReq, context: RequestContext) -> None:
+        """Ask the store whether ``request`` fits the user's quotas (conversations/quotas.py): a
+        new thread (``threads.create``) or a new message (``threads.add_user_message``). Stores
+        without quotas pass everything.
+
+        Raises:
+            QuotaExceeded: the request would exceed a limit; nothing was stored.
+        """
+        if isinstance(request, ThreadsCreateReq):
+            check_thread = getattr(self.store, "check_new_thread", None)
+            if check_thread is not None:
+                await check_thread(context)
+        elif isinstance(request, ThreadsAddUserMessageReq):
+            check_message = getattr(self.store, "check_new_message", None)
+            if check_message is not None:
+                await check_message(request.params.thread_id, context)
 
     async def process(self, request: str | bytes | bytearray, context: RequestContext) -> StreamingResult | NonStreamingResult:
         """``ChatKitServer.process`` with the request adapter built once."""
@@ -239,7 +261,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         if isinstance(state_now, dict) and state_now.get("pending"):
             # a question lives for one turn: the model saw it above; a tool re-asks if needed
             thread.metadata = {**thread.metadata, STATE_KEY: {**state_now, "pending": None}}
-        context = dataclasses.replace(context, turn=input_user_message.id)  # the journal records the turn
+        context = dataclasses.replace(context, turn=input_user_message.id, front="chat")  # the journal records both
         agent_ctx = TodoAgentContext(
             thread=thread, store=self.store, request_context=context, service=self.service
         )
@@ -337,6 +359,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Handle ``task.complete`` / ``task.reopen`` / ``task.delete`` from a task-list widget:
         call the service, then replace the widget item with its new state (stored by chatkit)."""
+        context = dataclasses.replace(context, front="widget", tool=action.type)  # for the audit log
         try:
             number = action_number(action)
         except ValidationError as exc:
@@ -392,6 +415,12 @@ def action_number(action: Action[str, Any]) -> int:
     if not isinstance(number, int) or isinstance(number, bool):
         raise ValidationError("The action has no task number.", field="action")
     return check_number(number, "action")
+
+
+async def refusal(exc: TodoError) -> AsyncGenerator[bytes, None]:
+    """A ChatKit stream of one ``error`` event carrying ``exc.message`` (no retry)."""
+    event = ErrorEvent(message=exc.message, allow_retry=False)
+    yield b"data: " + event.model_dump_json().encode() + b"\n\n"
 
 
 async def with_store_ids(

@@ -9,12 +9,14 @@ from agents.models.fake_id import FAKE_RESPONSES_ID
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from todochat.context import RequestContext
 from todochat.conversations import codec
 from todochat.conversations.effects import EffectsMixin
 from todochat.conversations.feedback import FeedbackMixin
 from todochat.conversations.models import ID_MAX
+from todochat.conversations.quotas import ConversationQuotas, QuotaMixin
 from todochat.conversations.sql import (
     DELETE_ATTACHMENT,
     DELETE_ITEM,
@@ -47,7 +49,7 @@ def _check_id(value: str) -> None:
         raise ValueError(f"ids are at most {ID_MAX} characters, got {len(value)}")
 
 
-class SQLStore(FeedbackMixin, EffectsMixin, Store[RequestContext]):
+class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
     """ChatKit threads, items, attachments and feedback in SQL, per user.
 
     Semantics follow chatkit-python 1.6.5 ``chatkit/store.py`` and its sample stores:
@@ -60,7 +62,15 @@ class SQLStore(FeedbackMixin, EffectsMixin, Store[RequestContext]):
 
     Args:
         sessionmaker: the app's async session factory (``todochat.db.make_sessionmaker``).
+        quotas: threads per user and items per thread (``conversations/quotas.py``); default
+            :class:`ConversationQuotas`.
     """
+
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], *, quotas: ConversationQuotas | None = None
+    ) -> None:
+        super().__init__(sessionmaker)
+        self.quotas = quotas or ConversationQuotas()
 
     # ------------------------------------------------------------------ ids
     def generate_thread_id(self, context: RequestContext) -> str:

@@ -1,39 +1,49 @@
-"""MCP over streamable HTTP at ``/mcp``: stateless (any replica serves any request), authenticated
-with the API's own JWTs through the SDK's token verification, guarded against DNS rebinding."""
+"""MCP over streamable HTTP at ``/mcp``: stateless (any replica serves any request), guarded against
+DNS rebinding first, then authenticated through the SDK's token verification — OAuth access tokens of
+todochat's own authorization server (:mod:`todochat.mcp.oauth`) and, unless turned off, the API's JWTs."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
+from urllib.parse import urlsplit
 
 from mcp.server.auth.middleware.auth_context import AuthContextMiddleware, get_access_token
 from mcp.server.auth.middleware.bearer_auth import (
-    AuthenticatedUser,
     BearerAuthBackend,
     RequireAuthMiddleware,
 )
 from mcp.server.auth.provider import AccessToken
+from mcp.server.auth.routes import (
+    build_resource_metadata_url,
+    create_auth_routes,
+    create_protected_resource_routes,
+    validate_issuer_url,
+)
+from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
+from mcp.server.request_state import RequestStateSecurity
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
-from mcp.server.transport_security import TransportSecuritySettings
-from mcp.shared.auth import ProtectedResourceMetadata
-from pydantic import AnyHttpUrl
+from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
+from pydantic import AnyHttpUrl, ConfigDict, TypeAdapter
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from todochat.config import Settings
 from todochat.errors import AuthError
+from todochat.mcp.consent import CONSENT_PATH, consent_routes
+from todochat.mcp.oauth import ACCESS_PREFIX, SCOPE, SqlOAuthProvider, same_resource
 from todochat.mcp.server import Backend, build_server
 from todochat.tasks.service import TaskService
 
 logger = logging.getLogger(__name__)
 
 MCP_PATH = "/mcp"
-METADATA_PATH = "/.well-known/oauth-protected-resource" + MCP_PATH  # RFC 9728 §3.1
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
@@ -71,9 +81,11 @@ def token_user() -> str:
 def transport_security(settings: Settings) -> TransportSecuritySettings:
     """DNS-rebinding protection: the Host header must be a local name or one of
     ``settings.mcp_allowed_hosts`` (any port unless the entry names one), and a browser's Origin
-    one of those hosts or ``settings.cors_origins``. ``"*"`` in ``mcp_allowed_hosts`` turns the
-    check off (for a proxy that validates Host itself)."""
+    one of those hosts or ``settings.cors_origins``; the host of ``settings.public_url`` is allowed
+    too. ``"*"`` in ``mcp_allowed_hosts`` turns the check off (for a proxy that validates Host itself)."""
     extra = list(settings.mcp_allowed_hosts)
+    if settings.public_url:
+        extra.append(urlsplit(settings.public_url).netloc)
     if "*" in extra:
         return TransportSecuritySettings(enable_dns_rebinding_protection=False)
     hosts: list[str] = []
@@ -89,24 +101,71 @@ def transport_security(settings: Settings) -> TransportSecuritySettings:
     )
 
 
-def _base_url(scope: Scope) -> str:
-    return str(Request(scope).base_url).rstrip("/")
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+"""The public base URL when neither ``TODOCHAT_PUBLIC_URL`` nor ``todochat serve`` names one."""
 
 
-class _RequireToken:
-    """401 + ``WWW-Authenticate: Bearer error=..., resource_metadata="<this server>/.well-known/
-    oauth-protected-resource/mcp"`` (MCP authorization spec, RFC 9728 §5.1) unless a token was
-    verified; the metadata URL follows the host the client used. The SDK's middleware answers."""
+_URL = TypeAdapter(AnyHttpUrl, config=ConfigDict(url_preserve_empty_path=True))
 
-    def __init__(self, app: ASGIApp) -> None:
+
+def _url(text: str) -> AnyHttpUrl:
+    """``text`` as a URL without the trailing slash pydantic adds to an empty path (RFC 8414 and
+    RFC 9728 compare issuers and resources as exact strings)."""
+    return _URL.validate_python(text)
+
+
+def public_base_url(settings: Settings) -> str:
+    """This server's public base URL (``settings.public_url``, else :data:`DEFAULT_PUBLIC_URL`):
+    the base of every absolute URL the MCP metadata names — never the request's Host header, which a
+    client chooses (the security probe's finding: a reflected Host sent clients to another server)."""
+    return settings.public_url or DEFAULT_PUBLIC_URL
+
+
+def resource_url(settings: Settings) -> str:
+    """The MCP resource URL (RFC 9728 ``resource``; RFC 8707 audience of MCP OAuth tokens)."""
+    return public_base_url(settings) + MCP_PATH
+
+
+class McpTokenVerifier:
+    """The SDK's ``TokenVerifier`` of ``/mcp``: OAuth access tokens issued for the MCP resource
+    (:class:`SqlOAuthProvider`), and — while ``settings.mcp_accept_api_tokens`` — the API's own JWTs."""
+
+    def __init__(self, settings: Settings, provider: SqlOAuthProvider | None) -> None:
+        self.settings = settings
+        self.provider = provider
+        self.api_tokens = JWTVerifier(settings)
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        """Return the token's access info, or None (unknown, expired, revoked, another resource's,
+        or an API token while those are not accepted)."""
+        if token.startswith(ACCESS_PREFIX):
+            if self.provider is None:
+                return None
+            access = await self.provider.load_access_token(token)
+            if access is None or not same_resource(access.resource, self.provider.resource):
+                return None
+            return access
+        if self.settings.mcp_accept_api_tokens:
+            return await self.api_tokens.verify_token(token)
+        return None
+
+
+class _HostGuard:
+    """The DNS-rebinding check (Host, then Origin: the SDK's ``TransportSecurityMiddleware``) ahead
+    of everything else on ``/mcp``, so a request with a foreign Host gets its 421/403 — not a 401
+    that names the metadata (the probe's finding: the 401 came first)."""
+
+    def __init__(self, app: ASGIApp, security: TransportSecuritySettings) -> None:
         self.app = app
+        self.check = TransportSecurityMiddleware(security)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if isinstance(scope.get("user"), AuthenticatedUser):
-            await self.app(scope, receive, send)
-            return
-        metadata_url = AnyHttpUrl(_base_url(scope) + METADATA_PATH)
-        await RequireAuthMiddleware(self.app, [], metadata_url)(scope, receive, send)
+        if scope["type"] == "http":
+            refusal = await self.check.validate_request(Request(scope), is_post=False)
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class _Transport:
@@ -119,31 +178,40 @@ class _Transport:
         await self.manager.handle_request(scope, receive, send)
 
 
-async def protected_resource_metadata(request: Request) -> JSONResponse:
-    """RFC 9728 metadata of ``/mcp``. todochat itself issues its tokens (``todochat token NAME``,
-    the login of ``todochat serve``); it runs no OAuth flow, so clients send a static bearer header."""
-    base = _base_url(request.scope)
-    metadata = ProtectedResourceMetadata(
-        resource=AnyHttpUrl(base + MCP_PATH),
-        authorization_servers=[AnyHttpUrl(base)],
-        resource_name="todochat",
-    )
-    return JSONResponse(metadata.model_dump(mode="json", exclude_none=True))
-
-
 class McpHttp:
-    """The streamable HTTP MCP endpoint of the FastAPI app.
+    """The streamable HTTP MCP endpoint of the FastAPI app, with its OAuth authorization server.
 
     Use: build it in ``create_app``, call :meth:`install` to add its routes, and enter :meth:`run`
     in the app's lifespan (the SDK's session manager needs its task group).
 
     Args:
-        settings: JWT secret, allowed hosts, default time zone.
-        service: returns the app's :class:`TaskService` (made later, in the lifespan).
+        settings: JWT secret, public URL, allowed hosts, OAuth switches, default time zone.
+        service: returns the app's :class:`TaskService` (made later, in the lifespan); its session
+            factory also keeps the OAuth clients and grants.
     """
 
     def __init__(self, settings: Settings, service: Callable[[], TaskService]) -> None:
-        self.server = build_server(Backend(service=service, user=token_user, settings=settings))
+        self.settings = settings
+        self.public_url = public_base_url(settings)
+        self.resource = resource_url(settings)
+        self.provider: SqlOAuthProvider | None = None
+        if settings.mcp_oauth:
+            try:
+                validate_issuer_url(_url(self.public_url))
+            except ValueError:
+                logger.warning("MCP OAuth is off: TODOCHAT_PUBLIC_URL %s is not https (or a loopback address)", self.public_url)
+            else:
+                self.provider = SqlOAuthProvider(
+                    lambda: service().sessionmaker,
+                    issuer=str(_url(self.public_url)),
+                    resource=self.resource,
+                    consent_url=self.public_url + CONSENT_PATH,
+                    access_ttl=settings.mcp_access_token_minutes * 60,
+                )
+        self.server = build_server(
+            Backend(service=service, user=token_user, settings=settings),
+            request_state_security=request_state_security(settings),
+        )
         # Stateless: no session lives in this process, so any replica answers any request.
         self.server.streamable_http_app(
             streamable_http_path=MCP_PATH,
@@ -152,9 +220,13 @@ class McpHttp:
             transport_security=transport_security(settings),
         )
         self.session_manager = self.server.session_manager
-        self.app: ASGIApp = AuthenticationMiddleware(
-            AuthContextMiddleware(_RequireToken(_Transport(self.session_manager))),
-            backend=BearerAuthBackend(JWTVerifier(settings)),
+        metadata_url = build_resource_metadata_url(_url(self.resource))
+        self.app: ASGIApp = _HostGuard(
+            AuthenticationMiddleware(
+                AuthContextMiddleware(RequireAuthMiddleware(_Transport(self.session_manager), [], metadata_url)),
+                backend=BearerAuthBackend(McpTokenVerifier(settings, self.provider)),
+            ),
+            transport_security(settings),
         )
 
     def run(self) -> AbstractAsyncContextManager[None]:
@@ -162,18 +234,35 @@ class McpHttp:
         return self.session_manager.run()
 
     def routes(self) -> list[Route]:
-        """``/mcp`` (every method) and its protected-resource metadata."""
-        return [
+        """``/mcp`` (every method), its protected-resource metadata (RFC 9728), and with OAuth on the
+        SDK's authorization-server routes plus the sign-in page."""
+        routes = [
             Route(MCP_PATH, endpoint=self.app, include_in_schema=False),
-            Route(
-                METADATA_PATH,
-                endpoint=protected_resource_metadata,
-                methods=["GET"],
-                include_in_schema=False,
+            *create_protected_resource_routes(
+                _url(self.resource),
+                [_url(self.public_url)],
+                scopes_supported=[SCOPE] if self.provider else None,
+                resource_name="todochat",
             ),
         ]
+        if self.provider is not None:
+            routes += create_auth_routes(
+                self.provider,  # type: ignore[arg-type]
+                _url(self.public_url),
+                client_registration_options=ClientRegistrationOptions(enabled=True, valid_scopes=[SCOPE], default_scopes=[SCOPE]),
+                revocation_options=RevocationOptions(enabled=True),
+            )
+            routes += consent_routes(self.provider, self.settings)
+        return routes
 
     def install(self, app: Any) -> None:
         """Add :meth:`routes` to a Starlette/FastAPI ``app``, ahead of its other routes (so a
         catch-all mount of static files cannot shadow them)."""
         app.router.routes[0:0] = self.routes()
+
+
+def request_state_security(settings: Settings) -> RequestStateSecurity:
+    """The seal of MCP's multi-round-trip ``requestState`` (elicitation on protocol 2026-07-28):
+    a key derived from the JWT secret, so every replica opens what another sealed."""
+    key = hmac.new(settings.resolved_jwt_secret().encode(), b"todochat/mcp/request-state", hashlib.sha256).digest()
+    return RequestStateSecurity(keys=[key])

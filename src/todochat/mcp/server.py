@@ -11,11 +11,12 @@ from typing import Any, ParamSpec, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
+from mcp.server.request_state import RequestStateSecurity
 from mcp_types import CallToolResult, Icon, TextContent, ToolAnnotations
 from pydantic import ConfigDict
 
 from todochat.config import Settings
-from todochat.context import Clock, RequestContext, parse_zone
+from todochat.context import Clock, RequestContext, acting_tool, parse_zone
 from todochat.errors import ConfirmationRequired, TodoError
 from todochat.tasks.service import TaskService
 
@@ -66,6 +67,7 @@ class Backend:
             tz=parse_zone(zone),
             clock=Clock(fixed=self.settings.clock_fixed),
             request_id=uuid.uuid4().hex,
+            front="mcp",
         )
 
 
@@ -94,7 +96,8 @@ def domain_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return await fn(*args, **kwargs)
+            with acting_tool(fn.__name__):  # the journal records the tool (audit log)
+                return await fn(*args, **kwargs)
         except TodoError as exc:
             logger.info("MCP tool %s refused: %s %r", fn.__name__, exc.code, exc.message)
             return error_result(exc)  # type: ignore[return-value]
@@ -150,11 +153,13 @@ class ToolSet:
         return decorator
 
 
-def build_server(backend: Backend) -> MCPServer:
+def build_server(backend: Backend, *, request_state_security: RequestStateSecurity | None = None) -> MCPServer:
     """The todochat MCP server: the task tools and resources over ``backend``.
 
     Args:
         backend: service, settings and the transport's way of knowing the user.
+        request_state_security: the seal of multi-round-trip ``requestState`` (confirmations by
+            elicitation); default the SDK's per-process key (stdio). HTTP replicas share one.
 
     Returns:
         An :class:`MCPServer` (run it over stdio, or serve its streamable HTTP app).
@@ -174,6 +179,7 @@ def build_server(backend: Backend) -> MCPServer:
         instructions=INSTRUCTIONS,
         version=__version__,
         tools=tools.tools,
+        request_state_security=request_state_security,
     )
     # MCPServer() calls logging.basicConfig (a handler on the root logger); logging set-up is the
     # CLI's job (todochat.logging), so undo it.

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from mcp.server.elicitation import ElicitationResult
 from mcp_types import ToolAnnotations
 from pydantic import AwareDatetime, BaseModel, Field
 
+from todochat.mcp.confirm import (
+    Confirmation,
+    ConfirmBulk,
+    ConfirmComplete,
+    ConfirmDelete,
+    asked_by,
+    settle,
+)
 from todochat.mcp.server import Backend, ToolSet, domain_errors
 from todochat.tasks.journal import ActivityEntry, UndoResult
 from todochat.tasks.models import DESCRIPTION_MAX, TITLE_MAX
@@ -65,6 +74,8 @@ DueBefore = Annotated[str | None, Field(description="Only tasks due on or before
 Numbers = Annotated[list[TaskNumber] | None, Field(description="These task numbers (the whole selection).")]
 All = Annotated[bool, Field(description="True to select every task; else give numbers or a filter.")]
 Confirm = Annotated[bool, Field(description="True only after the user confirmed this change of several tasks.")]
+Asked = ElicitationResult[Confirmation] | None
+"""Filled by the tool's confirmation resolver (todochat.mcp.confirm), never by the caller."""
 
 
 class TaskList(BaseModel):
@@ -167,9 +178,11 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         return await svc().reopen(await backend.context(), task)
 
     @server.tool(annotations=_hints("Delete a task", destructive=True))
+    @asked_by(ConfirmDelete(backend))
     @domain_errors
-    async def delete_task(task: TaskRef) -> TaskOut:
-        """Delete one task. `undo` brings it back."""
+    async def delete_task(task: TaskRef, confirmation: Asked = None) -> TaskOut:
+        """Delete one task. `undo` brings it back. A client that supports elicitation is asked to confirm first."""
+        settle(confirmation, True, "nothing was deleted")
         return await svc().delete(await backend.context(), task)
 
     @server.tool(annotations=_hints("Update a task", idempotent=True))
@@ -219,6 +232,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         return await svc().update(await backend.context(), task, changes)
 
     @server.tool(annotations=_hints("Complete several tasks"))
+    @asked_by(ConfirmComplete(backend))
     @domain_errors
     async def complete_tasks(
         numbers: Numbers = None,
@@ -228,15 +242,18 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         due: DueFilter = None,
         query: Query = None,
         confirm: Confirm = False,
+        confirmation: Asked = None,
     ) -> BulkResult:
         """Mark several open tasks as done. Name them with exactly one of: numbers, filter
         arguments (priority, tag, due, query), or all=true. With more than one task and without
         confirm=true nothing changes: the error lists what would be completed (ask the user first).
         Answers with exactly the tasks completed (and next occurrences of repeating ones)."""
+        confirm = settle(confirmation, confirm, "nothing was completed")
         selection = Selection.of(numbers=numbers, all=all, priority=priority, tag=tag, due=due, query=query)
         return await svc().bulk_complete(await backend.context(), selection, confirm=confirm)
 
     @server.tool(annotations=_hints("Update several tasks"))
+    @asked_by(ConfirmBulk(backend, "update", "Change"))
     @domain_errors
     async def update_tasks(
         numbers: Numbers = None,
@@ -274,6 +291,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             bool | None, Field(description="Postpone: refuse (change nothing) if any task would move earlier.")
         ] = None,
         confirm: Confirm = False,
+        confirmation: Asked = None,
     ) -> BulkResult:
         """Apply the same changes to several tasks ("move everything due Friday to Monday":
         due=<friday>, due_day=<monday>). Select them with exactly one of: numbers, filter arguments
@@ -284,6 +302,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         first); a shift of a task with no due date, or later_only and a task moving earlier
         (earlier_than_due), refuses the whole change; unknown numbers are not_found. Answers with
         exactly the tasks changed."""
+        confirm = settle(confirmation, confirm, "nothing was changed")
         selection = Selection.of(
             numbers=numbers, all=all, status=status, priority=priority, tag=tag, due=due, query=query
         )
@@ -301,6 +320,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         return await svc().bulk_update(await backend.context(), selection, changes, confirm=confirm)
 
     @server.tool(annotations=_hints("Delete several tasks", destructive=True))
+    @asked_by(ConfirmBulk(backend, "delete", "Delete"))
     @domain_errors
     async def delete_tasks(
         numbers: Numbers = None,
@@ -311,10 +331,12 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         due: DueFilter = None,
         query: Query = None,
         confirm: Confirm = False,
+        confirmation: Asked = None,
     ) -> TaskList:
         """Delete several tasks. Name them with exactly one of: numbers, filter arguments (status,
         priority, tag, due, query), or all=true. With more than one task and without confirm=true
         nothing is deleted: the error lists what would be (ask the user first)."""
+        confirm = settle(confirmation, confirm, "nothing was deleted")
         selection = Selection.of(
             numbers=numbers, all=all, status=status, priority=priority, tag=tag, due=due, query=query
         )

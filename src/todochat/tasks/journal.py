@@ -25,9 +25,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from todochat.context import RequestContext
+from todochat.context import RequestContext, current_tool
 from todochat.errors import NothingToRedo, NothingToUndo
 from todochat.presentation import change_summary
+from todochat.tasks import reminders
 from todochat.tasks.models import (
     JournalChange,
     JournalGroup,
@@ -69,6 +70,8 @@ class ActivityEntry(BaseModel):
     summary: str = Field(examples=["renamed 'Buy milk' to 'Buy oat milk'"])
     task_numbers: list[int]
     undone: bool
+    front: str | None = Field(default=None, description="chat, widget, rest, mcp or cli (null: before the audit log)")
+    tool: str | None = Field(default=None, examples=["complete_task"], description="The agent/MCP tool, REST route, widget action or CLI command")
 
 
 def snapshot(task: Task) -> Snapshot:
@@ -158,11 +161,13 @@ def _apply_reminders(task: Task, wanted: list[dict[str, Any]]) -> None:
         if row.id not in by_id and row.status == ReminderStatus.pending.value:
             row.status = ReminderStatus.cancelled.value
     for rid, w in by_id.items():
-        row = have.get(rid)
-        if row is None:
+        found = have.get(rid)
+        if found is None:
             row = Reminder(id=rid, user_id=task.user_id)
             task.reminder_rows.append(row)
-        elif row.status == ReminderStatus.fired.value:
+        else:
+            row = found
+        if row.status == ReminderStatus.fired.value:
             continue
         row.at = when(w["at"])
         row.before_minutes = w["before_minutes"]
@@ -242,6 +247,8 @@ class Recorder:
             created_at=self.ctx.now(),
             redoable=False,
             turn=self.ctx.turn,
+            front=self.ctx.front,
+            tool=current_tool(self.ctx),
             changes=changes,
         )
         self.session.add(group)
@@ -312,6 +319,7 @@ async def step(
             f"That change can no longer be {direction}ne: task {missing[0]} was removed for good.",
             numbers=missing,
         )
+    await reminders.lock_rows(session, list(tasks.values()))
     now = ctx.now()
     order = reversed(changes) if direction == "undo" else iter(changes)
     for change in order:
@@ -352,6 +360,80 @@ async def entries(
             summary=summarize(ctx, g, changes.get(g.id, [])),
             task_numbers=sorted({c.number for c in changes.get(g.id, [])}),
             undone=g.undone_at is not None,
+            front=g.front,
+            tool=g.tool,
         )
         for g in groups
     ]
+
+
+class AuditTask(BaseModel):
+    """A task one change touched: its number and title (after the change; before it, if the change
+    removed it)."""
+
+    number: int
+    title: str
+
+
+class AuditEntry(BaseModel):
+    """One change in the audit log: who, from which front, with which tool, which tasks, when."""
+
+    id: int = Field(description="The entry's journal id, unique across users (page with before=id)")
+    seq: int = Field(description="The change's per-user sequence number (the activity feed's id)")
+    user_id: str
+    when: datetime
+    front: str | None = Field(description="chat, widget, rest, mcp or cli (null: before the audit log)")
+    tool: str | None = Field(examples=["complete_task", "POST /api/v1/tasks", "task.complete"])
+    action: str
+    summary: str
+    tasks: list[AuditTask]
+    undone: bool
+    undone_at: datetime | None = None
+
+
+async def audit(
+    session: AsyncSession,
+    reader: RequestContext,
+    *,
+    user_id: str | None,
+    limit: int,
+    before: int | None = None,
+) -> list[AuditEntry]:
+    """The journal as an audit log, newest first (by journal id).
+
+    Args:
+        reader: whose zone the summaries are written in.
+        user_id: only this user's changes; None: every user's (the operator's ``todochat audit``).
+        limit: at most this many entries.
+        before: only entries with a journal id below this (paging).
+    """
+    stmt = select(JournalGroup)
+    if user_id is not None:
+        stmt = stmt.where(JournalGroup.user_id == user_id)
+    if before is not None:
+        stmt = stmt.where(JournalGroup.id < before)
+    groups = list((await session.execute(stmt.order_by(JournalGroup.id.desc()).limit(limit))).scalars())
+    changes = await _changes(session, [g.id for g in groups]) if groups else {}
+    out = []
+    for g in groups:
+        mine = changes.get(g.id, [])
+        tasks: dict[int, str] = {}
+        for c in mine:
+            snap = _load(c.after) or _load(c.before) or {}
+            tasks[c.number] = str(snap.get("title", ""))
+        out.append(
+            AuditEntry(
+                id=g.id,
+                seq=g.seq,
+                user_id=g.user_id,
+                when=g.created_at,
+                front=g.front,
+                tool=g.tool,
+                action=g.action,
+                summary=summarize(reader, g, mine),
+                tasks=[AuditTask(number=n, title=t) for n, t in sorted(tasks.items())],
+                undone=g.undone_at is not None,
+                undone_at=g.undone_at,
+            )
+        )
+    return out

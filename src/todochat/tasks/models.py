@@ -190,6 +190,11 @@ class JournalGroup(Base):
     turn: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The chat turn (ChatKit user message item id) that made the change, if any: written in the
     change's own transaction, so a retry of that message knows what it already did."""
+    front: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """Where the change came in: chat, widget, rest, mcp or cli (``RequestContext.front``); null
+    for changes recorded before the audit log (migration 0007)."""
+    tool: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    """What acted: the agent or MCP tool, the REST route, the widget action or the CLI command."""
 
     changes: Mapped[list[JournalChange]] = relationship(
         back_populates="group",

@@ -21,9 +21,12 @@ repeating task gets copies (:func:`copy_for_occurrence`). A fired reminder is fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from todochat.errors import ReminderInPast, ValidationError
 from todochat.tasks import dates
@@ -43,6 +46,26 @@ ALL_DAY_HOUR = time(9, 0)
 SOON = timedelta(minutes=1)
 """"Remind me now" (the answer to a reminder in the past) fires this long from now."""
 _LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
+
+
+async def lock_rows(session: AsyncSession, tasks: Sequence[Task]) -> None:
+    """Before a change touches ``tasks``' reminders: on PostgreSQL, lock their reminder rows
+    (``SELECT … FOR UPDATE``) and re-read them, so the change sees what the dispatcher did and
+    the dispatcher (``FOR UPDATE SKIP LOCKED``) skips them until it commits — a reminder being
+    fired is never cancelled, moved or made pending again over it (no double delivery). SQLite
+    needs nothing: the change's transaction already holds the one writer lock (tasks/journal.py).
+    Tasks without reminders cost no statement."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    ids = [t.id for t in tasks if t.reminder_rows]
+    if dialect != "postgresql" or not ids:
+        return
+    await session.execute(
+        select(Reminder)
+        .where(Reminder.task_id.in_(ids))
+        .order_by(Reminder.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def check_spec(at: datetime | None, before_minutes: int | None) -> None:
@@ -161,11 +184,17 @@ def new_reminder(
     """A new pending reminder on ``task`` (appended to ``task.reminder_rows``), checked.
 
     Raises:
-        ValidationError: see :func:`check_spec`; a relative reminder on a task without a due
-            (field ``before_minutes``); more than :data:`REMINDERS_PER_TASK_MAX` pending reminders.
+        ValidationError: see :func:`check_spec`; a completed task (field ``task``); a relative
+            reminder on a task without a due (field ``before_minutes``); more than :data:`REMINDERS_PER_TASK_MAX` pending reminders.
         ReminderInPast: it would fire at or before ``now`` (``fire_at``, ``now`` in its details).
     """
     check_spec(at, before_minutes)
+    if task.completed:
+        raise ValidationError(
+            f"Task {task.number} '{task.title}' is done: reopen it to be reminded about it.",
+            field="task",
+            number=task.number,
+        )
     if before_minutes is not None and task.due_at is None:
         raise ValidationError(
             f"Task {task.number} '{task.title}' has no due time, so it can't remind you minutes before it: "

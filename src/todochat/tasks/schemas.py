@@ -67,6 +67,8 @@ class TaskOut(BaseModel):
                 "completed_at": None,
                 "created_at": "2026-11-18T09:00:00Z",
                 "updated_at": "2026-11-18T09:00:00Z",
+                "reminders": [{"id": 7, "at": None, "before_minutes": 0, "fire_at": "2026-11-20T09:00:00+01:00"}],
+                "next_reminder": "2026-11-20T09:00:00+01:00",
             }
         }
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
-from typing import Literal
+from datetime import datetime, time, timedelta, timezone
+from typing import Any, Literal
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -23,7 +24,7 @@ from todochat.errors import (
     ValidationError,
 )
 from todochat.presentation import undo_message
-from todochat.tasks import dates, journal, matching, queries, reminders, rescheduling
+from todochat.tasks import dates, journal, matching, queries, quotas, reminders, rescheduling
 from todochat.tasks.journal import ActivityEntry, Recorder, UndoResult
 from todochat.tasks.models import (
     JournalGroup,
@@ -75,8 +76,13 @@ class TaskService:
     ``todochat.errors``).
     """
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, max_tasks: int = quotas.TASKS_MAX) -> None:
+        """Args:
+            sessionmaker: the app's session factory.
+            max_tasks: the per-user task quota (``Settings.quota_tasks``; 0: no limit).
+        """
         self.sessionmaker = sessionmaker
+        self.max_tasks = max_tasks
 
     # ----------------------------------------------------------------- shaping
     def to_out(self, ctx: RequestContext, task: Task) -> TaskOut:
@@ -100,7 +106,7 @@ class TaskService:
         )
 
     @staticmethod
-    def _reminder_fields(ctx: RequestContext, task: Task) -> dict[str, object]:
+    def _reminder_fields(ctx: RequestContext, task: Task) -> dict[str, Any]:
         """``reminders`` (pending, soonest first) and ``next_reminder`` of :class:`TaskOut`."""
         rows = reminders.pending(task)
         briefs = [
@@ -154,6 +160,7 @@ class TaskService:
         Raises:
             ValidationError: a field breaks its rule (title 1–200 chars, description ≤ 1000,
                 priority, tags, due date, RRULE).
+            QuotaExceeded: the user has ``max_tasks`` tasks already (tasks/quotas.py).
         """
         title = clean_title(data.title)
         description = clean_description(data.description)
@@ -171,6 +178,7 @@ class TaskService:
         now = ctx.now()
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "add")
+            await quotas.check_tasks(session, ctx, limit=self.max_tasks)
             number = await self._next_number(session, ctx.user_id)
             task = Task(
                 user_id=ctx.user_id,
@@ -298,6 +306,7 @@ class TaskService:
     ) -> CompleteResult:
         now = ctx.now()
         next_out = None
+        await reminders.lock_rows(session, [task])
         rec.track(task)
         if not task.completed:
             repeating = reminders.repeatable(task)
@@ -381,6 +390,7 @@ class TaskService:
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "update")
             task = await self._resolve(session, ctx, ref, None)
+            await reminders.lock_rows(session, [task])
             self._apply_changes(ctx, task, changes, prepared, rec)
             await rec.save()
             return self.to_out(ctx, task)
@@ -411,12 +421,11 @@ class TaskService:
         if changes.title is not None:
             raise ValidationError("A bulk change can't give several tasks one title; rename them one by one.", field="title")
         prepared = self._prepare_changes(ctx, changes)
-        flt = selection.to_filter()
-        if selection.numbers is None and flt.status == "all":
-            flt = flt.model_copy(update={"status": "pending"})  # "move everything due friday": the open ones
+        flt = self._bulk_filter("update", selection)
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_update")
             rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="update", verb="change")
+            await reminders.lock_rows(session, rows)
             for row in rows:
                 self._apply_changes(ctx, row, changes, prepared, rec)
             await rec.save()
@@ -533,6 +542,7 @@ class TaskService:
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "delete")
             task = await self._resolve(session, ctx, ref, None)
+            await reminders.lock_rows(session, [task])
             self._soft_delete([task], ctx, rec)
             await rec.save()
             return self.to_out(ctx, task)
@@ -567,9 +577,7 @@ class TaskService:
         """
         if isinstance(selection, TaskFilter):
             selection = Selection(filter=selection)
-        flt = selection.to_filter()
-        if selection.numbers is None:
-            flt = flt.model_copy(update={"status": "pending"})
+        flt = self._bulk_filter("complete", selection)
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_complete")
             rows = await queries.fetch(session, ctx, flt)
@@ -590,6 +598,34 @@ class TaskService:
             await rec.save()
             return BulkResult(tasks=done, created=created)
 
+    @staticmethod
+    def _bulk_filter(action: Literal["delete", "complete", "update"], selection: Selection) -> TaskFilter:
+        """The filter a bulk ``action`` selects with: completing covers open tasks unless numbers
+        are named; updating by a filter or all without a status covers open tasks ("move everything
+        due friday"); deleting covers what the selection says."""
+        flt = selection.to_filter()
+        if action == "complete" and selection.numbers is None:
+            return flt.model_copy(update={"status": "pending"})
+        if action == "update" and selection.numbers is None and flt.status == "all":
+            return flt.model_copy(update={"status": "pending"})
+        return flt
+
+    async def bulk_preview(
+        self, ctx: RequestContext, action: Literal["delete", "complete", "update"], selection: Selection
+    ) -> Sequence[TaskOut]:
+        """The tasks a bulk ``action`` over ``selection`` would change now, changing nothing: what
+        a confirmation question lists (numbers that are no task are left to the action to refuse).
+
+        Raises:
+            ValidationError: a malformed selection (as the action would).
+        """
+        flt = self._bulk_filter(action, selection)
+        async with self.sessionmaker() as session:
+            rows = list(await queries.fetch(session, ctx, flt))
+        if action == "complete":
+            rows = [r for r in rows if not r.completed]
+        return [self.to_out(ctx, r) for r in rows]
+
     async def bulk_delete(
         self, ctx: RequestContext, selection: Selection | TaskFilter, *, confirm: bool = False
     ) -> BulkResult:
@@ -607,10 +643,11 @@ class TaskService:
         """
         if isinstance(selection, TaskFilter):
             selection = Selection(filter=selection)
-        flt = selection.to_filter()
+        flt = self._bulk_filter("delete", selection)
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_delete")
             rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="delete", verb="delete")
+            await reminders.lock_rows(session, rows)
             outs = [self.to_out(ctx, r) for r in rows]
             self._soft_delete(rows, ctx, rec)
             await rec.save()
@@ -639,6 +676,7 @@ class TaskService:
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "remind")
             task = await self._resolve(session, ctx, ref, "pending")
+            await reminders.lock_rows(session, [task])
             rec.track(task)
             row = reminders.new_reminder(task, at=at, before_minutes=before_minutes, tz=ctx.tz, now=ctx.now())
             await rec.save()
@@ -650,7 +688,7 @@ class TaskService:
         ref: str | int | None = None,
         *,
         status: Literal["pending", "fired", "cancelled", "all"] = "pending",
-    ) -> list[ReminderOut]:
+    ) -> builtins.list[ReminderOut]:
         """The user's reminders (of the task ``ref`` when given) with this ``status`` (``all``:
         any), soonest first; reminders of deleted tasks are left out.
 
@@ -696,6 +734,7 @@ class TaskService:
             else:
                 assert task is not None
                 owner = await self._resolve(session, ctx, task, None)
+                await reminders.lock_rows(session, [owner])
                 row = self._only_pending(ctx, owner)
             rec.track(owner)
             row.status = ReminderStatus.cancelled.value
@@ -719,6 +758,8 @@ class TaskService:
         if row is None:
             raise ReminderNotFound(f"There is no reminder {reminder_id}.", reminder=reminder_id)
         task = (await session.execute(queries.live(ctx).where(Task.id == row.task_id))).scalar_one_or_none()
+        if task is not None:
+            await reminders.lock_rows(session, [task])  # the status below is the committed one
         if task is None or row.status != ReminderStatus.pending.value:
             raise ReminderNotFound(f"Reminder {reminder_id} is not pending.", reminder=reminder_id)
         return task, next(r for r in task.reminder_rows if r.id == row.id)
@@ -869,5 +910,9 @@ class TaskService:
 
 
 def _local(ctx: RequestContext, value: datetime | None) -> datetime | None:
-    """An instant in the user's zone (ISO with their offset when serialised); None stays None."""
-    return value.astimezone(ctx.tz) if value is not None else None
+    """An instant with the user's UTC offset at that instant (a fixed offset, so ISO text shows it
+    and comparisons stay exact even in a DST fold, PEP 495); None stays None."""
+    if value is None:
+        return None
+    local = value.astimezone(ctx.tz)
+    return local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)))

@@ -24,6 +24,7 @@ router = APIRouter(prefix="/api", tags=["chat"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Missing or bad token"},
     403: {"model": ErrorOut, "description": "The path's user_id is not the token's user"},
+    409: {"model": ErrorOut, "description": "A quota is reached (quota_exceeded: limit, max, setting); nothing stored"},
     404: {"model": ErrorOut, "description": "No such conversation for this user"},
     422: {"model": ErrorOut, "description": "Empty or over-long message, or an unknown X-Timezone; the body names the field"},
 }
@@ -81,6 +82,7 @@ async def chat(request: Request, user_id: str, body: ChatRequest, token_user: Cu
         payload = {"type": "threads.create", "params": {"input": message}}
     parsed = server.parse(json.dumps(payload))
     await check_request(parsed, server.store, context, max_message_chars=server.max_message_chars)
+    await server.check_quota(parsed, context)  # a 409 naming the limit, before anything is stored
     result = await server.process_request(parsed, context)
     turn = Turn(thread_id=body.conversation_id)
     async for chunk in result:  # type: ignore[union-attr]

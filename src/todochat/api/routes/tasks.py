@@ -132,7 +132,10 @@ async def list_tasks(
     return TaskPage(tasks=tasks[:limit], next_cursor=_cursor(offset + limit) if more else None)
 
 
-@router.post("", response_model=TaskOut, status_code=201, responses=ERRORS, summary="Create a task")
+QUOTA = {"model": ErrorOut, "description": "The user's task quota is reached (quota_exceeded: limit, max, setting); nothing added"}
+
+
+@router.post("", response_model=TaskOut, status_code=201, responses={**ERRORS, 409: QUOTA}, summary="Create a task")
 async def create_task(ctx: CurrentContext, service: ServiceDep, body: TaskCreate) -> TaskOut:
     """Create a task; it gets the user's next number."""
     return await service.add(ctx, body)
