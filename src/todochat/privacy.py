@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from todochat.context import RequestContext
 from todochat.conversations.models import AttachmentRow, FeedbackRow, ThreadItemRow, ThreadRow
 from todochat.db import Base
+from todochat.oauth_models import OAuthGrant
 from todochat.tasks import journal
 from todochat.tasks.journal import AuditEntry
 from todochat.tasks.models import (
@@ -104,10 +105,11 @@ USER_DATA: tuple[UserTable, ...] = (
         parent="items", link=(("thread_id", "thread_id"), ("item_id", "id")),
     ),
     UserTable("attachments", _t(AttachmentRow), _by_user(_t(AttachmentRow)), json_columns=("data",)),
+    UserTable("mcp_grants", _t(OAuthGrant), _by_user(_t(OAuthGrant)), json_columns=("data",)),
 )
 """Every table with per-user rows, parents before children (erasure runs it backwards)."""
 
-NOT_USER_DATA: frozenset[str] = frozenset({"alembic_version"})
+NOT_USER_DATA: frozenset[str] = frozenset({"alembic_version", "mcp_oauth_clients"})
 """Tables that hold no user's data (checked by the tests against the schema)."""
 
 
@@ -215,7 +217,7 @@ async def delete_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: s
     return Deleted(user_id=user_id, counts={e.key: counts[e.key] for e in USER_DATA})
 
 
-LABELS = {"journal": "journal entries", "changes": "task snapshots", "items": "thread items", "counters": "counter rows"}
+LABELS = {"journal": "journal entries", "changes": "task snapshots", "items": "thread items", "counters": "counter rows", "mcp_grants": "MCP client authorizations"}
 """How :func:`describe_counts` names a kind (default: its key)."""
 
 

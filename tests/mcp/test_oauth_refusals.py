@@ -19,7 +19,7 @@ from tests.servers import in_process
 from todochat.api.auth import issue_token
 from todochat.config import Settings
 from todochat.mcp.oauth import delete_user_grants
-from todochat.mcp.oauth_models import OAuthClient, OAuthGrant
+from todochat.oauth_models import OAuthClient, OAuthGrant
 
 REDIRECT = "https://client.example/callback"
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "MCP-Protocol-Version": "2025-11-25", "Host": "127.0.0.1:8000"}

@@ -36,7 +36,7 @@ from pydantic import AnyHttpUrl, AnyUrl
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from todochat.mcp.oauth_models import OAuthClient, OAuthGrant
+from todochat.oauth_models import OAuthClient, OAuthGrant
 
 logger = logging.getLogger(__name__)
 

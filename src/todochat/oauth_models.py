@@ -1,4 +1,5 @@
-"""Tables of MCP's OAuth 2.1 authorization server: registered clients (RFC 7591) and grants —
+"""Tables of the OAuth 2.1 authorization server for MCP (kept below the fronts: privacy export and
+erasure read them too): registered clients (RFC 7591) and grants —
 pending sign-ins, authorization codes, access and refresh tokens — each stored by the SHA-256 of its
 secret value, never the value itself."""
 
