@@ -197,8 +197,13 @@ def test_delivery_channel_phrases(message: str, intent: Intent) -> None:
 
 def test_a_channel_needs_its_address_and_the_tool() -> None:
     assert first("remind me by email") == "Which email address should I send your reminders to?"
-    reply = first("send my reminders to ntfy topic alerts")
-    assert isinstance(reply, str) and "/api/v1/me" in reply  # no set_reminder_channel tool in this build
+    assert first("send my reminders to ntfy topic alerts") == (
+        "set_reminder_channel", {"channel": "ntfy", "enabled": True, "address": "alerts"})
+    assert first("stop emailing me reminders") == ("set_reminder_channel", {"channel": "email", "enabled": False})
+    without = Turn("send my reminders to ntfy topic alerts", State(), WED, [], tools=frozenset({"add_task", "add_reminder"}))
+    assert without.next_action() == "I can't change where reminders are delivered on this server; reminders show on this page."
+    done = Turn("email my reminders to me@example.com", State(), WED, [{"ok": True, "reminder_channels": {}}])
+    assert done.next_action() == "OK, your reminders will be sent by email (me@example.com)."
 
 
 def test_a_reminder_at_the_due_time_of_a_task_without_one_asks_when() -> None:
@@ -207,3 +212,26 @@ def test_a_reminder_at_the_due_time_of_a_task_without_one_asks_when() -> None:
     reply = Turn("remind me about the plumber", State(), WED, [refused]).next_action()
     assert reply == ("Task 1 has no due time, so there is nothing to remind you before. When should I remind you? "
                      "For example \"remind me about task 1 tomorrow at 9am\".")
+
+
+async def test_the_model_calls_only_tools_the_agent_has() -> None:
+    from agents import FunctionTool, ModelSettings
+    from agents.models.interface import ModelTracing
+    from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage
+
+    from todochat.agent.models.builtin import BuiltinModel
+    from todochat.agent.tools import TOOLS
+
+    clock = "Current local time: 2026-11-18T09:00 (Wednesday); time zone: Europe/Berlin.\n"
+    items: list[Any] = [{"role": "user", "content": [{"type": "input_text", "text": "send my reminders to ntfy topic alerts"}]}]
+
+    async def respond(tools: list[Any]) -> Any:
+        out = await BuiltinModel().get_response(clock, items, ModelSettings(), tools, None, [], ModelTracing.DISABLED)
+        return out.output[0]
+
+    without = await respond(list(TOOLS))  # the task tools: no set_reminder_channel among them
+    assert isinstance(without, ResponseOutputMessage)
+    assert "can't change where reminders are delivered" in without.content[0].text  # type: ignore[union-attr]
+    channel = FunctionTool(name="set_reminder_channel", description="", params_json_schema={}, on_invoke_tool=lambda *_: None)  # type: ignore[arg-type,return-value]
+    called = await respond([*TOOLS, channel])
+    assert isinstance(called, ResponseFunctionToolCall) and called.name == "set_reminder_channel"

@@ -358,16 +358,10 @@ def plan_channel(intent: Intent) -> list[Action]:
     if intent.field != "off" and channel in ("ntfy", "email") and not address:
         what = "ntfy topic" if channel == "ntfy" else "email address"
         return [Say(f"Which {what} should I send your reminders to?")]
-    if not CHANNEL_TOOL:
-        return [Say("I can't change where reminders are delivered from the chat yet; set it in your account settings (/api/v1/me).")]
     args: dict[str, Any] = {"channel": channel, "enabled": intent.field != "off"}
     if address:
         args["address"] = address
     return [Call("set_reminder_channel", args, intent)]
-
-
-CHANNEL_TOOL = False
-"""Whether the agent has ``set_reminder_channel`` (agent/notify_tools.py, from the delivery work)."""
 
 
 def _choose_reminder(text: str, pending: dict[str, Any]) -> list[Action] | None:
@@ -528,6 +522,8 @@ class Turn:
     now: datetime
     results: list[dict[str, Any]]
     pending_live: bool = True
+    tools: frozenset[str] | None = None
+    """The agent's tool names (None: not known); a call to another tool is said, not made."""
 
     def next_action(self) -> Call | str:
         """The next tool call, or the final reply text."""
@@ -553,6 +549,9 @@ class Turn:
                     fragments.append(action.text)
                     if "?" in action.text:
                         stop = True
+                    continue
+                if self.tools is not None and action.tool not in self.tools:
+                    fragments.append(replies.missing_tool(action.tool))
                     continue
                 result = next(results, None)
                 if result is None:

@@ -135,6 +135,13 @@ def _reminder_success(tool: str, args: dict[str, Any], result: dict[str, Any]) -
     return None
 
 
+def missing_tool(tool: str) -> str:
+    """The sentence for a request whose tool this server does not have."""
+    if tool == "set_reminder_channel":
+        return "I can't change where reminders are delivered on this server; reminders show on this page."
+    return "Sorry, I can't do that on this server."
+
+
 def cancelled_many(reminders: list[dict[str, Any]]) -> str:
     """After cancelling each of ``reminders`` (a list_reminders result) one by one."""
     lines = "; ".join(f"task {r.get('task')}: {r.get('title')} — {reminder_text(r)}" for r in reminders[:10])
