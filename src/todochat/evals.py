@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +84,47 @@ def norm_title(text: str) -> str:
     return " ".join(w for w in text.split() if w not in _IGNORED)
 
 
-def report_task(task: TaskOut) -> dict[str, Any]:
-    """A task in the report's shape (``repeat`` is the RRULE frequency, ``id`` the number)."""
+def local_minute(value: datetime | str | None, tz: tzinfo | None) -> str | None:
+    """An instant as local wall time to the minute (``YYYY-MM-DDTHH:MM``) in ``tz``; None stays None."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is not None and tz is not None:
+        moment = moment.astimezone(tz)
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def report_reminders(task: TaskOut, tz: tzinfo | None = None) -> list[dict[str, Any]]:
+    """The task's pending reminders in the report's shape: ``at`` is when it fires (local, to the
+    minute; null while a relative reminder's task has no due) and ``before_minutes`` the offset of
+    a relative reminder (null for one at an instant). Tasks without reminder support report []."""
+    out = []
+    for reminder in getattr(task, "reminders", None) or []:
+        out.append({
+            "at": local_minute(getattr(reminder, "fire_at", None), tz),
+            "before_minutes": getattr(reminder, "before_minutes", None),
+        })
+    return out
+
+
+def reminders_match(expected: list[dict[str, Any]], actual: list[dict[str, Any]]) -> bool:
+    """Whether the pending reminders ``actual`` are the multiset ``expected``: each expected entry
+    matches a distinct reminder, and none is left over. ``{"at": "YYYY-MM-DDTHH:MM"}`` matches a
+    reminder firing at that local minute (an instant, or a due time minus an offset);
+    ``{"before_minutes": N}`` a relative reminder N minutes before the due time; an entry with both
+    must match both."""
+
+    def fits(want: dict[str, Any], got: dict[str, Any]) -> bool:
+        if "at" in want and (got["at"] or "")[:16] != str(want["at"])[:16]:
+            return False
+        return not ("before_minutes" in want and got["before_minutes"] != want["before_minutes"])
+
+    return _assign(expected, actual, fits)
+
+
+def report_task(task: TaskOut, tz: tzinfo | None = None) -> dict[str, Any]:
+    """A task in the report's shape (``repeat`` is the RRULE frequency, ``id`` the number,
+    ``reminders`` its pending reminders, see :func:`report_reminders`)."""
     return {
         "id": task.number,
         "title": task.title,
@@ -95,6 +134,7 @@ def report_task(task: TaskOut) -> dict[str, Any]:
         "tags": task.tags,
         "due": task.due,
         "repeat": dates.rrule_frequency(task.recurrence) if task.recurrence else None,
+        "reminders": report_reminders(task, tz),
     }
 
 
@@ -129,13 +169,20 @@ def task_matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
             wanted = dates.rrule_frequency(dates.normalize_rrule(want)) if want else None
             if actual["repeat"] != wanted:
                 return False
+        elif key == "reminders":
+            if not reminders_match(want, actual.get("reminders") or []):
+                return False
         elif key in ("id", "completed") and actual[key] != want:
             return False
     return True
 
 
-def _assign(expected: list[dict[str, Any]], actual: list[dict[str, Any]]) -> bool:
-    """True when each expected entry matches a distinct actual task (backtracking)."""
+def _assign(
+    expected: list[dict[str, Any]],
+    actual: list[dict[str, Any]],
+    fits: Callable[[dict[str, Any], dict[str, Any]], bool] = task_matches,
+) -> bool:
+    """True when each expected entry ``fits`` a distinct actual one and none is left (backtracking)."""
     if len(expected) != len(actual):
         return False
     used = [False] * len(actual)
@@ -144,7 +191,7 @@ def _assign(expected: list[dict[str, Any]], actual: list[dict[str, Any]]) -> boo
         if i == len(expected):
             return True
         for j, task in enumerate(actual):
-            if not used[j] and task_matches(expected[i], task):
+            if not used[j] and fits(expected[i], task):
                 used[j] = True
                 if place(i + 1):
                     return True
@@ -171,6 +218,14 @@ def check(case: dict[str, Any], tasks: list[dict[str, Any]], shown: str) -> list
     if phrases and not any(p.lower() in low for p in phrases):
         failures.append(f"reply_any: none of {phrases} in {shown!r}")
     return failures
+
+
+def seed_reminder(spec: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
+    """A case's reminder (``{"at": local YYYY-MM-DDTHH:MM}`` or ``{"before_minutes": N}``) as the
+    service takes it (``at`` an aware instant in the case's zone)."""
+    if "at" in spec:
+        return {"at": datetime.fromisoformat(spec["at"]).replace(tzinfo=tz)}
+    return {"before_minutes": int(spec["before_minutes"])}
 
 
 class Runner:
@@ -213,10 +268,16 @@ class Runner:
         try:
             service = app.state.service
             for seed in case.get("tasks", []):
-                created = await service.add(ctx, TaskCreate(
-                    title=seed["title"], description=seed.get("description"), due=seed.get("due"),
-                    priority=seed.get("priority"), tags=seed.get("tags"), recurrence=seed.get("repeat"),
-                ))
+                fields: dict[str, Any] = {
+                    "title": seed["title"], "description": seed.get("description"), "due": seed.get("due"),
+                    "priority": seed.get("priority"), "tags": seed.get("tags"), "recurrence": seed.get("repeat"),
+                }
+                if seed.get("reminders"):
+                    fields["reminders"] = [seed_reminder(r, tz) for r in seed["reminders"]]
+                try:
+                    created = await service.add(ctx, TaskCreate(**fields))
+                except Exception as exc:  # a case this build cannot set up fails alone, the run goes on
+                    return CaseResult(case["id"], category(case["id"]), [f"setup: task {seed['title']!r}: {exc}"])
                 if seed.get("completed"):
                     await service.complete(ctx, created.number, advance_recurrence=False)
             await service.forget_changes(ctx)  # the case's starting list is not the user's doing: nothing to undo
@@ -230,7 +291,7 @@ class Runner:
                     except ChatKitError as exc:
                         turn = Turn(thread_id=thread_id, text=str(exc), error=str(exc))
                     thread_id = turn.thread_id or thread_id
-            tasks = [report_task(t) for t in await service.list(ctx)]
+            tasks = [report_task(t, tz) for t in await service.list(ctx)]
         finally:
             await app.state.engine.dispose()
             db.unlink(missing_ok=True)

@@ -18,6 +18,7 @@ FILES = {
     "undo": ROOT / "evals" / "undo_levels.jsonl",
     "resched": ROOT / "evals" / "resched.jsonl",
     "dates": ROOT / "evals" / "dates_family.jsonl",  # issue 11 item 4 (the frozen slice stays out: report only)
+    "reminders": ROOT / "evals" / "reminders.jsonl",  # issue 14, the chat side (frozen_reminders.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

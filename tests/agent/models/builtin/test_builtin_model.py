@@ -34,7 +34,7 @@ async def test_get_response_makes_a_tool_call_then_a_reply_with_unique_ids() -> 
     (call,) = first.output
     assert isinstance(call, ResponseFunctionToolCall)
     assert call.name == "add_task"
-    assert json.loads(call.arguments) == {"title": "Call mom", "due": "2026-11-19T18:00"}
+    assert json.loads(call.arguments) == {"title": "Call mom", "due": "2026-11-19T18:00", "remind_before_minutes": 0}
     assert call.call_id.startswith("call_") and call.id.startswith("fc_") and "__fake_id__" not in (call.id, call.call_id)
     again = (await respond(model, items)).output[0]
     assert again.call_id != call.call_id and again.id != call.id
@@ -45,7 +45,7 @@ async def test_get_response_makes_a_tool_call_then_a_reply_with_unique_ids() -> 
     ]
     (message,) = (await respond(model, items)).output
     assert isinstance(message, ResponseOutputMessage) and message.id.startswith("msg_")
-    assert message.content[0].text == "Added task 1: Call mom, due Thu 19 Nov at 18:00."  # type: ignore[union-attr]
+    assert message.content[0].text == "Added task 1: Call mom, due Thu 19 Nov at 18:00. I'll remind you then."  # type: ignore[union-attr]
 
 
 async def test_widget_descriptions_and_earlier_turns_are_not_taken_for_the_new_message() -> None:

@@ -31,7 +31,7 @@ def task(number: int, title: str, **extra: Any) -> dict[str, Any]:
     [
         ("Add a task to buy groceries", {"title": "Buy groceries"}),
         ("could you please add walk the dog 🐕", {"title": "Walk the dog"}),
-        ("remind me to call mom tomorrow at 6pm", {"title": "Call mom", "due": "2026-11-19T18:00"}),
+        ("remind me to call mom tomorrow at 6pm", {"title": "Call mom", "due": "2026-11-19T18:00", "remind_before_minutes": 0}),
         ("i have to finish the presentation by friday", {"title": "Finish the presentation", "due": "2026-11-20"}),
         ("add an urgent task to renew my passport", {"title": "Renew my passport", "priority": "high"}),
         ("add low priority task: clean the garage", {"title": "Clean the garage", "priority": "low"}),
@@ -51,7 +51,7 @@ def task(number: int, title: str, **extra: Any) -> dict[str, Any]:
         ("note to self: defrost the freezer", {"title": "Defrost the freezer"}),
         ("buy milk tomorrow", {"title": "Buy milk", "due": "2026-11-19"}),
         ("add a task to cancel my gym membership", {"title": "Cancel my gym membership"}),
-        ("remind me to take out the trash tonight", {"title": "Take out the trash", "due": "2026-11-18T20:00"}),
+        ("remind me to take out the trash tonight", {"title": "Take out the trash", "due": "2026-11-18T20:00", "remind_before_minutes": 0}),
     ],
 )
 def test_add_phrasings(message: str, args: dict[str, Any]) -> None:
@@ -248,7 +248,7 @@ def test_each_verb_led_item_keeps_its_own_date() -> None:
 @pytest.mark.parametrize(
     ("message", "tool", "args"),
     [
-        ("set a reminder for tomorrow 9am to call the doctor", "add_task", {"title": "Call the doctor", "due": "2026-11-19T09:00"}),
+        ("set a reminder for tomorrow 9am to call the doctor", "add_task", {"title": "Call the doctor", "due": "2026-11-19T09:00", "remind_before_minutes": 0}),
         ("finish the report by friday", "add_task", {"title": "Finish the report", "due": "2026-11-20"}),
         ("finish the report", "complete_task", {"task": "report"}),
         ("tomorrow: call mom", "add_task", {"title": "Call mom", "due": "2026-11-19"}),

@@ -9,6 +9,13 @@ Decisions: "add milk, eggs and bread" makes three tasks (a comma list always spl
 splits only between two verb phrases, so "call mom and dad" stays one task); "for work" is a tag
 only for the life areas in ``slots.CONTEXT_TAGS``; a bare weekday is the next one, today included;
 "next friday" is next week's Friday. See ``dates`` for the other date rules.
+
+Reminders (issue 14; ``intents._reminder``, ``planner.plan_remind``/``plan_unremind``): "remind me to
+X <when>" adds X with a reminder at its due time (an all-day due reminds at 09:00, the domain's rule;
+no day or time said: no reminder); "remind me <offset> before <task>" / "remind me about <task>
+<when>" remind about an existing task, and "about <task> <when>" adds the task when none matches;
+"cancel the X reminder" deletes the task X when it has no reminder. The model never calls a tool the
+agent lacks (``Turn.tools``).
 """
 
 from todochat.agent.models.builtin.model import BuiltinModel

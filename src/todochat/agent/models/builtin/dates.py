@@ -301,6 +301,41 @@ def _find_hours_from_now(text: str, now: datetime, when: When) -> bool:
     return True
 
 
+_OFFSET_UNITS = {"minute": 1, "min": 1, "hour": 60, "hr": 60, "day": 1440, "night": 1440, "week": 10080}
+OFFSET = (
+    rf"(?:(?P<amount>\d+(?:\.\d+)?|{_NUM}|half an?|the|a|an)\s+(?P<unit>minute|min|hour|hr|day|night|week)s?"
+    r"(?P<half> and a half)?|(?P<nhalf>an? hour and a half|half an? hour))"
+    r"\s+(?:before(?:hand)?|earlier|early|ahead of time|ahead of|ahead|in advance of|in advance|prior to|prior)"
+)
+"""An offset before a due time: "30 minutes before", "an hour before", "the day before", "2 days
+ahead of", "an hour and a half early", "half an hour beforehand". Named groups for :func:`offset_minutes`."""
+
+
+def offset_minutes(m: re.Match[str]) -> int:
+    """The minutes of an :data:`OFFSET` match ("the day before" → 1440, "1.5 hours" → 90)."""
+    if m["nhalf"]:
+        return 90 if "and a half" in m["nhalf"].lower() else 30
+    amount = m["amount"].lower()
+    unit = _OFFSET_UNITS[m["unit"].lower()]
+    if amount.startswith("half"):
+        value = 0.5
+    elif amount in ("the", "a", "an"):
+        value = 1.0
+    elif re.fullmatch(r"\d+\.\d+", amount):
+        value = float(amount)
+    else:
+        value = float(number(amount))
+    if m["half"]:
+        value += 0.5
+    return round(value * unit)
+
+
+def find_offset(text: str) -> tuple[int, tuple[int, int]] | None:
+    """The first :data:`OFFSET` in ``text``: ``(minutes, span)``, or None."""
+    m = re.search(_B + OFFSET + _E, text, re.IGNORECASE)
+    return (offset_minutes(m), m.span()) if m else None
+
+
 def find_when(text: str, now: datetime, *, recurrence: bool = True) -> When:
     """Find the date, time and recurrence phrases of ``text``, resolved against ``now``.
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from todochat.agent.models.builtin.dates import find_when
+from todochat.agent.models.builtin.dates import OFFSET, cut, find_offset, find_when
 from todochat.agent.models.builtin.lexicon import (
     COMPLETION_VERBS,
     correct_command,
@@ -49,7 +49,15 @@ class Intent:
         target: the phrase naming the task(s) acted on (complete/reopen/delete/update).
         body: the task phrase (add), the list phrase (list/count) or the new value (update).
         field: for update: title, due, priority, tags, remove_tags, description, recurrence, clear_due,
-            clear_recurrence, or "auto" (decide from ``body``).
+            clear_recurrence, or "auto" (decide from ``body``); for add: "bare" (no lead verb) or
+            "remind" (a reminder at the due time, see :func:`_reminder`).
+
+    Reminder kinds (rule family "reminders", see :func:`_reminder`): ``remind`` (a reminder on an
+    existing task: ``field`` "before" with ``body`` the minutes, "at" with ``body`` the date phrase,
+    or "due" = at its due time), ``reminders`` (list them; ``target`` one task's or ""),
+    ``unremind`` (cancel; ``field`` "or_delete" when the phrase may name the task itself, "all"
+    for every reminder), ``channel`` (``body`` page/webpush/ntfy/email, ``target`` the address,
+    ``field`` "on"/"off").
     """
 
     kind: str
@@ -165,6 +173,9 @@ def _command_words(t: str) -> Intent:
     fixed = correct_command(first[0])
     if fixed != first[0]:
         t = " ".join([fixed, *first[1:]])
+    reminder = _reminder(t)
+    if reminder:
+        return reminder
     # --- updates that start with "add" (notes, tags) before plain add
     m = _m(r"(?:add|put|attach|write|append|set) (?:a |an |the |this )?(?:note|description|comment|details?|memo)s? (?:to|on|for|in) (.+?)\s*(?::|-|,|saying|that says)\s*(.+)", t)
     if m:
@@ -444,3 +455,183 @@ def _maybe_update(t: str) -> Intent | None:
     if m:
         return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="auto")
     return None
+
+
+# --- rule family "reminders" (issue 14) --------------------------------------------------------
+REMIND_LEAD = (
+    r"(?:(?:can|could|would|will) you |please |pls |also |and )*"
+    r"(?:remind me|ping me|nudge me|give me a (?:reminder|nudge|ping)"
+    r"|(?:set|create|add|make|schedule|put in|set up)(?: me)?(?: up)? (?:a |an |another |one more )?(?:new )?(?:reminder|alarm))"
+    r"(?: please)?"
+)
+"""Asking to be reminded: "remind me", "set a reminder", "ping me", "add a reminder"."""
+_OFFSET_RE = re.compile(rf"^(?:{OFFSET})(?:\s+(?P<target>.+?))?$", IC)
+_OFFSET_END = re.compile(rf"^(?P<target>.+?),?\s+(?:{OFFSET})$", IC)
+_REMINDER_NOUN = r"(?:reminders?|alarms?|notifications?|alerts?)"
+_CANCEL_VERB = r"(?:cancel|remove|delete|clear|drop|turn off|switch off|disable|kill|get rid of|stop|mute|silence|scrap|nix|nuke|take off|undo)"
+_TARGET_TAIL = r"(?:\s+(?:is due|starts|begins|is|appointment|happens))?"
+
+
+def _only_when(text: str) -> bool:
+    """True when ``text`` says only a date/time/recurrence ("tomorrow at 9", "every friday")."""
+    when = find_when(text, _ANY_DAY)
+    if not when.found or when.ambiguous:
+        return False
+    rest = cut(text, when.spans)
+    return not re.sub(r"\b(?:on|at|for|by|in|the|and|from|starting)\b|[,.;:-]", " ", rest, flags=IC).strip()
+
+
+def _target(text: str) -> str:
+    """A task phrase after "about"/"before": without "is due", "starts" and the like."""
+    text = re.sub(rf"{_TARGET_TAIL}$", "", text.strip(" ,.;"), flags=IC).strip()
+    return text or "it"
+
+
+def _about(target_text: str) -> Intent:
+    """"remind me about <task> [<offset> before | <when>]": a reminder on an existing task."""
+    m = _OFFSET_END.match(target_text)
+    if m:
+        minutes = find_offset(target_text[m.start("target") + len(m["target"]):])
+        return Intent("remind", target=_target(m["target"]), body=str(minutes[0] if minutes else 0), field="before")
+    when = find_when(target_text, _ANY_DAY)
+    if when.found and not when.ambiguous:
+        said = " ".join(target_text[a:b] for a, b in sorted(when.spans))
+        rest = re.sub(r"\s+(?:on|at|for|by|in|from)$", "", cut(target_text, when.spans), flags=IC)
+        if rest:
+            return Intent("remind", target=_target(rest), body=said, field="at")
+    return Intent("remind", target=_target(target_text), field="due")
+
+
+def _reminder(t: str) -> Intent | None:
+    """The reminder family (issue 14), one rule per way of speaking:
+
+    - "remind me to X <when>" / "remind me <when> to X" / "set a reminder to X": a new task with a
+      reminder at its due time (kind ``add``, field ``remind``);
+    - "remind me <offset> before <task>" / "remind me about <task> <offset> before" / "remind me
+      an hour before" (= "it"): a reminder minutes before an existing task's due time;
+    - "remind me about <task> <when>" / "remind me <when> about <task>": at a time ("tomorrow
+      morning" → 09:00; a day alone → 09:00); "remind me about <task>" alone: at its due time;
+    - "what reminders do I have?", "any reminders for the dentist?": list;
+    - "cancel the reminder for X", "don't remind me about X", "stop reminding me about X": cancel;
+    - "send my reminders to ntfy topic T", "email my reminders to a@b.c": the delivery channel.
+    """
+    low = t.lower()
+    found = _channel(t) or _list_reminders(t) or _cancel_reminder(t)
+    if found:
+        return found
+    m = re.match(rf"^{REMIND_LEAD}(?:\s*[:\-,]\s*|\s+|$)(.*)$", t, IC)
+    if not m:
+        return None
+    rest = re.sub(r"^(?:by|via|over|through|on) (?:e-?mail|ntfy|web ?push|push)\s+", "", m[1].strip(" ,"), flags=IC)  # the channel is a setting
+    if not rest:
+        return Intent("add", body="", field="remind")
+    to = re.match(r"^(?:to|that i (?:need|have) to|i need to|that i should)\s+(.+)$", rest, IC)
+    if to:
+        return _remind_add(t, to[1])
+    offset = _OFFSET_RE.match(rest)
+    if offset:
+        minutes = find_offset(rest)
+        target = re.sub(r"^(?:the start of|the beginning of)\s+", "", offset["target"] or "it", flags=IC)
+        return Intent("remind", target=_target(target), body=str(minutes[0] if minutes else 0), field="before")
+    for split in re.finditer(r"\s+(to|about|of|that|for)\s+", rest, IC):
+        before, after = rest[: split.start()], rest[split.end():]
+        if _only_when(before):
+            before = re.sub(r"^(?:for|at|on|by)\s+", "", before, flags=IC)  # "for 4pm to …": the time, not a title word
+            if split[1].lower() in ("to", "that"):
+                return _remind_add(t, f"{after} {before}")
+            return _about(f"{after} {before}")
+    about = re.match(r"^(?:about|of|re|regarding|for)\s+(.+)$", rest, IC)
+    if about and not _only_when(about[1]):
+        return _about(about[1])
+    if _only_when(rest):
+        return Intent("remind", target="it", body=rest, field="at")
+    if low.startswith(("add", "create", "make", "set", "schedule", "put")) and re.match(r"^(?:for|about)\s", rest, IC):
+        return _about(rest.split(" ", 1)[1])
+    return _remind_add(t, rest)
+
+
+def _remind_add(t: str, body: str) -> Intent:
+    """A new task said after a reminder lead: as any add phrase, with a reminder at its due time."""
+    inner = _after_add(t, body)
+    if inner.kind == "add":
+        return Intent("add", body=inner.body, field="remind")
+    return inner
+
+
+def _list_reminders(t: str) -> Intent | None:
+    """"what reminders do I have?", "show my reminders", "any reminders for the dentist?",
+    "what am I being reminded about?", "reminders for task 3"."""
+    if re.search(rf"\b{_CANCEL_VERB}\b|^(?:don'?t|do not|no )|\bremind me\b", t, IC):
+        return None
+    asks = re.match(
+        r"^(?:(?:what|which|show|list|view|display|tell me|any|do i|do we|did i|have i|are there|is there|pull up|let me see|can i see)\b.*\breminders?\b"
+        r"|(?:my |all |the |upcoming |pending |active )*reminders?\b(?! (?:to|that)\b)"
+        r"|what (?:am i|will i be|are you going to|will you) (?:being )?remind(?:ed|ing)?\b)(.*)$", t, IC)
+    if not asks:
+        return None
+    target = re.search(rf"\b{_REMINDER_NOUN}\s+(?:\w+\s+)?(?:for|on|about|of|attached to)\s+(.+?)(?:\s+(?:set|scheduled|pending|are there|do i have))?$", t, IC) \
+        or re.search(r"\breminded (?:about|of)\s+(.+)$", t, IC)
+    name = target[1].strip() if target else ""
+    if re.fullmatch(r"(?:me|today|tomorrow|this week|now|later)", name, IC):
+        name = ""
+    return Intent("reminders", target=name)
+
+
+def _cancel_reminder(t: str) -> Intent | None:
+    """"cancel the reminder for the dentist", "don't remind me about rent", "stop reminding me to
+    stretch", "turn off all my reminders", "cancel that reminder", "the gym doesn't need a
+    reminder"; "cancel the dentist reminder" (field ``or_delete``: a task with no reminder that is
+    named so is itself "the dentist reminder", as people call tasks reminders)."""
+    m = _m(rf"(?:please )?{_CANCEL_VERB} (?P<all>all )?(?:of )?(?:the |my |that |this |those |these |its |it'?s )?(?P<all2>all )?(?P<noun>{_REMINDER_NOUN})"
+           rf"(?: (?:for|on|about|of|from|in|attached to|set for|set on|to) (?P<target>.+?))?(?: (?:please|too|as well|for now))?", t)
+    if m:
+        target = (m["target"] or "").strip()
+        if m["all"] or m["all2"] or m["noun"].lower().endswith("s"):  # "the reminders for X", "all my reminders"
+            return Intent("unremind", target=target, field="all")
+        return Intent("unremind", target=target or "it")
+    m = _m(r"(?:please )?(?:(?:i )?(?:don'?t|do not|dont) (?:need|want) (?:a |any |the |that )?reminders? (?:for|about|on|of)|no (?:more )?reminders? (?:for|about|on|of)"
+           r"|(?:please )?(?:don'?t|do not|dont|never|no need to|you don'?t need to|there'?s no need to|no more|stop|quit|you can stop) (?:remind(?:ing)?|ping(?:ing)?|nag(?:ging)?|nudg(?:e|ing)) me(?: (?:about|of|for|on|to|regarding))?)"
+           r"(?: (?P<target>.+?))?(?: (?:anymore|any more|again|please|after all))?", t)
+    if m:
+        return Intent("unremind", target=(m["target"] or "it").strip())
+    m = _m(r"(?P<target>.+?) (?:doesn'?t|does not|don'?t|do not) need (?:a |any |the )?reminders?(?: (?:anymore|any more))?", t)
+    if m:
+        return Intent("unremind", target=m["target"].strip())
+    m = _m(rf"(?:{_CANCEL_VERB}) (?:the |my )?(?P<target>(?!all\b).+?) reminders?", t)
+    if m:
+        return Intent("unremind", target=m["target"].strip(), field="or_delete")
+    return None
+
+
+_CHANNELS = {"ntfy": "ntfy", "email": "email", "e-mail": "email", "mail": "email", "push": "webpush",
+             "web push": "webpush", "webpush": "webpush", "browser": "webpush", "phone": "ntfy",
+             "page": "page", "app": "page", "here": "page", "this page": "page", "the page": "page"}
+
+
+def _channel(t: str) -> Intent | None:
+    """Where reminders go: "send my reminders to ntfy topic alerts", "email my reminders to
+    me@example.com", "use web push for reminders", "stop emailing me reminders" (off)."""
+    email = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", t)
+    off = re.match(r"^(?:stop|don'?t|do not|no more|quit|disable|turn off|switch off)\b", t, IC)
+    if not re.search(r"\breminders?\b|\bremind me\b", t, IC):
+        return None
+    m = re.match(r"^(?:please )?(?:send|deliver|push|forward|route|get|give)(?: me)? (?:my |all my |the |all )?reminders? (?:to|via|by|through|over|on|as|with|using|in) (?P<rest>.+)$", t, IC) \
+        or re.match(r"^(?:please )?(?:e-?mail|mail) (?:me )?(?:my |the |all )?reminders?(?P<rest>.*)$", t, IC) \
+        or re.match(r"^(?:please )?(?:use|enable|turn on|switch on|activate|set up) (?P<rest>.+?) (?:for|with) (?:my |the )?reminders?$", t, IC) \
+        or re.match(r"^(?:please )?(?:remind me|notify me) (?:by|via|over|through|with|using) (?P<rest>e-?mail|ntfy|web ?push|push(?: notifications?)?|browser notifications?)"
+                    r"(?: (?:from now on|instead|please|at [\w.+-]+@[\w.-]+|on (?:topic )?[\w-]+))?$", t, IC) \
+        or re.match(r"^(?:stop|don'?t|do not|no more|quit) (?:sending (?:me )?(?:my )?reminders? (?:to|via|by|through|over|on|as) |(?P<verb>e-?mailing|mailing|pushing|sending) (?:me )?(?:my |the )?reminders?)(?P<rest>.*)$", t, IC) \
+        or re.match(r"^(?:disable|turn off|switch off) (?P<rest>.+?) (?:for )?(?:my |the )?reminders?$", t, IC)
+    if not m:
+        return None
+    said = f"{m['rest']} {m.groupdict().get('verb') or ''} {t if re.match(r'^(?:please )?e-?mail', t, IC) else ''}".lower()
+    channel = next((_CHANNELS[k] for k in sorted(_CHANNELS, key=len, reverse=True) if re.search(rf"\b{re.escape(k)}", said)), None)
+    if email and channel is None:
+        channel = "email"
+    if channel is None:
+        return None
+    address = email[0] if email and channel == "email" else None
+    if channel == "ntfy":
+        topic = re.search(r"\b(?:topic|channel)\s+[\"']?([\w-]+)", t, IC) or re.search(r"\bntfy\s+(?!topic\b|channel\b)[\"']?([\w-]+)", t, IC)
+        address = topic[1] if topic else None
+    return Intent("channel", body=channel, target=address or "", field="off" if off else "on")

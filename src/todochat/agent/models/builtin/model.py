@@ -126,11 +126,18 @@ def read_input(items: str | list[TResponseInputItem]) -> tuple[str, State, list[
     return message, state, results, asked
 
 
-def decide(system_instructions: str | None, input: str | list[TResponseInputItem]) -> list[OutputItem]:
-    """The output items of one model call: one function call, or the final assistant message."""
+def decide(
+    system_instructions: str | None, input: str | list[TResponseInputItem], tools: list[Tool] | None = None
+) -> list[OutputItem]:
+    """The output items of one model call: one function call, or the final assistant message.
+
+    ``tools`` are the agent's tools: a call to a tool the agent lacks (a build without the
+    delivery channels has no ``set_reminder_channel``) becomes a sentence saying so. None or an
+    empty list: not known, every tool is assumed."""
     message, state, results, asked = read_input(input)
     now = read_clock(system_instructions)
-    action = Turn(message, state, now, results, pending_live=asked).next_action()
+    names = frozenset(str(getattr(t, "name", "")) for t in tools) if tools else None
+    action = Turn(message, state, now, results, pending_live=asked, tools=names).next_action()
     if isinstance(action, Call):
         return [function_call_item(action.tool, action.args)]
     return [message_item(action)]
@@ -163,7 +170,7 @@ class BuiltinModel(Model):
     ) -> ModelResponse:
         """Decide the next step (see :func:`decide`) and return it as a ``ModelResponse``."""
         self.calls += 1
-        output = decide(system_instructions, input)
+        output = decide(system_instructions, input, tools)
         return ModelResponse(output=list(output), usage=Usage(requests=1), response_id=None)
 
     async def stream_response(
@@ -183,6 +190,6 @@ class BuiltinModel(Model):
     ) -> AsyncIterator[TResponseStreamEvent]:
         """Decide the next step and stream it as Responses events (see :func:`stream_events`)."""
         self.calls += 1
-        output = decide(system_instructions, input)
+        output = decide(system_instructions, input, tools)
         for event in stream_events(output):
             yield event

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from todochat.agent.models.builtin import replies
-from todochat.agent.models.builtin.dates import When, cut, due_text, find_when
+from todochat.agent.models.builtin.dates import When, cut, due_text, find_offset, find_when
 from todochat.agent.models.builtin.intents import Intent, classify
 from todochat.agent.models.builtin.lexicon import is_task_verb, past_to_base
 from todochat.agent.models.builtin.normalize import normalize, strip_politeness
@@ -48,6 +49,12 @@ class Call:
     args: dict[str, Any]
     intent: Intent = field(default_factory=lambda: Intent("unknown"))
     fallback: list[Call | Say] = field(default_factory=list)
+    fallback_on: tuple[str, ...] = ("not_found", "ambiguous")
+    """The error codes of this call's result that switch to ``fallback``."""
+    then: Callable[[dict[str, Any]], list[Call | Say]] | None = None
+    """Actions that depend on this call's result ("cancel all my reminders": list, then cancel each)."""
+    quiet: bool = False
+    """Say nothing about this call's success (its ``then`` actions speak)."""
 
 
 @dataclass
@@ -74,6 +81,17 @@ def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> lis
         items = split_items(rest, share_verb=False)
         if len(items) > 1 and all(is_task_verb(i.split()[0]) for i in items if i.split()):
             return [a for item in items for a in plan_add(item, quotes, now, intent)]
+    remind = intent.field == "remind"
+    before_minutes, also_before = 0, None
+    offset = find_offset(rest) if remind else None
+    if offset and not rest[offset[1][1]:].strip(" ,.;"):  # "remind me to leave at 5pm, 30 minutes before"
+        head = rest[: offset[1][0]].rstrip(" ,;")
+        both = re.search(r"(?:,?\s+and(?: also)?|,\s*also|,?\s+as well as)(?: again)?$", head, re.IGNORECASE)
+        if both:  # "… at 5pm and 15 minutes before": at the due time and before it
+            also_before, head = offset[0], head[: both.start()]
+        else:
+            before_minutes = offset[0]
+        rest = head
     when = find_when(rest, now)
     if when.ambiguous:
         a, b = when.ambiguous[:2]
@@ -99,8 +117,35 @@ def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> lis
             args["tags"] = tags
         if when.recurrence:
             args["recurrence"] = when.recurrence
-        actions.append(Call("add_task", args, intent))
+        call = Call("add_task", args, intent)
+        if remind and reminder_fits(when, now, before_minutes):
+            args["remind_before_minutes"] = before_minutes
+            if also_before is not None and reminder_fits(when, now, also_before):
+                call.then = _also_before(also_before)
+        actions.append(call)
     return actions
+
+
+def _also_before(minutes: int) -> Callable[[dict[str, Any]], list[Action]]:
+    """After ``add_task``: a second reminder ``minutes`` before the new task's due time."""
+
+    def then(result: dict[str, Any]) -> list[Action]:
+        number = (result.get("task") or {}).get("number")
+        return [Call("add_reminder", {"task": str(number), "before_minutes": minutes}, Intent("remind"))] if number else []
+
+    return then
+
+
+def reminder_fits(when: When, now: datetime, before_minutes: int = 0) -> bool:
+    """Whether "remind me to X <when>" gets a reminder ``before_minutes`` before the due: only
+    with a due day, and not for an all-day due whose 09:00 (tasks/reminders.py ALL_DAY_HOUR) has
+    passed ("remind me to pay rent today" at 14:00 adds the task; a time said, even a past one, is
+    left to the tool, which asks "remind you now?")."""
+    if when.day is None:
+        return False
+    if when.at is not None:
+        return True
+    return datetime.combine(when.day, time(9, 0)) - timedelta(minutes=before_minutes) > now.replace(tzinfo=None)
 
 
 def _ref_calls(intent: Intent, target: str, state: State, now: datetime, single: str, bulk: str | None,
@@ -229,6 +274,117 @@ def _settings(body: str, now: datetime) -> dict[str, Any] | Say | None:
     return changes
 
 
+def plan_remind(intent: Intent, quotes: list[str], state: State, now: datetime) -> list[Action]:
+    """``add_reminder`` on an existing task: ``before`` minutes before its due, ``at`` a said time
+    (a day alone: 09:00, as an all-day due's reminder), or at its due time. A task named by words
+    that does not exist becomes a new task with a reminder ("remind me about the team dinner on
+    friday at 7:30pm" with no such task)."""
+    target = unmask(intent.target, quotes)
+    body = unmask(intent.body, quotes)
+    extra: dict[str, Any]
+    if intent.field == "before":
+        extra = {"before_minutes": int(body or 0)}
+    elif intent.field == "at":
+        when = find_when(body, now, recurrence=False)
+        if when.ambiguous:
+            a, b = when.ambiguous[:2]
+            return [Say(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.")]
+        if when.day is None:
+            return [Say(f"I couldn't understand the time \"{body}\". Try \"tomorrow at 9am\" or \"30 minutes before\".")]
+        extra = {"at": datetime.combine(when.day, when.at or time(9, 0)).strftime("%Y-%m-%dT%H:%M")}
+    else:
+        extra = {"before_minutes": 0}
+    ref = resolve(target, state)
+    if ref.problem:
+        return [Say(ref.problem)]
+    if ref.numbers:
+        return [Call("add_reminder", {"task": str(n), **extra}, intent) for n in ref.numbers]
+    call = Call("add_reminder", {"task": ref.task_arg, **extra}, intent, fallback_on=("not_found",))
+    if intent.field != "before":  # a new task: its title and the time said
+        call.fallback = plan_add(f"{intent.target} {intent.body}".strip(), quotes, now, Intent("add", field="remind"))
+    return [call]
+
+
+def plan_list_reminders(target: str, state: State) -> list[Action]:
+    """``list_reminders``: all, or one task's ("any reminders for the dentist?")."""
+    if not target:
+        return [Call("list_reminders", {}, Intent("reminders"))]
+    ref = resolve(target, state)
+    if ref.problem:
+        return [Say(ref.problem)]
+    if ref.numbers:
+        return [Call("list_reminders", {"task": str(n)}, Intent("reminders")) for n in ref.numbers]
+    return [Call("list_reminders", {"task": ref.task_arg}, Intent("reminders"))]
+
+
+def _cancel_each(result: dict[str, Any]) -> list[Action]:
+    """After ``list_reminders``: cancel every reminder it listed (or say there was none)."""
+    found = result.get("reminders") or []
+    if not found:
+        return [Say("You have no reminders to cancel.")]
+    if len(found) == 1:
+        return [Call("cancel_reminder", {"reminder": int(found[0]["id"])}, Intent("unremind"))]
+    calls: list[Action] = [Call("cancel_reminder", {"reminder": int(r["id"])}, Intent("unremind"), quiet=True) for r in found]
+    return [*calls, Say(replies.cancelled_many(found))]
+
+
+def plan_unremind(intent: Intent, target: str, state: State) -> list[Action]:
+    """``cancel_reminder``: a task's reminder; all of them ("turn off all my reminders": list, then
+    cancel each); "cancel the dentist reminder" falls back to deleting the task when it has no
+    reminder (people call tasks reminders)."""
+    ref = resolve(target, state) if target else None
+    if ref and ref.problem:
+        return [Say(ref.problem)]
+    if intent.field == "all":
+        if ref is None:
+            return [Call("list_reminders", {}, intent, then=_cancel_each, quiet=True)]
+        tasks = [str(n) for n in ref.numbers] or [ref.task_arg]
+        return [Call("list_reminders", {"task": task}, intent, then=_cancel_each, quiet=True) for task in tasks]
+    if ref is None:
+        return [Say("Which task's reminder should I cancel?")]
+    tasks = [str(n) for n in ref.numbers] or [ref.task_arg]
+    calls: list[Action] = []
+    for task in tasks:
+        call = Call("cancel_reminder", {"task": task}, intent, fallback_on=("not_found",))
+        if intent.field == "or_delete":
+            call.fallback = [Call("delete_task", {"task": task}, Intent("delete"))]
+        calls.append(call)
+    return calls
+
+
+def plan_channel(intent: Intent) -> list[Action]:
+    """Where reminders are delivered ("send my reminders to ntfy topic alerts")."""
+    channel, address = intent.body, intent.target or None
+    if intent.field != "off" and channel in ("ntfy", "email") and not address:
+        what = "ntfy topic" if channel == "ntfy" else "email address"
+        return [Say(f"Which {what} should I send your reminders to?")]
+    args: dict[str, Any] = {"channel": channel, "enabled": intent.field != "off"}
+    if address:
+        args["address"] = address
+    return [Call("set_reminder_channel", args, intent)]
+
+
+def _choose_reminder(text: str, pending: dict[str, Any]) -> list[Action] | None:
+    """Answer "which reminder?" (``ambiguous_reminder``): "the first", "2", "both", "the 14:30 one"."""
+    candidates = list(pending.get("candidates") or [])
+    ids = [int(c["reminder"]) for c in candidates if c.get("reminder") is not None]
+    low = text.lower().strip(" .,!?")
+    picked: list[int] = []
+    if re.match(r"^(?:both|all|all of them|both of them|each|every one|them all)\b", low):
+        picked = ids
+    else:
+        clock = re.search(r"\b(\d{1,2})[:h.](\d{2})\b", low)
+        if clock:
+            hhmm = f"{int(clock[1]):02d}:{clock[2]}"
+            picked = [int(c["reminder"]) for c in candidates if str(c.get("fire_at") or "").endswith(hhmm)]
+        else:
+            ref = resolve(low, State(shown=list(range(1, len(ids) + 1))))
+            picked = [ids[n - 1] for n in ref.numbers if 1 <= n <= len(ids)]
+    if not picked:
+        return None
+    return [Call("cancel_reminder", {"reminder": r}, Intent("choose")) for r in picked]
+
+
 def plan_pending(text: str, intent: Intent, state: State) -> list[Action] | None:
     """Answer a pending question (docs/agent-tools.md ``pending``), or None if ``text`` doesn't."""
     pending = state.pending or {}
@@ -241,6 +397,8 @@ def plan_pending(text: str, intent: Intent, state: State) -> list[Action] | None
         if not isinstance(yes, dict):
             return [Say("There's nothing waiting for a yes right now. What would you like to do with your tasks?")]
         return [Call(str(yes.get("tool")), dict(yes.get("arguments") or {}), intent)]
+    if kind == "choose" and pending.get("tool") == "cancel_reminder":
+        return _choose_reminder(text, pending)
     if kind == "choose":
         candidates = list(pending.get("candidates") or [])
         if intent.kind == "confirm" and len(candidates) > 1:
@@ -277,6 +435,14 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
         return _ref_calls(intent, target, state, now, "delete_task", "delete_tasks")
     if kind == "update":
         return plan_update(intent, quotes, state, now)
+    if kind == "remind":
+        return plan_remind(intent, quotes, state, now)
+    if kind == "reminders":
+        return plan_list_reminders(target, state)
+    if kind == "unremind":
+        return plan_unremind(intent, target, state)
+    if kind == "channel":
+        return plan_channel(intent)
     if kind in ("undo", "redo"):  # "undo 3 times": one call per step, stopping when none is left
         return [Call(kind, {}, intent) for _ in range(int(intent.body or 1))]
     if kind == "activity":
@@ -327,9 +493,14 @@ def apply_result(call: Call, result: dict[str, Any], state: State) -> None:
     """Follow what a tool result did to the conversation state (as the tools record it)."""
     if not result.get("ok"):
         return
-    state.listed_last = call.tool == "list_tasks"
+    state.listed_last = call.tool in ("list_tasks", "list_reminders")
     if call.tool == "list_tasks":
         state.shown = [t["number"] for t in result.get("tasks", [])]
+    elif call.tool == "list_reminders":
+        state.shown = list(dict.fromkeys(int(r["task"]) for r in result.get("reminders", [])))
+        state.touched = list(state.shown)
+    elif "reminder" in result and isinstance(result["reminder"], dict):
+        state.touched = [int(result["reminder"]["task"])]
     elif "task" in result and isinstance(result["task"], dict):
         state.touched = [result["task"]["number"]]
     elif "tasks" in result:
@@ -351,6 +522,8 @@ class Turn:
     now: datetime
     results: list[dict[str, Any]]
     pending_live: bool = True
+    tools: frozenset[str] | None = None
+    """The agent's tool names (None: not known); a call to another tool is said, not made."""
 
     def next_action(self) -> Call | str:
         """The next tool call, or the final reply text."""
@@ -377,6 +550,9 @@ class Turn:
                     if "?" in action.text:
                         stop = True
                     continue
+                if self.tools is not None and action.tool not in self.tools:
+                    fragments.append(replies.missing_tool(action.tool))
+                    continue
                 result = next(results, None)
                 if result is None:
                     return action
@@ -384,10 +560,13 @@ class Turn:
                 if action.fallback and _wants_fallback(action, result):
                     queue = [*action.fallback, *queue]
                     continue
-                fragments.append(replies.describe(action.tool, action.args, result, action.intent.kind))
+                if action.then and result.get("ok"):
+                    queue = [*action.then(result), *queue]
+                if not (action.quiet and result.get("ok")):
+                    fragments.append(replies.describe(action.tool, action.args, result, action.intent.kind))
                 if result.get("error") in ("nothing_to_undo", "nothing_to_redo"):
                     queue = [a for a in queue if not (isinstance(a, Call) and a.tool == action.tool)]  # no more steps
-                if result.get("error") in ("ambiguous", "confirmation_required", "earlier_than_due"):
+                if result.get("error") in ("ambiguous", "confirmation_required", "earlier_than_due", "ambiguous_reminder", "reminder_in_past"):
                     stop = True
                     break
             if stop:
@@ -398,4 +577,4 @@ class Turn:
 def _wants_fallback(call: Call, result: dict[str, Any]) -> bool:
     if call.tool == "list_tasks":
         return bool(result.get("ok")) and result.get("count") == 0
-    return result.get("error") in ("not_found", "ambiguous")
+    return result.get("error") in call.fallback_on

@@ -11,6 +11,7 @@ from todochat.tasks.rescheduling import parse_shift
 HELP = (
     "I manage your task list. I can add tasks (with due dates, priorities, tags and repeats), "
     "show and search them, mark them done or not done, change or delete them (asking first before changing several), undo and redo any change, show what you changed today, and export them as a file. "
+    "I can also remind you (\"remind me to call mom at 5pm\", \"remind me 30 minutes before the dentist\", \"what reminders do I have?\"). "
     "Try \"add pay rent on friday\", \"what's due today?\" or \"mark task 3 as done\"."
 )
 CHAT = {
@@ -67,7 +68,109 @@ def _details(task: dict[str, Any]) -> str:
     return (", " + ", ".join(parts)) if parts else ""
 
 
+def minutes_text(minutes: int) -> str:
+    """``30`` → ``30 minutes``, ``60`` → ``an hour``, ``1440`` → ``a day``, ``90`` → ``90 minutes``."""
+    for size, unit in ((10080, "week"), (1440, "day"), (60, "hour")):
+        if minutes % size == 0:
+            n = minutes // size
+            return (("an" if unit == "hour" else "a") + f" {unit}") if n == 1 else f"{n} {unit}s"
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def reminder_text(reminder: dict[str, Any]) -> str:
+    """When a reminder (docs/agent-tools.md ``Reminder``) fires, in words:
+    ``Fri 20 Nov at 14:30 (30 minutes before)``; ``at its due time``; or a note that it waits for
+    a due time."""
+    fire = when_text(reminder.get("fire_at"))
+    before = reminder.get("before_minutes")
+    if before is None:
+        return fire
+    offset = "at the due time" if before == 0 else f"{minutes_text(int(before))} before"
+    return f"{fire} ({offset})" if fire else f"{offset}, once the task has a due time"
+
+
+def _reminder_failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str | None:
+    """Replies to the reminder tools' own refusals (None: the general ones apply)."""
+    error = result.get("error")
+    if error == "reminder_in_past":
+        when = when_text(result.get("fire_at", "")[:16]) if result.get("fire_at") else "that time"
+        if tool == "add_task":
+            return f"A reminder at {when} would be in the past: that time has passed — add \"{args.get('title')}\" and remind you now?"
+        return f"A reminder at {when} for \"{result.get('title') or 'that task'}\" would be in the past: that time has passed — remind you now?"
+    if error == "ambiguous_reminder":
+        options = " or ".join(f"{when_text(c.get('fire_at'))}" for c in result.get("candidates") or [])
+        return f"That task has several reminders: {options}. Which one should I cancel (or \"both\")?"
+    if error == "validation" and tool == "add_reminder" and result.get("field") == "before_minutes" and result.get("number") \
+            and "due" in str(result.get("message")):
+        n = result["number"]
+        return (f"Task {n} has no due time, so there is nothing to remind you before. When should I remind you? "
+                f"For example \"remind me about task {n} tomorrow at 9am\".")
+    if error == "not_found" and tool in ("cancel_reminder", "list_reminders", "add_reminder") and result.get("number"):
+        return f"{result.get('message') or 'There is no such reminder.'}"
+    return None
+
+
+def _reminder_success(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str | None:
+    """What a reminder tool did, in one sentence (None for other tools)."""
+    if tool == "add_reminder":
+        reminder = result.get("reminder") or {}
+        return f"I'll remind you about task {reminder.get('task')}: {reminder.get('title')} {_on(reminder_text(reminder))}."
+    if tool == "list_reminders":
+        found = result.get("reminders") or []
+        if not found:
+            return f"You have no reminders{' on that task' if args.get('task') else ''}."
+        lines = "; ".join(f"task {r.get('task')}: {r.get('title')} — {reminder_text(r)}" for r in found[:10])
+        more = f" … and {len(found) - 10} more" if len(found) > 10 else ""
+        return f"You have {len(found)} reminder{'s' if len(found) != 1 else ''}: {lines}{more}."
+    if tool == "cancel_reminder":
+        reminder = result.get("reminder") or {}
+        return (f"Cancelled the reminder on task {reminder.get('task')}: {reminder.get('title')} — {reminder_text(reminder)}. "
+                "Say \"undo\" to bring it back.")
+    if tool == "set_reminder_channel":
+        channel = {"page": "this page", "webpush": "web push", "ntfy": "ntfy", "email": "email"}.get(str(args.get("channel")), str(args.get("channel")))
+        if args.get("enabled") is False:
+            return f"OK, no more reminders by {channel}."
+        to = f" ({args['address']})" if args.get("address") else ""
+        return f"OK, your reminders will be sent by {channel}{to}."
+    return None
+
+
+def missing_tool(tool: str) -> str:
+    """The sentence for a request whose tool this server does not have."""
+    if tool == "set_reminder_channel":
+        return "I can't change where reminders are delivered on this server; reminders show on this page."
+    return "Sorry, I can't do that on this server."
+
+
+def cancelled_many(reminders: list[dict[str, Any]]) -> str:
+    """After cancelling each of ``reminders`` (a list_reminders result) one by one."""
+    lines = "; ".join(f"task {r.get('task')}: {r.get('title')} — {reminder_text(r)}" for r in reminders[:10])
+    more = f" … and {len(reminders) - 10} more" if len(reminders) > 10 else ""
+    return f"Cancelled {len(reminders)} reminders: {lines}{more}. Each \"undo\" brings one back."
+
+
+def _on(text: str) -> str:
+    """``Fri 20 Nov at 14:30 …`` → ``on Fri 20 Nov at 14:30 …``; other phrases as they are."""
+    return f"on {text}" if text[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") else text
+
+
+def _add_reminder_note(args: dict[str, Any], task: dict[str, Any]) -> str:
+    """The reminder sentence after "Added task …" when ``add_task`` set one."""
+    if args.get("remind_at"):
+        return f" I'll remind you {_on(when_text(args['remind_at']) if args['remind_at'] != 'now' else 'in a minute')}."
+    before = args.get("remind_before_minutes")
+    if before is None or not task.get("due"):
+        return ""
+    if before == 0:
+        due = str(task["due"])
+        return " I'll remind you then." if "T" in due else f" I'll remind you on {when_text(due)} at 09:00."
+    return f" I'll remind you {minutes_text(int(before))} before."
+
+
 def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
+    special = _reminder_failure(tool, args, result)
+    if special:
+        return special
     error = result.get("error")
     if error == "ambiguous":
         return "More than one task fits. " + which_one(result.get("candidates") or [])
@@ -171,8 +274,11 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
     if not result.get("ok"):
         return _failure(tool, args, result)
     task = result.get("task") or {}
+    special = _reminder_success(tool, args, result)
+    if special:
+        return special
     if tool == "add_task":
-        return f"Added {task_text(task)}{_details(task)}."
+        return f"Added {task_text(task)}{_details(task)}.{_add_reminder_note(args, task)}"
     if tool == "list_tasks":
         return _list_sentence(args, int(result.get("count", 0)), intent)
     if tool == "complete_task":
