@@ -15,6 +15,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import todochat.conversations.models
+import todochat.revocation
 import todochat.tasks.models  # noqa: F401  (register tables)
 from todochat import migrations
 from todochat.config import Settings

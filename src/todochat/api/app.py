@@ -24,7 +24,7 @@ from todochat.agent.models import select_model
 from todochat.api import db_errors
 from todochat.api.body_limit import BodySizeLimit, PayloadTooLarge, too_large
 from todochat.api.ratelimit import install_rate_limit
-from todochat.api.routes import activity, chat, chatkit_session, health, me, tasks, web
+from todochat.api.routes import activity, chat, chatkit_session, health, me, signout, tasks, web
 from todochat.api.routes import chatkit as chatkit_routes
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(tasks.router)
     app.include_router(activity.router)
     app.include_router(me.router)
+    app.include_router(signout.router)
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
     app.include_router(web.router)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import todochat.conversations.models
+import todochat.revocation
 import todochat.tasks.models  # noqa: F401  (register tables)
 from todochat.db import Base
 

@@ -35,3 +35,16 @@ export function tokenSubject(token) {
     return "";
   }
 }
+
+/** Revoke every token of this user on the server (sign out everywhere); false when it failed. */
+export async function revokeToken(token) {
+  try {
+    const response = await fetch("/api/v1/me/sign-out-everywhere", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

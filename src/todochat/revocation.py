@@ -1,0 +1,90 @@
+"""Token revocation: a per-user token version (table ``token_versions``).
+
+Tokens minted here carry the user's version in the claim ``ver``; signing out everywhere
+(``POST /api/v1/me/sign-out-everywhere``, ``todochat token revoke USER``) adds one to it, so every
+token minted before stops working at once, on every replica (the database is the only state).
+An identity provider's tokens carry no ``ver``: they are refused when issued (``iat``) at or
+before the moment of the last revocation. A user without a row has version 0 and nothing revoked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, String, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from todochat.db import Base, UTCDateTime
+from todochat.errors import AuthError
+
+
+class TokenVersion(Base):
+    """One user's token version and the instant of their last sign-out-everywhere."""
+
+    __tablename__ = "token_versions"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+@dataclass(frozen=True)
+class TokenState:
+    """A user's current version (0 when never revoked) and last revocation instant (or None)."""
+
+    version: int = 0
+    revoked_at: datetime | None = None
+
+
+async def token_state(sessionmaker: async_sessionmaker[AsyncSession], user_id: str) -> TokenState:
+    """Read ``user_id``'s :class:`TokenState` (one primary-key lookup)."""
+    async with sessionmaker() as session:
+        row = (await session.execute(
+            select(TokenVersion.version, TokenVersion.revoked_at).where(TokenVersion.user_id == user_id)
+        )).first()  # fmt: skip
+    return TokenState(row.version, row.revoked_at) if row else TokenState()
+
+
+async def revoke_all(sessionmaker: async_sessionmaker[AsyncSession], user_id: str, now: datetime) -> int:
+    """Revoke every token of ``user_id`` issued so far: version + 1, ``revoked_at = now``.
+
+    One upsert (``INSERT … ON CONFLICT DO UPDATE``), so concurrent revocations each count.
+
+    Args:
+        now: the instant (aware); provider tokens with ``iat`` at or before it are refused.
+
+    Returns:
+        The new version (tokens minted from now on carry it).
+    """
+    async with sessionmaker() as session, session.begin():
+        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(TokenVersion).values(user_id=user_id, version=1, revoked_at=now)
+        statement = statement.on_conflict_do_update(
+            index_elements=[TokenVersion.user_id],
+            set_={"version": TokenVersion.version + 1, "revoked_at": now},
+        ).returning(TokenVersion.version)
+        return int((await session.execute(statement)).scalar_one())
+
+
+def check_not_revoked(state: TokenState, *, version: int | None, issued_at: float) -> None:
+    """Refuse a token revoked by :func:`revoke_all`.
+
+    Args:
+        state: the user's stored :class:`TokenState`.
+        version: the token's ``ver`` claim (tokens minted here), or None (a provider's token).
+        issued_at: the token's ``iat`` (seconds since the epoch).
+
+    Raises:
+        AuthError: the token was signed out (→ 401).
+    """
+    if version is not None:
+        if version != state.version:
+            raise AuthError("The token was signed out; sign in again.")
+        return
+    if state.revoked_at is not None and issued_at <= state.revoked_at.timestamp():
+        raise AuthError("The token was signed out; sign in again.")

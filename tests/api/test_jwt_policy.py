@@ -1,0 +1,196 @@
+"""JWT policy (api/auth.py): required and bounded ``exp``, ``iat``/``nbf`` with leeway, ``iss``/``aud``,
+the subject claim and its normalisation, algorithms, and revocation (sign out everywhere) over REST
+and the CLI on SQLite and PostgreSQL (issue 17: ``exp`` of 10^30 accepted, ``" alice"`` and NFD
+forms were other users, Sign out left the token alive for 30 days)."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from typing import Any
+
+import jwt
+import pytest
+from tests.servers import in_process
+from typer.testing import CliRunner
+
+from todochat.api.auth import decode_claims, decode_token, issue_token, normalize_subject
+from todochat.cli import app as cli_app
+from todochat.config import Settings, get_settings
+from todochat.errors import AuthError
+
+SECRET = "policy-secret-" + "z" * 32
+
+
+def policy_settings(**overrides: Any) -> Settings:
+    return Settings(jwt_secret=SECRET, **overrides)
+
+
+def signed(claims: dict[str, Any], *, secret: str = SECRET, algorithm: str = "HS256", **headers: Any) -> str:
+    return jwt.encode(claims, secret, algorithm=algorithm, headers=headers or None)
+
+
+def now() -> int:
+    return int(time.time())
+
+
+def test_exp_is_required_and_bounded_by_the_maximum_lifetime() -> None:
+    settings = policy_settings(jwt_max_ttl_minutes=60)
+    t = now()
+    assert decode_token(signed({"sub": "ann", "iat": t, "exp": t + 3600}), settings) == "ann"
+    for claims in (
+        {"sub": "ann", "iat": t},  # no exp
+        {"sub": "ann", "exp": t + 60},  # no iat
+        {"sub": "ann", "iat": t, "exp": 10**30},  # the probe's token
+        {"sub": "ann", "iat": t, "exp": t + 3601},  # one second too long
+        {"sub": "ann", "iat": t - 10**9, "exp": t + 60},  # iat far back: exp − iat too long
+        {"sub": "ann", "iat": t, "exp": "soon"},
+    ):
+        with pytest.raises(AuthError):
+            decode_token(signed(claims), settings)
+
+
+def test_iat_nbf_and_exp_are_honoured_with_a_small_leeway() -> None:
+    settings = policy_settings(jwt_leeway_seconds=30)
+    t = now()
+    ok = [
+        {"sub": "ann", "iat": t + 10, "exp": t + 600},  # clock skew within leeway
+        {"sub": "ann", "iat": t, "nbf": t + 10, "exp": t + 600},
+        {"sub": "ann", "iat": t - 600, "exp": t - 10},  # expired 10 s ago: within leeway
+    ]
+    for claims in ok:
+        assert decode_token(signed(claims), settings) == "ann", claims
+    refused = [
+        {"sub": "ann", "iat": t + 120, "exp": t + 600},  # issued in the future
+        {"sub": "ann", "iat": t, "nbf": t + 120, "exp": t + 600},  # not yet valid
+        {"sub": "ann", "iat": t - 600, "exp": t - 60},  # expired
+    ]
+    for claims in refused:
+        with pytest.raises(AuthError):
+            decode_token(signed(claims), settings)
+
+
+def test_issuer_and_audience_are_required_when_configured_and_minted_tokens_carry_them() -> None:
+    settings = policy_settings(jwt_issuer="https://id.example", jwt_audience="todochat")
+    token = issue_token("ann", settings)
+    payload = jwt.decode(token, SECRET, algorithms=["HS256"], audience="todochat")
+    assert payload["iss"] == "https://id.example" and payload["aud"] == "todochat"
+    assert decode_token(token, settings) == "ann"
+    t = now()
+    base = {"sub": "ann", "iat": t, "exp": t + 60}
+    for claims in (
+        base,
+        {**base, "iss": "https://id.example"},  # no aud
+        {**base, "aud": "todochat"},  # no iss
+        {**base, "iss": "https://evil.example", "aud": "todochat"},
+        {**base, "iss": "https://id.example", "aud": "another-app"},
+    ):
+        with pytest.raises(AuthError):
+            decode_token(signed(claims), settings)
+    assert decode_token(signed({**base, "iss": "https://id.example", "aud": ["x", "todochat"]}), settings) == "ann"
+
+
+def test_subject_is_normalised_and_refused_when_ambiguous() -> None:
+    settings = policy_settings()
+    t = now()
+    nfd = unicodedata.normalize("NFD", "Zoë")
+    assert nfd != "Zoë"
+    assert decode_token(signed({"sub": nfd, "iat": t, "exp": t + 60}), settings) == "Zoë"
+    assert normalize_subject("Ann Lee") == "Ann Lee"
+    for subject in (" alice", "alice ", "", "al\x1bice", "a\u200bb", "a\u202eb", "a\tb", "a\u00a0b", "x" * 256, 7):
+        with pytest.raises(AuthError):
+            decode_token(signed({"sub": subject, "iat": t, "exp": t + 60}), settings)
+        if isinstance(subject, str):
+            with pytest.raises(ValueError):
+                issue_token(subject, settings)
+
+
+def test_the_subject_claim_is_configurable() -> None:
+    settings = policy_settings(jwt_subject_claim="email")
+    t = now()
+    assert decode_token(signed({"sub": "auth0|123", "email": "ann@example.com", "iat": t, "exp": t + 60}), settings) == "ann@example.com"
+    with pytest.raises(AuthError):
+        decode_token(signed({"sub": "auth0|123", "iat": t, "exp": t + 60}), settings)
+    assert decode_token(issue_token("bob@example.com", settings), settings) == "bob@example.com"
+
+
+def test_only_hs256_with_the_local_secret_without_a_jwks() -> None:
+    settings = policy_settings()
+    t = now()
+    claims = {"sub": "ann", "iat": t, "exp": t + 60}
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    for token in (unsigned, signed(claims, secret="k" * 64, algorithm="HS512"), signed(claims, secret="other-secret-" + "q" * 32), "not.a.token"):
+        with pytest.raises(AuthError):
+            decode_token(token, settings)
+    assert decode_claims(signed(claims), settings).version is None
+
+
+def test_settings_refuse_short_production_secrets_and_a_jwks_without_issuer_and_audience() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="at least 32 bytes"):
+        Settings(environment="production", jwt_secret="short-but-not-a-placeholder")
+    with pytest.raises(ValidationError, match="TODOCHAT_JWT_SECRET"):
+        Settings(environment="production")  # would be generated: refused
+    assert Settings(environment="production", jwt_secret="p" * 32).jwt_secret == "p" * 32
+    with pytest.raises(ValidationError, match="TODOCHAT_JWT_ISSUER and TODOCHAT_JWT_AUDIENCE"):
+        Settings(jwt_secret=SECRET, jwks_url="https://id.example/jwks", jwt_issuer="https://id.example")
+    with pytest.raises(ValidationError, match="TTL"):
+        Settings(jwt_secret=SECRET, jwt_ttl_minutes=100, jwt_max_ttl_minutes=10)
+
+
+async def test_sign_out_everywhere_revokes_every_token_of_that_user_only(settings: Settings) -> None:
+    async with in_process(settings) as (_app, http):
+        first, second = issue_token("ann", settings), issue_token("ann", settings)
+        bob = issue_token("bob", settings)
+        for token in (first, second, bob):
+            assert (await http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})).status_code == 200
+        out = await http.post("/api/v1/me/sign-out-everywhere", headers={"Authorization": f"Bearer {first}"})
+        assert out.status_code == 200 and out.json() == {"user_id": "ann", "token_version": 1}
+        for token in (first, second):
+            refused = await http.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
+            assert refused.status_code == 401 and "signed out" in refused.json()["message"]
+        assert (await http.get("/api/v1/me", headers={"Authorization": f"Bearer {bob}"})).status_code == 200
+        fresh = issue_token("ann", settings, version=1)
+        assert (await http.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh}"})).status_code == 200
+        # a provider's token (no 'ver') issued before the revocation is refused too; one issued after is not
+        t = int(time.time())
+        before = signed({"sub": "ann", "iat": t - 5, "exp": t + 60}, secret=settings.resolved_jwt_secret())
+        assert (await http.get("/api/v1/me", headers={"Authorization": f"Bearer {before}"})).status_code == 401
+        after = signed({"sub": "ann", "iat": t + 2, "exp": t + 60}, secret=settings.resolved_jwt_secret())
+        assert (await http.get("/api/v1/me", headers={"Authorization": f"Bearer {after}"})).status_code == 200
+        again = await http.post("/api/v1/me/sign-out-everywhere", headers={"Authorization": f"Bearer {fresh}"})
+        assert again.json()["token_version"] == 2
+
+
+async def test_nfd_and_nfc_tokens_are_one_user(settings: Settings) -> None:
+    async with in_process(settings) as (_app, http):
+        nfc = {"Authorization": f"Bearer {issue_token('Zoë', settings)}"}
+        t = int(time.time())
+        nfd_token = signed({"sub": unicodedata.normalize("NFD", "Zoë"), "iat": t, "exp": t + 60}, secret=settings.resolved_jwt_secret())
+        added = await http.post("/api/v1/tasks", json={"title": "water the plants"}, headers=nfc)
+        assert added.status_code == 201, added.text
+        seen = await http.get("/api/v1/tasks", headers={"Authorization": f"Bearer {nfd_token}"})
+        assert [task["title"] for task in seen.json()["tasks"]] == ["water the plants"]
+
+
+def test_cli_token_revoke_signs_the_user_out(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TODOCHAT_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("TODOCHAT_JWT_SECRET", settings.jwt_secret)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        old = runner.invoke(cli_app, ["token", "ann"])
+        assert old.exit_code == 0, old.output
+        assert decode_claims(old.stdout.strip(), settings).version == 0
+        revoked = runner.invoke(cli_app, ["token", "revoke", "ann"])
+        assert revoked.exit_code == 0, revoked.output
+        assert "token version 1" in revoked.output
+        new = runner.invoke(cli_app, ["token", "ann"])
+        assert decode_claims(new.stdout.strip(), settings).version == 1
+        assert runner.invoke(cli_app, ["token", " ann"]).exit_code == 2
+        assert runner.invoke(cli_app, ["token", "ann", "bob"]).exit_code == 2
+        too_long = runner.invoke(cli_app, ["token", "ann", "--ttl-minutes", str(60 * 24 * 31)])
+        assert too_long.exit_code == 2 and "at most" in too_long.output
+    finally:
+        get_settings.cache_clear()
