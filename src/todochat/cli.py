@@ -106,6 +106,8 @@ def serve(
         port=port,
         log_config=None,
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        proxy_headers=False,  # X-Forwarded-* only from TODOCHAT_TRUSTED_PROXIES (api/security.py)
+        server_header=False,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import secrets
 from datetime import datetime
 from functools import lru_cache
@@ -15,6 +16,8 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", ""}
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+"""An origin as browsers send it (RFC 6454 §6.1): scheme, host and an optional port."""
 MIN_SECRET_BYTES = 32
 """The shortest JWT secret accepted in production (HS256 wants a key as long as its hash, RFC 7518 §3.2)."""
 
@@ -138,6 +141,17 @@ class Settings(BaseSettings):
                     "(name each proxy; '*' would let any client choose its address)"
                 ) from exc
         return [entry.strip() for entry in value]
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _exact_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"TODOCHAT_CORS_ORIGINS: {origin!r} is not an origin; name each one exactly as "
+                    "scheme://host[:port] (no path, no '*')"
+                )
+        return value
 
     @field_validator("jwt_subject_claim")
     @classmethod
