@@ -1,9 +1,9 @@
 """Token revocation: a per-user token version (table ``token_versions``).
 
-Tokens minted here carry the user's version in the claim ``ver``; signing out everywhere
+Tokens minted here carry the user's version in the claim ``todochat_ver``; signing out everywhere
 (``POST /api/v1/me/sign-out-everywhere``, ``todochat token revoke USER``) adds one to it, so every
 token minted before stops working at once, on every replica (the database is the only state).
-An identity provider's tokens carry no ``ver``: they are refused when issued (``iat``) at or
+An identity provider's tokens carry none: they are refused when issued (``iat``) at or
 before the moment of the last revocation. A user without a row has version 0 and nothing revoked.
 """
 
@@ -76,7 +76,7 @@ def check_not_revoked(state: TokenState, *, version: int | None, issued_at: floa
 
     Args:
         state: the user's stored :class:`TokenState`.
-        version: the token's ``ver`` claim (tokens minted here), or None (a provider's token).
+        version: the token's ``todochat_ver`` claim (tokens minted here), or None (a provider's token).
         issued_at: the token's ``iat`` (seconds since the epoch).
 
     Raises:

@@ -217,3 +217,13 @@ async def test_rest_accepts_provider_tokens_and_signs_them_out(provider: JwksSer
         assert (await http.get("/api/v1/me", headers=auth)).status_code == 401
         later = key.sign(claims("carol", iat=t + 2))  # signed in again after the sign-out
         assert (await http.get("/api/v1/me", headers={"Authorization": f"Bearer {later}"})).status_code == 200
+
+
+def test_a_providers_own_ver_claim_is_not_a_token_version(provider: JwksServer) -> None:
+    from todochat.api.auth import decode_claims
+
+    settings = provider_settings(provider)
+    key = provider.keys[0]
+    assert decode_claims(key.sign(claims(ver="2.0")), settings).version is None  # Microsoft-style
+    assert decode_claims(key.sign(claims(todochat_ver=99)), settings).version is None  # only local tokens carry one
+    assert decode_claims(issue_token("ann", settings, version=3), settings).version == 3

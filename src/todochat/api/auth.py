@@ -10,7 +10,7 @@ The policy every front shares (REST, ChatKit, MCP, rate limits):
   :func:`normalize_subject` (NFC; surrounding white space, control characters and empty refused).
 - The algorithm is chosen by the key, never by the token alone: HS256 only with the local
   secret, RS256/ES256/EdDSA only with a key of the configured JWKS; ``none`` never (RFC 8725 §3.1).
-- Revocation: tokens minted here carry the user's token version (``ver``);
+- Revocation: tokens minted here carry the user's token version (``todochat_ver``);
   :func:`authenticate` refuses signed-out tokens (:mod:`todochat.revocation`).
 """
 
@@ -35,7 +35,9 @@ ALGORITHM = "HS256"
 """The algorithm of tokens signed with the local secret."""
 JWKS_ALGORITHMS = ("RS256", "ES256", "EdDSA")
 """The algorithms accepted from an identity provider's JWKS."""
-VERSION_CLAIM = "ver"
+VERSION_CLAIM = "todochat_ver"
+"""The token version claim of tokens minted here (a private claim name, RFC 7519 §4.3: providers
+use ``ver`` for other things, e.g. Microsoft's ``"ver": "2.0"``); read from local tokens only."""
 MAX_SUBJECT = 255
 
 
@@ -192,7 +194,7 @@ def decode_claims(token: str, settings: Settings) -> TokenClaims:
         user_id = normalize_subject(payload[settings.jwt_subject_claim])
     except ValueError as exc:
         raise AuthError(f"The token has no valid subject: {exc}") from exc
-    version = payload.get(VERSION_CLAIM)
+    version = payload.get(VERSION_CLAIM) if algorithm == ALGORITHM else None  # a provider's: by iat
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise AuthError("The token is invalid.")
     return TokenClaims(user_id=user_id, version=version, issued_at=float(iat))
