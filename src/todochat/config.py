@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     """How long the fetched key set is kept before it is fetched again."""
     jwks_refetch_cooldown_seconds: float = Field(default=30, ge=0)
     """The shortest time between two fetches forced by a token naming an unknown ``kid``."""
+    revocation_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    """How long a replica may reuse a user's token version before reading it again: a sign-out
+    made on another replica takes effect there within this time (0: read on every request)."""
     trusted_proxies: list[str] = Field(default_factory=list)
     """Addresses or networks (``["10.0.0.0/8", "127.0.0.1"]``) of reverse proxies whose
     ``X-Forwarded-For``/``X-Forwarded-Proto`` are believed; empty: those headers are ignored."""

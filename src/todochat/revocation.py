@@ -9,6 +9,8 @@ before the moment of the last revocation. A user without a row has version 0 and
 
 from __future__ import annotations
 
+import time
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,8 +42,34 @@ class TokenState:
     revoked_at: datetime | None = None
 
 
-async def token_state(sessionmaker: async_sessionmaker[AsyncSession], user_id: str) -> TokenState:
-    """Read ``user_id``'s :class:`TokenState` (one primary-key lookup)."""
+CACHE_MAX_USERS = 10_000
+_monotonic = time.monotonic  # the cache's clock (tests move it)
+_cache: weakref.WeakKeyDictionary[object, dict[str, tuple[float, TokenState]]] = weakref.WeakKeyDictionary()
+"""Per database (session factory): user id → (monotonic time read, state)."""
+
+
+async def token_state(
+    sessionmaker: async_sessionmaker[AsyncSession], user_id: str, *, max_age: float = 0.0
+) -> TokenState:
+    """``user_id``'s :class:`TokenState`: one primary-key lookup, or this process's copy read less
+    than ``max_age`` seconds ago (``TODOCHAT_REVOCATION_CACHE_SECONDS``; a lookup costs a SQLite
+    transaction, ~1–4 ms). A revocation made in this process is seen at once; one made by another
+    replica within ``max_age`` seconds."""
+    now = _monotonic()
+    users = _cache.setdefault(sessionmaker, {})
+    if max_age > 0:
+        cached = users.get(user_id)
+        if cached is not None and now - cached[0] < max_age:
+            return cached[1]
+    state = await _read_state(sessionmaker, user_id)
+    if max_age > 0:
+        if len(users) >= CACHE_MAX_USERS:
+            users.clear()
+        users[user_id] = (now, state)
+    return state
+
+
+async def _read_state(sessionmaker: async_sessionmaker[AsyncSession], user_id: str) -> TokenState:
     async with sessionmaker() as session:
         row = (await session.execute(
             select(TokenVersion.version, TokenVersion.revoked_at).where(TokenVersion.user_id == user_id)
@@ -68,7 +96,9 @@ async def revoke_all(sessionmaker: async_sessionmaker[AsyncSession], user_id: st
             index_elements=[TokenVersion.user_id],
             set_={"version": TokenVersion.version + 1, "revoked_at": now},
         ).returning(TokenVersion.version)
-        return int((await session.execute(statement)).scalar_one())
+        version = int((await session.execute(statement)).scalar_one())
+    _cache.get(sessionmaker, {}).pop(user_id, None)  # this process sees its own revocation at once
+    return version
 
 
 def check_not_revoked(state: TokenState, *, version: int | None, issued_at: float) -> None:

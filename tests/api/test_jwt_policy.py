@@ -194,3 +194,26 @@ def test_cli_token_revoke_signs_the_user_out(settings: Settings, monkeypatch: py
         assert too_long.exit_code == 2 and "at most" in too_long.output
     finally:
         get_settings.cache_clear()
+
+
+async def test_a_sign_out_on_one_replica_reaches_the_others_within_the_cache_time(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two apps on one database (replicas). B reuses a user's token version for
+    TODOCHAT_REVOCATION_CACHE_SECONDS; with 0 it reads it on every request."""
+    from todochat import revocation
+
+    clock = [1000.0]
+    monkeypatch.setattr(revocation, "_monotonic", lambda: clock[0])
+    cached = settings.model_copy(update={"revocation_cache_seconds": 5.0})
+    uncached = settings.model_copy(update={"revocation_cache_seconds": 0.0})
+    token = {"Authorization": f"Bearer {issue_token('ann', settings)}"}
+    async with in_process(cached) as (_a, replica_a), in_process(cached) as (_b, replica_b), in_process(uncached) as (_c, replica_c):
+        for replica in (replica_a, replica_b, replica_c):
+            assert (await replica.get("/api/v1/me", headers=token)).status_code == 200
+        assert (await replica_a.post("/api/v1/me/sign-out-everywhere", headers=token)).status_code == 200
+        assert (await replica_a.get("/api/v1/me", headers=token)).status_code == 401  # its own: at once
+        assert (await replica_c.get("/api/v1/me", headers=token)).status_code == 401  # no cache: at once
+        assert (await replica_b.get("/api/v1/me", headers=token)).status_code == 200  # within 5 s: stale
+        clock[0] += 5.0
+        assert (await replica_b.get("/api/v1/me", headers=token)).status_code == 401  # after: refused

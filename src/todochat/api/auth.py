@@ -217,14 +217,16 @@ def decode_token(token: str, settings: Settings) -> str:
 
 
 async def check_claims(
-    claims: TokenClaims, sessionmaker: async_sessionmaker[AsyncSession]
+    claims: TokenClaims, sessionmaker: async_sessionmaker[AsyncSession], *, cache_seconds: float = 0.0
 ) -> str:
-    """Refuse signed-out tokens (one lookup in ``token_versions``); return the user id.
+    """Refuse signed-out tokens (a lookup in ``token_versions``, or a copy at most
+    ``cache_seconds`` old); return the user id.
 
     Raises:
         AuthError: the token was revoked.
     """
-    check_not_revoked(await token_state(sessionmaker, claims.user_id), version=claims.version, issued_at=claims.issued_at)
+    state = await token_state(sessionmaker, claims.user_id, max_age=cache_seconds)
+    check_not_revoked(state, version=claims.version, issued_at=claims.issued_at)
     return claims.user_id
 
 
@@ -236,7 +238,8 @@ async def authenticate(
     Raises:
         AuthError: see :func:`decode_claims`, or the token was signed out.
     """
-    return await check_claims(await decode_claims_async(token, settings), sessionmaker)
+    claims = await decode_claims_async(token, settings)
+    return await check_claims(claims, sessionmaker, cache_seconds=settings.revocation_cache_seconds)
 
 
 def bearer_token(header: str | None) -> str:

@@ -38,7 +38,8 @@ async def authenticated_user(request: Request) -> str:
     if not isinstance(claims, TokenClaims):
         token = bearer_token(request.headers.get("authorization"))
         claims = await decode_claims_async(token, request.app.state.settings)
-    user_id = await check_claims(claims, request.app.state.sessionmaker)
+    settings: Settings = request.app.state.settings
+    user_id = await check_claims(claims, request.app.state.sessionmaker, cache_seconds=settings.revocation_cache_seconds)
     request.state.user_id = user_id
     return user_id
 
