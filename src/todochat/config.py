@@ -101,6 +101,16 @@ class Settings(BaseSettings):
     """How long the fetched key set is kept before it is fetched again."""
     jwks_refetch_cooldown_seconds: float = Field(default=30, ge=0)
     """The shortest time between two fetches forced by a token naming an unknown ``kid``."""
+    oidc_issuer: str | None = None
+    """The identity provider for the built-in page's "Sign in with your provider" (OpenID Connect,
+    authorization code + PKCE); discovered from ``<issuer>/.well-known/openid-configuration``."""
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    """Only for a confidential client; a public client (PKCE only) leaves it unset."""
+    oidc_scopes: str = "openid profile email"
+    oidc_redirect_url: str | None = None
+    """The callback registered at the provider, e.g. ``https://todo.example.com/auth/oidc/callback``;
+    unset: derived from the request (fine locally; set it behind a proxy)."""
     revocation_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     """How long a replica may reuse a user's token version before reading it again: a sign-out
     made on another replica takes effect there within this time (0: read on every request)."""

@@ -21,8 +21,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from todochat import __version__
 from todochat.agent.models import select_model
-from todochat.api import db_errors
+from todochat.api import db_errors, oidc
 from todochat.api.body_limit import BodySizeLimit, PayloadTooLarge, too_large
+from todochat.api.oidc import install_oidc
 from todochat.api.ratelimit import install_rate_limit
 from todochat.api.routes import activity, chat, chatkit_session, health, me, signout, tasks, web
 from todochat.api.routes import chatkit as chatkit_routes
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             expose_headers=["Retry-After", "X-Request-ID", "Mcp-Session-Id"],
         )
     _install_handlers(app)
+    install_oidc(app, settings)  # the OIDC state cookie (only with TODOCHAT_OIDC_ISSUER)
     install_security(app, settings)  # outermost: every answer gets the headers; proxies resolved first
     app.include_router(health.router)
     app.include_router(chatkit_routes.router)
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(activity.router)
     app.include_router(me.router)
     app.include_router(signout.router)
+    app.include_router(oidc.router)
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
     app.include_router(web.router)

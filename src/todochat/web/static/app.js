@@ -1,5 +1,5 @@
 // The built-in todochat page: sign-in, threads, the conversation and its streamed turns, client tools.
-import { forgetToken, revokeToken, storeToken, tokenFromLocation, tokenSubject } from "./auth.js";
+import { forgetToken, providerSignInOffered, revokeToken, signInErrorFromLocation, storeToken, tokenFromLocation, tokenSubject } from "./auth.js";
 import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
@@ -359,6 +359,8 @@ function wire() {
 }
 
 wire();
-const token = tokenFromLocation();
+const signInError = signInErrorFromLocation();
+const token = signInError ? null : tokenFromLocation();
 if (token) boot(token);
-else showLogin(null);
+else showLogin(signInError);
+providerSignInOffered().then((offered) => { $("oidc-sign-in").hidden = !offered; });
