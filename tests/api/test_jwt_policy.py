@@ -11,6 +11,9 @@ from typing import Any
 
 import jwt
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from tests.servers import in_process
 from typer.testing import CliRunner
 
@@ -217,3 +220,23 @@ async def test_a_sign_out_on_one_replica_reaches_the_others_within_the_cache_tim
         assert (await replica_b.get("/api/v1/me", headers=token)).status_code == 200  # within 5 s: stale
         clock[0] += 5.0
         assert (await replica_b.get("/api/v1/me", headers=token)).status_code == 401  # after: refused
+
+
+@given(st.text(max_size=40))
+@hyp_settings(max_examples=300, deadline=None)
+def test_normalisation_makes_spellings_of_one_name_one_user(text: str) -> None:
+    """Any string: accepted iff its NFD/NFC spellings are, always as the same NFC user id, which is
+    itself accepted unchanged (idempotent) and has no control character or edge white space."""
+
+    def outcome(value: str) -> str | None:
+        try:
+            return normalize_subject(value)
+        except ValueError:
+            return None
+
+    results = {outcome(text), outcome(unicodedata.normalize("NFD", text)), outcome(unicodedata.normalize("NFC", text))}
+    assert len(results) == 1
+    (user,) = results
+    if user is not None:
+        assert user == unicodedata.normalize("NFC", user) == outcome(user)
+        assert user == user.strip() and all(not unicodedata.category(c).startswith("C") for c in user)
