@@ -91,12 +91,16 @@ async def revoke_all(sessionmaker: async_sessionmaker[AsyncSession], user_id: st
     async with sessionmaker() as session, session.begin():
         dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(TokenVersion).values(user_id=user_id, version=1, revoked_at=now)
-        statement = statement.on_conflict_do_update(
-            index_elements=[TokenVersion.user_id],
-            set_={"version": TokenVersion.version + 1, "revoked_at": now},
-        ).returning(TokenVersion.version)
-        version = int((await session.execute(statement)).scalar_one())
+        upsert = (
+            insert(TokenVersion)
+            .values(user_id=user_id, version=1, revoked_at=now)
+            .on_conflict_do_update(
+                index_elements=[TokenVersion.user_id],
+                set_={"version": TokenVersion.version + 1, "revoked_at": now},
+            )
+            .returning(TokenVersion.version)
+        )
+        version = int((await session.execute(upsert)).scalar_one())
     _cache.get(sessionmaker, {}).pop(user_id, None)  # this process sees its own revocation at once
     return version
 
