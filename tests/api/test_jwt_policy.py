@@ -5,8 +5,10 @@ forms were other users, Sign out left the token alive for 30 days)."""
 
 from __future__ import annotations
 
+import os
 import time
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -240,3 +242,18 @@ def test_normalisation_makes_spellings_of_one_name_one_user(text: str) -> None:
     if user is not None:
         assert user == unicodedata.normalize("NFC", user) == outcome(user)
         assert user == user.strip() and all(not unicodedata.category(c).startswith("C") for c in user)
+
+
+@pytest.mark.parametrize("secret", [None, "changeme", "only-31-bytes-long-secret-value"])
+def test_serve_refuses_to_start_in_production_without_a_real_secret(monkeypatch: pytest.MonkeyPatch, secret: str | None) -> None:
+    monkeypatch.setenv("TODOCHAT_ENVIRONMENT", "production")
+    if secret is not None:
+        monkeypatch.setenv("TODOCHAT_JWT_SECRET", secret)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli_app, ["serve", "--port", "1"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "TODOCHAT_JWT_SECRET" in result.output
+    assert not (Path(os.environ["TODOCHAT_DATA_DIR"]) / "jwt_secret").exists()  # nothing generated

@@ -207,6 +207,10 @@ async def test_the_subject_claim_setting_picks_the_user_id(provider: FakeProvide
 
 async def test_without_an_issuer_there_is_no_provider_sign_in(settings: Settings) -> None:
     async with in_process(settings) as (_app, http):
+        page = (await http.get("/")).text
+        assert '<a id="oidc-sign-in" class="btn btn-secondary btn-block" href="/auth/oidc/login" hidden>' in page
+        auth_js = (await http.get("/static/auth.js")).text
+        assert "export async function providerSignInOffered" in auth_js and "signin_error" in auth_js
         assert (await http.get("/auth/providers")).json() == {"oidc": False, "login_url": None}
         assert (await http.get("/auth/oidc/login")).headers["location"].startswith("/#signin_error=")
 
