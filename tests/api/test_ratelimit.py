@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 import time_machine
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.clock import TEST_NOW
 from tests.pg import free_port
 
@@ -30,6 +32,17 @@ def _migrated_database(tmp_path: Path, sqlite_template: Path) -> None:
     shutil.copyfile(sqlite_template, tmp_path / "data" / "todochat.db")
 
 
+ENGINES: list[AsyncEngine] = []
+
+
+@pytest.fixture(autouse=True)
+async def _dispose_engines() -> AsyncIterator[None]:
+    """Close the engines :func:`make_app` made, in the test's own loop."""
+    yield
+    while ENGINES:
+        await ENGINES.pop().dispose()
+
+
 def make_settings(tmp_path: Path, limit: str = "3/minute", storage: str = "memory://") -> Settings:
     return Settings(data_dir=tmp_path / "data", jwt_secret="s" * 40, rate_limit=limit,
                     rate_limit_storage=storage)  # fmt: skip
@@ -39,7 +52,9 @@ def make_app(settings: Settings) -> tuple[FastAPI, list[str]]:
     """A small app with the real auth dependency and the real middleware; records work done."""
     app = FastAPI()
     app.state.settings = settings
-    app.state.sessionmaker = make_sessionmaker(make_engine(settings))  # token versions (revocation)
+    engine = make_engine(settings)
+    ENGINES.append(engine)
+    app.state.sessionmaker = make_sessionmaker(engine)  # token versions (revocation)
     work: list[str] = []
 
     @app.exception_handler(AuthError)
