@@ -159,10 +159,14 @@ async def test_export_then_delete_over_rest_leaves_the_other_user_untouched(sett
         assert {name: after[name] for name in after} == {
             e.table.name: bob_after["counts"][e.key] for e in USER_DATA
         }  # what is left is exactly bob's
-        empty = (await http.get("/api/v1/me/export", headers=alice)).json()
+        # every token of the erased user is signed out (the same token now gets a 401) ...
+        assert (await http.get("/api/v1/tasks", headers=alice)).status_code == 401
+        assert (await http.get("/api/v1/tasks", headers=bob)).status_code == 200
+        # ... and with a new token the account starts again from nothing
+        fresh = {"Authorization": f"Bearer {issue_token('alice', settings, version=1)}"}
+        empty = (await http.get("/api/v1/me/export", headers=fresh)).json()
         assert set(empty["counts"].values()) == {0}
-        # the account starts again from nothing
-        r = await http.post("/api/v1/tasks", json={"title": "Fresh start"}, headers=alice)
+        r = await http.post("/api/v1/tasks", json={"title": "Fresh start"}, headers=fresh)
         assert r.status_code == 201 and r.json()["number"] == 1
 
 

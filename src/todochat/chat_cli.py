@@ -12,17 +12,22 @@ from rich.console import Console
 from rich.table import Table
 
 from todochat.client import ChatKitClient, ChatKitError
+from todochat.presentation import escape_markup, escape_terminal
 
 
 def widget_table(widget: dict[str, Any]) -> Table:
-    """A task-list widget (ListView JSON) as a Rich table: done, number + title, details."""
+    """A task-list widget (ListView JSON) as a Rich table: done, number + title, details.
+
+    Every text from the server is shown as written (:func:`escape_markup`): a title with terminal
+    escape codes or Rich markup (``[/oops]``) is printed literally."""
     status = widget.get("status") or {}
-    table = Table(title=status.get("text"), show_header=False, title_justify="left")
+    title = status.get("text")
+    table = Table(title=escape_markup(title) if isinstance(title, str) else None, show_header=False, title_justify="left")
     table.add_column("", width=1)
     table.add_column("task")
     table.add_column("details", style="dim")
     for row in widget.get("children", []):
-        texts = _texts(row)
+        texts = [escape_markup(text) for text in _texts(row)]
         if not texts:
             continue
         if len(texts) == 1:
@@ -91,7 +96,7 @@ async def run_chat(url: str, token: str, thread_id: str | None, timezone: str | 
                 for item in await client.items(thread_id):
                     _print_item(console, item)
             except ChatKitError as exc:
-                console.print(f"[red]{exc}[/red]")
+                console.print(f"[red]{escape_markup(str(exc))}[/red]")
                 return
         console.print("[dim]todochat — type a message; Ctrl-D or 'exit' quits.[/dim]")
         while True:
@@ -105,39 +110,40 @@ async def run_chat(url: str, token: str, thread_id: str | None, timezone: str | 
                 continue
             console.print("[bold cyan]todochat>[/bold cyan] ", end="")
             try:
-                turn = await client.send(text, thread_id, on_delta=lambda d: console.print(d, end="", markup=False))
+                turn = await client.send(text, thread_id, on_delta=lambda d: console.print(escape_terminal(d), end="", markup=False, highlight=False))
             except ChatKitError as exc:
-                console.print(f"\n[red]{exc}[/red]")
+                console.print(f"\n[red]{escape_markup(str(exc))}[/red]")
                 continue
             except httpx.HTTPError as exc:
-                console.print(f"\n[red]cannot reach {url}: {exc}[/red]")
+                console.print(f"\n[red]cannot reach {escape_markup(url)}: {escape_markup(str(exc))}[/red]")
                 continue
             console.print()
             if thread_id is None and turn.thread_id:
                 thread_id = turn.thread_id
-                console.print(f"[dim](thread {thread_id} — resume with --thread {thread_id})[/dim]")
+                shown = escape_markup(thread_id)
+                console.print(f"[dim](thread {shown} — resume with --thread {shown})[/dim]")
             for widget in turn.widgets:
                 console.print(widget_table(widget))
             if turn.client_tool_call and turn.client_tool_call.get("name") == "download_tasks" and thread_id:
                 saved = save_tasks_csv(turn.client_tool_call.get("arguments") or {})
-                console.print(f"[dim]saved {saved}[/dim]")
+                console.print(f"[dim]saved {escape_markup(str(saved))}[/dim]")
                 done = await client.stream({
                     "type": "threads.add_client_tool_output",
                     "params": {"thread_id": thread_id, "result": {"downloaded": len((turn.client_tool_call.get("arguments") or {}).get("tasks", []))}},
                 })
                 if done.text:
-                    console.print(f"[bold cyan]todochat>[/bold cyan] {done.text}", highlight=False)
+                    console.print(f"[bold cyan]todochat>[/bold cyan] {escape_markup(done.text)}", highlight=False)
             if turn.error:
-                console.print(f"[red]{turn.error}[/red]")
+                console.print(f"[red]{escape_markup(str(turn.error))}[/red]")
 
 
 def _print_item(console: Console, item: dict[str, Any]) -> None:
     kind = item.get("type")
     if kind == "user_message":
         text = "".join(p.get("text", "") for p in item.get("content", []))
-        console.print(f"[bold]you>[/bold] {text}", markup=True, highlight=False)
+        console.print(f"[bold]you>[/bold] {escape_markup(text)}", markup=True, highlight=False)
     elif kind == "assistant_message":
         text = "".join(p.get("text", "") for p in item.get("content", []))
-        console.print(f"[bold cyan]todochat>[/bold cyan] {text}", highlight=False)
+        console.print(f"[bold cyan]todochat>[/bold cyan] {escape_markup(text)}", highlight=False)
     elif kind == "widget":
         console.print(widget_table(item["widget"]))

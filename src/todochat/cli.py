@@ -23,6 +23,13 @@ app.command("audit")(audit_command)
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _safe(text: str) -> str:
+    """``text`` for a Rich print with markup: see :func:`todochat.presentation.escape_markup`."""
+    from todochat.presentation import escape_markup
+
+    return escape_markup(text)
+
+
 def load_settings() -> Settings:
     """Settings from the environment; a malformed setting exits 2 with a one-line error."""
     from pydantic import ValidationError
@@ -34,7 +41,7 @@ def load_settings() -> Settings:
         message = str(first["msg"]).removeprefix("Value error, ")
         if first.get("loc"):
             message = f"TODOCHAT_{str(first['loc'][0]).upper()}: {message}"
-        err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+        err.print(f"[red]error:[/red] {_safe(message)}", markup=True, highlight=False)
         raise typer.Exit(2) from exc
 
 
@@ -47,7 +54,7 @@ def check_database_or_exit(settings: Settings) -> None:
     try:
         asyncio.run(check_database(settings))
     except ConfigurationError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
+        err.print(f"[red]error:[/red] {_safe(exc.message)}")
         raise typer.Exit(2) from exc
 
 
@@ -60,10 +67,10 @@ def upgrade_or_exit(settings: Settings) -> None:
     try:
         migrations.upgrade(settings)
     except ConfigurationError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
+        err.print(f"[red]error:[/red] {_safe(exc.message)}")
         raise typer.Exit(2) from exc
     except Exception as exc:  # any driver error becomes one line naming the setting
-        err.print(f"[red]error:[/red] TODOCHAT_DATABASE_URL: cannot use the database ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
+        err.print(f"[red]error:[/red] TODOCHAT_DATABASE_URL: cannot use the database ({type(exc).__name__}: {_safe(str(exc).splitlines()[0] if str(exc) else '')})")
         raise typer.Exit(2) from exc
 
 
@@ -79,7 +86,6 @@ def serve(
     import uvicorn
 
     from todochat.api.app import create_app
-    from todochat.api.auth import issue_token
     from todochat.errors import ConfigurationError
     from todochat.logging import configure_logging
 
@@ -92,12 +98,12 @@ def serve(
     try:
         application = create_app(settings)  # before migrating: a bad model setting is the one line shown
     except ConfigurationError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
+        err.print(f"[red]error:[/red] {_safe(exc.message)}")
         raise typer.Exit(2) from exc
     upgrade_or_exit(settings)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if settings.environment == "local":
-        token = issue_token(settings.local_user, settings)
+        token = local_token(settings.local_user, settings)
         typer.echo(f"todochat is running on the {settings.model} model. Open:\n  http://{shown_host}:{port}/#token={token}")
     else:  # a shared deployment: no login token in the logs
         typer.echo(f"todochat is running on the {settings.model} model at http://{shown_host}:{port}/ (issue tokens with `todochat token USER`)")
@@ -109,21 +115,78 @@ def serve(
         port=port,
         log_config=None,
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        proxy_headers=False,  # X-Forwarded-* only from TODOCHAT_TRUSTED_PROXIES (api/security.py)
+        server_header=False,
     )
+
+
+def local_token(subject: str, settings: Settings, *, ttl_minutes: int | None = None) -> str:
+    """A token for ``subject`` signed with the local secret, carrying the user's current token
+    version read from the database (version 0 when the database has no such table yet).
+
+    Raises:
+        ValueError: an unusable subject or ttl (see :func:`todochat.api.auth.issue_token`).
+    """
+    from todochat.api.auth import issue_token, normalize_subject
+
+    return issue_token(subject, settings, ttl_minutes=ttl_minutes,
+                       version=asyncio.run(_token_version(normalize_subject(subject), settings)))  # fmt: skip
+
+
+async def _token_version(user_id: str, settings: Settings) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from todochat.db import make_engine, make_sessionmaker
+    from todochat.revocation import token_state
+
+    engine = make_engine(settings)
+    try:
+        return (await token_state(make_sessionmaker(engine), user_id)).version
+    except (SQLAlchemyError, OSError):  # not migrated yet: nothing was ever revoked
+        return 0
+    finally:
+        await engine.dispose()
+
+
+async def _revoke(user_id: str, settings: Settings) -> int:
+    from todochat.context import utcnow
+    from todochat.db import make_engine, make_sessionmaker
+    from todochat.revocation import revoke_all
+
+    engine = make_engine(settings)
+    try:
+        return await revoke_all(make_sessionmaker(engine), user_id, utcnow())
+    finally:
+        await engine.dispose()
 
 
 @app.command()
 def token(
-    subject: Annotated[str, typer.Argument(help="The user id (JWT 'sub').")],
-    ttl_minutes: Annotated[int | None, typer.Option("--ttl-minutes", help="Lifetime in minutes.")] = None,
+    subject: Annotated[str, typer.Argument(help="The user id (JWT 'sub'), or 'revoke' followed by a user id.")],
+    user: Annotated[str | None, typer.Argument(help="With 'revoke': the user whose tokens to revoke.")] = None,
+    ttl_minutes: Annotated[int | None, typer.Option("--ttl-minutes", help="Lifetime in minutes (at most TODOCHAT_JWT_MAX_TTL_MINUTES).")] = None,
 ) -> None:
-    """Print a signed token for SUBJECT (and nothing else on stdout)."""
-    from todochat.api.auth import issue_token
+    """Print a signed token for SUBJECT (and nothing else on stdout).
 
+    `todochat token revoke USER` signs USER out everywhere instead: every token of USER issued
+    so far (here or by the identity provider) is refused from now on.
+    """
+    from todochat.api.auth import normalize_subject
+    from todochat.presentation import escape_markup, escape_terminal
+
+    settings = load_settings()
     try:
-        typer.echo(issue_token(subject, load_settings(), ttl_minutes=ttl_minutes))
+        if user is not None:
+            if subject != "revoke":
+                raise ValueError(f"Unexpected extra argument {user!r}; did you mean 'todochat token revoke USER'?")
+            user_id = normalize_subject(user)
+            upgrade_or_exit(settings)
+            version = asyncio.run(_revoke(user_id, settings))
+            err.print(f"Signed out every token of {escape_terminal(user_id)} (token version {version}).", markup=False, highlight=False)
+            return
+        typer.echo(local_token(subject, settings, ttl_minutes=ttl_minutes))
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape_markup(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -139,7 +202,7 @@ def mcp(
     try:
         user_id = acting_user(settings, user)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {_safe(str(exc))}")
         raise typer.Exit(2) from exc
     configure_logging(settings.log_level, settings.log_format)  # stderr: stdout carries the protocol
     upgrade_or_exit(settings)
@@ -158,9 +221,7 @@ def chat(
 
     settings = load_settings()
     if token_ is None:
-        from todochat.api.auth import issue_token
-
-        token_ = issue_token(settings.local_user, settings)
+        token_ = local_token(settings.local_user, settings)
     asyncio.run(run_chat(url, token_, thread, timezone))
 
 

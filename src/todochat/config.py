@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import secrets
 from datetime import datetime
 from functools import lru_cache
@@ -15,6 +17,10 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", ""}
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+"""An origin as browsers send it (RFC 6454 §6.1): scheme, host and an optional port."""
+MIN_SECRET_BYTES = 32
+"""The shortest JWT secret accepted in production (HS256 wants a key as long as its hash, RFC 7518 §3.2)."""
 
 
 def default_data_dir() -> Path:
@@ -97,6 +103,41 @@ class Settings(BaseSettings):
     rate_limit_storage: str = "memory://"
     graceful_shutdown_seconds: int = 30
 
+    # Identity and security (README "Identity and security")
+    jwt_max_ttl_minutes: int = Field(default=60 * 24 * 30, gt=0)
+    """The longest lifetime (``exp`` − ``iat``) a token may have; longer ones are refused (30 days)."""
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    """Clock skew allowed when checking ``exp``, ``nbf`` and ``iat`` (RFC 7519 §4.1.4)."""
+    jwt_issuer: str | None = None
+    """When set, every token must carry exactly this ``iss``; tokens minted here carry it."""
+    jwt_audience: str | None = None
+    """When set, every token's ``aud`` must name it; tokens minted here carry it."""
+    jwt_subject_claim: str = "sub"
+    """The claim that holds the user id (e.g. ``email`` or ``preferred_username`` for some providers)."""
+    jwks_url: str | None = None
+    """An identity provider's JWKS URL: its RS256/ES256/EdDSA tokens are then accepted
+    (needs ``jwt_issuer`` and ``jwt_audience``)."""
+    jwks_cache_seconds: float = Field(default=300, gt=0)
+    """How long the fetched key set is kept before it is fetched again."""
+    jwks_refetch_cooldown_seconds: float = Field(default=30, ge=0)
+    """The shortest time between two fetches forced by a token naming an unknown ``kid``."""
+    oidc_issuer: str | None = None
+    """The identity provider for the built-in page's "Sign in with your provider" (OpenID Connect,
+    authorization code + PKCE); discovered from ``<issuer>/.well-known/openid-configuration``."""
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    """Only for a confidential client; a public client (PKCE only) leaves it unset."""
+    oidc_scopes: str = "openid profile email"
+    oidc_redirect_url: str | None = None
+    """The callback registered at the provider, e.g. ``https://todo.example.com/auth/oidc/callback``;
+    unset: derived from the request (fine locally; set it behind a proxy)."""
+    revocation_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    """How long a replica may reuse a user's token version before reading it again: a sign-out
+    made on another replica takes effect there within this time (0: read on every request)."""
+    trusted_proxies: list[str] = Field(default_factory=list)
+    """Addresses or networks (``["10.0.0.0/8", "127.0.0.1"]``) of reverse proxies whose
+    ``X-Forwarded-For``/``X-Forwarded-Proto`` are believed; empty: those headers are ignored."""
+
     clock_fixed: datetime | None = None
     """Pin the server's "now" to this instant (ISO 8601 with an offset, e.g. ``2026-11-23T09:00Z``)
     for tests, demos and evals; refused in production. Unset: the real time."""
@@ -167,6 +208,52 @@ class Settings(BaseSettings):
             raise ValueError("TODOCHAT_CLOCK_FIXED needs an offset, e.g. 2026-11-23T09:00Z")
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError as exc:
+                raise ValueError(
+                    f"TODOCHAT_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                    "(name each proxy; '*' would let any client choose its address)"
+                ) from exc
+        return [entry.strip() for entry in value]
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _exact_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"TODOCHAT_CORS_ORIGINS: {origin!r} is not an origin; name each one exactly as "
+                    "scheme://host[:port] (no path, no '*')"
+                )
+        return value
+
+    @field_validator("jwt_subject_claim")
+    @classmethod
+    def _claim_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("TODOCHAT_JWT_SUBJECT_CLAIM must name a claim, e.g. sub")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _identity_policy(self) -> Settings:
+        if self.jwks_url and not (self.jwt_issuer and self.jwt_audience):
+            raise ValueError(
+                "TODOCHAT_JWKS_URL needs TODOCHAT_JWT_ISSUER and TODOCHAT_JWT_AUDIENCE: without them "
+                "a token the provider issued for another application would be accepted"
+            )
+        if self.jwt_ttl_minutes > self.jwt_max_ttl_minutes:
+            if "jwt_ttl_minutes" in self.model_fields_set:
+                raise ValueError("TODOCHAT_JWT_TTL_MINUTES is longer than TODOCHAT_JWT_MAX_TTL_MINUTES")
+            self.jwt_ttl_minutes = self.jwt_max_ttl_minutes  # the default lifetime, capped
+        if self.environment == "production" and 0 < len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"TODOCHAT_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes in production")
+        return self
+
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Settings:
         if not self.database_url:
@@ -187,15 +274,17 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
     def resolved_jwt_secret(self) -> str:
-        """Return the JWT secret, generating and keeping one in ``data_dir`` on first use."""
+        """Return the JWT secret, generating and keeping one in ``data_dir/jwt_secret`` on first use.
+
+        The file is created 0600 in a 0700 directory and published atomically
+        (:func:`todochat.files.write_once`): processes starting at once share one secret.
+        """
         if self.jwt_secret:
             return self.jwt_secret
-        path = self.data_dir / "jwt_secret"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        self.jwt_secret = path.read_text().strip()
+        from todochat.files import ensure_private_dir, write_once
+
+        path = ensure_private_dir(self.data_dir) / "jwt_secret"
+        self.jwt_secret = write_once(path, secrets.token_urlsafe(48))
         return self.jwt_secret
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.types import TypeDecorator
 
 from todochat.config import Settings
 from todochat.errors import ConfigurationError
+from todochat.files import FILE_MODE, create_private_file, ensure_private_dir, tighten
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -81,14 +82,25 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def ensure_sqlite_dir(url: str) -> bool:
-    """Create the directory of a SQLite file URL. Returns True for a file, False otherwise
-    (in-memory SQLite or another database)."""
+    """Prepare a SQLite file URL: its directory created 0700 and the file created empty with mode
+    0600 before SQLite opens it (SQLite gives its ``-wal``/``-shm`` files the database file's mode),
+    so other local accounts cannot read anyone's tasks; an existing file, directory, ``-wal`` or
+    ``-shm`` of ours that others can read is tightened (:mod:`todochat.files`).
+
+    Returns:
+        True for a file, False otherwise (in-memory SQLite or another database).
+    """
     if not url.startswith("sqlite"):
         return False
     path = url.split("///", 1)[1] if "///" in url else ""
-    if not path or path == ":memory:":
+    if not path or path == ":memory:" or path.startswith("file:"):
         return False
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    database = Path(path.split("?", 1)[0])
+    if not database.parent.exists():
+        ensure_private_dir(database.parent)
+    if not create_private_file(database):
+        for name in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            tighten(name, FILE_MODE)
     return True
 
 
@@ -100,6 +112,8 @@ def make_engine(settings: Settings) -> AsyncEngine:
     """
     url = settings.database_url
     if url.startswith("sqlite"):
+        if settings.data_dir.is_dir() and url.startswith(f"sqlite+aiosqlite:///{settings.data_dir}/"):
+            ensure_private_dir(settings.data_dir)  # the data dir of an older version may be 0755
         if ensure_sqlite_dir(url):
             engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
         else:  # in-memory: SQLAlchemy keeps its one connection (StaticPool)

@@ -12,6 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from todochat.evals import CaseResult, Runner, load_cases
+from todochat.presentation import escape_terminal
 
 
 async def run_eval(path: Path, report: Path | None, model: str, quiet: bool = False) -> int:
@@ -31,7 +32,8 @@ async def run_eval(path: Path, report: Path | None, model: str, quiet: bool = Fa
         runner.close()
     for result in results:
         if not result.passed:
-            console.print(f"FAIL {result.id}: " + " | ".join(result.failures), markup=False, soft_wrap=True)
+            line = f"FAIL {result.id}: " + " | ".join(result.failures)
+            console.print(escape_terminal(line), markup=False, highlight=False, soft_wrap=True)
     console.print(category_table(results))
     if report:
         text = json.dumps([r.report() for r in results], indent=2, ensure_ascii=False)

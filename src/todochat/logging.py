@@ -85,6 +85,17 @@ def _cap_values(_logger: Any, _name: str, event_dict: structlog.typing.EventDict
     return event_dict
 
 
+class AccessLogWithoutQuery(logging.Filter):
+    """Drop the query string from uvicorn's access log lines: it carries user text (a search
+    query ``?q=…``) that must not reach INFO logs; the path and status stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (*args[:2], args[2].split("?", 1)[0] + "?…", *args[3:])
+        return True
+
+
 def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     """Route stdlib and structlog logs through one structlog formatter.
 
@@ -121,5 +132,8 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, AccessLogWithoutQuery) for f in access.filters):
+        access.addFilter(AccessLogWithoutQuery())
     for noisy in ("openai.agents", "httpx", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -4,6 +4,7 @@ results, the activity feed and every front that shows them."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -209,3 +210,26 @@ def reminder_label(next_reminder: datetime, today: date, *, count: int = 1) -> s
 def undo_message(summary: str, *, redo: bool = False) -> str:
     """``Undid: <summary>`` (or ``Redid: …``): the sentence every front shows after undo/redo."""
     return f"{'Redid' if redo else 'Undid'}: {summary}"
+
+
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""C0/C1 control characters (ESC starts ANSI/OSC sequences) and bidi controls; tab and newline stay."""
+
+
+def escape_terminal(text: str) -> str:
+    """``text`` safe to write to a terminal: every control character (``ESC``, ``BEL``, ``CR``,
+    C1 codes, bidi overrides) shown as a visible escape (``\\x1b``, ``\\u202e``); tab and newline
+    kept. A title like ``"\\x1b]0;pwned\\x07"`` prints literally instead of renaming the terminal
+    (ECMA-48 control functions)."""
+    return _TERMINAL_UNSAFE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
+
+
+def escape_markup(text: str) -> str:
+    """``text`` for a Rich ``print`` with markup on: control characters escaped
+    (:func:`escape_terminal`) and square brackets escaped (``rich.markup.escape``), so a title
+    ``[/oops]`` or ``[red]`` prints as written."""
+    from rich.markup import escape
+
+    return escape(escape_terminal(text))

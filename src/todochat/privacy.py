@@ -22,7 +22,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from todochat.context import RequestContext
+from todochat import revocation
+from todochat.context import RequestContext, utcnow
 from todochat.conversations.models import AttachmentRow, FeedbackRow, ThreadItemRow, ThreadRow
 from todochat.db import Base
 from todochat.notify.models import (
@@ -127,7 +128,8 @@ USER_DATA: tuple[UserTable, ...] = (
 )
 """Every table with per-user rows, parents before children (erasure runs it backwards)."""
 
-NOT_USER_DATA: frozenset[str] = frozenset({"alembic_version", "mcp_oauth_clients"})
+NOT_USER_DATA: frozenset[str] = frozenset({"alembic_version", "mcp_oauth_clients", "token_versions"})
+# token_versions is kept on erasure (and bumped): it is what keeps the erased user's tokens refused.
 """Tables that hold no user's data (checked by the tests against the schema)."""
 
 
@@ -219,7 +221,9 @@ async def count_user_data(sessionmaker: async_sessionmaker[AsyncSession], user_i
 async def delete_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: str) -> Deleted:
     """Erase every row of ``user_id`` in every :data:`USER_DATA` table, children first, in ONE
     transaction (all or nothing); no other user's row is touched (each statement filters by
-    ``user_id``). The user's journal lock (their counter row) is taken first, so a change of theirs
+    ``user_id``), and every token of the user signed out in the same transaction (their
+    ``token_versions`` row is kept and bumped: deleting it would bring signed-out tokens back).
+    The user's journal lock (their counter row) is taken first, so a change of theirs
     in flight on another replica commits before, or waits and starts from nothing.
 
     Returns:
@@ -232,6 +236,8 @@ async def delete_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: s
         for entry in reversed(USER_DATA):
             result = await session.execute(delete(entry.table).where(entry.owner(user_id)))
             counts[entry.key] = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        await revocation.revoke_in(session, user_id, utcnow())  # and every token of theirs signed out
+    revocation.forget(sessionmaker, user_id)
     return Deleted(user_id=user_id, counts={e.key: counts[e.key] for e in USER_DATA})
 
 

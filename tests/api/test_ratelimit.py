@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -10,6 +12,7 @@ import pytest
 import time_machine
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.clock import TEST_NOW
 from tests.pg import free_port
 
@@ -17,7 +20,27 @@ from todochat.api.auth import issue_token
 from todochat.api.deps import CurrentUser
 from todochat.api.ratelimit import build_limiter, install_rate_limit
 from todochat.config import Settings
+from todochat.db import make_engine, make_sessionmaker
 from todochat.errors import AuthError, ConfigurationError
+
+
+@pytest.fixture(autouse=True)
+def _migrated_database(tmp_path: Path, sqlite_template: Path) -> None:
+    """The default database of :func:`make_settings` (``data_dir/todochat.db``), migrated: the
+    auth dependency reads the token versions table (revocation)."""
+    (tmp_path / "data").mkdir(exist_ok=True)
+    shutil.copyfile(sqlite_template, tmp_path / "data" / "todochat.db")
+
+
+ENGINES: list[AsyncEngine] = []
+
+
+@pytest.fixture(autouse=True)
+async def _dispose_engines() -> AsyncIterator[None]:
+    """Close the engines :func:`make_app` made, in the test's own loop."""
+    yield
+    while ENGINES:
+        await ENGINES.pop().dispose()
 
 
 def make_settings(tmp_path: Path, limit: str = "3/minute", storage: str = "memory://") -> Settings:
@@ -29,6 +52,9 @@ def make_app(settings: Settings) -> tuple[FastAPI, list[str]]:
     """A small app with the real auth dependency and the real middleware; records work done."""
     app = FastAPI()
     app.state.settings = settings
+    engine = make_engine(settings)
+    ENGINES.append(engine)
+    app.state.sessionmaker = make_sessionmaker(engine)  # token versions (revocation)
     work: list[str] = []
 
     @app.exception_handler(AuthError)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import todochat.conversations.models
 import todochat.notify.models
 import todochat.oauth_models
+import todochat.revocation
 import todochat.tasks.models  # noqa: F401  (register tables)
 from todochat import migrations
 from todochat.config import Settings

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from todochat.api.auth import issue_token
 from todochat.config import Settings
 from todochat.mcp.http import JWTVerifier, transport_security
+from todochat.revocation import revoke_all
 
 
 @pytest.fixture
@@ -16,13 +19,18 @@ def conf(tmp_path: Path) -> Settings:
     return Settings(jwt_secret="verifier-secret-" + "v" * 32, data_dir=tmp_path / "data")
 
 
-async def test_verifier_accepts_the_apis_tokens_only(conf: Settings, tmp_path: Path) -> None:
-    verifier = JWTVerifier(conf)
-    token = await verifier.verify_token(issue_token("alice", conf))
+async def test_verifier_accepts_the_apis_tokens_only(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    verifier = JWTVerifier(settings, lambda: sessionmaker)
+    minted = issue_token("alice", settings)
+    token = await verifier.verify_token(minted)
     assert token is not None and (token.subject, token.client_id) == ("alice", "alice")
     other = Settings(jwt_secret="another-secret-" + "o" * 32, data_dir=tmp_path / "other")
     assert await verifier.verify_token(issue_token("alice", other)) is None
     assert await verifier.verify_token("not.a.token") is None
+    await revoke_all(sessionmaker, "alice", datetime.now(UTC))  # signed out everywhere: refused at /mcp too
+    assert await verifier.verify_token(minted) is None
 
 
 def test_local_hosts_by_default_and_configured_ones(conf: Settings) -> None:

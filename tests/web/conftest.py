@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from tests.clock import TEST_NOW
 from tests.servers import LiveServer, server_env
 from tests.web.stage import StageServer, run_stage_server
 
-from todochat.api.app import create_app
+from todochat.api.app import attach_database, create_app
 from todochat.api.auth import issue_token
 from todochat.config import Settings
 from todochat.context import Clock
@@ -41,8 +42,10 @@ def auth(settings: Settings, user: str = "alice") -> dict[str, str]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for the page tests: SQLite, never migrated (these routes do not touch the database)."""
+def settings(tmp_path: Path, sqlite_template: Path) -> Settings:
+    """Settings for the page tests: SQLite, a copy of the session's migrated template (the routes
+    only read the token versions table, to refuse signed-out tokens)."""
+    shutil.copyfile(sqlite_template, tmp_path / "web.db")
     return Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'web.db'}",
         data_dir=tmp_path / "data",
@@ -55,8 +58,10 @@ def settings(tmp_path: Path) -> Settings:
 async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on ``create_app(settings)`` (fixed clock; a model that is never called)."""
     app = create_app(settings, clock=Clock(fixed=NOW), model=ScriptedModel())
+    attach_database(app, settings)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         yield client
+    await app.state.engine.dispose()
 
 
 # ---------------------------------------------------------------- fake OpenAI ChatKit sessions API

@@ -128,6 +128,9 @@ def test_without_a_token_the_page_asks_for_one(page: Page, web_server: LiveServe
     expect(page.get_by_label("Message", exact=True)).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     expect(page.locator("#login-error")).to_have_text("You signed out.")
+    # Sign out signs out everywhere: a token carrying the token version of before is refused now
+    before = web_server.token(user)  # version 0, like the one the page used
+    assert httpx.get(f"{web_server.base_url}/api/v1/me", headers={"Authorization": f"Bearer {before}"}, timeout=30).status_code == 401
 
 
 def test_html_in_a_task_title_is_shown_as_text(page: Page, web_server: LiveServer, user: str) -> None:

@@ -21,13 +21,25 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from todochat import __version__
 from todochat.agent.models import select_model
-from todochat.api import db_errors
+from todochat.api import db_errors, oidc
 from todochat.api.body_limit import BodySizeLimit, PayloadTooLarge, too_large
+from todochat.api.oidc import install_oidc
 from todochat.api.ratelimit import install_rate_limit
-from todochat.api.routes import activity, chat, chatkit_session, health, me, reminders, tasks, web
+from todochat.api.routes import (
+    activity,
+    chat,
+    chatkit_session,
+    health,
+    me,
+    reminders,
+    signout,
+    tasks,
+    web,
+)
 from todochat.api.routes import chatkit as chatkit_routes
 from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
+from todochat.api.security import install_security
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
 from todochat.context import Clock
@@ -40,7 +52,7 @@ from todochat.notify.dispatcher import Dispatcher, running
 from todochat.tasks.service import TaskService
 
 logger = logging.getLogger(__name__)
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 """A client's X-Request-ID is kept (logged and echoed) only if it looks like one."""
 
 LifespanHook = Callable[[FastAPI, AsyncExitStack], Awaitable[None]]
@@ -97,11 +109,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["*"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_credentials=False,  # bearer tokens only: no cookies cross-origin
             allow_headers=["Authorization", "Content-Type", "X-Timezone", "Mcp-Protocol-Version", "Mcp-Session-Id"],
             expose_headers=["Retry-After", "X-Request-ID", "Mcp-Session-Id"],
         )
     _install_handlers(app)
+    install_oidc(app, settings)  # the OIDC state cookie (only with TODOCHAT_OIDC_ISSUER)
+    install_security(app, settings)  # outermost: every answer gets the headers; proxies resolved first
     app.include_router(health.router)
     app.include_router(chatkit_routes.router)
     app.include_router(tasks.router)
@@ -110,6 +125,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(me.router)
     app.include_router(privacy_routes.router)  # /api/v1/me/export, DELETE /api/v1/me, /api/v1/audit
     app.include_router(notify_routes.router)
+    app.include_router(signout.router)
+    app.include_router(oidc.router)
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
     app.include_router(web.router)
@@ -144,7 +161,7 @@ def _install_handlers(app: FastAPI) -> None:
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         given = request.headers.get("x-request-id") or ""
-        rid = given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
+        rid = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
         request.state.request_id = rid
         structlog.contextvars.bind_contextvars(request_id=rid)
         try:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from todochat.api.auth import bearer_token, decode_token
+from todochat.api.auth import TokenClaims, bearer_token, check_claims, decode_claims_async
 from todochat.config import Settings
 from todochat.context import Clock, RequestContext, parse_zone
 from todochat.tasks.service import TaskService
@@ -23,16 +23,24 @@ def get_service(request: Request) -> TaskService:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
-def authenticated_user(request: Request) -> str:
+async def authenticated_user(request: Request) -> str:
     """The user id of the verified bearer token (also kept on ``request.state.user_id``).
 
+    The claims the rate limiter already verified (``request.state.token_claims``) are reused;
+    revocation (:func:`todochat.api.auth.check_claims`) is checked on every request.
+
     Raises:
-        AuthError: missing, malformed, forged or expired token (→ 401).
+        AuthError: missing, malformed, forged, expired or signed-out token (→ 401).
     """
     cached = getattr(request.state, "user_id", None)
     if cached:
         return str(cached)
-    user_id = decode_token(bearer_token(request.headers.get("authorization")), request.app.state.settings)
+    claims = getattr(request.state, "token_claims", None)
+    if not isinstance(claims, TokenClaims):
+        token = bearer_token(request.headers.get("authorization"))
+        claims = await decode_claims_async(token, request.app.state.settings)
+    settings: Settings = request.app.state.settings
+    user_id = await check_claims(claims, request.app.state.sessionmaker, cache_seconds=settings.revocation_cache_seconds)
     request.state.user_id = user_id
     return user_id
 

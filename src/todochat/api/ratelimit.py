@@ -25,7 +25,7 @@ from limits.storage import storage_from_string
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from todochat.api.auth import bearer_token, decode_token
+from todochat.api.auth import TokenClaims, bearer_token, decode_claims_async
 from todochat.config import Settings
 from todochat.errors import AuthError, ConfigurationError
 
@@ -122,21 +122,24 @@ def build_limiter(settings: Settings) -> RateLimiter | None:
     return RateLimiter(limits, settings.rate_limit_storage.strip())
 
 
-def request_key(scope: Scope, settings: Settings) -> tuple[str, str | None]:
-    """The counter key of a request: ``user:<sub>`` for a valid bearer token, else ``ip:<addr>``.
+async def request_key(scope: Scope, settings: Settings) -> tuple[str, TokenClaims | None]:
+    """The counter key of a request: ``user:<id>`` for a verified bearer token, else ``ip:<addr>``.
 
     Returns:
-        ``(key, user_id or None)``. The address is the peer's, or the proxy-reported one when
-        uvicorn trusts the proxy (``--forwarded-allow-ips``).
+        ``(key, claims or None)``. The address is the peer's, or — behind a proxy listed in
+        ``TODOCHAT_TRUSTED_PROXIES`` — the right-most address of ``X-Forwarded-For`` that is not
+        a trusted proxy (``ProxyHeadersMiddleware`` has put it in ``scope["client"]``), so a client
+        cannot choose its key by sending its own ``X-Forwarded-For``. A signed-out token still
+        counts for its user (the route then answers 401).
     """
     header = Headers(scope=scope).get("authorization")
     if header:
         try:
-            user_id = decode_token(bearer_token(header), settings)
+            claims = await decode_claims_async(bearer_token(header), settings)
         except AuthError:
-            user_id = None
-        if user_id:
-            return f"user:{user_id}", user_id
+            claims = None
+        if claims is not None:
+            return f"user:{claims.user_id}", claims
     client = scope.get("client")
     return f"ip:{client[0] if client else 'unknown'}", None
 
@@ -152,7 +155,8 @@ def is_exempt(scope: Scope) -> bool:
 class RateLimitMiddleware:
     """ASGI middleware answering 429 (JSON, ``Retry-After``) past the limit, before the route runs.
 
-    A valid token's user id is left on ``request.state.user_id`` (the auth dependency reuses it).
+    A verified token's claims are left on ``request.state.token_claims`` (the auth dependency
+    reuses them and checks revocation).
     """
 
     def __init__(self, app: ASGIApp, *, limiter: RateLimiter, settings: Settings) -> None:
@@ -164,9 +168,9 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or is_exempt(scope):
             await self.app(scope, receive, send)
             return
-        key, user_id = request_key(scope, self.settings)
-        if user_id is not None:
-            scope.setdefault("state", {})["user_id"] = user_id
+        key, claims = await request_key(scope, self.settings)
+        if claims is not None:
+            scope.setdefault("state", {})["token_claims"] = claims
         verdict = await self.limiter.hit(key)
         if verdict.allowed:
             await self.app(scope, receive, send)

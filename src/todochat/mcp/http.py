@@ -29,6 +29,7 @@ from mcp.server.request_state import RequestStateSecurity
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
 from pydantic import AnyHttpUrl, ConfigDict, TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.routing import Route
@@ -48,20 +49,28 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
 class JWTVerifier:
-    """The SDK's ``TokenVerifier`` over the API's tokens (``todochat.api.auth.decode_token``:
-    HS256, ``sub`` = user id). The user id becomes ``AccessToken.subject`` (and ``client_id``)."""
+    """The SDK's ``TokenVerifier`` over the API's tokens, verified fully by
+    ``todochat.api.auth.authenticate`` (signature, JWT policy, JWKS keys, and revocation: a token
+    signed out everywhere is refused here too). The user id becomes ``AccessToken.subject`` (and
+    ``client_id``).
 
-    def __init__(self, settings: Settings) -> None:
+    Args:
+        settings: the JWT settings.
+        sessionmaker: returns the session factory holding ``token_versions`` (made in the lifespan).
+    """
+
+    def __init__(self, settings: Settings, sessionmaker: Callable[[], async_sessionmaker[AsyncSession]]) -> None:
         self.settings = settings
+        self.sessionmaker = sessionmaker
 
     async def verify_token(self, token: str) -> AccessToken | None:
-        """Return the token's access info, or None when it is malformed, forged or expired."""
-        from todochat.api.auth import decode_token
+        """Return the token's access info, or None when it is malformed, forged, expired or signed out."""
+        from todochat.api.auth import authenticate
 
         try:
-            user_id = decode_token(token, self.settings)
+            user_id = await authenticate(token, self.settings, self.sessionmaker())
         except AuthError as exc:
-            logger.info("MCP bearer token refused: %s", exc.message)
+            logger.info("MCP bearer token refused (%s)", exc.code)
             return None
         return AccessToken(token=token, client_id=user_id, subject=user_id, scopes=[])
 
@@ -130,10 +139,15 @@ class McpTokenVerifier:
     """The SDK's ``TokenVerifier`` of ``/mcp``: OAuth access tokens issued for the MCP resource
     (:class:`SqlOAuthProvider`), and — while ``settings.mcp_accept_api_tokens`` — the API's own JWTs."""
 
-    def __init__(self, settings: Settings, provider: SqlOAuthProvider | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        provider: SqlOAuthProvider | None,
+        sessionmaker: Callable[[], async_sessionmaker[AsyncSession]],
+    ) -> None:
         self.settings = settings
         self.provider = provider
-        self.api_tokens = JWTVerifier(settings)
+        self.api_tokens = JWTVerifier(settings, sessionmaker)
 
     async def verify_token(self, token: str) -> AccessToken | None:
         """Return the token's access info, or None (unknown, expired, revoked, another resource's,
@@ -224,7 +238,7 @@ class McpHttp:
         self.app: ASGIApp = _HostGuard(
             AuthenticationMiddleware(
                 AuthContextMiddleware(RequireAuthMiddleware(_Transport(self.session_manager), [], metadata_url)),
-                backend=BearerAuthBackend(McpTokenVerifier(settings, self.provider)),
+                backend=BearerAuthBackend(McpTokenVerifier(settings, self.provider, lambda: service().sessionmaker)),
             ),
             transport_security(settings),
         )

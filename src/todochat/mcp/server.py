@@ -99,7 +99,8 @@ def domain_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
             with acting_tool(fn.__name__):  # the journal records the tool (audit log)
                 return await fn(*args, **kwargs)
         except TodoError as exc:
-            logger.info("MCP tool %s refused: %s %r", fn.__name__, exc.code, exc.message)
+            logger.info("MCP tool %s refused: %s", fn.__name__, exc.code)  # no user text at INFO
+            logger.debug("MCP tool %s refused: %r", fn.__name__, exc.message)
             return error_result(exc)  # type: ignore[return-value]
 
     return wrapper

@@ -9,6 +9,7 @@ import anyio
 from todochat import migrations
 from todochat.config import Settings
 from todochat.db import make_engine, make_sessionmaker
+from todochat.errors import AuthError
 from todochat.mcp.server import Backend, build_server
 from todochat.tasks.service import TaskService
 
@@ -19,13 +20,18 @@ def acting_user(settings: Settings, user: str | None) -> str:
     """The user ``todochat mcp`` acts as: ``user`` if given, else ``settings.local_user`` — the user
     ``todochat serve`` logs in, so the chat page and the MCP client see the same tasks.
 
+    The name is normalised as a token's subject is (``api.auth.normalize_subject``: NFC; control
+    characters and surrounding white space refused), so stdio and HTTP name the same user alike.
+
     Raises:
-        ValueError: empty or longer than 255 characters (the limit of a token's ``sub``).
+        ValueError: empty, longer than 255 characters, or not a valid subject.
     """
-    user_id = (user if user is not None else settings.local_user).strip()
-    if not user_id or len(user_id) > 255:
-        raise ValueError("The user name must be 1–255 characters.")
-    return user_id
+    from todochat.api.auth import normalize_subject
+
+    try:
+        return normalize_subject(user if user is not None else settings.local_user)
+    except AuthError as exc:
+        raise ValueError(f"The user name is not valid: {exc.message}") from exc
 
 
 def run_stdio(settings: Settings, user: str | None = None, *, migrate: bool = True) -> None:

@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from todochat.config import Settings
 from todochat.db import ensure_sqlite_dir
 from todochat.errors import ConfigurationError
+from todochat.files import create_private_file
 
 HERE = Path(__file__).parent
 
@@ -68,7 +69,8 @@ def _sqlite_migration_lock(url: str) -> Iterator[None]:
     if not ensure_sqlite_dir(url):
         yield
         return
-    lock_path = Path(url.split("///", 1)[1] + ".migrate-lock")
+    lock_path = Path(url.split("///", 1)[1].split("?", 1)[0] + ".migrate-lock")
+    create_private_file(lock_path)
     with lock_path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
@@ -23,6 +24,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\u
 """Control characters (C0 but tab/newline/return, DEL, C1), line/paragraph separators and
 non-characters: never stored (NUL cannot be stored on PostgreSQL at all)."""
 PRIORITY_ALIASES = {"urgent": "high", "important": "high", "p1": "high", "p2": "medium", "p3": "low", "p4": "none"}
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode Normalization Form C (UAX #15): "Café" typed with a combining accent
+    (NFD, as some keyboards and macOS file names give it) is stored and searched as the composed
+    "Café", so one spelling never misses the other."""
+    return unicodedata.normalize("NFC", text)
 
 
 def check_text(text: str, field: str) -> str:
@@ -63,16 +71,16 @@ def check_reference(ref: str, field: str = "task") -> str:
     """
     if len(ref) > 2 * TITLE_MAX:
         raise ValidationError(f"The {field} is at most {2 * TITLE_MAX} characters.", field=field)
-    return check_text(ref, field)
+    return nfc(check_text(ref, field))
 
 
 def clean_title(title: str) -> str:
-    """Trim and collapse white space.
+    """Trim and collapse white space; NFC (:func:`nfc`).
 
     Raises:
         ValidationError: empty, a control character, or longer than 200 characters (field ``title``).
     """
-    text = " ".join(check_text(title or "", "title").split())
+    text = " ".join(nfc(check_text(title or "", "title")).split())
     if not text:
         raise ValidationError("A task needs a title.", field="title")
     if len(text) > TITLE_MAX:
@@ -83,12 +91,12 @@ def clean_title(title: str) -> str:
 
 
 def clean_description(description: str | None) -> str:
-    """Trim a description.
+    """Trim a description; NFC (:func:`nfc`).
 
     Raises:
         ValidationError: a control character, or longer than 1000 characters (field ``description``).
     """
-    text = check_text(description or "", "description").strip()
+    text = nfc(check_text(description or "", "description")).strip()
     if len(text) > DESCRIPTION_MAX:
         raise ValidationError(
             f"The description is {len(text)} characters long; the limit is {DESCRIPTION_MAX}.",
@@ -125,7 +133,7 @@ def clean_tags(tags: Sequence[str] | None) -> list[str]:
     for raw in tags or []:
         if not isinstance(raw, str) or len(raw) > 2 * TAG_MAX:
             raise ValidationError(f"Invalid tag: a tag is at most {TAG_MAX} characters.", field="tags")
-        tag = raw.strip().lstrip("#").lower()
+        tag = nfc(raw).strip().lstrip("#").lower()
         if not tag:
             continue
         if len(tag) > TAG_MAX or not _TAG.match(tag):

@@ -14,6 +14,7 @@ of results never holds a task the rule rejects and never skips one it accepts.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -33,9 +34,10 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens of ``text``: letters and digits of any script, with an inner
-    apostrophe kept ("mom's"); punctuation, ``_``, ``#`` and ``-`` separate words."""
-    return _WORD.findall(text.lower().replace("’", "'"))
+    """Lower-case word tokens of ``text``, Unicode NFC (a query typed "café" with a combining
+    accent finds "Café"): letters and digits of any script, with an inner apostrophe kept
+    ("mom's"); punctuation, ``_``, ``#`` and ``-`` separate words."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower().replace("’", "'"))
 
 
 @lru_cache(maxsize=4096)

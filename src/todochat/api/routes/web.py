@@ -20,7 +20,7 @@ BUILTIN_CSP = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data: https:",
+        "img-src 'self' data:",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
@@ -29,6 +29,27 @@ BUILTIN_CSP = "; ".join(
     ]
 )
 """The built-in page loads nothing from elsewhere; this policy makes the browser enforce it."""
+
+CHATKIT_CDN = "https://cdn.platform.openai.com"
+"""Where OpenAI serves the ChatKit web component (``/deployments/chatkit/chatkit.js``, unversioned:
+the file changes when OpenAI deploys, so it cannot carry a Subresource Integrity hash)."""
+CHATKIT_UI_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        f"script-src 'self' {CHATKIT_CDN}",
+        f"frame-src {CHATKIT_CDN}",  # the component renders its UI in a frame served from the CDN
+        f"connect-src 'self' {CHATKIT_CDN} https://api.openai.com",
+        # the web component injects its own styles; styles only — no inline script is allowed
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+"""The official ChatKit page: scripts only from this server and OpenAI's CDN, never framed."""
 
 PAGE_HEADERS = {
     "Cache-Control": "no-cache",
@@ -80,4 +101,5 @@ async def chatkit_ui_page(request: Request, mode: str | None = None) -> HTMLResp
     """The official ChatKit web component from OpenAI's CDN (needs internet), pointed at
     ``/chatkit`` with the bearer token, or with ``?mode=managed`` at a managed ChatKit session."""
     settings: Settings = request.app.state.settings
-    return HTMLResponse(render_chatkit_page(settings, managed=mode == "managed"), headers=PAGE_HEADERS)
+    headers = {**PAGE_HEADERS, "Content-Security-Policy": CHATKIT_UI_CSP}
+    return HTMLResponse(render_chatkit_page(settings, managed=mode == "managed"), headers=headers)

@@ -1,5 +1,5 @@
 // The built-in todochat page: sign-in, threads, the conversation and its streamed turns, client tools.
-import { forgetToken, storeToken, tokenFromLocation, tokenSubject } from "./auth.js";
+import { forgetToken, providerSignInOffered, revokeToken, signInErrorFromLocation, storeToken, tokenFromLocation, tokenSubject } from "./auth.js";
 import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
 import { startReminders, stopReminders } from "./reminders.js";
@@ -347,7 +347,12 @@ function wire() {
   $("stop").addEventListener("click", () => state.controller?.abort());
   $("retry").addEventListener("click", () => takeRetry()?.());
   $("new-thread").addEventListener("click", newThread);
-  $("sign-out").addEventListener("click", () => signOut("You signed out."));
+  $("sign-out").addEventListener("click", async () => {
+    // Sign out everywhere: the server refuses this token (and every other of this user) from now on.
+    const token = sessionStorage.getItem("todochat.token");
+    const revoked = token ? await revokeToken(token) : true;
+    signOut(revoked ? "You signed out." : "You signed out of this tab; the server could not be reached to revoke the token.");
+  });
   $("sidebar-open").addEventListener("click", () => document.body.classList.add("sidebar-open"));
   $("sidebar-close").addEventListener("click", closeSidebar);
   for (const chip of $("suggestions").querySelectorAll("button")) {
@@ -357,6 +362,8 @@ function wire() {
 }
 
 wire();
-const token = tokenFromLocation();
+const signInError = signInErrorFromLocation();
+const token = signInError ? null : tokenFromLocation();
 if (token) boot(token);
-else showLogin(null);
+else showLogin(signInError);
+providerSignInOffered().then((offered) => { $("oidc-sign-in").hidden = !offered; });

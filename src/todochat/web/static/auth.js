@@ -35,3 +35,38 @@ export function tokenSubject(token) {
     return "";
   }
 }
+
+/** Revoke every token of this user on the server (sign out everywhere); false when it failed. */
+export async function revokeToken(token) {
+  try {
+    const response = await fetch("/api/v1/me/sign-out-everywhere", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** An error the provider sign-in left in the address bar (`#signin_error=...`), removed from it. */
+export function signInErrorFromLocation() {
+  const hash = new URLSearchParams(window.location.hash.slice(1));
+  const message = hash.get("signin_error");
+  if (message) {
+    hash.delete("signin_error");
+    const rest = hash.toString();
+    history.replaceState(null, "", window.location.pathname + window.location.search + (rest ? `#${rest}` : ""));
+  }
+  return message;
+}
+
+/** True when the server offers sign-in through an identity provider (`/auth/providers`). */
+export async function providerSignInOffered() {
+  try {
+    const response = await fetch("/auth/providers");
+    return response.ok && (await response.json()).oidc === true;
+  } catch {
+    return false;
+  }
+}
