@@ -132,7 +132,7 @@ async def one_database(url: str, tmp: Path, tasks: int, users: int) -> tuple[dic
     return big, small, history
 
 
-async def growth_tables(tmp: Path, cluster: Any | None, tasks: int = 100_000, users: int = 2000) -> str:
+async def growth_tables(tmp: Path, cluster: Any | None, tasks: int = 100_000, users: int = 1000) -> str:
     """Run the growth measurements on SQLite (and PostgreSQL when ``cluster`` is given) and return
     them as Markdown."""
     results = {"SQLite": await one_database(f"sqlite+aiosqlite:///{tmp / 'growth.db'}", tmp, tasks, users)}

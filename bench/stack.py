@@ -198,7 +198,7 @@ async def measure(proc: Proc, toks: list[str | None], seconds: float) -> dict[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=6.0, help="measured seconds per row (after 1 s warm-up)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per row (after 1 s warm-up)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--skip-growth", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
