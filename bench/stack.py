@@ -272,9 +272,34 @@ def write_results(out: Path, rows: list[tuple[str, int, dict[str, float]]], star
         p50_ratio = f"{r['p50'] / ref['p50']:.2f}×" if ref else "–"
         lines.append(f"| {label} | {c} | {r['tps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {ratio} | {p50_ratio} | {r['p99'] / r['p50']:.1f} |")
     lines += ["", "Ratios are to B's first measurement at the same concurrency (B measured again at the end shows the drift).", ""]
+    lines += targets(rows, b)
     if growth_md:
         lines += [growth_md, ""]
     out.write_text("\n".join(lines))
+
+
+def targets(rows: list[tuple[str, int, dict[str, float]]], b: dict[int, dict[str, float]]) -> list[str]:
+    """The issue-13 targets against this run's rows, as Markdown lines."""
+    get = {(label, c): r for label, c, r in rows}
+    out = ["## Targets (issue 13)", "", "| target | measured | met |", "| --- | --- | --- |"]
+
+    def check(name: str, value: float | None, goal: float, above: bool, unit: str = "×") -> None:
+        if value is None:
+            return
+        met = value >= goal if above else value <= goal
+        out.append(f"| {name} ({'≥' if above else '≤'} {goal:g}{unit}) | {value:.2f}{unit} | {'yes' if met else 'no'} |")
+
+    for db in ("SQLite", "PostgreSQL"):
+        c16, c1, w2 = get.get((f"todochat, {db}", 16)), get.get((f"todochat, {db}", 1)), get.get((f"todochat, {db}, --workers 2", 16))
+        if c16 and 16 in b:
+            check(f"{db}: turns/s at c=16 ÷ B", c16["tps"] / b[16]["tps"], 1.6, True)
+            check(f"{db}: p99 ÷ p50 at c=16", c16["p99"] / c16["p50"], 3, False)
+        if c1 and 1 in b:
+            check(f"{db}: p50 at c=1 ÷ B", c1["p50"] / b[1]["p50"], 0.7, False)
+        if db == "PostgreSQL" and w2 and c16:
+            check("PostgreSQL: --workers 2 ÷ one worker, c=16", w2["tps"] / c16["tps"], 1.8, True)
+    out += ["", "What the profiles showed, what changed and what was tried: `bench/README.md`.", ""]
+    return out
 
 
 def _cpu_model() -> str:
