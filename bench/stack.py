@@ -154,11 +154,15 @@ def floor_server(app: str, tmp: Path) -> Proc:
     return start(cmd, env, port, "0", tmp / f"{app}.log")
 
 
-def todochat_server(url: str, tmp: Path, name: str, workers: int = 1) -> Proc:
+def todochat_server(url: str, tmp: Path, name: str, workers: int = 1, source: Path | None = None) -> Proc:
     port = free_port()
     env = server_env(url, tmp / f"data-{name}", TODOCHAT_RATE_LIMIT="1000000/second",
                      TODOCHAT_CLOCK_FIXED=None, TODOCHAT_LOG_LEVEL="WARNING")
-    cmd = [str(Path(sys.executable).with_name("todochat")), "serve", "--port", str(port), "--workers", str(workers)]
+    if source is not None:  # another checkout's code (its ``src`` first on the path)
+        env["PYTHONPATH"] = str(source / "src")
+    cmd = [str(Path(sys.executable).with_name("todochat")), "serve", "--port", str(port)]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
     cores = "0" if workers == 1 else f"0-{CORES - 1}"
     return start(cmd, env, port, cores, tmp / f"{name}.log")
 
@@ -202,6 +206,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--skip-growth", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkout (e.g. `git archive main | tar -x -C DIR`): its todochat on SQLite as an extra row")
     args = parser.parse_args()
     cluster = None
     if not args.skip_postgres:  # started before this process pins itself: its backends float
@@ -228,6 +234,9 @@ def main() -> None:
         run("A: bare FastAPI SSE", floor_server("a_app", tmp), "a")
         run("B: ChatKitServer + Agents SDK, in-memory", floor_server("b_app", tmp), "b")
         sqlite_url = f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
+        if args.baseline is not None:
+            base_url = f"sqlite+aiosqlite:///{tmp / 'baseline.db'}"
+            run(f"todochat baseline ({args.baseline.name}), SQLite", todochat_server(base_url, tmp, "base", source=args.baseline), "base")
         run("todochat, SQLite", todochat_server(sqlite_url, tmp, "sqlite"), "sqlite")
         run("todochat, SQLite, --workers 2", todochat_server(sqlite_url, tmp, "sqlite2", 2), "sqlite2", (16,))
         loads.append(load())
