@@ -140,7 +140,7 @@ async def growth_tables(tmp: Path, cluster: Any | None, tasks: int = 100_000, us
         results["PostgreSQL"] = await one_database(cluster.create_database("growth"), tmp, tasks, users)
     names = list(results)
     lines = [
-        f"## Growth (one user with {tasks:,} tasks among {users:,} users with 100 each; median of {REPEAT} ms)",
+        f"## Growth (one user with {tasks:,} tasks among {users:,} users with 100 each; median of {REPEAT} runs, ms)",
         "",
         "| query (through TaskService) | " + " | ".join(f"{n}: {tasks:,}-task user | {n}: 100-task user" for n in names) + " | target |",
         "| --- | " + " | ".join("--- | ---" for _ in names) + " | --- |",
