@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint eval clean
+.PHONY: run test lint eval bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ eval: $(STAMP)
 	  $(BIN)/todochat eval $$f || exit 1; done
 	@echo "frozen slices (report only):"
 	-for f in evals/frozen_*.jsonl; do echo "$$f"; $(BIN)/todochat eval $$f | tail -1; done
+
+# A, B (the SDK floor), todochat on SQLite and a throwaway PostgreSQL, c=1/c=16, --workers 2 and
+# the growth table; about 4 minutes; writes bench/RESULTS.md (BENCH_ARGS="--seconds 4" to shorten)
+bench: $(STAMP)
+	bash scripts/ensure-system-deps.sh postgresql
+	OPENAI_AGENTS_DISABLE_TRACING=1 $(BIN)/python bench/stack.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

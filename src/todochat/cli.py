@@ -78,6 +78,14 @@ def upgrade_or_exit(settings: Settings) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64,
+        help="Worker processes (uvicorn workers), each a full app with its own database pool; about one "
+        "per CPU core. PostgreSQL scales across them. SQLite: every worker has its own writer "
+        "connection and writes queue on the database file's lock (busy timeout 30 s), turns of one "
+        "thread still run one at a time (a file lock in the data directory), and one worker "
+        "already saturates the single writer for most loads.",
+    )] = 1,
 ) -> None:
     """Upgrade the database, print the URL to open (with the local user's token), and serve HTTP.
 
@@ -108,6 +116,17 @@ def serve(
     else:  # a shared deployment: no login token in the logs
         typer.echo(f"todochat is running on the {settings.model} model at http://{shown_host}:{port}/ (issue tokens with `todochat token USER`)")
     sys.stdout.flush()
+    if workers > 1:  # each worker process builds its app from the same environment
+        uvicorn.run(
+            "todochat.api.app:worker_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_config=None,
+            timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        )
+        return
     gc.freeze()  # the imported app is long-lived: keep it out of every GC pass (~1 ms per turn)
     uvicorn.run(
         application,

@@ -133,6 +133,21 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     return app
 
 
+def worker_app() -> FastAPI:
+    """The app of one ``todochat serve --workers N`` worker process (a uvicorn factory): settings
+    and logging from the environment, as the parent process checked and migrated them, and the
+    start-up objects frozen out of the garbage collector's passes (``gc.freeze``)."""
+    import gc
+
+    from todochat.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    app = create_app(settings)
+    gc.freeze()
+    return app
+
+
 def attach_database(app: FastAPI, settings: Settings) -> None:
     """Make the engine, task service, store and ChatKit server for ``settings.database_url`` and
     keep them on ``app.state`` (the lifespan does this; the eval runner re-attaches per case)."""

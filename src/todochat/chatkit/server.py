@@ -8,6 +8,7 @@ tools already committed shows what was done instead of doing it again (``todocha
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -29,6 +30,7 @@ from chatkit.types import (
     ClientToolCallItem,
     ErrorEvent,
     FeedbackKind,
+    StreamOptionsEvent,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
@@ -69,6 +71,7 @@ from todochat.chatkit.widgets import (
     task_list_widget,
 )
 from todochat.context import RequestContext
+from todochat.conversations.turn_writes import close_turn, open_turn
 from todochat.conversations.turns import TurnLocks
 from todochat.errors import QuotaExceeded, TaskNotFound, TodoError, ValidationError
 from todochat.tasks.rules import check_number
@@ -179,7 +182,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             if isinstance(request, ThreadsRetryAfterItemReq):
                 context.metadata[RETRY_OF] = request.params.item_id
             if not thread_id:  # threads.create: nobody else knows the new thread yet
-                return StreamingResult(self._process_streaming(request, context))
+                return StreamingResult(self._one_commit_per_turn(request, context))
             return StreamingResult(self._one_turn_at_a_time(request, thread_id, context))
         if thread_id and isinstance(request, (ThreadsUpdateReq, ThreadsDeleteReq, ThreadsSyncCustomActionReq)):
             # these write the thread too: not in the middle of a turn (whose final save_thread
@@ -219,10 +222,50 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         """
         async with self.turns.hold(context.user_id, thread_id):
             try:
-                async for chunk in self._process_streaming(request, context):
+                async for chunk in self._one_commit_per_turn(request, context):
                     yield chunk
             finally:
                 await finish_writes(context)
+
+    async def _one_commit_per_turn(self, request: Any, context: RequestContext) -> AsyncGenerator[bytes, None]:
+        """chatkit's ``_process_streaming`` (events serialised as SSE ``data:`` lines) with the
+        store's writes held and committed in two transactions (``conversations.turn_writes``):
+        the thread and the user's message before anything is sent (chatkit's ``stream_options``
+        event comes right after them), and everything else before the last event, so a client
+        that saw the stream end has the whole turn stored. A turn cut short commits what it
+        holds, shielded from the cancellation. A store without ``commit_turn`` writes as it goes.
+        """
+        commit = getattr(self.store, "commit_turn", None)
+        if commit is None:
+            async for chunk in self._process_streaming(request, context):
+                yield chunk
+            return
+        writes = open_turn(context)
+        try:
+            held: bytes | None = None
+            async for event in self._process_streaming_impl(request, context):
+                if isinstance(event, StreamOptionsEvent) and writes.commits == 0:
+                    await commit(context)  # the thread and the user's message, before any event
+                chunk = b"data: " + self._serialize(event) + b"\n\n"
+                if writes.commits == 0:
+                    held = (held or b"") + chunk  # nothing is sent before the first commit
+                    continue
+                if held is not None:
+                    yield held
+                held = chunk
+            await commit(context)  # the turn's last writes, before its last event
+            if held is not None:
+                yield held
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("Error while generating streamed response")
+            raise
+        finally:
+            if writes.pending:
+                with anyio.CancelScope(shield=True):
+                    await commit(context)
+            close_turn(context)
 
     async def handle_stream_cancelled(
         self, thread: ThreadMetadata, pending_items: list[ThreadItem], context: RequestContext

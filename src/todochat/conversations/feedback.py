@@ -42,13 +42,13 @@ class FeedbackMixin(SQLBase):
         if not rows:
             return
         try:
-            async with self._tx() as db:
+            async with self._tx(context) as db:
                 await db.execute(self._upsert_feedback, rows)
         except IntegrityError as exc:
             raise NotFoundError(f"Item not found in thread {thread_id}") from exc
 
     async def load_feedback(self, thread_id: str, context: RequestContext) -> dict[str, FeedbackKind]:
         """The user's feedback on the items of ``thread_id``: ``{item_id: kind}`` (empty if none)."""
-        async with self._tx() as db:
+        async with self._tx(context) as db:
             rows = (await db.execute(LOAD_FEEDBACK, {"uid": context.user_id, "tid": thread_id})).all()
         return {row.item_id: row.kind for row in rows}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -14,7 +14,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from todochat.context import RequestContext
 from todochat.conversations.models import AttachmentRow, FeedbackRow, ThreadItemRow, ThreadRow
+from todochat.conversations.turn_writes import turn_writes
 
 # Statements are built once with bind parameters and executed with a dict of values: building an
 # ``INSERT … ON CONFLICT`` per call costs more CPU than running it (measured ~0.3-0.8 ms per call).
@@ -117,10 +119,42 @@ class SQLBase:
             FEEDBACK, ("user_id", "thread_id", "item_id"), ("kind", "updated_at")
         )
 
-    def _tx(self) -> AbstractAsyncContextManager[AsyncConnection | AsyncSession]:
+    def _begin(self) -> AbstractAsyncContextManager[AsyncConnection | AsyncSession]:
         """One short transaction: a Core connection of the sessionmaker's engine (the store needs
         no ORM; this skips the session's bookkeeping), or a session when there is no engine."""
         return self._engine.begin() if self._engine is not None else self._sessionmaker.begin()
+
+    @asynccontextmanager
+    async def _tx(self, context: RequestContext | None = None) -> AsyncIterator[AsyncConnection | AsyncSession]:
+        """One short transaction that first runs the writes ``context``'s turn holds
+        (``turn_writes``), so whatever the body reads includes them."""
+        writes = turn_writes(context)
+        async with self._begin() as db:
+            if writes is not None and writes.pending:
+                for write in writes.take():
+                    await write(db)
+                writes.commits += 1
+            yield db
+
+    async def _write(self, context: RequestContext, statement: Any, params: dict[str, Any]) -> None:
+        """Run ``statement`` with ``params``: held in the turn's writes when ``context`` has open
+        ones (committed by the next transaction of the turn), else in a transaction of its own."""
+        writes = turn_writes(context)
+        if writes is not None:
+            async def write(db: Any) -> None:
+                await db.execute(statement, params)
+
+            writes.pending.append(write)
+            return
+        async with self._tx(context) as db:
+            await db.execute(statement, params)
+
+    async def commit_turn(self, context: RequestContext) -> None:
+        """Commit the writes ``context``'s turn holds, in one transaction (nothing when none)."""
+        writes = turn_writes(context)
+        if writes is not None and writes.pending:
+            async with self._tx(context):
+                pass
 
     async def _page(
         self,
@@ -130,6 +164,7 @@ class SQLBase:
         limit: int,
         order: str,
         decode: Callable[[Any], T],
+        context: RequestContext | None = None,
     ) -> Page[T]:
         """A keyset page of ``THREAD_PAGING`` or ``ITEM_PAGING``.
 
@@ -139,6 +174,7 @@ class SQLBase:
             limit: page size, clamped to 1..``MAX_PAGE_SIZE`` (never "no limit").
             order: ``"asc"`` or ``"desc"``.
             decode: row (with ``data`` and ``created_at``) → model with an ``id``.
+            context: the request's context (its turn's held writes are committed first).
 
         Returns:
             ``Page(data, has_more, after=last id if has_more else None)``, as chatkit's stores do.
@@ -151,7 +187,7 @@ class SQLBase:
             raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
         limit = max(1, min(int(limit), MAX_PAGE_SIZE))
         params = {**params, "lim": limit + 1}
-        async with self._tx() as db:
+        async with self._tx(context) as db:
             if after:
                 query = paging.cursor
                 cursor = (await db.execute(query, {**params, paging.cursor_param: after})).first()

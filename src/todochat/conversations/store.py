@@ -57,7 +57,9 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
     ``load_threads``/``load_thread_items`` return ``Page(data, has_more, after)`` where ``after`` is
     the last returned id when there is more. Every key begins with ``context.user_id``, so another
     user's thread, item or attachment is simply absent ("not found", never read or overwritten).
-    Each method is one short transaction on one connection (never two at once). Datetimes:
+    Each method is one short transaction on one connection (never two at once), except within a
+    streamed turn, whose writes are held and committed together (``conversations.turn_writes``).
+    Datetimes:
     naive local at this boundary, UTC in the database (see ``codec``).
 
     Args:
@@ -90,7 +92,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
         Raises:
             NotFoundError: no such thread of this user.
         """
-        async with self._tx() as db:
+        async with self._tx(context) as db:
             row = (await db.execute(LOAD_THREAD, {"uid": context.user_id, "tid": thread_id})).first()
         if row is None:
             raise NotFoundError(f"Thread {thread_id} not found")
@@ -106,8 +108,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
         created_at, data = codec.dump_thread(thread)
         row = {"user_id": context.user_id, "id": thread.id, "created_at": created_at,
                "updated_at": context.now(), "data": data}
-        async with self._tx() as db:
-            await db.execute(self._upsert_thread, row)
+        await self._write(context, self._upsert_thread, row)
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext
@@ -125,7 +126,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
         """
         return await self._page(
             THREAD_PAGING, {"uid": context.user_id}, after, limit, order,
-            lambda row: codec.load_thread(row.data, row.created_at),
+            lambda row: codec.load_thread(row.data, row.created_at), context,
         )
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
@@ -134,7 +135,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
         Raises:
             NotFoundError: no such thread of this user.
         """
-        async with self._tx() as db:
+        async with self._tx(context) as db:
             result = await db.execute(DELETE_THREAD, {"uid": context.user_id, "tid": thread_id})
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFoundError(f"Thread {thread_id} not found")
@@ -160,7 +161,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
         """
         return await self._page(
             ITEM_PAGING, {"uid": context.user_id, "tid": thread_id}, after, limit, order,
-            lambda row: codec.load_item(row.data, row.created_at),
+            lambda row: codec.load_item(row.data, row.created_at), context,
         )
 
     async def load_history(
@@ -180,7 +181,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
         query = HISTORY if upto is None else HISTORY_UPTO
         if upto is not None:
             params["iid"] = upto
-        async with self._tx() as db:
+        async with self._tx(context) as db:
             rows = (await db.execute(query, params)).all()
         return [codec.load_history_item(row.type, row.data, row.created_at) for row in reversed(rows)]
 
@@ -216,8 +217,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
         row = {"user_id": context.user_id, "thread_id": thread_id, "id": item.id,
                "type": item.type, "created_at": created_at, "data": data}
         try:
-            async with self._tx() as db:
-                await db.execute(self._upsert_item, row)
+            await self._write(context, self._upsert_item, row)
         except IntegrityError as exc:
             raise NotFoundError(f"Thread {thread_id} not found") from exc
 
@@ -228,7 +228,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
             NotFoundError: no such item in that thread of this user.
         """
         key = {"uid": context.user_id, "tid": thread_id, "iid": item_id}
-        async with self._tx() as db:
+        async with self._tx(context) as db:
             row = (await db.execute(LOAD_ITEM, key)).first()
         if row is None:
             raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
@@ -245,7 +245,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
             NotFoundError: ``thread_id`` is not a thread of this user.
         """
         key = {"uid": context.user_id, "tid": thread_id, "iid": item_id}
-        async with self._tx() as db:
+        async with self._tx(context) as db:
             result = await db.execute(DELETE_ITEM, key)
             missing = result.rowcount == 0  # type: ignore[attr-defined]
             if missing and (await db.execute(THREAD_EXISTS, key)).first() is None:
@@ -261,7 +261,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
         _check_id(attachment.id)
         row = {"user_id": context.user_id, "id": attachment.id,
                "data": codec.dump_attachment(attachment)}
-        async with self._tx() as db:
+        async with self._tx(context) as db:
             await db.execute(self._upsert_attachment, row)
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
@@ -271,7 +271,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
             NotFoundError: no such attachment of this user.
         """
         key = {"uid": context.user_id, "aid": attachment_id}
-        async with self._tx() as db:
+        async with self._tx(context) as db:
             data = (await db.execute(LOAD_ATTACHMENT, key)).scalar_one_or_none()
         if data is None:
             raise NotFoundError(f"Attachment {attachment_id} not found")
@@ -284,7 +284,7 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
             NotFoundError: no such attachment of this user.
         """
         key = {"uid": context.user_id, "aid": attachment_id}
-        async with self._tx() as db:
+        async with self._tx(context) as db:
             result = await db.execute(DELETE_ATTACHMENT, key)
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFoundError(f"Attachment {attachment_id} not found")

@@ -23,6 +23,11 @@ Design notes (issue 11, item 8):
   UPDATE`` on the thread row: the holder's own ``save_thread`` from another connection would wait
   for itself. Advisory locks block no row, so the store's writes never wait on them (tested with
   more concurrent turns than the store's pool has connections).
+- SQLite with several worker processes (``todochat serve --workers N``): the in-process lock
+  first, then an exclusive POSIX byte-range lock (``fcntl.lockf``) on one byte of
+  ``<database file>.turn-locks`` at offset ``lock_key mod 2**24``, polled without blocking the
+  event loop. POSIX locks belong to the process, so the process counts its holders per byte and
+  unlocks when the last one leaves; the kernel drops them when a worker dies.
 - A wait is bounded (``wait_seconds``): past it the request fails with ``TurnInProgress`` (409)
   before anything is stored. On PostgreSQL the bound is the lock connection's ``lock_timeout``.
 - Cancellation (a client that disconnects): the locks are released in ``finally`` under a shielded
@@ -32,9 +37,14 @@ Design notes (issue 11, item 8):
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
 import hashlib
+import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio
 from sqlalchemy import bindparam, func, select
@@ -71,6 +81,7 @@ class TurnLocks:
         self._local: dict[tuple[str, str], asyncio.Lock] = {}
         self._users: dict[tuple[str, str], int] = {}
         self._engine: AsyncEngine | None = None
+        self._file = _FileLocks.for_engine(engine)
 
     @property
     def across_replicas(self) -> bool:
@@ -110,7 +121,10 @@ class TurnLocks:
             except TimeoutError as exc:
                 raise _busy() from exc
             try:
-                if self._url is None:
+                if self._url is None and self._file is not None:
+                    async with self._file.hold(lock_key(user_id, thread_id), self.wait_seconds):
+                        yield
+                elif self._url is None:
                     yield
                 else:
                     async with self._advisory(lock_key(user_id, thread_id)):
@@ -143,6 +157,64 @@ class TurnLocks:
         if self._engine is not None:
             engine, self._engine = self._engine, None
             await engine.dispose()
+
+
+class _FileLocks:
+    """Exclusive byte-range locks on one file, shared by the worker processes of a SQLite
+    database (see the module notes).
+
+    Args:
+        path: the lock file (created if missing).
+    """
+
+    SLOTS = 1 << 24
+    POLL_SECONDS = 0.005
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._held: dict[int, int] = {}
+
+    @classmethod
+    def for_engine(cls, engine: AsyncEngine | None) -> _FileLocks | None:
+        """File locks next to the engine's SQLite file; None for PostgreSQL or in-memory SQLite."""
+        if engine is None or engine.dialect.name != "sqlite":
+            return None
+        database = engine.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return cls(Path(database).with_name(Path(database).name + ".turn-locks"))
+
+    @asynccontextmanager
+    async def hold(self, key: int, wait_seconds: float) -> AsyncIterator[None]:
+        """Hold the byte of ``key`` for the body.
+
+        Raises:
+            TurnInProgress: another process held it for ``wait_seconds``.
+        """
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        offset = key % self.SLOTS
+        if not self._held.get(offset):
+            deadline = time.monotonic() + wait_seconds
+            while True:
+                try:
+                    fcntl.lockf(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                        raise
+                    if time.monotonic() > deadline:
+                        raise _busy() from exc
+                    await asyncio.sleep(self.POLL_SECONDS)
+        self._held[offset] = self._held.get(offset, 0) + 1
+        try:
+            yield
+        finally:
+            self._held[offset] -= 1
+            if not self._held[offset]:
+                del self._held[offset]
+                fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, offset)
 
 
 def _busy() -> TurnInProgress:

@@ -137,6 +137,7 @@ class Reminder(Base):
     __table_args__ = (
         Index("ix_reminders_status_fire_at", "status", "fire_at"),
         Index("ix_reminders_user_task", "user_id", "task_id"),
+        Index("ix_reminders_task_id", "task_id"),  # the selectin load of Task.reminder_rows (0009)
     )
 
     id: Mapped[int] = mapped_column(

@@ -96,6 +96,10 @@ async def fetch(
     in_sql = not terms and sort != "due"
     if in_sql and limit is not None:
         stmt = stmt.limit(limit).offset(offset)
+    elif limit is not None and sort != "due":  # search words: batches until the page is full
+        return await _searched_page(session, stmt, terms, offset, limit)
+    elif limit is not None and not terms:  # sort by due: only the rows that can be on the page
+        return await _due_page(session, ctx, filtered(ctx, flt), offset, limit)
     rows = list((await session.execute(stmt)).scalars())
     if in_sql:
         return rows
@@ -105,6 +109,58 @@ async def fetch(
         # whole days are floating dates and times are instants: only the user's zone orders them
         rows.sort(key=lambda t: due_key(ctx, t))
     return rows[offset : None if limit is None else offset + limit]
+
+
+SEARCH_BATCH = 200
+"""First batch of a searched page (rows read in SQL order, then matched exactly); it doubles."""
+DUE_WINDOW = timedelta(hours=27)
+"""Local wall time is UTC +14 h … −12 h: a task whose local due is at most the k-th task's is due
+(as stored) at most 26 h after it; one hour more for safety. :func:`_due_window` narrows it to
+the user's zone."""
+
+
+def _due_window(ctx: RequestContext, around: datetime) -> timedelta:
+    """How much later than ``around`` a task can be due (as stored) and still come before it in
+    :func:`due_key` order: the spread of the zone's UTC offsets (and 0, for whole days) within two
+    days of ``around``, plus an hour; never more than ``DUE_WINDOW``."""
+    offsets = {timedelta(0)}
+    for hours in range(-48, 49, 1):
+        offset = (around + timedelta(hours=hours)).astimezone(ctx.tz).utcoffset()
+        if offset is not None:
+            offsets.add(offset)
+    return min(DUE_WINDOW, max(offsets) - min(offsets) + timedelta(hours=1))
+
+
+async def _searched_page(session: AsyncSession, stmt: Select[Task], terms: list[str], offset: int, limit: int) -> list[Task]:
+    """Page ``[offset, offset + limit)`` of the rows of ``stmt`` (already in its order, a superset
+    from the SQL prefilter) that :func:`search.matches` keeps, reading batches of growing size
+    instead of every candidate (a user with 100,000 tasks: a page reads a few hundred rows)."""
+    want, found, start, batch = offset + limit, [], 0, max(SEARCH_BATCH, 2 * (offset + limit))
+    while len(found) < want:
+        chunk = list((await session.execute(stmt.limit(batch).offset(start))).scalars())
+        found += [t for t in chunk if search.matches(terms, t.title, t.description, t.tags)]
+        if len(chunk) < batch:
+            break
+        start, batch = start + batch, batch * 2
+    return found[offset:want]
+
+
+async def _due_page(session: AsyncSession, ctx: RequestContext, stmt: Select[Task], offset: int, limit: int) -> list[Task]:
+    """Page ``[offset, offset + limit)`` of ``stmt`` in :func:`due_key` order, reading only the
+    rows that can be on it: those due (as stored) at most ``DUE_WINDOW`` after the
+    ``offset + limit``-th earliest stored due, and as many undated ones as the page still needs."""
+    want = offset + limit
+    dated = stmt.where(Task.due_at.is_not(None))
+    kth = (await session.execute(
+        dated.with_only_columns(Task.due_at).order_by(Task.due_at).offset(want - 1).limit(1)
+    )).scalar_one_or_none()
+    if kth is not None:
+        dated = dated.where(Task.due_at <= kth + _due_window(ctx, kth))
+    rows = sorted((await session.execute(dated)).scalars(), key=lambda t: due_key(ctx, t))
+    if len(rows) < want:  # undated tasks come last, by number
+        undated = stmt.where(Task.due_at.is_(None)).order_by(Task.number).limit(want - len(rows))
+        rows += list((await session.execute(undated)).scalars())
+    return rows[offset:want]
 
 
 def check_numbers(numbers: list[int] | None, rows: list[Task], verb: str) -> None:

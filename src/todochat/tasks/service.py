@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta, timezone
 from typing import Any, Literal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -136,20 +136,17 @@ class TaskService:
 
     # ----------------------------------------------------------------- numbers
     async def _next_number(self, session: AsyncSession, user_id: str) -> int:
-        """Allocate the user's next task number: an atomic counter bump (row lock on PostgreSQL,
-        the writer lock on SQLite), so concurrent adds never share or skip a number."""
+        """Allocate the user's next task number in one statement: an atomic counter bump
+        (``INSERT … ON CONFLICT DO UPDATE … RETURNING``; row lock on PostgreSQL, the writer lock
+        on SQLite), so concurrent adds never share or skip a number."""
         dialect = session.bind.dialect.name if session.bind else "sqlite"
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        await session.execute(
-            insert(TaskCounter)
-            .values(user_id=user_id, last_number=0)
-            .on_conflict_do_nothing(index_elements=["user_id"])
-        )
+        stmt = insert(TaskCounter).values(user_id=user_id, last_number=1)
         result = await session.execute(
-            update(TaskCounter)
-            .where(TaskCounter.user_id == user_id)
-            .values(last_number=TaskCounter.last_number + 1)
-            .returning(TaskCounter.last_number)
+            stmt.on_conflict_do_update(
+                index_elements=["user_id"],
+                set_={"last_number": TaskCounter.last_number + 1},
+            ).returning(TaskCounter.last_number)
         )
         return int(result.scalar_one())
 
