@@ -9,6 +9,7 @@ completed two turns later, and "show my pending tasks" lists only open ones).
 
     nice .venv/bin/python bench/soak.py --turns 10000 --every 500 [--tracemalloc] [--csv out.csv]
     MALLOC_ARENA_MAX=2 nice .venv/bin/python bench/soak.py ...   # glibc arenas capped
+    nice .venv/bin/python bench/soak.py --trim ...   # malloc_trim(0) before each sample
 
 It prints one line per sample and, at the end, the growth per turn over each half of the run
 (a leak grows in both halves; a warm-up grows only in the first) and, with ``--tracemalloc``,
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import gc
 import os
 import sys
@@ -40,12 +42,14 @@ from todochat.client import ChatKitClient
 from todochat.config import Settings
 
 
-def rss_kib() -> int:
-    """This process's resident set size in KiB (``VmRSS`` of /proc/self/status)."""
+def rss_kib(field: str = "VmRSS") -> int:
+    """A memory figure of this process in KiB from /proc/self/status: ``VmRSS`` (resident set),
+    ``RssAnon`` (heap and other private memory), ``RssFile`` (mapped files: libraries, SQLite's
+    WAL index)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
+    raise RuntimeError(f"no {field}")
 
 
 def messages(user: int, i: int) -> str:
@@ -95,6 +99,8 @@ async def soak(args: argparse.Namespace, settings: Settings) -> list[tuple[int, 
             counts[u] += 1
             if turn % args.every == 0:
                 gc.collect()
+                if args.trim:  # hand freed heap pages back to the kernel: what stays is in use
+                    ctypes.CDLL("libc.so.6").malloc_trim(0)
                 traced = tracemalloc.get_traced_memory()[0] // 1024 if args.tracemalloc else 0
                 sample = (turn, time.perf_counter() - started, rss_kib(), traced, len(gc.get_objects()))
                 samples.append(sample)
@@ -113,7 +119,9 @@ async def soak(args: argparse.Namespace, settings: Settings) -> list[tuple[int, 
 def record(sample: tuple[int, float, int, int, int], csv: str | None) -> None:
     """Print one sample (turn, seconds, RSS KiB, traced KiB, objects); append it to ``csv``."""
     turn, seconds, rss, traced, objects = sample
-    print(f"turn {turn:6d}  {seconds:7.0f}s  rss {rss:7d} KiB  traced {traced:7d} KiB  objects {objects:8d}", flush=True)
+    anon, mapped = rss_kib("RssAnon"), rss_kib("RssFile")
+    print(f"turn {turn:6d}  {seconds:7.0f}s  rss {rss:7d} KiB (anon {anon} file {mapped})  traced {traced:7d} KiB  "
+          f"objects {objects:8d}", flush=True)
     if csv:
         with Path(csv).open("a") as out:
             out.write(",".join(str(v) for v in sample) + "\n")
@@ -140,6 +148,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--thread-turns", type=int, default=30, help="turns per thread before a new one")
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--trim", action="store_true", help="glibc malloc_trim(0) before each sample")
     parser.add_argument("--csv", default=None)
     args = parser.parse_args()
     if args.tracemalloc:
