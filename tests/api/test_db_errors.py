@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from tests.servers import in_process
 
-from todochat.api import db_errors
+from todochat import db_errors
 from todochat.tasks.models import Task
 
 

@@ -19,9 +19,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from todochat import __version__
+from todochat import __version__, db_errors
 from todochat.agent.models import select_model
-from todochat.api import db_errors
 from todochat.api.body_limit import BodySizeLimit, PayloadTooLarge, too_large
 from todochat.api.ratelimit import install_rate_limit
 from todochat.api.routes import activity, chat, chatkit_session, health, me, tasks, web

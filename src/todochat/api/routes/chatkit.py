@@ -11,7 +11,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from todochat.api import db_errors
+from todochat import db_errors
 from todochat.api.chatkit_requests import check_request
 from todochat.api.deps import CurrentUser, resolve_zone
 from todochat.chatkit.server import TodoChatKitServer

@@ -1,4 +1,6 @@
-"""Which database errors the client caused (4xx) and which mean the database is unavailable (503).
+"""Which database errors the client caused (4xx) and which mean the database is unavailable or
+too slow (503). Shared by the fronts (REST and ChatKit answers, agent tool results), so it sits
+below them.
 
 PostgreSQL reports bad input as SQLSTATE class 22 (data exception: a NUL byte, a number out of
 range, a string too long) or 23 (integrity constraint); asyncpg refuses some values before
@@ -61,3 +63,12 @@ def classify(exc: BaseException) -> Kind:
     if sqlstate.startswith("42") or isinstance(exc, ProgrammingError):
         return "bug"
     return "unavailable"
+
+
+MESSAGES = {
+    "input": "A value in the request is out of range or not allowed.",
+    "conflict": "The change conflicts with the stored data.",
+    "timeout": TIMEOUT_MESSAGE,
+    "unavailable": "The database is unavailable; try again shortly.",
+}
+"""What each kind (but ``bug``) says to a person: in tool results and error answers."""
