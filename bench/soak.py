@@ -116,11 +116,22 @@ async def soak(args: argparse.Namespace, settings: Settings) -> list[tuple[int, 
     return samples
 
 
+def sqlite_kib() -> int:
+    """Memory the SQLite library holds (``sqlite3_memory_used``: page cache, prepared statements,
+    schema) in KiB; -1 when this Python's sqlite3 is not the shared ``libsqlite3.so.0``."""
+    try:
+        lib = ctypes.CDLL("libsqlite3.so.0")
+    except OSError:
+        return -1
+    lib.sqlite3_memory_used.restype = ctypes.c_int64
+    return int(lib.sqlite3_memory_used()) // 1024
+
+
 def record(sample: tuple[int, float, int, int, int], csv: str | None) -> None:
     """Print one sample (turn, seconds, RSS KiB, traced KiB, objects); append it to ``csv``."""
     turn, seconds, rss, traced, objects = sample
     anon, mapped = rss_kib("RssAnon"), rss_kib("RssFile")
-    print(f"turn {turn:6d}  {seconds:7.0f}s  rss {rss:7d} KiB (anon {anon} file {mapped})  traced {traced:7d} KiB  "
+    print(f"turn {turn:6d}  {seconds:7.0f}s  rss {rss:7d} KiB (anon {anon} file {mapped} sqlite {sqlite_kib()})  traced {traced:7d} KiB  "
           f"objects {objects:8d}", flush=True)
     if csv:
         with Path(csv).open("a") as out:
