@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 10
     db_statement_timeout_ms: int = 15_000
+    db_sqlite_recycle_seconds: int = Field(default=300, ge=1)
+    """SQLite: the writer connection is closed and reopened after this many seconds. SQLite's own
+    heap of a connection (outside its 2 MB page cache) grows ~1.4 KB per chat turn and is given
+    back only when the connection closes (bench/README.md, "Soak")."""
 
     jwt_secret: str = ""
     """HS256 secret; by default generated once and kept in ``data_dir/jwt_secret``."""

@@ -2,7 +2,8 @@
 
 SQLite (the embedded default) runs in WAL mode with a busy timeout, one pooled connection per
 process and ``BEGIN IMMEDIATE`` transactions, so writers queue instead of failing (SQLite has one
-writer). PostgreSQL gets a sized pool, pre-ping and a statement timeout from settings.
+writer); that connection is reopened every ``db_sqlite_recycle_seconds`` so SQLite's heap of it
+stays bounded. PostgreSQL gets a sized pool, pre-ping and a statement timeout from settings.
 """
 
 from __future__ import annotations
@@ -115,7 +116,9 @@ def make_engine(settings: Settings) -> AsyncEngine:
         if settings.data_dir.is_dir() and url.startswith(f"sqlite+aiosqlite:///{settings.data_dir}/"):
             ensure_private_dir(settings.data_dir)  # the data dir of an older version may be 0755
         if ensure_sqlite_dir(url):
-            engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+            engine = create_async_engine(
+                url, pool_size=1, max_overflow=0, pool_timeout=60, pool_recycle=settings.db_sqlite_recycle_seconds
+            )
         else:  # in-memory: SQLAlchemy keeps its one connection (StaticPool)
             engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from tests.servers import in_process
 
-from todochat.api import db_errors
+from todochat import db_errors
 from todochat.tasks.models import Task
 
 
@@ -40,3 +40,14 @@ def test_an_unreachable_database_is_still_503():
     assert db_errors.classify(down) == "unavailable"
     assert db_errors.classify(ConnectionRefusedError()) == "unavailable"
     assert db_errors.classify(OverflowError("Python int too large to convert to SQLite INTEGER")) == "input"
+
+
+def test_a_statement_past_its_time_limit_is_a_timeout_not_an_outage():
+    class Canceled(Exception):
+        sqlstate = "57014"  # PostgreSQL query_canceled: statement_timeout
+
+    class LockWait(Exception):
+        sqlstate = "55P03"  # lock_not_available: lock_timeout
+
+    assert db_errors.classify(OperationalError("SELECT", {}, Canceled())) == "timeout"
+    assert db_errors.classify(OperationalError("SELECT", {}, LockWait())) == "timeout"

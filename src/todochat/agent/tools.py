@@ -5,11 +5,15 @@ conversation state, streams a task-list widget, and returns a small JSON result
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal
 
 from agents import FunctionTool, RunContextWrapper, function_tool
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from todochat import db_errors
 from todochat.agent.context import TodoAgentContext
 from todochat.chatkit.widgets import copy_text, task_list_widget
 from todochat.context import acting_tool
@@ -36,6 +40,7 @@ Status = Literal["all", "pending", "completed"]
 PriorityArg = Literal["none", "low", "medium", "high"]
 SortArg = Literal["number", "due", "priority", "created", "title"]
 
+logger = logging.getLogger(__name__)
 TASK_FIELDS = ("number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence", "overdue")
 
 
@@ -111,6 +116,14 @@ async def _outcome(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callabl
     except TodoError as exc:
         ctx.context.remember(pending=None)
         return json.dumps({"ok": False, **exc.to_dict()})
+    except (DBAPIError, PoolTimeout, OSError, OverflowError) as exc:
+        kind = db_errors.classify(exc)  # the change rolled back; say why instead of a generic tool error
+        if kind == "bug":
+            raise
+        logger.warning("tool_database_error: %s %s", kind, type(exc).__name__)
+        ctx.context.remember(pending=None)
+        error = {"timeout": "database_timeout", "unavailable": "database_unavailable"}.get(kind, kind)
+        return json.dumps({"ok": False, "error": error, "message": db_errors.MESSAGES[kind]})
     return json.dumps({"ok": True, **result}, default=str)
 
 

@@ -19,9 +19,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from todochat import __version__
+from todochat import __version__, db_errors
 from todochat.agent.models import select_model
-from todochat.api import db_errors, oidc
+from todochat.api import oidc
 from todochat.api.body_limit import BodySizeLimit, PayloadTooLarge, too_large
 from todochat.api.oidc import install_oidc
 from todochat.api.ratelimit import install_rate_limit
@@ -218,8 +218,9 @@ def _install_handlers(app: FastAPI) -> None:
 
 def database_error_response(exc: BaseException) -> JSONResponse:
     """The answer to a database error (:func:`db_errors.classify`): 422 for a value the database
-    refuses (a NUL byte, a number out of range), 409 for a constraint, 503 + Retry-After only
-    when the database is unreachable, 500 for a bug (logged with its short traceback)."""
+    refuses (a NUL byte, a number out of range), 409 for a constraint, 503 + Retry-After when a
+    statement ran past its time limit (``database_timeout``) or the database is unreachable
+    (``database_unavailable``), 500 for a bug (logged with its short traceback)."""
     kind = db_errors.classify(exc)
     if kind == "input":
         logger.info("database_refused_input: %s", type(exc).__name__)
@@ -230,6 +231,13 @@ def database_error_response(exc: BaseException) -> JSONResponse:
     if kind == "conflict":
         logger.info("database_conflict: %s", type(exc).__name__)
         return JSONResponse({"error": "conflict", "message": "The change conflicts with the stored data."}, status_code=409)
+    if kind == "timeout":
+        logger.warning("database_timeout: %s", type(exc).__name__)
+        return JSONResponse(
+            {"error": "database_timeout", "message": db_errors.TIMEOUT_MESSAGE},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
     if kind == "bug":
         logger.error("database_error", exc_info=exc)
         return JSONResponse({"error": "internal", "message": "Something went wrong on the server."}, status_code=500)

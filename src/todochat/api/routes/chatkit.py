@@ -11,6 +11,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from todochat import db_errors
 from todochat.api.chatkit_requests import check_request
 from todochat.api.deps import CurrentUser, resolve_zone
 from todochat.chatkit.server import TodoChatKitServer
@@ -21,6 +22,7 @@ router = APIRouter(tags=["chatkit"])
 DATABASE_DOWN = ErrorEvent(
     message="The database is unavailable; try again shortly.", allow_retry=True
 ).model_dump_json()
+DATABASE_SLOW = ErrorEvent(message=db_errors.TIMEOUT_MESSAGE, allow_retry=True).model_dump_json()
 
 
 @router.post("/chatkit", summary="ChatKit protocol endpoint")
@@ -83,7 +85,8 @@ async def started(stream: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
             async for chunk in iterator:
                 yield chunk
         except (SQLAlchemyError, OSError) as exc:
-            logger.warning("database_unavailable mid-stream: %s", type(exc).__name__)
-            yield f"data: {DATABASE_DOWN}\n\n".encode()
+            slow = db_errors.classify(exc) == "timeout"
+            logger.warning("%s mid-stream: %s", "database_timeout" if slow else "database_unavailable", type(exc).__name__)
+            yield f"data: {DATABASE_SLOW if slow else DATABASE_DOWN}\n\n".encode()
 
     return rest()
