@@ -111,4 +111,4 @@ def test_empty_user_is_refused(env: dict[str, str]) -> None:
     )
     assert result.returncode == 2
     assert result.stdout == ""
-    assert "user name must be 1–255 characters" in result.stderr
+    assert "must not begin or end with white space" in result.stderr  # " " is no subject (api.auth.normalize_subject)
