@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,23 +19,25 @@ SNOOZE = timedelta(minutes=10)
 RECENT = 50
 
 
-@dataclass(frozen=True)
-class DeliveryView:
-    """One delivery as the API and CLI show it (instants aware UTC)."""
+class DeliveryView(BaseModel):
+    """One delivery of a reminder on one channel, as the REST API and the CLI show it (instants
+    aware UTC)."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: int
     reminder_id: int
     user_id: str
     channel: str
-    status: str
+    status: str = Field(description="pending, sending, sent or failed (gave up)")
     attempts: int
-    late: bool
+    late: bool = Field(description="Delivered more than 60 s after its time (the server was down)")
     fire_at: datetime
     created_at: datetime
     sent_at: datetime | None
     next_attempt_at: datetime
     last_error: str | None
-    seen: bool
+    seen: bool = Field(description="Page channel: the page has shown it")
     task_number: int | None
     task_title: str | None
 

@@ -165,42 +165,20 @@ async def service_worker() -> FileResponse:
 
 
 # ------------------------------------------------------------------ notifications
-class DeliveryOut(BaseModel):
-    """One delivery of a reminder on one channel."""
-
-    id: int
-    reminder_id: int
-    channel: str
-    status: str = Field(description="pending, sending, sent or failed (gave up)")
-    attempts: int
-    late: bool = Field(description="Delivered more than 60 s after its time (the server was down)")
-    fire_at: datetime
-    sent_at: datetime | None
-    next_attempt_at: datetime
-    last_error: str | None
-    seen: bool
-    task_number: int | None
-    task_title: str | None
-
-
-def _out(view: page.DeliveryView) -> DeliveryOut:
-    return DeliveryOut(**{k: getattr(view, k) for k in DeliveryOut.model_fields})
-
-
-@router.get("/api/v1/notifications", response_model=list[DeliveryOut], responses=ERRORS, summary="My reminder notifications")
+@router.get("/api/v1/notifications", response_model=list[page.DeliveryView], responses=ERRORS, summary="My reminder notifications")
 async def notifications(
     request: Request, ctx: CurrentContext, unseen: bool = False, limit: Annotated[int, Query(ge=1, le=200)] = 50
-) -> list[DeliveryOut]:
+) -> list[page.DeliveryView]:
     """The page channel: fired reminders, newest first (``unseen=true``: only those not yet shown)."""
     views = await page.deliveries(_sessionmaker(request), ctx.user_id, channel="page", unseen_only=unseen, limit=limit)
-    return [_out(v) for v in views]
+    return views
 
 
-@router.get("/api/v1/reminders/deliveries", response_model=list[DeliveryOut], responses=ERRORS, summary="My reminder deliveries")
-async def my_deliveries(request: Request, ctx: CurrentContext, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[DeliveryOut]:
+@router.get("/api/v1/reminders/deliveries", response_model=list[page.DeliveryView], responses=ERRORS, summary="My reminder deliveries")
+async def my_deliveries(request: Request, ctx: CurrentContext, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[page.DeliveryView]:
     """Every channel's deliveries, newest first, with status, attempts, ``late`` and the last error
     (a delivery that gave up is ``failed``)."""
-    return [_out(v) for v in await page.deliveries(_sessionmaker(request), ctx.user_id, limit=limit)]
+    return await page.deliveries(_sessionmaker(request), ctx.user_id, limit=limit)
 
 
 NotificationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
