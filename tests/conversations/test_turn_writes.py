@@ -47,7 +47,7 @@ async def test_a_read_of_the_turn_commits_what_it_holds_first(store, make_thread
     assert len((await store.load_thread_items("t1", None, 10, "asc", turn)).data) == 3
 
 
-async def test_a_whole_turn_commits_in_two_store_transactions_and_is_stored_before_it_ends(settings) -> None:
+async def test_a_turn_commits_its_store_writes_in_three_transactions_each_item_before_its_done_event(settings) -> None:
     async with in_process(settings) as (app, http):
         client = ChatKitClient(http, issue_token("alice", settings), "UTC")
         first = await client.send("add buy milk")
@@ -63,10 +63,11 @@ async def test_a_whole_turn_commits_in_two_store_transactions_and_is_stored_befo
         event.listen(app.state.engine.sync_engine, "commit", lambda conn: commits.append(len(writes)))
         turn = await client.send("add call mum", first.thread_id)
         assert turn.error is None, turn.events
-        # store writes (thread_items/threads) happen in exactly two of the commits: the user
-        # message first, then the widget, the effect, the assistant message and the thread
+        # store writes (thread_items/threads) happen in exactly three of the commits: the user
+        # message first, the widget (with what was held before it) before its done event, then the
+        # assistant message and the thread before the last event
         grew = [b - a for a, b in zip([0, *commits], commits, strict=False) if b > a]
-        assert len(grew) == 2, (grew, writes)
-        assert grew[0] == 1 and grew[1] >= 3
+        assert len(grew) == 3, (grew, writes)
+        assert grew[0] == 1 and sum(grew) >= 5
         items = await client.items(first.thread_id)
         assert [i["type"] for i in items][-3:] == ["user_message", "widget", "assistant_message"]

@@ -229,10 +229,12 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
 
     async def _one_commit_per_turn(self, request: Any, context: RequestContext) -> AsyncGenerator[bytes, None]:
         """chatkit's ``_process_streaming`` (events serialised as SSE ``data:`` lines) with the
-        store's writes held and committed in two transactions (``conversations.turn_writes``):
+        store's writes held and committed in few transactions (``conversations.turn_writes``):
         the thread and the user's message before anything is sent (chatkit's ``stream_options``
-        event comes right after them), and everything else before the last event, so a client
-        that saw the stream end has the whole turn stored. A turn cut short commits what it
+        event comes right after them), each finished item (a widget, the assistant's message)
+        before its ``thread.item.done`` event, and the rest before the last event — so a client
+        that was told an item is done, or saw the stream end, has it stored (a ``kill -9`` right
+        after a widget keeps the widget). A turn cut short commits what it
         holds, shielded from the cancellation. A store without ``commit_turn`` writes as it goes.
         """
         commit = getattr(self.store, "commit_turn", None)
@@ -246,6 +248,8 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             async for event in self._process_streaming_impl(request, context):
                 if isinstance(event, StreamOptionsEvent) and writes.commits == 0:
                     await commit(context)  # the thread and the user's message, before any event
+                elif isinstance(event, ThreadItemDoneEvent) and writes.commits and writes.pending:
+                    await commit(context)  # an item the client is told is done is stored first
                 chunk = b"data: " + self._serialize(event) + b"\n\n"
                 if writes.commits == 0:
                     held = (held or b"") + chunk  # nothing is sent before the first commit

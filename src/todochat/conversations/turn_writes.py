@@ -1,5 +1,5 @@
-"""One write transaction per chat turn: the store's writes of a streamed turn are held and
-committed together, before the turn's final event.
+"""Few write transactions per chat turn: the store's writes of a streamed turn are held and
+committed together, before an item's done event and before the turn's final event.
 
 Design notes (issue 13, "a lean turn"; DESIGN.md "Performance facts": on a turn the number of
 transactions, not their SQL, is the cost):
@@ -10,8 +10,9 @@ transactions, not their SQL, is the cost):
   of running it (arguments are checked at once, as before: an over-long id still raises there).
 - Every other store call of that request (a read, a delete) first runs the held writes, in order,
   in its own transaction: a read always sees the turn's writes (read your writes). A turn thus
-  commits its thread and user message together with the history read that answers it, and its
-  widget, assistant message, effects and thread metadata together at the end.
+  commits its thread and user message together with the history read that answers it, each
+  finished item (widget, assistant message) with the writes before it just before the client is
+  told it is done, and its effects and thread metadata at the end.
 - The server commits what is held before it sends the turn's last event, and sends nothing until
   the first commit (the thread and the user's message) succeeded, so a database that is down
   still gets an HTTP 503 before the stream starts, and a client that saw the final event has
