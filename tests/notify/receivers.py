@@ -33,6 +33,14 @@ class Received:
         return json.loads(self.body)
 
 
+class _Server(ThreadingHTTPServer):
+    """A listen backlog like a real web server's: the default 5 resets connections when several
+    dispatchers send at once (the delivery is then retried later, as it should be, but after the
+    test's last tick)."""
+
+    request_queue_size = 128
+
+
 @dataclass
 class HttpReceiver:
     """A threaded HTTP server on 127.0.0.1 that records every request and answers ``status``
@@ -72,7 +80,7 @@ class HttpReceiver:
                 pass
 
         lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server = _Server(("127.0.0.1", self.port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self
