@@ -175,3 +175,15 @@ async def test_without_oidc_the_consent_page_offers_no_provider(server_factory) 
         assert page.status_code == 200 and 'name="token"' in page.text and "identity provider" not in page.text
         start = await http.get(f"{server.base_url}/oauth/consent/provider?request={request_id}")
         assert start.status_code == 502 and "not configured" in start.text
+
+
+async def test_an_id_token_issued_before_sign_out_everywhere_is_refused(server_factory, provider: FakeProvider) -> None:  # noqa: F811
+    provider.extra_claims = {"iat": 1_000_000_000}  # issued in 2001
+    server = oidc_server(server_factory, provider)
+    async with httpx.AsyncClient() as http:
+        accepted = await through_provider(http, server, await pending_request(http, server))
+        assert accepted.status_code == 200 and TICKET.search(accepted.text)
+        signed_out = await http.post(server.base_url + "/api/v1/me/sign-out-everywhere", headers=server.headers("ann"))
+        assert signed_out.status_code == 200
+        refused = await through_provider(http, server, await pending_request(http, server))
+        assert refused.status_code == 401 and "signed out" in refused.text and not TICKET.search(refused.text)
