@@ -14,6 +14,10 @@ With ``TODOCHAT_OIDC_ISSUER`` and ``TODOCHAT_OIDC_CLIENT_ID`` set, the sign-in f
    claim becomes the user id (normalised, :func:`todochat.api.auth.normalize_subject`), and the
    browser is sent to ``/#token=<a todochat token>`` — the page's existing sign-in, which moves the
    token to sessionStorage and out of the address bar. Any failure goes to ``/#signin_error=…``.
+
+Other pages reuse the flow: :func:`begin_sign_in` with ``then=(name, value)`` keeps the pair in the
+signed state cookie under the sign-in's ``state``, and the callback hands the verified user to the
+handler registered with :func:`continue_after_sign_in` (the MCP consent page, ``mcp/consent.py``).
 """
 
 from __future__ import annotations
@@ -21,13 +25,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from urllib.parse import quote
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from joserfc.errors import JoseError
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -114,47 +120,133 @@ async def providers(request: Request) -> dict[str, object]:
     return {"oidc": _client(request) is not None, "login_url": LOGIN_PATH if _client(request) else None}
 
 
-@router.get(LOGIN_PATH, include_in_schema=False)
-async def login(request: Request) -> RedirectResponse:
-    """Start the authorization code flow (PKCE S256, state, nonce)."""
+class SignInRefused(Exception):
+    """A provider sign-in that cannot go on; ``message`` is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ProviderUser:
+    """The user the provider's verified ID token names.
+
+    Attributes:
+        user_id: its ``TODOCHAT_JWT_SUBJECT_CLAIM`` claim, normalised (:func:`normalize_subject`).
+        issued_at: its ``iat`` (seconds since the epoch), for the revocation rule of provider tokens
+            (:func:`todochat.revocation.check_not_revoked`).
+    """
+
+    user_id: str
+    issued_at: float
+
+
+AfterSignIn = Callable[[Request, ProviderUser, str], Awaitable[Response]]
+"""What answers the callback of a sign-in started for another page: ``(request, user, value)`` →
+the response, where ``value`` is what :func:`begin_sign_in` kept in the signed state cookie."""
+
+CONTINUE_KEY = "todochat_then_"
+
+
+def offered(request: Request) -> bool:
+    """True when sign-in through the provider is configured for this app."""
+    return _client(request) is not None
+
+
+def continue_after_sign_in(app: FastAPI, name: str, handler: AfterSignIn) -> None:
+    """Let sign-ins started with ``begin_sign_in(request, then=(name, value))`` end in ``handler``
+    instead of the built-in page (the MCP consent page registers ``"mcp"``)."""
+    continuations = getattr(app.state, "oidc_continuations", None)
+    if continuations is None:
+        continuations = app.state.oidc_continuations = {}
+    continuations[name] = handler
+
+
+async def begin_sign_in(request: Request, *, then: tuple[str, str] | None = None) -> RedirectResponse:
+    """The redirect to the provider's authorization endpoint (PKCE S256, state, nonce in the signed
+    state cookie). ``then`` — a continuation name and a value — is kept in the same cookie, under
+    this sign-in's ``state``, so the callback ends in that continuation (never a URL the browser chose).
+
+    Raises:
+        SignInRefused: provider sign-in is not configured, or the provider cannot be discovered.
+    """
     client = _client(request)
     settings: Settings = request.app.state.settings
     if client is None:
-        return _failed("Sign-in through an identity provider is not configured.")
+        raise SignInRefused("Sign-in through an identity provider is not configured.")
     try:
         metadata = await client.load_server_metadata()
     except (OAuthError, *HTTP_ERRORS, OSError, ValueError) as exc:
         logger.warning("oidc_discovery_failed: %s", type(exc).__name__)
-        return _failed("The identity provider cannot be reached; try again shortly.")
+        raise SignInRefused("The identity provider cannot be reached; try again shortly.") from exc
     if metadata.get("issuer") != settings.oidc_issuer:
-        return _failed("The identity provider's discovery document names another issuer.")
+        raise SignInRefused("The identity provider's discovery document names another issuer.")
     redirect_uri = settings.oidc_redirect_url or str(request.url_for("oidc_callback"))
     response: RedirectResponse = await client.authorize_redirect(request, redirect_uri)
+    if then is not None:
+        state = parse_qs(urlsplit(response.headers["location"]).query)["state"][0]
+        request.session[CONTINUE_KEY + state] = list(then)
     return response
 
 
-@router.get(CALLBACK_PATH, include_in_schema=False, name="oidc_callback")
-async def callback(request: Request) -> RedirectResponse:
-    """Finish the flow: exchange the code, verify the ID token, hand the page a todochat token."""
+async def finish_sign_in(request: Request) -> tuple[ProviderUser, tuple[str, str] | None]:
+    """Finish at the callback: the state must match the cookie's, the code is exchanged with the
+    PKCE verifier, the ID token is verified (signature, ``iss``, ``aud``, ``exp``, ``nonce``).
+
+    Returns:
+        The signed-in user and the continuation :func:`begin_sign_in` kept (or None).
+
+    Raises:
+        SignInRefused: any check failed, the provider is unreachable, or the subject is unusable.
+    """
     client = _client(request)
     settings: Settings = request.app.state.settings
     if client is None:
-        return _failed("Sign-in through an identity provider is not configured.")
+        raise SignInRefused("Sign-in through an identity provider is not configured.")
+    kept = request.session.pop(CONTINUE_KEY + request.query_params.get("state", ""), None)
     try:
         token = await client.authorize_access_token(request)
     except (OAuthError, JoseError, KeyError, ValueError) as exc:
         logger.info("oidc_sign_in_refused: %s", type(exc).__name__)
-        return _failed("The sign-in was not completed or not accepted; try again.")
+        raise SignInRefused("The sign-in was not completed or not accepted; try again.") from exc
     except HTTP_ERRORS as exc:  # the token endpoint unreachable
         logger.warning("oidc_token_exchange_failed: %s", type(exc).__name__)
-        return _failed("The identity provider cannot be reached; try again shortly.")
+        raise SignInRefused("The identity provider cannot be reached; try again shortly.") from exc
     userinfo = token.get("userinfo")
     if not userinfo:
-        return _failed("The identity provider sent no ID token.")
+        raise SignInRefused("The identity provider sent no ID token.")
     try:
         user_id = normalize_subject(userinfo.get(settings.jwt_subject_claim))
-    except ValueError:
-        return _failed(f"The ID token has no usable {settings.jwt_subject_claim!r} claim.")
-    state = await token_state(request.app.state.sessionmaker, user_id)
-    local = issue_token(user_id, settings, version=state.version)
+    except ValueError as exc:
+        raise SignInRefused(f"The ID token has no usable {settings.jwt_subject_claim!r} claim.") from exc
+    then = (str(kept[0]), str(kept[1])) if isinstance(kept, list) and len(kept) == 2 else None
+    return ProviderUser(user_id, float(userinfo.get("iat") or 0)), then
+
+
+@router.get(LOGIN_PATH, include_in_schema=False)
+async def login(request: Request) -> RedirectResponse:
+    """Start the authorization code flow (PKCE S256, state, nonce)."""
+    try:
+        return await begin_sign_in(request)
+    except SignInRefused as exc:
+        return _failed(exc.message)
+
+
+@router.get(CALLBACK_PATH, include_in_schema=False, name="oidc_callback")
+async def callback(request: Request) -> Response:
+    """Finish the flow: exchange the code, verify the ID token, hand the page a todochat token (or
+    hand the user to the continuation the sign-in was started for)."""
+    try:
+        user, then = await finish_sign_in(request)
+    except SignInRefused as exc:
+        return _failed(exc.message)
+    if then is not None:
+        handler = getattr(request.app.state, "oidc_continuations", {}).get(then[0])
+        if handler is None:
+            return _failed("The sign-in was not completed or not accepted; try again.")
+        return await handler(request, user, then[1])
+    settings: Settings = request.app.state.settings
+    state = await token_state(request.app.state.sessionmaker, user.user_id)
+    local = issue_token(user.user_id, settings, version=state.version)
     return RedirectResponse(f"/#token={local}", status_code=303)

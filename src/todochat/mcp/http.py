@@ -35,9 +35,10 @@ from starlette.requests import Request
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from todochat.api.oidc import continue_after_sign_in
 from todochat.config import Settings
 from todochat.errors import AuthError
-from todochat.mcp.consent import CONSENT_PATH, consent_routes
+from todochat.mcp.consent import CONSENT_PATH, CONTINUATION, after_provider_sign_in, consent_routes
 from todochat.mcp.oauth import ACCESS_PREFIX, SCOPE, SqlOAuthProvider, same_resource
 from todochat.mcp.server import Backend, build_server
 from todochat.tasks.service import TaskService
@@ -273,6 +274,8 @@ class McpHttp:
         """Add :meth:`routes` to a Starlette/FastAPI ``app``, ahead of its other routes (so a
         catch-all mount of static files cannot shadow them)."""
         app.router.routes[0:0] = self.routes()
+        if self.provider is not None:  # the consent page's "Sign in with your identity provider"
+            continue_after_sign_in(app, CONTINUATION, after_provider_sign_in(self.provider, self.settings))
 
 
 def request_state_security(settings: Settings) -> RequestStateSecurity:
