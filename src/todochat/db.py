@@ -9,6 +9,7 @@ stays bounded. PostgreSQL gets a sized pool, pre-ping and a statement timeout fr
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,14 +69,38 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+SQLITE_BUSY_MS = 30_000
+SQLITE_OPEN_RETRY_SECONDS = 30.0
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Set up a new SQLite connection: WAL, a 30 s busy timeout (set first, so the other pragmas
+    wait too), foreign keys, ``synchronous=NORMAL``.
+
+    A connection opened while another process's last connection is closing (it cleans up the WAL
+    under an exclusive lock) or recovering the WAL can get ``SQLITE_BUSY`` whatever the busy
+    timeout (https://www.sqlite.org/wal.html, "Sometimes Queries Return SQLITE_BUSY In WAL Mode"):
+    two replicas starting at once hit this. Those locks are brief, so "database is locked" here is
+    retried for up to ``SQLITE_OPEN_RETRY_SECONDS``; other errors propagate.
+    """
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+    deadline = time.monotonic() + SQLITE_OPEN_RETRY_SECONDS
+    pause = 0.01
+    while True:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            return
+        except Exception as exc:  # the aiosqlite adapter re-raises sqlite3's error as its own class
+            if "database is locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)  # only at connect, only while another process holds the file briefly
+            pause = min(pause * 2, 0.5)
+        finally:
+            cursor.close()
 
 
 def _sqlite_begin(conn: Any) -> None:
