@@ -200,3 +200,19 @@ def test_enum_literals_are_declared_once(literal: Any) -> None:
     values = ", ".join(f'"{v}"' for v in get_args(literal))
     found = [str(p.relative_to(SRC)) for p in SRC.rglob("*.py") if values in p.read_text(encoding="utf-8")]
     assert len(found) == 1, found
+
+
+def test_todochat_docs_regenerates_an_out_of_date_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from todochat.cli import app
+
+    stale = tmp_path / "agent-tools.md"
+    stale.write_text(DOCS.read_text(encoding="utf-8").replace("| `undo` |", "| `undo_all` |"), encoding="utf-8")
+    monkeypatch.setattr(operations, "DOCS", stale)
+    runner = CliRunner()
+    assert runner.invoke(app, ["docs", "--check"]).exit_code == 1
+    assert "undo_all" in stale.read_text(encoding="utf-8")  # --check writes nothing
+    assert runner.invoke(app, ["docs"]).exit_code == 0
+    assert stale.read_text(encoding="utf-8") == DOCS.read_text(encoding="utf-8")
+    assert runner.invoke(app, ["docs", "--check"]).exit_code == 0
