@@ -216,3 +216,13 @@ def test_todochat_docs_regenerates_an_out_of_date_table(tmp_path: Path, monkeypa
     assert runner.invoke(app, ["docs"]).exit_code == 0
     assert stale.read_text(encoding="utf-8") == DOCS.read_text(encoding="utf-8")
     assert runner.invoke(app, ["docs", "--check"]).exit_code == 0
+
+
+def test_the_request_models_have_the_declared_fields() -> None:
+    """The service's request models and the shared argument tuples name the same fields, so a
+    field added to one and not the other fails here (REST bodies are these models)."""
+    assert [a.name for a in operations.CHANGES] == list(schemas.TaskChanges.model_fields)
+    listing = {a.name for a in operations.operation("list_tasks").arguments} - {"sort"}
+    assert listing | {"numbers"} == set(schemas.TaskFilter.model_fields)
+    assert {a.name for a in operations.FILTERS} <= set(schemas.TaskFilter.model_fields)
+    assert [a.name for a in operations.operation("add_task").arguments] == list(schemas.TaskCreate.model_fields)

@@ -13,10 +13,13 @@ How to add an operation (or an argument)
 ----------------------------------------
 1. Types: a new enum or field type goes in ``tasks/schemas.py`` (e.g. a ``ListName``); import it
    here and in the fronts, never re-declare its literals.
-2. Declare it here: an :class:`Operation` in :data:`OPERATIONS` with its :class:`Arg`\\ s (a shared
-   argument such as ``LIST = Arg("list", str | None, "The list's name.")`` is declared once at the
-   top and reused, e.g. in :data:`FILTERS` so every filtering operation gets it), ``result`` (the
-   agent's JSON result for the docs), ``returns``, ``errors``, annotations, and ``rest=(Route(...),)``.
+2. Declare it here: an :class:`Operation` in :data:`OPERATIONS` with its arguments (:class:`Arg`), ``result``
+   (the agent's JSON result for the docs), ``returns``, ``errors``, annotations, and
+   ``rest=(Route(...),)``. A shared argument is declared once at the top and reused: a new filter
+   such as ``Arg("list", str | None, "Only tasks in this list (its name).")`` added to
+   :data:`FILTERS` reaches list_tasks and the three bulk operations; a new task field added to
+   :data:`CHANGES` reaches update_task and update_tasks (add it to ``TaskCreate``/``TaskChanges``/
+   ``TaskFilter`` in schemas.py too: the test checks those models against these tuples).
    A front that shows it differently says so in its :class:`Front`: ``omit``, ``retype`` (another
    name/type/required-ness, e.g. REST's path ``number``) or ``extra`` (paging) — with the reason.
    ``agent=None`` / ``mcp=None``: no such tool.
@@ -84,7 +87,10 @@ ALL = Arg("all", bool, "True to select every task (only when the user said all/e
 CONFIRM = Arg("confirm", bool, "True only after the user confirmed this change of several tasks.")
 FILTER = Arg("filter", TaskFilter | None, "Every task matching this filter (it must narrow).")
 FILTERS = (STATUS, PRIORITY, TAG, DUE_FILTER, QUERY)
-"""The filter arguments of listing and of a bulk selection (TaskFilter's fields)."""
+"""The filter arguments of list_tasks and of the bulk selections (TaskFilter's fields): an
+argument added here reaches list_tasks, complete_tasks, update_tasks and delete_tasks on every front."""
+OPEN_FILTERS = tuple(a for a in FILTERS if a is not STATUS)
+"""complete_tasks' filters: it completes open tasks, so no status."""
 
 CHANGES = (
     Arg("title", str | None, "New title."),
@@ -146,10 +152,9 @@ OPERATIONS: tuple[Operation, ...] = (
         "list_tasks",
         "List or search the user's tasks; every filter given narrows the list (shown as a widget).",
         (
-            *FILTERS[:4],
+            *FILTERS,
             Arg("due_after", str | None, "Only tasks due on or after this day YYYY-MM-DD (a range with due_before)."),
             Arg("due_before", str | None, "Only tasks due on or before this day YYYY-MM-DD."),
-            QUERY,
             Arg("sort", SortKey, "number (default), due, priority, created or title."),
         ),
         result='`{"ok": true, "count": n, "tasks": [Task]}`',
@@ -220,12 +225,12 @@ OPERATIONS: tuple[Operation, ...] = (
         "complete_tasks",
         "Mark several open tasks as done, named by exactly one of: numbers, filter arguments, or "
         "all=true. More than one task without confirm=true changes nothing and lists what would.",
-        (*_selection(PRIORITY, TAG, DUE_FILTER, QUERY), CONFIRM),
+        (*_selection(*OPEN_FILTERS), CONFIRM),
         result='more than one task without confirm: `{"ok": false, "error": "confirmation_required", '
         '"action": "complete", "would_change": [{"number","title"}]}`; else `{"ok": true, "tasks": [Task], "created": [Task]}`',
         returns=BulkResult,
         errors=(ValidationError, TaskNotFound, ConfirmationRequired),
-        rest=(_bulk_route("/api/v1/tasks/bulk/complete", PRIORITY, TAG, DUE_FILTER, QUERY),),
+        rest=(_bulk_route("/api/v1/tasks/bulk/complete", *OPEN_FILTERS),),
     ),
     Operation(
         "update_tasks",
