@@ -226,3 +226,11 @@ def test_the_request_models_have_the_declared_fields() -> None:
     assert listing | {"numbers"} == set(schemas.TaskFilter.model_fields)
     assert {a.name for a in operations.FILTERS} <= set(schemas.TaskFilter.model_fields)
     assert [a.name for a in operations.operation("add_task").arguments] == list(schemas.TaskCreate.model_fields)
+
+
+def test_the_checker_reports_an_undocumented_error_status() -> None:
+    f = fronts()
+    del _path(f, "patch", "/api/v1/tasks/{number}")["responses"]["409"]
+    assert "REST PATCH /api/v1/tasks/{number}: error earlier_than_due (409) is not in its documented responses" in check(
+        OPERATIONS, **f
+    )

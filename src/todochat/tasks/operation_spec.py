@@ -64,12 +64,15 @@ class Front:
         retype: declared argument name -> the :class:`Arg` this front takes instead (another
             name, type, doc or required-ness; e.g. the agent's ``task`` is text, REST's ``number``).
         extra: arguments only this front takes (paging, a client-side convenience).
+        never: declared errors this front cannot meet (e.g. no ``ambiguous`` where a task is
+            named by its number); a REST route documents every other one's HTTP status.
     """
 
     name: str | None = None
     omit: tuple[str, ...] = ()
     retype: Mapping[str, Arg] = field(default_factory=dict)
     extra: tuple[Arg, ...] = ()
+    never: tuple[type[TodoError], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,8 @@ def check(
 
     Returns:
         One line per disagreement: a missing or undeclared tool, route or argument, an argument of
-        another type, enum or required-ness, an annotation that differs, a docs table out of date.
+        another type, enum or required-ness, an annotation that differs, a declared error whose
+        HTTP status a route does not document, a docs table out of date.
     """
     ops = list(operations)
     problems: list[str] = []
@@ -278,6 +282,10 @@ def check(
                 problems.append(f"{where} ({op.name}) is declared but missing")
                 continue
             problems += _compare(where, declared(op.front_args(route)), actual)
+            documented = openapi["paths"][route.path][route.method.lower()].get("responses", {})
+            for error in dict.fromkeys(e for e in op.errors if e not in route.never):
+                if str(error.status) not in documented:
+                    problems.append(f"{where}: error {error.code} ({error.status}) is not in its documented responses")
             if (route.method == "GET") != op.read_only:
                 problems.append(f"{where}: read-only is {op.read_only} but the method is {route.method}")
     problems += [f"agent tool {n!r} is not declared in tasks/operations.py" for n in sorted(set(agent_tools) - seen_agent)]

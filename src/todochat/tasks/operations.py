@@ -31,6 +31,7 @@ How to add an operation (or an argument)
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import AwareDatetime
@@ -125,6 +126,8 @@ _MCP_FLAT_CHANGES = tuple(  # the MCP update_tasks takes the changes flat; due/p
 )
 
 CRUD = (TaskNotFound, AmbiguousReference)
+BY_NUMBER = (AmbiguousReference,)
+"""A REST route names a task by its number, which is never ambiguous."""
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -185,7 +188,7 @@ OPERATIONS: tuple[Operation, ...] = (
         returns=CompleteResult,
         errors=CRUD,
         agent=Front(retype={"task": AGENT_TASK}),
-        rest=(Route(method="POST", path="/api/v1/tasks/{number}/complete", retype={"task": REST_NUMBER}),),
+        rest=(Route(method="POST", path="/api/v1/tasks/{number}/complete", retype={"task": REST_NUMBER}, never=BY_NUMBER),),
     ),
     Operation(
         "reopen_task",
@@ -196,7 +199,7 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=CRUD,
         idempotent=True,
         agent=Front(retype={"task": AGENT_TASK}),
-        rest=(Route(method="POST", path="/api/v1/tasks/{number}/reopen", retype={"task": REST_NUMBER}),),
+        rest=(Route(method="POST", path="/api/v1/tasks/{number}/reopen", retype={"task": REST_NUMBER}, never=BY_NUMBER),),
     ),
     Operation(
         "delete_task",
@@ -207,7 +210,7 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=CRUD,
         destructive=True,
         agent=Front(retype={"task": AGENT_TASK}),
-        rest=(Route(method="DELETE", path="/api/v1/tasks/{number}", retype={"task": REST_NUMBER}),),
+        rest=(Route(method="DELETE", path="/api/v1/tasks/{number}", retype={"task": REST_NUMBER}, never=BY_NUMBER),),
     ),
     Operation(
         "update_task",
@@ -219,7 +222,7 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=(*CRUD, ValidationError, EarlierThanDue),
         idempotent=True,
         agent=Front(retype={"task": AGENT_TASK}),
-        rest=(Route(method="PATCH", path="/api/v1/tasks/{number}", retype={"task": REST_NUMBER, "priority": REST_PRIORITY}),),
+        rest=(Route(method="PATCH", path="/api/v1/tasks/{number}", retype={"task": REST_NUMBER, "priority": REST_PRIORITY}, never=BY_NUMBER),),
     ),
     Operation(
         "complete_tasks",
@@ -230,7 +233,8 @@ OPERATIONS: tuple[Operation, ...] = (
         '"action": "complete", "would_change": [{"number","title"}]}`; else `{"ok": true, "tasks": [Task], "created": [Task]}`',
         returns=BulkResult,
         errors=(ValidationError, TaskNotFound, ConfirmationRequired),
-        rest=(_bulk_route("/api/v1/tasks/bulk/complete", *OPEN_FILTERS),),
+        # REST completes what the caller named without asking (confirm=True): completing is undoable
+        rest=(replace(_bulk_route("/api/v1/tasks/bulk/complete", *OPEN_FILTERS), never=(ConfirmationRequired,)),),
     ),
     Operation(
         "update_tasks",
@@ -323,7 +327,7 @@ OPERATIONS: tuple[Operation, ...] = (
             # a model says local times; tasks/reminders.py read_local resolves them in the user's zone
             "at": Arg("at", str | None, 'Local time YYYY-MM-DDTHH:MM in the user\'s zone (like due), or "now" (in a minute).'),
         }),
-        rest=(Route(method="POST", path="/api/v1/tasks/{number}/reminders", retype={"task": REST_NUMBER}),),
+        rest=(Route(method="POST", path="/api/v1/tasks/{number}/reminders", retype={"task": REST_NUMBER}, never=BY_NUMBER),),
     ),
     Operation(
         "list_reminders",
@@ -339,8 +343,8 @@ OPERATIONS: tuple[Operation, ...] = (
         agent=Front(omit=("status",), retype={"task": AGENT_TASK.as_(
             str | None, doc="Only this task's reminders: its number or words from its title; null for all.", required=False)}),
         rest=(
-            Route(method="GET", path="/api/v1/reminders", omit=("task",)),
-            Route(method="GET", path="/api/v1/tasks/{number}/reminders", retype={"task": REST_NUMBER}),
+            Route(method="GET", path="/api/v1/reminders", omit=("task",), never=BY_NUMBER),
+            Route(method="GET", path="/api/v1/tasks/{number}/reminders", retype={"task": REST_NUMBER}, never=BY_NUMBER),
         ),
     ),
     Operation(
