@@ -193,7 +193,7 @@ def object_args(schema: Json, defs: Mapping[str, Json] | None = None) -> dict[st
 
 def route_args(openapi: Json, method: str, path: str) -> dict[str, Seen] | None:
     """The arguments of a REST route in an OpenAPI document: path and query parameters and the
-    JSON body's fields (None: no such route)."""
+    body's fields (a JSON or multipart/form-data body; None: no such route)."""
     op = openapi.get("paths", {}).get(path, {}).get(method.lower())
     if op is None:
         return None
@@ -203,7 +203,8 @@ def route_args(openapi: Json, method: str, path: str) -> dict[str, Seen] | None:
         for p in op.get("parameters", [])
         if p.get("in") in ("path", "query")
     }
-    body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+    content = op.get("requestBody", {}).get("content", {})
+    body = (content.get("application/json") or content.get("multipart/form-data") or {}).get("schema")
     if body is not None:
         if "$ref" in body:
             body = defs[body["$ref"].rsplit("/", 1)[-1]]
