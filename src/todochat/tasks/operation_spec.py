@@ -227,6 +227,21 @@ def _compare(where: str, expected: Mapping[str, Seen], actual: Mapping[str, Seen
     return problems
 
 
+def _check_tool(kind: str, op: Operation, front: Front, tools: Mapping[str, tuple[Json, Json | None]]) -> list[str]:
+    """How the tool of ``front`` (its input schema, and its MCP annotations unless None) differs."""
+    name = op.tool_name(front)
+    if name not in tools:
+        return [f"{kind} {name!r} ({op.name}) is declared but missing"]
+    schema, hints = tools[name]
+    problems = _compare(f"{kind} {name}", declared(op.front_args(front)), object_args(schema))
+    if hints is not None:
+        for hint, want in (("readOnlyHint", op.read_only), ("destructiveHint", op.destructive),
+                           ("idempotentHint", op.idempotent)):
+            if bool(hints.get(hint)) != want:
+                problems.append(f"{kind} {name}: {hint} is {bool(hints.get(hint))}, declared {want}")
+    return problems
+
+
 def check(
     operations: Iterable[Operation],
     *,
@@ -257,24 +272,11 @@ def check(
     seen_agent, seen_mcp, seen_rest = set(), set(), set()
     for op in ops:
         if op.agent is not None:
-            name = op.tool_name(op.agent)
-            seen_agent.add(name)
-            if name not in agent_tools:
-                problems.append(f"agent tool {name!r} ({op.name}) is declared but missing")
-            else:
-                problems += _compare(f"agent tool {name}", declared(op.front_args(op.agent)), object_args(agent_tools[name]))
+            seen_agent.add(op.tool_name(op.agent))
+            problems += _check_tool("agent tool", op, op.agent, {k: (v, None) for k, v in agent_tools.items()})
         if op.mcp is not None:
-            name = op.tool_name(op.mcp)
-            seen_mcp.add(name)
-            if name not in mcp_tools:
-                problems.append(f"MCP tool {name!r} ({op.name}) is declared but missing")
-            else:
-                schema, hints = mcp_tools[name]
-                problems += _compare(f"MCP tool {name}", declared(op.front_args(op.mcp)), object_args(schema))
-                for hint, want in (("readOnlyHint", op.read_only), ("destructiveHint", op.destructive),
-                                   ("idempotentHint", op.idempotent)):
-                    if bool(hints.get(hint)) != want:
-                        problems.append(f"MCP tool {name}: {hint} is {bool(hints.get(hint))}, declared {want}")
+            seen_mcp.add(op.tool_name(op.mcp))
+            problems += _check_tool("MCP tool", op, op.mcp, mcp_tools)
         for route in op.rest:
             where = f"REST {route.method} {route.path}"
             seen_rest.add((route.method, route.path))

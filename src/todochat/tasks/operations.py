@@ -128,6 +128,14 @@ _MCP_FLAT_CHANGES = tuple(  # the MCP update_tasks takes the changes flat; due/p
 CRUD = (TaskNotFound, AmbiguousReference)
 BY_NUMBER = (AmbiguousReference,)
 """A REST route names a task by its number, which is never ambiguous."""
+ON_TASK = Front(retype={"task": AGENT_TASK})
+"""The agent tool of an operation on one task (the task named as text)."""
+
+
+def _by_number(method: str, path: str, **retype: Arg) -> Route:
+    """A REST route of an operation on one task, named by its number in ``path``."""
+    return Route(method=method, path=path, retype={"task": REST_NUMBER, **retype}, never=BY_NUMBER)
+
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -187,8 +195,8 @@ OPERATIONS: tuple[Operation, ...] = (
         result='`{"ok": true, "task": Task, "next_task": Task|null}`',
         returns=CompleteResult,
         errors=CRUD,
-        agent=Front(retype={"task": AGENT_TASK}),
-        rest=(Route(method="POST", path="/api/v1/tasks/{number}/complete", retype={"task": REST_NUMBER}, never=BY_NUMBER),),
+        agent=ON_TASK,
+        rest=(_by_number("POST", "/api/v1/tasks/{number}/complete"),),
     ),
     Operation(
         "reopen_task",
@@ -198,8 +206,8 @@ OPERATIONS: tuple[Operation, ...] = (
         returns=TaskOut,
         errors=CRUD,
         idempotent=True,
-        agent=Front(retype={"task": AGENT_TASK}),
-        rest=(Route(method="POST", path="/api/v1/tasks/{number}/reopen", retype={"task": REST_NUMBER}, never=BY_NUMBER),),
+        agent=ON_TASK,
+        rest=(_by_number("POST", "/api/v1/tasks/{number}/reopen"),),
     ),
     Operation(
         "delete_task",
@@ -209,8 +217,8 @@ OPERATIONS: tuple[Operation, ...] = (
         returns=TaskOut,
         errors=CRUD,
         destructive=True,
-        agent=Front(retype={"task": AGENT_TASK}),
-        rest=(Route(method="DELETE", path="/api/v1/tasks/{number}", retype={"task": REST_NUMBER}, never=BY_NUMBER),),
+        agent=ON_TASK,
+        rest=(_by_number("DELETE", "/api/v1/tasks/{number}"),),
     ),
     Operation(
         "update_task",
@@ -221,8 +229,8 @@ OPERATIONS: tuple[Operation, ...] = (
         returns=TaskOut,
         errors=(*CRUD, ValidationError, EarlierThanDue),
         idempotent=True,
-        agent=Front(retype={"task": AGENT_TASK}),
-        rest=(Route(method="PATCH", path="/api/v1/tasks/{number}", retype={"task": REST_NUMBER, "priority": REST_PRIORITY}, never=BY_NUMBER),),
+        agent=ON_TASK,
+        rest=(_by_number("PATCH", "/api/v1/tasks/{number}", priority=REST_PRIORITY),),
     ),
     Operation(
         "complete_tasks",
@@ -327,7 +335,7 @@ OPERATIONS: tuple[Operation, ...] = (
             # a model says local times; tasks/reminders.py read_local resolves them in the user's zone
             "at": Arg("at", str | None, 'Local time YYYY-MM-DDTHH:MM in the user\'s zone (like due), or "now" (in a minute).'),
         }),
-        rest=(Route(method="POST", path="/api/v1/tasks/{number}/reminders", retype={"task": REST_NUMBER}, never=BY_NUMBER),),
+        rest=(_by_number("POST", "/api/v1/tasks/{number}/reminders"),),
     ),
     Operation(
         "list_reminders",
@@ -344,7 +352,7 @@ OPERATIONS: tuple[Operation, ...] = (
             str | None, doc="Only this task's reminders: its number or words from its title; null for all.", required=False)}),
         rest=(
             Route(method="GET", path="/api/v1/reminders", omit=("task",), never=BY_NUMBER),
-            Route(method="GET", path="/api/v1/tasks/{number}/reminders", retype={"task": REST_NUMBER}, never=BY_NUMBER),
+            _by_number("GET", "/api/v1/tasks/{number}/reminders"),
         ),
     ),
     Operation(
