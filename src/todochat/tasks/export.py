@@ -47,6 +47,9 @@ is the RFC 5545 RRULE. A new field is one more line here."""
 ICAL_PRIORITY = {"high": 1, "medium": 5, "low": 9}
 """RFC 5545 §3.8.1.9 PRIORITY: 1 highest, 5 medium, 9 lowest (0 or absent: undefined, our ``none``)."""
 
+ICS_CHUNK = 50
+"""VTODOs per streamed chunk (serialising one costs ~0.35 ms of CPU: a chunk holds the event loop ~20 ms)."""
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is a formula to spreadsheet apps (OWASP "CSV Injection")."""
 
@@ -156,8 +159,9 @@ async def export_stream(
     async for page in pages:
         if fmt == "csv":
             yield csv_rows(page).encode()
-        else:
-            yield b"".join(vtodo(t, user_id=user_id, tz=tz, now=now).to_ical() for t in page)
+        else:  # ~0.35 ms of CPU per VTODO: small chunks let other requests run between them
+            for start in range(0, len(page), ICS_CHUNK):
+                yield b"".join(vtodo(t, user_id=user_id, tz=tz, now=now).to_ical() for t in page[start : start + ICS_CHUNK])
     if fmt == "ics":
         yield ics_footer()
 
