@@ -160,3 +160,14 @@ def test_due_label_says_overdue() -> None:
 def test_priority_words() -> None:
     assert [priority_words(p) for p in ("high", "medium", "low", "none", None)] == [
         "high priority", "medium priority", "low priority", "", ""]
+
+
+def test_the_journal_says_the_repeat_in_the_same_words() -> None:
+    from zoneinfo import ZoneInfo
+
+    from todochat.presentation import change_summary
+
+    before = {"title": "Standup", "due_at": None, "due_all_day": False, "priority": "none", "tags": [],
+              "description": "", "recurrence": None, "completed": False}
+    after = {**before, "recurrence": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"}
+    assert change_summary("update", [(before, after)], ZoneInfo("UTC")) == "made 'Standup' repeat every weekday"
