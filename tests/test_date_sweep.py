@@ -211,5 +211,5 @@ def test_a_conversation_on_the_evals_clock(now: datetime, tmp_path: Path) -> Non
     rows = [*seeded.items(), ("Pay rent", d + timedelta(days=1)), ("Call mom", friday)]
     for number, (title, day) in enumerate(rows, start=1):  # the widget's row: title, then its date
         status = "overdue · " if day < d else "due "
-        words = widget_day(day, d) + (" 18:00" if title == "Pay rent" else "")
+        words = widget_day(day, d) + (" at 18:00" if title == "Pay rent" else "")
         assert f"{number}. {title}\n{status}{words}\n" in result.shown, (title, words, result.shown)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import csv
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,24 +37,32 @@ def widget_table(widget: dict[str, Any]) -> Table:
     return table
 
 
-CSV_COLUMNS = ("number", "title", "description", "completed", "priority", "tags", "due", "recurrence")
-
-
-def save_tasks_csv(arguments: dict[str, Any], directory: Path | None = None) -> Path:
-    """Write the tasks of a ``download_tasks`` client-tool call to ``todochat-tasks.csv`` (RFC 4180,
-    cells starting with = + - @ prefixed with ' so spreadsheets do not run them).
-    The terminal client writes CSV whatever ``format`` asks; the web page also writes .ics.
+async def save_export(
+    http: httpx.AsyncClient, token: str, arguments: dict[str, Any], directory: Path | None = None, *, timezone: str | None = None
+) -> Path:
+    """Save the file a ``download_tasks`` client-tool call asks for: ``GET /api/v1/export`` (the
+    server's one exporter, tasks/export.py) with ``format`` (csv or ics) and ``status``, written
+    under the server's file name (``todochat-tasks-2026-12-03.csv``); due times in ``timezone``
+    (IANA name, sent as ``X-Timezone``) or the user's stored zone.
 
     Returns:
         The file written, in ``directory`` (default: the current directory).
+
+    Raises:
+        httpx.HTTPStatusError: the server refused the export.
     """
-    path = (directory or Path.cwd()) / "todochat-tasks.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
-        for task in arguments.get("tasks", []):
-            row = [" ".join(task.get(c) or []) if c == "tags" else task.get(c) for c in CSV_COLUMNS]
-            writer.writerow(["'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else ("" if v is None else v) for v in row])
+    fmt = "ics" if arguments.get("format") == "ics" else "csv"
+    params = {"format": fmt}
+    if arguments.get("status") in ("pending", "completed"):
+        params["status"] = arguments["status"]
+    headers = {"Authorization": f"Bearer {token}", **({"X-Timezone": timezone} if timezone else {})}
+    async with http.stream("GET", "/api/v1/export", params=params, headers=headers) as response:
+        response.raise_for_status()
+        named = re.search(r'filename="([^"/\\]+)"', response.headers.get("content-disposition", ""))
+        path = (directory or Path.cwd()) / (named.group(1) if named else f"todochat-tasks.{fmt}")
+        with path.open("wb") as handle:
+            async for chunk in response.aiter_bytes():
+                handle.write(chunk)
     return path
 
 
@@ -125,11 +133,17 @@ async def run_chat(url: str, token: str, thread_id: str | None, timezone: str | 
             for widget in turn.widgets:
                 console.print(widget_table(widget))
             if turn.client_tool_call and turn.client_tool_call.get("name") == "download_tasks" and thread_id:
-                saved = save_tasks_csv(turn.client_tool_call.get("arguments") or {})
-                console.print(f"[dim]saved {escape_markup(str(saved))}[/dim]")
+                arguments = turn.client_tool_call.get("arguments") or {}
+                try:
+                    saved = await save_export(http, token, arguments, timezone=timezone)
+                    console.print(f"[dim]saved {escape_markup(str(saved))}[/dim]")
+                    result: dict[str, Any] = {"downloaded": int(arguments.get("count") or 0)}
+                except httpx.HTTPError as exc:
+                    result = {"error": f"The export failed: {exc}"}
+                    console.print(f"[red]{escape_markup(result['error'])}[/red]")
                 done = await client.stream({
                     "type": "threads.add_client_tool_output",
-                    "params": {"thread_id": thread_id, "result": {"downloaded": len((turn.client_tool_call.get("arguments") or {}).get("tasks", []))}},
+                    "params": {"thread_id": thread_id, "result": result},
                 })
                 if done.text:
                     console.print(f"[bold cyan]todochat>[/bold cyan] {escape_markup(done.text)}", highlight=False)

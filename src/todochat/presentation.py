@@ -14,9 +14,6 @@ from todochat.tasks import dates
 Snapshot = dict[str, Any]
 """A task's journal snapshot (tasks/journal.py ``snapshot``): title, completed, due_at ISO, tags …"""
 
-_FREQ = {"DAILY": "every day", "WEEKLY": "every week", "MONTHLY": "every month", "YEARLY": "every year"}
-
-
 def due_words(due_at: str | None, all_day: bool, tz: ZoneInfo, *, year: int | None = None) -> str:
     """A stored due instant (ISO, UTC) as people say it in ``tz``: ``Fri 20 Nov`` or
     ``Fri 20 Nov at 15:00``; the year is added when it is not ``year`` (the reader's current year)."""
@@ -34,13 +31,6 @@ def due_words(due_at: str | None, all_day: bool, tz: ZoneInfo, *, year: int | No
 
 def _quoted(snap: Snapshot) -> str:
     return f"'{snap.get('title', '')}'"
-
-
-def _repeat_words(rule: str | None) -> str:
-    for key, words in _FREQ.items():
-        if rule and f"FREQ={key}" in rule:
-            return words
-    return "on a schedule"
 
 
 def _field_clauses(before: Snapshot, after: Snapshot, tz: ZoneInfo, year: int | None) -> list[str]:
@@ -69,7 +59,7 @@ def _field_clauses(before: Snapshot, after: Snapshot, tz: ZoneInfo, year: int | 
         if not after["recurrence"]:
             clauses.append("stopped {task} repeating")
         else:
-            clauses.append(f"made {{task}} repeat {_repeat_words(after['recurrence'])}")
+            clauses.append(f"made {{task}} repeat {recurrence_words(after['recurrence'], year=year)}")
     return [c.replace("{task}", "it" if i else _quoted(after)) for i, c in enumerate(clauses)]
 
 
@@ -233,3 +223,206 @@ def escape_markup(text: str) -> str:
     from rich.markup import escape
 
     return escape(escape_terminal(text))
+
+
+# ---------------------------------------------------------------------------- tasks as people read them
+def local_due_words(due: str | None, *, today: date | None = None) -> str:
+    """A task's ``due`` as shown by every front (``TaskOut.due``: ``YYYY-MM-DD`` for a whole day,
+    ``YYYY-MM-DDTHH:MM`` for a time, local to the user) as people say it.
+
+    With ``today`` (the reader's local day): ``today``, ``tomorrow``, ``yesterday`` or ``Fri 20 Nov``
+    (``Fri 20 Nov 2027`` in another year), plus `` at 15:00`` for a time. Without it the day is
+    always written out (``Fri 20 Nov at 15:00``, no year): replies that quote a date back.
+
+    Returns:
+        The words, or ``""`` for no due date.
+    """
+    if not due:
+        return ""
+    if "T" in due:
+        moment = datetime.fromisoformat(due)
+        day, clock = moment.date(), f" at {moment.strftime('%H:%M')}"
+    else:
+        day, clock = date.fromisoformat(due[:10]), ""
+    words = day_words(day, today) if today is not None else f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+    return words + clock
+
+
+def due_label(due: str | None, *, overdue: bool, today: date) -> str:
+    """A task row's due line: ``due tomorrow at 15:00``, ``overdue · yesterday``; ``""`` without a due."""
+    words = local_due_words(due, today=today)
+    if not words:
+        return ""
+    return ("overdue · " if overdue else "due ") + words
+
+
+PRIORITY_WORDS = {"high": "high priority", "medium": "medium priority", "low": "low priority", "none": ""}
+"""A priority name (``TaskOut.priority``) as words; ``none`` says nothing."""
+
+
+def priority_words(priority: str | None) -> str:
+    """``high`` → ``high priority``; ``none`` or None → ``""``."""
+    return PRIORITY_WORDS.get(priority or "none", f"{priority} priority")
+
+
+_WEEKDAY_NAMES = {
+    "MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday",
+    "FR": "Friday", "SA": "Saturday", "SU": "Sunday",
+}
+_WEEKDAY_ORDER = tuple(_WEEKDAY_NAMES)
+_NTH = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last", -2: "second to last"}
+_UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _day_of_month(n: int) -> str:
+    """1 → ``first``, 15 → ``15th``, 22 → ``22nd``, -1 → ``last day``, -2 → ``second to last day``."""
+    if n == 1:
+        return "first"
+    if n < 0:
+        return f"{_NTH.get(n, f'{-n}th to last')} day"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _nth(n: int) -> str:
+    return _NTH.get(n, f"{n}th" if n > 0 else f"{-n}th to last")
+
+
+def _every(unit: str, interval: int) -> str:
+    """``every week``, ``every other week``, ``every 3 weeks``."""
+    if interval == 1:
+        return f"every {unit}"
+    if interval == 2:
+        return f"every other {unit}"
+    return f"every {interval} {unit}s"
+
+
+def _weekdays(values: list[str], interval: int) -> str | None:
+    """A WEEKLY BYDAY list in words: ``every weekday``, ``every other Tuesday``,
+    ``every Monday and Thursday``, ``every 3 weeks on Monday``; None for numbered days."""
+    if any(v not in _WEEKDAY_NAMES for v in values):
+        return None
+    days = sorted(set(values), key=_WEEKDAY_ORDER.index)
+    if days == list(_WEEKDAY_ORDER[:5]):
+        names = "weekday"
+    elif days == ["SA", "SU"]:
+        names = "weekend day"
+    elif days == list(_WEEKDAY_ORDER):
+        return _every("day", interval)
+    else:
+        names = _and([_WEEKDAY_NAMES[d] for d in days])
+    if interval == 1:
+        return f"every {names}"
+    if interval == 2 and len(days) == 1:
+        return f"every other {names}"
+    return f"{_every('week', interval)} on {names if ' and ' in names or len(days) == 1 else names + 's'}"
+
+
+def _numbered_days(values: list[str], setpos: str | None) -> str | None:
+    """``first Monday`` / ``last Friday`` from ``1MO`` / ``-1FR`` (or ``MO`` with BYSETPOS=1)."""
+    out = []
+    for value in values:
+        sign = -1 if value.startswith("-") else 1
+        digits = value.lstrip("+-")[:-2]
+        day = _WEEKDAY_NAMES[value[-2:]]
+        if digits:
+            out.append(f"{_nth(sign * int(digits))} {day}")
+        elif setpos and "," not in setpos and len(values) == 1:
+            out.append(f"{_nth(int(setpos))} {day}")
+        else:
+            return None
+    return _and(out)
+
+
+def recurrence_words(rule: str | None, *, start: date | None = None, year: int | None = None) -> str:
+    """An RFC 5545 RRULE (``TaskOut.recurrence``) in words, with its interval and days:
+    ``every day``, ``every other Tuesday``, ``every weekday``, ``every 3 months``,
+    ``every first of the month``, ``every last Friday of the month``, ``every year on 5 Mar``,
+    then ``, until 31 Mar`` (the year shown when it is not ``year``) or ``, 6 times``.
+
+    The rule is read by :func:`todochat.tasks.recurrence.parse` (RFC 5545 §3.3.10, strictly).
+
+    Args:
+        rule: the RRULE value (``FREQ=WEEKLY;BYDAY=TU;INTERVAL=2``), or None/empty.
+        start: the task's local due day: a WEEKLY or YEARLY rule without BYDAY/BYMONTH repeats on
+            that day (RFC 5545: defaults come from DTSTART), so it reads ``every Friday``.
+        year: the reader's current year (an UNTIL in another year shows its year).
+
+    Returns:
+        The words; ``""`` for no rule; ``on a custom schedule`` for a rule that is not valid.
+        Parts with no short wording (BYYEARDAY, BYWEEKNO, several positions) read ``… (custom)``.
+    """
+    from todochat.errors import ValidationError
+    from todochat.tasks import recurrence
+
+    if not rule:
+        return ""
+    try:
+        parts = recurrence.parse(rule.upper().removeprefix("RRULE:")).parts
+    except ValidationError:
+        return "on a custom schedule"
+    freq, interval = parts["FREQ"], int(parts.get("INTERVAL", "1"))
+    byday = parts["BYDAY"].split(",") if "BYDAY" in parts else []
+    months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts else []
+    monthdays = [int(d) for d in parts["BYMONTHDAY"].split(",")] if "BYMONTHDAY" in parts else []
+    odd = any(p in parts for p in ("BYYEARDAY", "BYWEEKNO")) or ("BYSETPOS" in parts and not byday)
+    text: str | None = None
+    if freq == "WEEKLY" and not byday and start is not None:
+        byday = [_WEEKDAY_ORDER[start.weekday()]]
+    if freq == "DAILY" and not (byday or months or monthdays):
+        text = _every("day", interval)
+    elif freq in ("DAILY", "WEEKLY") and byday and not (months or monthdays):
+        text = _weekdays(byday, interval)
+    elif freq == "WEEKLY" and not (months or monthdays):
+        text = _every("week", interval)
+    elif freq == "MONTHLY" and not months:
+        text = _monthly(interval, byday, monthdays, parts.get("BYSETPOS"))
+    elif freq == "YEARLY":
+        text = _yearly(interval, byday, months, monthdays, None if odd else start)
+    if text is None or odd:
+        text = f"{text or _every(_UNITS[freq], interval)} (custom)"
+    if "COUNT" in parts:
+        count = int(parts["COUNT"])
+        text += ", once" if count == 1 else ", twice" if count == 2 else f", {count} times"
+    elif "UNTIL" in parts:
+        until = date(int(parts["UNTIL"][:4]), int(parts["UNTIL"][4:6]), int(parts["UNTIL"][6:8]))
+        text += f", until {until.day} {until.strftime('%b')}" + ("" if until.year == year else f" {until.year}")
+    return text
+
+
+def _monthly(interval: int, byday: list[str], monthdays: list[int], setpos: str | None) -> str | None:
+    """``every month``, ``every first of the month``, ``every 3 months on the 15th``,
+    ``every last Friday of the month``."""
+    if byday and monthdays:
+        return None
+    if not byday and not monthdays:
+        return _every("month", interval)
+    which = _numbered_days(byday, setpos) if byday else _and([_day_of_month(d) for d in monthdays])
+    if which is None:
+        return None
+    if interval == 1:
+        return f"every {which} of the month"
+    return f"{_every('month', interval)} on the {which}"
+
+
+def _yearly(interval: int, byday: list[str], months: list[int], monthdays: list[int], start: date | None) -> str | None:
+    """``every year``, ``every year on 5 Mar``, ``every 2 years on 1 and 15 Jan``,
+    ``every year on the first Monday of Sep``."""
+    if not months and not monthdays and not byday and start is not None:
+        months, monthdays = [start.month], [start.day]
+    every = _every("year", interval)
+    names = _and([date(2000, m, 1).strftime("%b") for m in sorted(months)]) if months else ""
+    if byday and not monthdays and len(months) == 1:
+        which = _numbered_days(byday, None)
+        return None if which is None else f"{every} on the {which} of {names}"
+    if byday:
+        return None
+    if monthdays and months and all(d > 0 for d in monthdays):
+        return f"{every} on {_and([str(d) for d in sorted(monthdays)])} {names}"
+    if months and not monthdays:
+        return f"{every} in {names}"
+    return every if not (months or monthdays) else None

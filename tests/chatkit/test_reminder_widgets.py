@@ -35,10 +35,10 @@ def test_rows_show_a_bell_and_the_next_reminder() -> None:
     text = widget_text(widget)
     assert "🔔 Wed 25 Nov 14:30" in text and "🔔 today 17:00 (+1)" in text
     copied = copy_text("Tasks", tasks, TODAY).splitlines()
-    assert copied[1] == "[ ] 1. Task 1 (Wed 25 Nov 15:00, 🔔 Wed 25 Nov 14:30)"
-    assert copied[2] == "[ ] 2. Task 2 (Wed 25 Nov 15:00, 🔔 today 17:00 (+1))"
-    assert copied[3] == "[ ] 3. Task 3 (Wed 25 Nov 15:00, 🔔)"
-    assert copied[4] == "[ ] 4. Task 4 (Wed 25 Nov 15:00)"
+    assert copied[1] == "[ ] 1. Task 1 (Wed 25 Nov at 15:00, 🔔 Wed 25 Nov 14:30)"
+    assert copied[2] == "[ ] 2. Task 2 (Wed 25 Nov at 15:00, 🔔 today 17:00 (+1))"
+    assert copied[3] == "[ ] 3. Task 3 (Wed 25 Nov at 15:00, 🔔)"
+    assert copied[4] == "[ ] 4. Task 4 (Wed 25 Nov at 15:00)"
     console = Console(width=120, record=True)
     console.print(widget_table(node_dump(widget)))  # type: ignore[arg-type]
     table = console.export_text()

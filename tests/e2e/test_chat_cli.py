@@ -38,7 +38,7 @@ def test_chat_cli_talks_chatkit_and_resumes_a_thread(live_server):
 def test_chat_cli_exports_tasks_through_the_client_tool(live_server, tmp_path):
     out = chat(live_server, "add pay rent on friday #home\nadd =SUM(A1)\nexport my tasks\n", cwd=tmp_path)
     assert "Downloaded 2 tasks." in out, out
-    rows = (tmp_path / "todochat-tasks.csv").read_text().splitlines()
+    rows = (tmp_path / "todochat-tasks-2026-11-23.csv").read_text(encoding="utf-8").splitlines()  # the server's export
     assert rows[0] == "number,title,description,completed,priority,tags,due,recurrence"
-    assert rows[1].startswith("1,Pay rent,,False,none,home,2026-11-27")  # Friday after TEST_NOW (Monday)
-    assert rows[2].startswith("2,'=SUM(A1)")
+    assert rows[1] == "1,Pay rent,,false,none,home,2026-11-27,"  # Friday after TEST_NOW (Monday)
+    assert rows[2] == "2,'=SUM(A1),,false,none,,,"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from icalendar import Calendar
 from mcp import Client
 
 from todochat.config import Settings
@@ -247,10 +250,19 @@ async def test_today_and_overdue_resources(connect, settings: Settings) -> None:
         await client.call_tool("add_task", {"title": "Due tomorrow", "due": str(today + timedelta(days=1))})
         await client.call_tool("add_task", {"title": "No date"})
         uris = {str(r.uri) for r in (await client.list_resources()).resources}
-        assert uris == {"todochat://tasks/today", "todochat://tasks/overdue"}
+        assert uris == {"todochat://tasks/today", "todochat://tasks/overdue", "todochat://tasks/export.csv", "todochat://tasks/export.ics"}
+        exported = (await client.read_resource("todochat://tasks/export.csv")).contents[0]
+        calendar = (await client.read_resource("todochat://tasks/export.ics")).contents[0]
         today_view = (await client.read_resource("todochat://tasks/today")).contents[0]
         overdue_view = (await client.read_resource("todochat://tasks/overdue")).contents[0]
     assert today_view.mime_type == "application/json"
     assert '"title":"Due today"' in today_view.text and "Long overdue" not in today_view.text
     assert "Due tomorrow" not in today_view.text and "Due tomorrow" not in overdue_view.text
     assert '"count":1' in overdue_view.text and "Long overdue" in overdue_view.text
+    assert exported.mime_type == "text/csv" and calendar.mime_type == "text/calendar"
+    rows = list(csv.DictReader(io.StringIO(exported.text, newline="")))
+    assert [(r["number"], r["title"], r["due"]) for r in rows] == [
+        ("1", "Due today", today.isoformat()), ("2", "Long overdue", "2020-01-01"),
+        ("3", "Due tomorrow", str(today + timedelta(days=1))), ("4", "No date", "")]
+    todos = Calendar.from_ical(calendar.text).walk("VTODO")
+    assert [str(t["summary"]) for t in todos] == ["Due today", "Long overdue", "Due tomorrow", "No date"]

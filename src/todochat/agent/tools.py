@@ -549,10 +549,12 @@ async def download_tasks(ctx: Ctx, format: ExportFormat = "csv", status: Status 
     from chatkit.agents import ClientToolCall
 
     async def call() -> dict[str, Any]:
-        tasks = await ctx.context.service.list(ctx.context.request_context, TaskFilter(status=status))
-        rows = [brief(t) for t in tasks]
-        ctx.context.client_tool_call = ClientToolCall(name="download_tasks", arguments={"format": format, "tasks": rows})
-        return {"count": len(rows), "format": format}
+        # the page downloads GET /api/v1/export (tasks/export.py) with its own token: no rows here
+        pages = ctx.context.service.export_pages(ctx.context.request_context, TaskFilter(status=status))
+        count = sum([len(page) async for page in pages])
+        arguments = {"format": format, "status": status, "count": count}
+        ctx.context.client_tool_call = ClientToolCall(name="download_tasks", arguments=arguments)
+        return {"count": count, "format": format}
 
     return await _guard(ctx, "download_tasks", {"format": format, "status": status}, call)
 

@@ -37,6 +37,7 @@ from todochat.api.routes import (
     web,
 )
 from todochat.api.routes import chatkit as chatkit_routes
+from todochat.api.routes import export as export_routes
 from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
 from todochat.api.security import install_security
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(me.router)
     app.include_router(privacy_routes.router)  # /api/v1/me/export, DELETE /api/v1/me, /api/v1/audit
     app.include_router(notify_routes.router)
+    app.include_router(export_routes.router)  # GET /api/v1/export?format=csv|ics
     app.include_router(signout.router)
     app.include_router(oidc.router)
     app.include_router(chat.router)

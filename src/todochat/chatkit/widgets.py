@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 from chatkit.actions import ActionConfig
 from chatkit.widgets import (
@@ -25,7 +25,7 @@ from chatkit.widgets import (
     WidgetComponentBase,
 )
 
-from todochat.presentation import BELL, day_words, reminder_label
+from todochat.presentation import BELL, due_label, local_due_words, recurrence_words, reminder_label
 from todochat.tasks.schemas import TaskOut
 
 ACTION_TYPES = ("task.complete", "task.reopen", "task.delete")
@@ -34,16 +34,9 @@ PRIORITY_COLORS = {"high": "danger", "medium": "warning", "low": "info"}
 
 
 def relative_due(task: TaskOut, today: date) -> str | None:
-    """Due date as people say it: ``today``, ``tomorrow``, ``yesterday``, ``Fri 20 Nov``
-    (``Fri 20 Nov 2027`` in another year), with ``HH:MM`` for a time."""
-    if not task.due:
-        return None
-    if task.due_all_day:
-        day, clock = date.fromisoformat(task.due), ""
-    else:
-        moment = datetime.fromisoformat(task.due)
-        day, clock = moment.date(), moment.strftime(" %H:%M")
-    return day_words(day, today) + clock
+    """Due date as people say it (:func:`todochat.presentation.local_due_words`): ``today``,
+    ``tomorrow at 15:00``, ``Fri 20 Nov`` (``Fri 20 Nov 2027`` in another year); None without one."""
+    return local_due_words(task.due, today=today) or None
 
 
 def next_reminder(task: TaskOut, today: date) -> str | None:
@@ -56,16 +49,15 @@ def next_reminder(task: TaskOut, today: date) -> str | None:
 
 def _row(task: TaskOut, today: date) -> ListViewItem:
     details: list[WidgetComponentBase] = []
-    due = relative_due(task, today)
+    due = due_label(task.due, overdue=task.overdue, today=today)
     if due:
-        details.append(
-            Caption(value=("overdue · " if task.overdue else "due ") + due, color="danger" if task.overdue else "secondary")
-        )
+        details.append(Caption(value=due, color="danger" if task.overdue else "secondary"))
     bell = next_reminder(task, today)
     if bell:
         details.append(Caption(value=bell, color="secondary"))
     if task.recurrence:
-        details.append(Caption(value="repeats " + task.recurrence.split(";")[0].removeprefix("FREQ=").lower(), color="secondary"))
+        start = date.fromisoformat(task.due[:10]) if task.due else None
+        details.append(Caption(value="repeats " + recurrence_words(task.recurrence, start=start, year=today.year), color="secondary"))
     if task.priority != "none":
         details.append(Badge(label=task.priority, color=PRIORITY_COLORS.get(task.priority, "secondary"), size="sm"))  # type: ignore[arg-type]
     details.extend(Badge(label="#" + tag, color="secondary", variant="outline", size="sm") for tag in task.tags)

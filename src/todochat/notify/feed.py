@@ -18,13 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from todochat.notify.models import CalendarFeed
 from todochat.tasks import dates
+from todochat.tasks.export import ICAL_PRIORITY
 from todochat.tasks.models import Priority, Reminder, ReminderStatus, Task, UserSettings
 
 TOKEN_BYTES = 32
 EVENT_MINUTES = 30
 """The length given to the VEVENT of a timed task (a task has a due instant, not a duration)."""
-ICAL_PRIORITY = {Priority.high: 1, Priority.medium: 5, Priority.low: 9, Priority.none: 0}
-"""RFC 5545 §3.8.1.9: 1 highest … 9 lowest, 0 undefined."""
 
 
 def token_hash(token: str) -> str:
@@ -120,7 +119,7 @@ def _common(component: Todo | Event, task: Task, now: datetime, uid_suffix: str)
         component.add("rrule", vRecur.from_ical(task.recurrence))
     if task.tags:
         component.add("categories", task.tags)
-    component.add("priority", ICAL_PRIORITY.get(Priority(task.priority), 0))
+    component.add("priority", ICAL_PRIORITY.get(Priority(task.priority), 0))  # 0: undefined (RFC 5545 §3.8.1.9)
 
 
 def _alarms(component: Todo | Event, reminders: list[Reminder], title: str, *, related_end: bool) -> None:

@@ -111,6 +111,27 @@ async def fetch(
     return rows[offset : None if limit is None else offset + limit]
 
 
+async def fetch_after(
+    session: AsyncSession, ctx: RequestContext, flt: TaskFilter, *, after: int, limit: int
+) -> tuple[list[Task], int | None]:
+    """Keyset paging by number (for exports): the live tasks matching ``flt`` exactly with a
+    number above ``after``, in number order, reading at most ``limit`` rows.
+
+    Returns:
+        The matching rows (fewer than ``limit`` when search words drop some) and the number to
+        continue after, or None when no rows are left. A task added or deleted meanwhile never
+        makes a page skip or repeat another task (unlike offsets).
+
+    Raises:
+        ValidationError: a malformed filter field (named).
+    """
+    stmt = ordered(filtered(ctx, flt).where(Task.number > after), "number").limit(limit)
+    rows = list((await session.execute(stmt)).scalars())
+    terms = search.terms(flt.query)
+    matched = [t for t in rows if search.matches(terms, t.title, t.description, t.tags)] if terms else rows
+    return matched, (rows[-1].number if len(rows) == limit else None)
+
+
 SEARCH_BATCH = 200
 """First batch of a searched page (rows read in SQL order, then matched exactly); it doubles."""
 DUE_WINDOW = timedelta(hours=27)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, time, timedelta, timezone
 from typing import Any, Literal, get_args
 
@@ -60,6 +60,8 @@ from todochat.tasks.schemas import (
 
 _NUMBER_REF = re.compile(r"^\s*(?:task\s*)?#?\s*(\d+)\s*$", re.IGNORECASE)
 UNDO_WINDOW = timedelta(days=30)
+EXPORT_PAGE = 500
+"""Rows an export reads per page (:meth:`TaskService.export_pages`)."""
 
 
 class TaskService:
@@ -275,6 +277,24 @@ class TaskService:
         async with self.sessionmaker() as session:
             rows = await queries.fetch(session, ctx, flt or TaskFilter(), sort=sort, limit=limit, offset=offset)
         return [self.to_out(ctx, t) for t in rows]
+
+    async def export_pages(
+        self, ctx: RequestContext, flt: TaskFilter | None = None, *, page_size: int = EXPORT_PAGE
+    ) -> AsyncIterator[builtins.list[TaskOut]]:
+        """The user's tasks matching ``flt``, in number order, a page (at most ``page_size`` rows
+        read, one short transaction each) at a time: what an export streams without loading the
+        whole list (:func:`todochat.tasks.export.export_stream`).
+
+        Raises:
+            ValidationError: a malformed filter field (raised by the first page).
+        """
+        flt = flt or TaskFilter()
+        after: int | None = 0
+        while after is not None:
+            async with self.sessionmaker() as session:
+                rows, after = await queries.fetch_after(session, ctx, flt, after=after, limit=page_size)
+            if rows:
+                yield [self.to_out(ctx, t) for t in rows]
 
     # ----------------------------------------------------------------- change
     async def complete(

@@ -286,9 +286,13 @@ function retryFor(turn, type, params, text) {
 async function runClientTool(call) {
   let result;
   if (call.name === "download_tasks") {
-    const done = downloadTasks(call.arguments || {});
-    setStatus(`Downloaded ${done.filename}.`);
-    result = { downloaded: done.downloaded };
+    try {
+      const done = await downloadTasks(call.arguments || {}, state.client.token);
+      setStatus(`Downloaded ${done.filename}.`);
+      result = { downloaded: done.downloaded };
+    } catch (err) {
+      result = { error: err.message };
+    }
   } else {
     result = { error: `This page has no client tool named ${call.name}.` };
   }

@@ -55,7 +55,7 @@ async function start(token) {
     },
     composer: { placeholder: "Message todochat…" },
     onClientTool: async ({ name, params }) => {
-      if (name === "download_tasks") return { downloaded: downloadTasks(params).downloaded };
+      if (name === "download_tasks") return { downloaded: (await downloadTasks(params, token)).downloaded };
       throw new Error(`Unknown client tool ${name}`);
     },
   });

@@ -1,101 +1,32 @@
-// The `download_tasks` client tool: tasks given by the assistant become a CSV (RFC 4180) or iCalendar (RFC 5545) file.
+// The `download_tasks` client tool: the page downloads the server's export (GET /api/v1/export,
+// written by todochat/tasks/export.py: CSV per RFC 4180, iCalendar VTODO per RFC 5545) with its token.
+import { userTimeZone } from "./chatkit-client.js";
 
-const CSV_COLUMNS = ["number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence"];
-
-function csvField(value) {
-  let text = value === null || value === undefined ? "" : Array.isArray(value) ? value.join("; ") : String(value);
-  // A cell starting with = + - @ is a formula to spreadsheets (CSV injection): make it plain text.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** The tasks as CSV text: a header row, CRLF line ends (RFC 4180). */
-export function tasksToCsv(tasks) {
-  const rows = [CSV_COLUMNS.join(",")];
-  for (const t of tasks) rows.push(CSV_COLUMNS.map((c) => csvField(t[c])).join(","));
-  return `${rows.join("\r\n")}\r\n`;
-}
-
-function icsText(value) {
-  return String(value ?? "")
-    .replace(/\\/g, "\\\\")
-    .replace(/;/g, "\\;")
-    .replace(/,/g, "\\,")
-    .replace(/\r\n|\r|\n/g, "\\n");
-}
-
-/** Fold a content line at 75 octets (RFC 5545 §3.1), never splitting a UTF-8 character. */
-function fold(line) {
-  const encoder = new TextEncoder();
-  const parts = [];
-  let current = "";
-  let size = 0;
-  for (const ch of line) {
-    const n = encoder.encode(ch).length;
-    const limit = parts.length === 0 ? 75 : 74;
-    if (size + n > limit) {
-      parts.push(current);
-      current = "";
-      size = 0;
-    }
-    current += ch;
-    size += n;
-  }
-  parts.push(current);
-  return parts.join("\r\n ");
-}
-
-function utcStamp(date) {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-}
-
-const PRIORITY = { high: 1, medium: 5, low: 9 };
-
-function dueLine(task) {
-  if (!task.due) return null;
-  const due = String(task.due);
-  const dateOnly = /^(\d{4})-(\d{2})-(\d{2})/.exec(due);
-  if (task.due_all_day || /^\d{4}-\d{2}-\d{2}$/.test(due)) {
-    return dateOnly ? `DUE;VALUE=DATE:${dateOnly[1]}${dateOnly[2]}${dateOnly[3]}` : null;
-  }
-  const instant = new Date(due);
-  return Number.isNaN(instant.getTime()) ? null : `DUE:${utcStamp(instant)}`;
-}
-
-/** The tasks as an iCalendar (VTODO) document. `now` stamps DTSTAMP. */
-export function tasksToIcs(tasks, now = new Date()) {
-  const stamp = utcStamp(now);
-  const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//todochat//tasks export//EN", "CALSCALE:GREGORIAN"];
-  for (const t of tasks) {
-    lines.push("BEGIN:VTODO", `UID:todochat-task-${icsText(t.number)}@todochat`, `DTSTAMP:${stamp}`);
-    lines.push(`SUMMARY:${icsText(t.title)}`);
-    if (t.description) lines.push(`DESCRIPTION:${icsText(t.description)}`);
-    lines.push(`STATUS:${t.completed ? "COMPLETED" : "NEEDS-ACTION"}`);
-    if (PRIORITY[t.priority]) lines.push(`PRIORITY:${PRIORITY[t.priority]}`);
-    if (Array.isArray(t.tags) && t.tags.length) lines.push(`CATEGORIES:${t.tags.map(icsText).join(",")}`);
-    const due = dueLine(t);
-    if (due) lines.push(due);
-    const rule = String(t.recurrence || "").replace(/^RRULE:/i, "");
-    if (rule && /^[A-Z0-9=;,+\-]+$/i.test(rule)) lines.push(`RRULE:${rule}`);
-    lines.push("END:VTODO");
-  }
-  lines.push("END:VCALENDAR");
-  return `${lines.map(fold).join("\r\n")}\r\n`;
+/** The export URL for a `download_tasks` call: `{format: "csv" | "ics", status}`. */
+export function exportUrl(args) {
+  const format = args && args.format === "ics" ? "ics" : "csv";
+  const params = new URLSearchParams({ format });
+  if (args && ["pending", "completed"].includes(args.status)) params.set("status", args.status);
+  return new URL(`/api/v1/export?${params}`, window.location.href).href;
 }
 
 /**
- * Handle a `download_tasks` call: build the file and make the browser download it.
+ * Handle a `download_tasks` call: fetch the export with the user's token and make the browser
+ * download it under the server's file name.
  *
- * Args: `{format: "csv" | "ics", tasks: [...]}`. Returns the client tool output `{downloaded: n}`,
- * plus `format` and `filename`.
+ * Args: `{format: "csv" | "ics", status, count}`, the bearer token. Returns the client tool output
+ * `{downloaded: n}`, plus `format` and `filename`. Throws when the server refuses.
  */
-export function downloadTasks(args) {
-  const tasks = Array.isArray(args && args.tasks) ? args.tasks : [];
+export async function downloadTasks(args, token) {
   const format = args && args.format === "ics" ? "ics" : "csv";
-  const body = format === "ics" ? tasksToIcs(tasks) : tasksToCsv(tasks);
-  const type = format === "ics" ? "text/calendar;charset=utf-8" : "text/csv;charset=utf-8";
-  const filename = `todochat-tasks-${new Date().toISOString().slice(0, 10)}.${format}`;
-  const url = URL.createObjectURL(new Blob([body], { type }));
+  const response = await fetch(exportUrl(args), {
+    headers: { Authorization: `Bearer ${token}`, "X-Timezone": userTimeZone() },
+  });
+  if (!response.ok) throw new Error(`The export failed (HTTP ${response.status}).`);
+  const blob = await response.blob();
+  const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+  const filename = named ? named[1] : `todochat-tasks.${format}`;
+  const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
   link.download = filename;
@@ -104,5 +35,5 @@ export function downloadTasks(args) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return { downloaded: tasks.length, format, filename };
+  return { downloaded: Number((args && args.count) ?? 0), format, filename };
 }

@@ -64,7 +64,7 @@ const RENDER = {
   },
   client_tool_call(item) {
     const node = el("div", "msg msg-note small muted");
-    const tasks = item.arguments && Array.isArray(item.arguments.tasks) ? item.arguments.tasks.length : 0;
+    const tasks = item.arguments ? Number(item.arguments.count ?? (Array.isArray(item.arguments.tasks) ? item.arguments.tasks.length : 0)) : 0;
     const format = (item.arguments && item.arguments.format) || "";
     if (item.name === "download_tasks") {
       node.textContent = item.status === "completed"

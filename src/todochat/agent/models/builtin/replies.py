@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from todochat.errors import ValidationError
+from todochat.presentation import local_due_words as when_text
+from todochat.presentation import priority_words, recurrence_words
 from todochat.tasks.rescheduling import parse_shift
 
 HELP = (
@@ -23,23 +25,11 @@ CHAT = {
         "tasks, for example \"add call mom tomorrow at 6pm\" or \"show my tasks\"."
     ),
 }
-_FREQ = {"DAILY": "every day", "WEEKLY": "every week", "MONTHLY": "every month", "YEARLY": "every year"}
 
 
 def chat(kind: str) -> str:
     """A reply for a message that needs no tool (help, greeting, thanks, not understood)."""
     return CHAT.get(kind, CHAT["unknown"])
-
-
-def when_text(due: str | None) -> str:
-    """``2026-11-20`` → ``Fri 20 Nov``; ``2026-11-19T18:00`` → ``Thu 19 Nov at 18:00``."""
-    if not due:
-        return ""
-    if "T" in due:
-        moment = datetime.fromisoformat(due)
-        return f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b')} at {moment.strftime('%H:%M')}"
-    day = date.fromisoformat(due[:10])
-    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
 
 
 def task_text(task: dict[str, Any]) -> str:
@@ -57,14 +47,13 @@ def _details(task: dict[str, Any]) -> str:
     parts = []
     if task.get("due"):
         parts.append(f"due {when_text(task['due'])}")
-    if task.get("priority") and task["priority"] != "none":
-        parts.append(f"{task['priority']} priority")
+    if priority_words(task.get("priority")):
+        parts.append(priority_words(task.get("priority")))
     if task.get("tags"):
         parts.append(" ".join(f"#{t}" for t in task["tags"]))
-    rule = task.get("recurrence") or ""
-    for key, text in _FREQ.items():
-        if f"FREQ={key}" in rule:
-            parts.append(f"repeats {text}")
+    if task.get("recurrence"):
+        start = date.fromisoformat(task["due"][:10]) if task.get("due") else None
+        parts.append("repeats " + recurrence_words(task["recurrence"], start=start))
     return (", " + ", ".join(parts)) if parts else ""
 
 
