@@ -23,7 +23,9 @@ def test_list_replies_count_without_listing() -> None:
     assert reply == "Here are your 3 open tasks."
     assert "Buy milk" not in reply
     assert describe("list_tasks", {"due": "overdue"}, {"ok": True, "count": 0, "tasks": []}) == "You have nothing overdue."
-    assert describe("list_tasks", {"due": "today"}, {"ok": True, "count": 0, "tasks": []}) == "You have no tasks due today."
+    # no status said: the default view (open tasks, tasks/views.py)
+    assert describe("list_tasks", {"due": "today"}, {"ok": True, "count": 0, "tasks": []}) == "You have no open tasks due today."
+    assert describe("list_tasks", {"status": "all", "due": "today"}, {"ok": True, "count": 0, "tasks": []}) == "You have no tasks due today."
     assert describe("list_tasks", {"status": "pending"}, {"ok": True, "count": 2, "tasks": tasks[:2]}, "count") == "You have 2 open tasks."
 
 

@@ -494,8 +494,8 @@ def apply_result(call: Call, result: dict[str, Any], state: State) -> None:
     if not result.get("ok"):
         return
     state.listed_last = call.tool in ("list_tasks", "list_reminders")
-    if call.tool == "list_tasks":
-        state.shown = [t["number"] for t in result.get("tasks", [])]
+    if call.tool == "list_tasks":  # what the widget displayed, in its order (tools.list_tasks)
+        state.shown = list(result.get("shown") or [t["number"] for t in result.get("tasks", [])])
     elif call.tool == "list_reminders":
         state.shown = list(dict.fromkeys(int(r["task"]) for r in result.get("reminders", [])))
         state.touched = list(state.shown)

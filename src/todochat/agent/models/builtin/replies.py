@@ -7,6 +7,7 @@ from typing import Any
 
 from todochat.errors import ValidationError
 from todochat.tasks.rescheduling import parse_shift
+from todochat.tasks.views import DEFAULT_STATUS
 
 HELP = (
     "I manage your task list. I can add tasks (with due dates, priorities, tags and repeats), "
@@ -233,7 +234,7 @@ def _change_text(changes: dict[str, Any]) -> tuple[str, str]:
 
 
 def _list_sentence(args: dict[str, Any], count: int, intent: str) -> str:
-    status = args.get("status", "all")
+    status = args.get("status", DEFAULT_STATUS)
     due = args.get("due")
     noun = {"pending": "open tasks", "completed": "completed tasks"}.get(status, "tasks")
     scope = ""
