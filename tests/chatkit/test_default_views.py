@@ -174,3 +174,20 @@ def _model(item: dict[str, Any]) -> Any:
     from chatkit.types import WidgetItem
 
     return WidgetItem.model_validate(item).widget
+
+
+async def test_notes_are_added_kept_read_and_shown(settings) -> None:
+    async with in_process(settings) as (app, http):
+        ctx = RequestContext(user_id="alice")
+        await app.state.service.add(ctx, TaskCreate(title="Dentist", description="ask about the filling"))
+        client = ChatKitClient(http, issue_token("alice", settings))
+        turn = await client.send("add a note to the dentist task: bring the x-rays")
+        assert turn.text == "Added a note to 'Dentist': bring the x-rays.", turn.text
+        assert (await app.state.service.get(ctx, 1)).description == "ask about the filling\nbring the x-rays"
+        assert "ask about the filling bring the x-rays" in turn.shown  # the widget's one-line note
+        read = await client.send("what's the note on the dentist?", turn.thread_id)
+        assert read.text == "The note on 'Dentist' (task 1): ask about the filling bring the x-rays", read.text
+        added = await client.send("add call the bank. notes: ask about the mortgage rate", turn.thread_id)
+        assert added.text == "Added task 2: Call the bank. Note: ask about the mortgage rate.", added.text
+        empty = await client.send("add a note to the bank task: " + "x" * 1000, turn.thread_id)
+        assert "1000" in empty.text and (await app.state.service.get(ctx, 2)).description == "ask about the mortgage rate"

@@ -27,6 +27,7 @@ from todochat.errors import (
     TodoError,
 )
 from todochat.tasks import reminders as reminder_rules
+from todochat.tasks.rules import with_note
 from todochat.tasks.schemas import (
     ReminderOut,
     ReminderSpec,
@@ -264,6 +265,24 @@ async def list_tasks(
 
 
 @function_tool
+async def show_task(ctx: Ctx, task: str) -> str:
+    """Show one task with all its fields, its note (description) included ("what's the note on
+    the dentist?"); the task is shown to the user as a widget.
+
+    Args:
+        task: The task's number (e.g. "3") or words from its title (e.g. "dentist").
+    """
+
+    async def call() -> dict[str, Any]:
+        out = await ctx.context.service.resolve(ctx.context.request_context, task)
+        ctx.context.remember(touched=[out.number], pending=None)
+        await show(ctx, "Task", [out])
+        return {"task": brief(out)}
+
+    return await _guard(ctx, "show_task", {"task": task}, call)
+
+
+@function_tool
 async def complete_task(ctx: Ctx, task: str) -> str:
     """Mark a task as done. A repeating task gets its next occurrence as a new task.
 
@@ -330,6 +349,7 @@ async def update_task(
     due_time: str | None = None,
     shift: str | None = None,
     later_only: bool | None = None,
+    add_note: str | None = None,
 ) -> str:
     """Change a task: only the fields given change. To reschedule, prefer due_time (keeps the day),
     due_day (keeps the time) or shift; for postpone/push back/delay/snooze also set later_only.
@@ -348,18 +368,25 @@ async def update_task(
         due_time: New time HH:MM, keeping the task's day.
         shift: Move the due date by an ISO 8601 duration, e.g. P1W (a week later), -P1D, P1M.
         later_only: True for postpone/push back/delay/snooze: an earlier date is refused, then ask.
+        add_note: A note to add to the description (kept after what it already says), for "add a
+            note to X: ..."; use description to replace it.
     """
     changes = _args(title=title, description=description, due=due, priority=priority, tags=tags,
                     add_tags=add_tags, remove_tags=remove_tags, recurrence=recurrence,
                     due_day=due_day, due_time=due_time, shift=shift, later_only=later_only)
 
     async def call() -> dict[str, Any]:
-        out = await ctx.context.service.update(ctx.context.request_context, task, TaskChanges(**changes))
+        request = ctx.context.request_context
+        ref: str | int = task
+        if add_note is not None:  # the note joins the description (tasks/rules.py with_note)
+            current = await ctx.context.service.resolve(request, task)
+            ref, changes["description"] = current.number, with_note(current.description, add_note)
+        out = await ctx.context.service.update(request, ref, TaskChanges(**changes))
         ctx.context.remember(touched=[out.number], pending=None)
         await show(ctx, "Updated", [out])
         return {"task": brief(out)}
 
-    return await _guard(ctx, "update_task", {"task": task, **changes}, call)
+    return await _guard(ctx, "update_task", {"task": task, **changes, **_args(add_note=add_note)}, call)
 
 
 @function_tool
@@ -661,6 +688,7 @@ async def cancel_reminder(ctx: Ctx, task: str | None = None, reminder: int | Non
 TOOLS: list[FunctionTool] = [
     add_task,
     list_tasks,
+    show_task,
     complete_task,
     reopen_task,
     delete_task,

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from todochat.errors import ValidationError
+from todochat.presentation import note_line
 from todochat.tasks.rescheduling import parse_shift
 from todochat.tasks.views import DEFAULT_STATUS
 
@@ -279,7 +280,13 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
     if special:
         return special
     if tool == "add_task":
-        return f"Added {task_text(task)}{_details(task)}.{_add_reminder_note(args, task)}"
+        note = f" Note: {note_line(task.get('description'))}." if task.get("description") else ""
+        return f"Added {task_text(task)}{_details(task)}.{note}{_add_reminder_note(args, task)}"
+    if tool == "show_task":
+        note = note_line(task.get("description"))
+        if not note:
+            return f"'{task.get('title')}' (task {task.get('number')}) has no note."
+        return f"The note on '{task.get('title')}' (task {task.get('number')}): {note}"
     if tool == "list_tasks":
         return _list_sentence(args, int(result.get("count", 0)), intent)
     if tool == "complete_task":
@@ -294,6 +301,11 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
         return f"Deleted {task_text(task)}. Say \"undo\" to bring it back."
     if tool == "update_task":
         changed = [k for k in ("title", "description", "due", "priority", "tags", "add_tags", "remove_tags", "recurrence") if k in args]
+        if "add_note" in args:
+            return f"Added a note to '{task.get('title')}': {note_line(args['add_note'])}."
+        if changed == ["description"]:
+            note = note_line(task.get("description"))
+            return f"Changed the note on '{task.get('title')}': {note}." if note else f"Removed the note from '{task.get('title')}'."
         if changed == ["title"]:
             return f"Renamed it: {task_text(task)}."
         if changed == ["due"] and args["due"] == "":
