@@ -426,3 +426,18 @@ def _yearly(interval: int, byday: list[str], months: list[int], monthdays: list[
     if months and not monthdays:
         return f"{every} in {names}"
     return every if not (months or monthdays) else None
+
+NOTE_LINE_MAX = 120
+"""A note (task description) shown collapsed is cut to this many characters (widgets, replies)."""
+
+
+def note_line(description: str | None, limit: int = NOTE_LINE_MAX) -> str:
+    """A task's note collapsed to one line: runs of white space (newlines included) become one
+    space, and a note longer than ``limit`` characters ends with ``…``; ``""`` for no note.
+
+    Args:
+        description: the task's description, as stored (any length, may be None).
+        limit: at most this many characters, the ``…`` included (≥ 2).
+    """
+    text = " ".join((description or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -142,4 +142,4 @@ async def test_chat_with_the_builtin_model(settings: Settings) -> None:
         assert reply["tool_calls"][0]["arguments"]["title"].lower() == "buy milk"
         r = await http.post("/api/alice/chat", json={"message": "show my tasks", "conversation_id": reply["conversation_id"]}, headers=auth)
         assert [c["tool"] for c in r.json()["tool_calls"]] == ["list_tasks"]
-        assert "Buy milk" in r.json()["response"] or "1 task" in r.json()["response"].lower()
+        assert "Buy milk" in r.json()["response"] or "1 open task" in r.json()["response"].lower()

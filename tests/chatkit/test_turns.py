@@ -156,7 +156,7 @@ async def test_retry_of_a_turn_that_changed_nothing_runs_again(settings) -> None
     async with in_process(settings) as (app, http):
         client = ChatKitClient(http, issue_token("alice", settings), "UTC")
         first = await client.send("add buy milk")
-        shown = await client.send("show my tasks", first.thread_id)
+        shown = await client.send("show all my tasks", first.thread_id)  # completed ones too
         message = [i for i in await client.items(first.thread_id) if i["type"] == "user_message"][1]
         await app.state.service.complete(ALICE, 1)
 

@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any
 
 from chatkit.agents import AgentContext
-from pydantic import SkipValidation
+from pydantic import Field, SkipValidation
 
 from todochat.context import RequestContext
 from todochat.tasks.service import TaskService
@@ -21,6 +21,9 @@ class TodoAgentContext(AgentContext[RequestContext]):
     ``request_context`` — tools never take them as arguments."""
 
     service: Annotated[TaskService, SkipValidation]
+    turn_widgets: Annotated[dict[str, tuple[Any, list[Any]]], SkipValidation] = Field(default_factory=dict)
+    """The task-list widgets streamed so far in this turn, by heading: ``(WidgetItem, tasks)``
+    (agent/tools.py ``show`` merges a second widget of the same kind into the first)."""
 
     def state(self) -> dict[str, Any]:
         """The conversation state kept in ``thread.metadata["todochat"]``:

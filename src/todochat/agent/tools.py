@@ -7,15 +7,17 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any, Literal
 
 from agents import FunctionTool, RunContextWrapper, function_tool
+from chatkit.types import ThreadItemDoneEvent, ThreadItemReplacedEvent, WidgetItem
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from todochat import db_errors
 from todochat.agent.context import TodoAgentContext
-from todochat.chatkit.widgets import copy_text, task_list_widget
+from todochat.chatkit.widgets import LIST_ROWS_MAX, copy_text, list_heading, task_list_widget
 from todochat.context import acting_tool
 from todochat.errors import (
     AmbiguousReference,
@@ -25,6 +27,7 @@ from todochat.errors import (
     TodoError,
 )
 from todochat.tasks import reminders as reminder_rules
+from todochat.tasks.rules import with_note
 from todochat.tasks.schemas import (
     ExportFormat,
     PriorityName,
@@ -38,6 +41,7 @@ from todochat.tasks.schemas import (
     TaskFilter,
     TaskOut,
 )
+from todochat.tasks.views import DEFAULT_SORT, DEFAULT_STATUS
 
 Ctx = RunContextWrapper[TodoAgentContext]
 Status = StatusFilter  # the enum types are tasks/schemas.py's (arguments: tasks/operations.py)
@@ -53,13 +57,32 @@ def brief(task: TaskOut) -> dict[str, Any]:
     return task.model_dump(include=set(TASK_FIELDS))
 
 
-async def show(ctx: Ctx, heading: str, tasks: Sequence[TaskOut]) -> None:
-    """Stream a task-list widget of ``tasks`` into the thread."""
+async def show(ctx: Ctx, heading: str, tasks: Sequence[TaskOut], *, view: tuple[TaskFilter, str] | None = None) -> None:
+    """Stream a task-list widget of ``tasks`` into the thread. One widget per kind of change per
+    turn: a second widget with the same heading in the same turn (each task of "add milk, eggs and
+    bread", an LLM's parallel calls) replaces the first with their rows together. A list view
+    (``view``: its filter and sort, for the completed-tasks toggle) always gets its own widget."""
     agent_ctx = ctx.context
     today = agent_ctx.request_context.local_now().date()
-    await agent_ctx.stream_widget(
-        task_list_widget(heading, tasks, today), copy_text=copy_text(heading, tasks, today)
+    earlier = agent_ctx.turn_widgets.get(heading) if view is None else None
+    if earlier is not None:
+        item, before = earlier
+        fresh = {t.number for t in tasks}
+        tasks = [*(t for t in before if t.number not in fresh), *tasks]
+        item = item.model_copy(update={"widget": task_list_widget(heading, tasks, today), "copy_text": copy_text(heading, tasks, today)})
+        agent_ctx.turn_widgets[heading] = (item, list(tasks))
+        await agent_ctx.stream(ThreadItemReplacedEvent(item=item))
+        return
+    item = WidgetItem(
+        id=agent_ctx.store.generate_item_id("message", agent_ctx.thread, agent_ctx.request_context),
+        thread_id=agent_ctx.thread.id,
+        created_at=datetime.now(),  # noqa: DTZ005 — chatkit expects naive local time (DESIGN.md)
+        widget=task_list_widget(heading, tasks, today, view=view),
+        copy_text=copy_text(heading, tasks, today),
     )
+    if view is None:
+        agent_ctx.turn_widgets[heading] = (item, list(tasks))
+    await agent_ctx.stream(ThreadItemDoneEvent(item=item))
 
 
 async def _guard(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callable[[], Awaitable[dict[str, Any]]]) -> str:
@@ -207,26 +230,28 @@ async def add_task(
 @function_tool
 async def list_tasks(
     ctx: Ctx,
-    status: Status = "all",
+    status: Status = DEFAULT_STATUS,
     priority: PriorityArg | None = None,
     tag: str | None = None,
     due: str | None = None,
     due_after: str | None = None,
     due_before: str | None = None,
     query: str | None = None,
-    sort: SortArg = "number",
+    sort: SortArg = DEFAULT_SORT,
 ) -> str:
-    """List or search the user's tasks; the list is shown to the user as a widget.
+    """List or search the user's tasks; the list is shown to the user as a widget (at most 25 rows;
+    the result's ``shown`` are the numbers displayed, in order: "the first one" is shown[0]).
 
     Args:
-        status: all, pending (not done) or completed.
+        status: pending (default: open tasks only), completed, or all (open and completed) — use
+            completed/all only when the user asks for done tasks or all tasks.
         priority: Only tasks of this priority.
         tag: Only tasks with this tag.
         due: today, tomorrow, overdue, this_week, none (no due date), any, or a day YYYY-MM-DD.
         due_after: Only tasks due on or after this day YYYY-MM-DD (a date range with due_before).
         due_before: Only tasks due on or before this day YYYY-MM-DD.
         query: Words to search for in titles and descriptions.
-        sort: number (default), due, priority, created or title.
+        sort: due (default: soonest due first, undated last), number, priority, created or title.
     """
     arguments = _args(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
                       due_before=due_before, query=query, sort=sort)
@@ -235,25 +260,30 @@ async def list_tasks(
         flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
                          due_before=due_before, query=query)
         tasks = await ctx.context.service.list(ctx.context.request_context, flt, sort=sort)
-        numbers = [t.number for t in tasks]
-        ctx.context.remember(shown=numbers, touched=numbers, pending=None)  # "it"/"both" after a list
-        await show(ctx, _heading(flt, len(tasks)), tasks)
-        return {"count": len(tasks), "tasks": [brief(t) for t in tasks]}
+        shown = [t.number for t in tasks[:LIST_ROWS_MAX]]  # "the first one" counts what the widget shows
+        ctx.context.remember(shown=shown, touched=shown, pending=None)  # "it"/"both" after a list
+        await show(ctx, list_heading(flt, len(tasks)), tasks, view=(flt, sort))
+        return {"count": len(tasks), "tasks": [brief(t) for t in tasks], "shown": shown}
 
     return await _guard(ctx, "list_tasks", arguments, call)
 
 
-def _heading(flt: TaskFilter, count: int) -> str:
-    words = {"pending": "Pending tasks", "completed": "Completed tasks"}.get(flt.status, "Your tasks")
-    if flt.due:
-        words += f" due {flt.due.replace('_', ' ')}" if flt.due != "overdue" else " (overdue)"
-    if flt.priority:
-        words += f" ({flt.priority} priority)"
-    if flt.tag:
-        words += f" tagged #{flt.tag}"
-    if flt.query:
-        words += f' matching "{flt.query}"'
-    return f"{words} · {count}"
+@function_tool
+async def show_task(ctx: Ctx, task: str) -> str:
+    """Show one task with all its fields, its note (description) included ("what's the note on
+    the dentist?"); the task is shown to the user as a widget.
+
+    Args:
+        task: The task's number (e.g. "3") or words from its title (e.g. "dentist").
+    """
+
+    async def call() -> dict[str, Any]:
+        out = await ctx.context.service.resolve(ctx.context.request_context, task)
+        ctx.context.remember(touched=[out.number], pending=None)
+        await show(ctx, "Task", [out])
+        return {"task": brief(out)}
+
+    return await _guard(ctx, "show_task", {"task": task}, call)
 
 
 @function_tool
@@ -323,6 +353,7 @@ async def update_task(
     due_time: str | None = None,
     shift: str | None = None,
     later_only: bool | None = None,
+    add_note: str | None = None,
 ) -> str:
     """Change a task: only the fields given change. To reschedule, prefer due_time (keeps the day),
     due_day (keeps the time) or shift; for postpone/push back/delay/snooze also set later_only.
@@ -341,18 +372,25 @@ async def update_task(
         due_time: New time HH:MM, keeping the task's day.
         shift: Move the due date by an ISO 8601 duration, e.g. P1W (a week later), -P1D, P1M.
         later_only: True for postpone/push back/delay/snooze: an earlier date is refused, then ask.
+        add_note: A note to add to the description (kept after what it already says), for "add a
+            note to X: ..."; use description to replace it.
     """
     changes = _args(title=title, description=description, due=due, priority=priority, tags=tags,
                     add_tags=add_tags, remove_tags=remove_tags, recurrence=recurrence,
                     due_day=due_day, due_time=due_time, shift=shift, later_only=later_only)
 
     async def call() -> dict[str, Any]:
-        out = await ctx.context.service.update(ctx.context.request_context, task, TaskChanges(**changes))
+        request = ctx.context.request_context
+        ref: str | int = task
+        if add_note is not None:  # the note joins the description (tasks/rules.py with_note)
+            current = await ctx.context.service.resolve(request, task)
+            ref, changes["description"] = current.number, with_note(current.description, add_note)
+        out = await ctx.context.service.update(request, ref, TaskChanges(**changes))
         ctx.context.remember(touched=[out.number], pending=None)
         await show(ctx, "Updated", [out])
         return {"task": brief(out)}
 
-    return await _guard(ctx, "update_task", {"task": task, **changes}, call)
+    return await _guard(ctx, "update_task", {"task": task, **changes, **_args(add_note=add_note)}, call)
 
 
 @function_tool
@@ -656,6 +694,7 @@ async def cancel_reminder(ctx: Ctx, task: str | None = None, reminder: int | Non
 TOOLS: list[FunctionTool] = [
     add_task,
     list_tasks,
+    show_task,
     complete_task,
     reopen_task,
     delete_task,

@@ -36,7 +36,7 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 
-from todochat.chatkit.server import action_number
+from todochat.chatkit.server import check_action
 from todochat.context import RequestContext
 from todochat.errors import Conflict, Unsupported, ValidationError
 from todochat.tasks.rules import check_text
@@ -94,7 +94,7 @@ async def check_request(
         if not 1 <= len(request.params.item_ids) <= FEEDBACK_ITEMS_MAX:
             raise ValidationError(f"Give feedback on 1 to {FEEDBACK_ITEMS_MAX} items.", field="item_ids")
     elif isinstance(request, ThreadsCustomActionReq):
-        action_number(request.params.action)
+        check_action(request.params.action)
     await check_items(request, store, context)
 
 

@@ -52,6 +52,7 @@ from chatkit.types import (
 from openai.types.responses import ResponseInputTextParam
 from openai.types.responses.response_input_item_param import Message
 from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from todochat.agent.agent import build_agent
 from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
@@ -65,8 +66,12 @@ from todochat.chatkit.turns import (
 )
 from todochat.chatkit.widgets import (
     ACTION_TYPES,
+    LIST_ROWS_MAX,
+    VIEW_ACTION,
     copy_text,
     heading_of,
+    list_heading,
+    list_view_of,
     row_numbers,
     task_list_widget,
 )
@@ -74,6 +79,7 @@ from todochat.context import RequestContext
 from todochat.conversations.turn_writes import close_turn, open_turn
 from todochat.conversations.turns import TurnLocks
 from todochat.errors import QuotaExceeded, TaskNotFound, TodoError, ValidationError
+from todochat.tasks.queries import SORTS
 from todochat.tasks.rules import check_number
 from todochat.tasks.schemas import TaskFilter
 from todochat.tasks.service import TaskService
@@ -405,8 +411,17 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Handle ``task.complete`` / ``task.reopen`` / ``task.delete`` from a task-list widget:
-        call the service, then replace the widget item with its new state (stored by chatkit)."""
+        call the service, then replace the widget item with its new state (stored by chatkit).
+        ``tasks.view`` (the Show/Hide completed toggle) re-renders the list without a model turn."""
         context = dataclasses.replace(context, front="widget", tool=action.type)  # for the audit log
+        if action.type == VIEW_ACTION:
+            try:
+                flt, sort = action_view(action)
+            except ValidationError as exc:
+                raise CustomStreamError(exc.message, allow_retry=False) from exc
+            if sender is not None:
+                yield ThreadItemReplacedEvent(item=await self.switched(thread, sender, flt, sort, context))
+            return
         try:
             number = action_number(action)
         except ValidationError as exc:
@@ -429,21 +444,73 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             raise CustomStreamError(error, allow_retry=False)
 
     async def refreshed(self, sender: WidgetItem, context: RequestContext) -> WidgetItem:
-        """The same task-list widget rebuilt from the tasks' current state (deleted rows drop out)."""
+        """The same task-list widget rebuilt from the tasks' current state (deleted rows drop out;
+        its "and N more" count and completed-tasks toggle stay)."""
         numbers = row_numbers(sender.widget)
         heading = heading_of(sender.widget)
+        view, more = list_view_of(sender.widget)
         current = {t.number: t for t in await self.service.list(context, TaskFilter(numbers=numbers))}
         tasks = [current[n] for n in numbers if n in current]
         today = context.local_now().date()
-        return sender.model_copy(
-            update={"widget": task_list_widget(heading, tasks, today), "copy_text": copy_text(heading, tasks, today)}
-        )
+        return sender.model_copy(update={
+            "widget": task_list_widget(heading, tasks, today, view=view, more=more),
+            "copy_text": copy_text(heading, tasks, today, more=more),
+        })
+
+    async def switched(
+        self, thread: ThreadMetadata, sender: WidgetItem, flt: TaskFilter, sort: str, context: RequestContext
+    ) -> WidgetItem:
+        """The list widget ``sender`` showing the list ``flt`` in ``sort`` order instead (the
+        completed-tasks toggle); the conversation state's ``shown`` becomes its rows, so "the first
+        one" counts what the user now sees."""
+        tasks = await self.service.list(context, flt, sort=sort)
+        heading = list_heading(flt, len(tasks))
+        today = context.local_now().date()
+        shown = [t.number for t in tasks[:LIST_ROWS_MAX]]
+        state = (thread.metadata or {}).get(STATE_KEY) or {}
+        thread.metadata = {**(thread.metadata or {}), STATE_KEY: {**state, "shown": shown, "touched": shown}}
+        return sender.model_copy(update={
+            "widget": task_list_widget(heading, tasks, today, view=(flt, sort)),
+            "copy_text": copy_text(heading, tasks, today),
+        })
 
     async def add_feedback(
         self, thread_id: str, item_ids: list[str], feedback: FeedbackKind, context: RequestContext
     ) -> None:
         """Store ``items.feedback`` (positive/negative) for the user's items."""
         await self.store.save_feedback(thread_id, item_ids, feedback, context)  # type: ignore[attr-defined]
+
+
+def check_action(action: Action[str, Any]) -> None:
+    """Refuse a malformed task-widget action before anything streams (the HTTP boundary): a row
+    action without a task number, or a list toggle without a valid view.
+
+    Raises:
+        ValidationError: as :func:`action_number` / :func:`action_view` (field ``action``).
+    """
+    if action.type == VIEW_ACTION:
+        action_view(action)
+    else:
+        action_number(action)
+
+
+def action_view(action: Action[str, Any]) -> tuple[TaskFilter, str]:
+    """The list a ``tasks.view`` action (the completed-tasks toggle) asks for: its payload
+    ``{"filter": {TaskFilter fields}, "sort": "due"}``, checked like a list request (the user is
+    never part of it: the list is the requester's).
+
+    Raises:
+        ValidationError: no filter, a field TaskFilter refuses, or an unknown sort (field ``action``).
+    """
+    payload = action.payload if isinstance(action.payload, dict) else {}
+    try:
+        flt = TaskFilter.model_validate(payload.get("filter"))
+    except PydanticValidationError as exc:
+        raise ValidationError("The list action has no valid filter.", field="action") from exc
+    sort = payload.get("sort")
+    if sort not in SORTS:
+        raise ValidationError("The list action has no valid sort.", field="action")
+    return flt, str(sort)
 
 
 def action_number(action: Action[str, Any]) -> int:
@@ -497,4 +564,4 @@ async def with_store_ids(
         yield event
 
 
-__all__ = ["NotFoundError", "TodoChatKitServer", "action_number", "message_text"]
+__all__ = ["NotFoundError", "TodoChatKitServer", "action_number", "action_view", "check_action", "message_text"]

@@ -3,6 +3,11 @@
 Each row's ``key`` is ``task-<number>`` so a widget action can re-render the same rows with
 their new state. Button actions: ``task.complete``, ``task.reopen``, ``task.delete`` with
 payload ``{"number": N}``.
+
+A widget shows at most :data:`LIST_ROWS_MAX` rows; a last row (key ``footer-<N>``) says "and N
+more" for the rest and, on a list view (``view`` given), carries the "Show completed" / "Hide
+completed" toggle: action ``tasks.view`` with payload ``{"filter": {...TaskFilter fields},
+"sort": "..."}``, the list to show instead (the server re-renders the widget, no model turn).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from chatkit.actions import ActionConfig
 from chatkit.widgets import (
@@ -25,11 +31,24 @@ from chatkit.widgets import (
     WidgetComponentBase,
 )
 
-from todochat.presentation import BELL, due_label, local_due_words, recurrence_words, reminder_label
-from todochat.tasks.schemas import TaskOut
+from todochat.presentation import (
+    BELL,
+    due_label,
+    local_due_words,
+    note_line,
+    recurrence_words,
+    reminder_label,
+)
+from todochat.tasks.schemas import TaskFilter, TaskOut
+from todochat.tasks.views import toggled_status
 
 ACTION_TYPES = ("task.complete", "task.reopen", "task.delete")
+VIEW_ACTION = "tasks.view"
+"""The list toggle's action type (payload ``{"filter": {...}, "sort": "..."}``)."""
+LIST_ROWS_MAX = 25
+"""A task-list widget shows at most this many rows, then "and N more"."""
 _ROW_KEY = re.compile(r"^task-(\d+)$")
+_FOOTER_KEY = re.compile(r"^footer-(\d+)$")
 PRIORITY_COLORS = {"high": "danger", "medium": "warning", "low": "info"}
 
 
@@ -71,6 +90,9 @@ def _row(task: TaskOut, today: date) -> ListViewItem:
     ]
     if details:
         main.append(Row(gap=2, wrap="wrap", children=details))  # type: ignore[arg-type]
+    note = note_line(task.description)
+    if note:
+        main.append(Caption(value=note, color="secondary", truncate=True, maxLines=1))
     toggle = "task.reopen" if task.completed else "task.complete"
     return ListViewItem(
         key=f"task-{task.number}",
@@ -96,24 +118,125 @@ def _row(task: TaskOut, today: date) -> ListViewItem:
     )
 
 
-def task_list_widget(heading: str, tasks: Iterable[TaskOut], today: date) -> ListView:
-    """A ``ListView`` with a heading (its status line) and one row per task: done state, number,
-    title, due (relative, "danger" colour when overdue), next reminder (a bell and its time),
-    repeat, priority and tags, and buttons."""
-    rows = [_row(t, today) for t in tasks]
+def list_heading(flt: TaskFilter, count: int) -> str:
+    """The heading of a list view: what it shows and how many tasks match (``Your open tasks · 3``,
+    ``All your tasks · 5``, ``Completed tasks tagged #work · 2``)."""
+    words = {"pending": "Your open tasks", "completed": "Completed tasks"}.get(flt.status, "All your tasks")
+    if flt.due:
+        words += f" due {flt.due.replace('_', ' ')}" if flt.due != "overdue" else " (overdue)"
+    if flt.priority:
+        words += f" ({flt.priority} priority)"
+    if flt.tag:
+        words += f" tagged #{flt.tag}"
+    if flt.query:
+        words += f' matching "{flt.query}"'
+    return f"{words} · {count}"
+
+
+def task_list_widget(
+    heading: str,
+    tasks: Iterable[TaskOut],
+    today: date,
+    *,
+    view: tuple[TaskFilter, str] | None = None,
+    more: int = 0,
+) -> ListView:
+    """A ``ListView`` with a heading (its status line) and one row per task, in the order given:
+    done state, number, title, due (relative, "danger" colour when overdue), next reminder (a bell
+    and its time), repeat, priority and tags, the note on one line, and buttons.
+
+    Args:
+        heading: the status line.
+        tasks: the tasks in display order; rows after the first :data:`LIST_ROWS_MAX` are left
+            out and counted in the "and N more" row.
+        today: the user's local date (for "today"/"tomorrow").
+        view: the list's ``(filter, sort)`` when the widget shows a list view: adds the
+            "Show completed" (open tasks) / "Hide completed" (all tasks) toggle.
+        more: tasks already left out before ``tasks`` (a re-rendered widget keeps its count).
+    """
+    tasks = list(tasks)
+    more += max(0, len(tasks) - LIST_ROWS_MAX)
+    rows = [_row(t, today) for t in tasks[:LIST_ROWS_MAX]]
     if not rows:
         rows = [ListViewItem(key="empty", children=[Text(value="No tasks.", color="secondary")])]
+    footer = _footer(more, view)
+    if footer is not None:
+        rows.append(footer)
     return ListView(status={"text": heading}, children=rows)
 
 
-def copy_text(heading: str, tasks: Iterable[TaskOut], today: date) -> str:
-    """Plain-text form of the list (the widget's ``copy_text``)."""
+def _footer(more: int, view: tuple[TaskFilter, str] | None) -> ListViewItem | None:
+    """The last row: "and N more" and/or the completed-tasks toggle (None when neither)."""
+    children: list[WidgetComponentBase] = []
+    if more:
+        children.append(Text(value=f"and {more} more", color="secondary", size="sm"))
+    status = toggled_status(view[0].status) if view else None
+    if view and status:
+        flt, sort = view
+        children += [
+            Spacer(),
+            Button(
+                label="Show completed" if status == "all" else "Hide completed",
+                size="sm",
+                variant="ghost",
+                onClickAction=ActionConfig(
+                    type=VIEW_ACTION,
+                    payload={"filter": flt.model_copy(update={"status": status}).model_dump(exclude_none=True), "sort": sort},
+                ),
+            ),
+        ]
+    if not children:
+        return None
+    return ListViewItem(key=f"footer-{more}", gap=3, children=children)
+
+
+def copy_text(heading: str, tasks: Iterable[TaskOut], today: date, *, more: int = 0) -> str:
+    """Plain-text form of the list (the widget's ``copy_text``): the same rows as
+    :func:`task_list_widget` (at most :data:`LIST_ROWS_MAX`, then "… and N more"), each with its
+    note after ``—``."""
+    tasks = list(tasks)
+    more += max(0, len(tasks) - LIST_ROWS_MAX)
     lines = [heading]
-    for t in tasks:
+    for t in tasks[:LIST_ROWS_MAX]:
         extra = [x for x in (relative_due(t, today), next_reminder(t, today), t.priority if t.priority != "none" else None) if x]
         extra += ["#" + tag for tag in t.tags]
-        lines.append(f"[{'x' if t.completed else ' '}] {t.number}. {t.title}" + (f" ({', '.join(extra)})" if extra else ""))
+        note = note_line(t.description)
+        lines.append(
+            f"[{'x' if t.completed else ' '}] {t.number}. {t.title}"
+            + (f" ({', '.join(extra)})" if extra else "")
+            + (f" — {note}" if note else "")
+        )
+    if more:
+        lines.append(f"… and {more} more")
     return "\n".join(lines)
+
+
+def list_view_of(widget: WidgetComponentBase) -> tuple[tuple[TaskFilter, str] | None, int]:
+    """What a task-list widget's footer records: its list view ``(filter, sort)`` (the one its
+    toggle switches away from; None without a toggle) and how many tasks it leaves out.
+
+    Raises:
+        pydantic.ValidationError: the toggle's payload is no task filter (a forged widget).
+    """
+    children = _field(widget, "children") or []
+    footer = next((c for c in children if _FOOTER_KEY.match(_field(c, "key") or "")), None)
+    if footer is None:
+        return None, 0
+    more = int(_FOOTER_KEY.match(_field(footer, "key")).group(1))  # type: ignore[union-attr]
+    for child in _field(footer, "children") or []:
+        action = _field(child, "onClickAction")
+        if _field(child, "type") == "Button" and action is not None and _field(action, "type") == VIEW_ACTION:
+            payload = _field(action, "payload") or {}
+            flt = TaskFilter.model_validate(payload.get("filter") or {})
+            status = toggled_status(flt.status)
+            view = (flt.model_copy(update={"status": status}), str(payload.get("sort") or "number")) if status else None
+            return view, more
+    return None, more
+
+
+def _field(node: object, name: str) -> Any:
+    """A field of a widget component, whether a model or its JSON dict."""
+    return node.get(name) if isinstance(node, dict) else getattr(node, name, None)
 
 
 def row_numbers(widget: WidgetComponentBase) -> list[int]:
@@ -162,8 +285,12 @@ def node_dump(widget: object) -> object:
 
 __all__ = [
     "ACTION_TYPES",
+    "LIST_ROWS_MAX",
+    "VIEW_ACTION",
     "copy_text",
     "heading_of",
+    "list_heading",
+    "list_view_of",
     "next_reminder",
     "relative_due",
     "row_numbers",

@@ -105,6 +105,24 @@ def clean_description(description: str | None) -> str:
     return text
 
 
+def with_note(description: str | None, note: str) -> str:
+    """A task's description after "add a note … : <note>": the note on a new line after what the
+    description already says (nothing is lost), or the note alone; a note the description already
+    ends with is not repeated.
+
+    Raises:
+        ValidationError: an empty note, or a result the description rule refuses
+            (:func:`clean_description`: control characters, over 1000 characters).
+    """
+    added = clean_description(note)
+    if not added:
+        raise ValidationError("The note is empty.", field="description")
+    old = (description or "").strip()
+    if old.endswith(added):
+        return old
+    return clean_description(f"{old}\n{added}" if old else added)
+
+
 def clean_priority(priority: str | None) -> str:
     """``none|low|medium|high`` (aliases urgent/important/p1–p4 accepted).
 

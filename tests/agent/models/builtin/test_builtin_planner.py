@@ -99,7 +99,7 @@ def test_complete_reopen_delete_phrasings(message: str, tool: str, args: dict[st
         ("pay bills isn't urgent", {"task": "pay bills", "priority": "low"}),
         ("tag pay bills with finance", {"task": "pay bills", "add_tags": ["finance"]}),
         ("remove the work tag from task 1", {"task": "1", "remove_tags": ["work"]}),
-        ("add a note to call mom: ask about christmas", {"task": "call mom", "description": "ask about christmas"}),
+        ("add a note to call mom: ask about christmas", {"task": "call mom", "add_note": "ask about christmas"}),
         ("remove the due date from pay rent", {"task": "pay rent", "due": ""}),
         ("make water the plants repeat every week", {"task": "water the plants", "recurrence": "FREQ=WEEKLY", "due_day": "2026-11-18"}),
         ("change task 1 to tomorrow", {"task": "1", "due_day": "2026-11-19"}),
@@ -112,7 +112,7 @@ def test_update_phrasings(message: str, args: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("message", "args"),
     [
-        ("Show me all my tasks", {}),
+        ("Show me all my tasks", {"status": "all"}),
         ("What's pending?", {"status": "pending"}),
         ("What have I completed?", {"status": "completed"}),
         ("what's due today?", {"due": "today"}),

@@ -23,7 +23,9 @@ def test_list_replies_count_without_listing() -> None:
     assert reply == "Here are your 3 open tasks."
     assert "Buy milk" not in reply
     assert describe("list_tasks", {"due": "overdue"}, {"ok": True, "count": 0, "tasks": []}) == "You have nothing overdue."
-    assert describe("list_tasks", {"due": "today"}, {"ok": True, "count": 0, "tasks": []}) == "You have no tasks due today."
+    # no status said: the default view (open tasks, tasks/views.py)
+    assert describe("list_tasks", {"due": "today"}, {"ok": True, "count": 0, "tasks": []}) == "You have no open tasks due today."
+    assert describe("list_tasks", {"status": "all", "due": "today"}, {"ok": True, "count": 0, "tasks": []}) == "You have no tasks due today."
     assert describe("list_tasks", {"status": "pending"}, {"ok": True, "count": 2, "tasks": tasks[:2]}, "count") == "You have 2 open tasks."
 
 
@@ -54,3 +56,14 @@ def test_normaliser_removes_politeness_emoji_and_punctuation_but_keeps_case() ->
     assert normalize("hey, can you show my tasks please?").text == "show my tasks"
     assert normalize("what\u2019s due today?").question
     assert normalize("hello!").text == "hello"
+
+
+def test_note_replies_say_the_note() -> None:
+    dentist = task(1, "Dentist", description="ask about the filling\nbring the x-rays")
+    assert describe("update_task", {"task": "dentist", "add_note": "bring the x-rays"}, {"ok": True, "task": dentist}) == \
+        "Added a note to 'Dentist': bring the x-rays."
+    assert describe("show_task", {"task": "1"}, {"ok": True, "task": dentist}) == \
+        "The note on 'Dentist' (task 1): ask about the filling bring the x-rays"
+    assert describe("show_task", {"task": "1"}, {"ok": True, "task": task(1, "Dentist", description="")}) == "'Dentist' (task 1) has no note."
+    assert describe("add_task", {}, {"ok": True, "task": task(2, "Call the bank", description="ask about the rate")}) == \
+        "Added task 2: Call the bank. Note: ask about the rate."

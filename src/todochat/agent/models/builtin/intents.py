@@ -177,9 +177,9 @@ def _command_words(t: str) -> Intent:
     if reminder:
         return reminder
     # --- updates that start with "add" (notes, tags) before plain add
-    m = _m(r"(?:add|put|attach|write|append|set) (?:a |an |the |this )?(?:note|description|comment|details?|memo)s? (?:to|on|for|in) (.+?)\s*(?::|-|,|saying|that says)\s*(.+)", t)
-    if m:
-        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="description")
+    note = _note(t)
+    if note:
+        return note
     m = _m(r"(?:add|put|set) (?:the |a )?(?:tags?|labels?) #?(.+?) (?:to|on) (.+)", t) or _m(r"(?:add|put) (#\S+(?:\s*(?:,|and)?\s*#\S+)*) (?:to|on) (.+)", t)
     if m:
         return Intent("update", target=_tail(t, m, 2), body=_tail(t, m, 1), field="add_tags")
@@ -307,6 +307,38 @@ def _command_words(t: str) -> Intent:
             and not re.fullmatch(r"\w+ (?:it|that|this|them|those|these)(?: (?:please|now|again))?", t, IC):
         return Intent("add", body=t, field="bare")
     return Intent("unknown", body=t)
+
+
+_NOTE_NOUN = r"(?:note|comment|memo)s?"
+_NOTE_VERB = r"(?:add|put|attach|write|append|stick|jot(?: down)?|leave|drop|pin|include|set)"
+
+
+def _note(t: str) -> Intent | None:
+    """The notes family (issue 15, item 4): a note is the task's description.
+
+    - "add/put/attach/stick a note to|on <task>: <note>", "note on <task>: <note>", "notes for
+      <task> - <note>": a note added to the task (kind ``update``, field ``note``: kept after what
+      the description already says);
+    - "set the note/description on <task>: <text>" (field ``description``): replaced;
+    - "what's the note on <task>?", "any notes on task 3?", "read me the notes on <task>", "what
+      does the note on <task> say?": read it (kind ``note``, ``target`` the task).
+    """
+    sep = r"\s*(?::|-|,|saying|that says|that reads|reading)\s*"
+    m = _m(rf"{_NOTE_VERB} (?:a |an |the |this |my |another |one more )?(?:short |quick )?{_NOTE_NOUN} (?:to|on|for|in|onto) (.+?){sep}(.+)", t) \
+        or _m(rf"(?:a )?{_NOTE_NOUN} (?:on|for) (.+?)\s*(?::|-)\s*(.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="note")
+    m = _m(rf"(?:set|put) (?:a |an |the |this )?(?:description|details?) (?:to|on|for|in) (.+?){sep}(.+)", t)
+    if m:
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="description")
+    about = r"(?:on|for|of|in|attached to|about)"
+    m = _m(rf"(?:what'?s|whats|what is|what are|what were|show(?: me)?|read(?: me)?|tell me|give me|any|are there any|is there an?|do i have an?y?|did i (?:write|leave|add) an?y?)"
+           rf" (?:the |my |any )?{_NOTE_NOUN} {about} (.+?)(?: say| says)?\??", t) \
+        or _m(rf"what (?:does|do|did) (?:the |my )?{_NOTE_NOUN} {about} (.+?) say\??", t) \
+        or _m(rf"(?:does|do|did) (.+?) (?:have|has|got) (?:a |an |any )?{_NOTE_NOUN}\??", t)
+    if m:
+        return Intent("note", target=_tail(t, m, 1))
+    return None
 
 
 def _after_add(t: str, rest: str) -> Intent:

@@ -70,6 +70,8 @@ Action = Call | Say
 def clauses(message: str) -> tuple[list[str], list[str]]:
     """Split a cleaned message into clauses, with quoted parts masked (see :func:`mask_quotes`)."""
     masked, quotes = mask_quotes(message)
+    # "add call the bank. notes: ask about the rate": the notes belong to the task before them
+    masked = re.sub(r"\.\s+(?=(?:notes?|description|details|comments?)\s*:)", ", ", masked, flags=re.IGNORECASE)
     parts = [strip_politeness(p.strip(" ,")) for p in _CLAUSE_SPLIT.split(masked) if p and p.strip(" ,")]
     return parts or [masked], quotes
 
@@ -239,13 +241,15 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
         changes[kind] = tags
     elif kind == "description":
         changes["description"] = unmask(body, quotes).strip()
+    elif kind == "note":  # added after the description (update_task add_note)
+        changes["add_note"] = unmask(body, quotes).strip()
     elif kind == "clear_due":
         changes["due"] = ""
     elif kind == "clear_recurrence":
         changes["recurrence"] = ""
     elif kind == "done":
         pass
-    if "title" in changes:  # a title names one task
+    if "title" in changes or "add_note" in changes:  # a title or a note names one task
         return _ref_calls(intent, unmask(intent.target, quotes), state, now, "update_task", None, changes)
     return _ref_calls(intent, unmask(intent.target, quotes), state, now, "update_task", "update_tasks", changes, {"changes": changes})
 
@@ -439,6 +443,8 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
         return plan_remind(intent, quotes, state, now)
     if kind == "reminders":
         return plan_list_reminders(target, state)
+    if kind == "note":  # "what's the note on the dentist?"
+        return _ref_calls(intent, target, state, now, "show_task", None)
     if kind == "unremind":
         return plan_unremind(intent, target, state)
     if kind == "channel":
@@ -494,8 +500,8 @@ def apply_result(call: Call, result: dict[str, Any], state: State) -> None:
     if not result.get("ok"):
         return
     state.listed_last = call.tool in ("list_tasks", "list_reminders")
-    if call.tool == "list_tasks":
-        state.shown = [t["number"] for t in result.get("tasks", [])]
+    if call.tool == "list_tasks":  # what the widget displayed, in its order (tools.list_tasks)
+        state.shown = list(result.get("shown") or [t["number"] for t in result.get("tasks", [])])
     elif call.tool == "list_reminders":
         state.shown = list(dict.fromkeys(int(r["task"]) for r in result.get("reminders", [])))
         state.touched = list(state.shown)

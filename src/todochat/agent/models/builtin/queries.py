@@ -13,6 +13,14 @@ from todochat.agent.models.builtin.slots import CONTEXT_TAGS
 IC = re.IGNORECASE
 _COMPLETED = r"\b(?:completed|complete|done|finished|checked off|ticked off|crossed off|accomplished|did i (?:do|finish|complete|get done)|have i (?:done|finished|completed)|i(?:'ve| have) (?:done|finished|completed)|closed)\b"
 _PENDING = r"\b(?:pending|open|incomplete|unfinished|not (?:yet )?(?:done|finished|completed|complete)|left|remaining|outstanding|active|still (?:need|have)|(?:have|need|got|want|going) to (?:get )?(?:do|done|finish|complete)|left to do|needs? doing|needs? to be done|still to do|what'?s still|undone|uncompleted|on my plate|upcoming|next|unchecked|should i do|must i do)\b"
+_ALL = (r"\b(?:all (?:of )?(?:my |the )?(?:tasks|todos|to-?dos|items|list|stuff|things)|everything|every (?:single )?task"
+        r"|(?:my |the )?(?:whole|entire|full|complete) (?:list|todo list|to-do list|task list))\b")
+"""Asking for the whole list ("all my tasks", "everything"): completed tasks too, unless a status is said."""
+_BOTH = (r"\b(?:includ(?:e|ing) (?:the |my )?(?:done|completed|finished|closed|old)(?: ones| tasks| items)?"
+         r"|(?:with|plus) (?:the |my )?(?:done|completed|finished) (?:ones|tasks|items)"
+         r"|(?:done|completed|finished) (?:and|or|&|as well as) (?:open|pending|not done|undone)"
+         r"|(?:open|pending) (?:and|or|&|as well as) (?:done|completed|finished))\b")
+"""Asking for open and completed tasks together ("including the done ones", "open and done")."""
 _NO_DUE = r"\b(?:no|without(?: a| any)?|(?:don'?t|do not|doesn'?t|does not) (?:have|has)(?: a| any)?|missing(?: a)?|lacking(?: a)?) (?:due )?(?:date|deadline)s?\b|\bundated\b|\bunscheduled\b"
 _STOP = {"a", "an", "the", "my", "me", "i", "all", "any", "some", "tasks", "task", "todo", "todos", "to-dos", "items", "item", "things", "thing", "stuff", "list", "show", "find", "search", "look", "for", "about", "with", "of", "in", "on", "to", "that", "which", "what", "whats", "what's", "is", "are", "there", "do", "does", "have", "has", "got", "get", "anything", "something", "related", "regarding", "concerning", "mentioning", "mention", "mentions", "containing", "contain", "contains", "include", "includes", "including", "called", "named", "titled", "matching", "match", "up", "please", "can", "you", "could", "would", "see", "view", "display", "give", "tell", "everything", "every", "one", "ones", "status", "details", "info"}
 _QUERY = re.compile(
@@ -32,6 +40,8 @@ def query_words(phrase: str) -> str | None:
 
 def filter_args(text: str, now: datetime, *, for_list: bool = True) -> dict[str, Any]:
     """Filter arguments said in ``text``: status, due, priority, tag, query (only those said).
+    A list that says no status gets the default view's (open tasks, tasks/views.py); "all my
+    tasks", "everything", "including the done ones" say ``status="all"``.
 
     Args:
         text: the list question or bulk target, any case.
@@ -47,11 +57,15 @@ def _filters(text: str, now: datetime, *, for_list: bool) -> tuple[dict[str, Any
     low = text.lower()
     args: dict[str, Any] = {}
     soonest = False
-    if re.search(_PENDING, low) and not re.search(r"\b(?:completed?|done|finished) (?:tasks|ones|items)\b", low):
+    if for_list and re.search(_BOTH, low):
+        args["status"] = "all"
+    elif re.search(_PENDING, low) and not re.search(r"\b(?:completed?|done|finished) (?:tasks|ones|items)\b", low):
         args["status"] = "pending"
     elif re.search(_COMPLETED, low):
         args["status"] = "completed"
-    rest = low
+    elif for_list and re.search(_ALL, low):
+        args["status"] = "all"  # the default view shows open tasks only (tasks/views.py)
+    rest = re.sub(_BOTH, " ", low) if args.get("status") == "all" else low
     if re.search(r"\b(?:overdue|late|past due|past their due|missed|behind|expired)\b", low):
         args["due"] = "overdue"
         rest = re.sub(r"\b(?:overdue|late|past due|missed|behind|expired)\b", " ", rest)

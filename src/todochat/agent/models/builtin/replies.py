@@ -7,8 +7,9 @@ from typing import Any
 
 from todochat.errors import ValidationError
 from todochat.presentation import local_due_words as when_text
-from todochat.presentation import priority_words, recurrence_words
+from todochat.presentation import note_line, priority_words, recurrence_words
 from todochat.tasks.rescheduling import parse_shift
+from todochat.tasks.views import DEFAULT_STATUS
 
 HELP = (
     "I manage your task list. I can add tasks (with due dates, priorities, tags and repeats), "
@@ -222,7 +223,7 @@ def _change_text(changes: dict[str, Any]) -> tuple[str, str]:
 
 
 def _list_sentence(args: dict[str, Any], count: int, intent: str) -> str:
-    status = args.get("status", "all")
+    status = args.get("status", DEFAULT_STATUS)
     due = args.get("due")
     noun = {"pending": "open tasks", "completed": "completed tasks"}.get(status, "tasks")
     scope = ""
@@ -267,7 +268,13 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
     if special:
         return special
     if tool == "add_task":
-        return f"Added {task_text(task)}{_details(task)}.{_add_reminder_note(args, task)}"
+        note = f" Note: {note_line(task.get('description'))}." if task.get("description") else ""
+        return f"Added {task_text(task)}{_details(task)}.{note}{_add_reminder_note(args, task)}"
+    if tool == "show_task":
+        note = note_line(task.get("description"))
+        if not note:
+            return f"'{task.get('title')}' (task {task.get('number')}) has no note."
+        return f"The note on '{task.get('title')}' (task {task.get('number')}): {note}"
     if tool == "list_tasks":
         return _list_sentence(args, int(result.get("count", 0)), intent)
     if tool == "complete_task":
@@ -282,6 +289,11 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
         return f"Deleted {task_text(task)}. Say \"undo\" to bring it back."
     if tool == "update_task":
         changed = [k for k in ("title", "description", "due", "priority", "tags", "add_tags", "remove_tags", "recurrence") if k in args]
+        if "add_note" in args:
+            return f"Added a note to '{task.get('title')}': {note_line(args['add_note'])}."
+        if changed == ["description"]:
+            note = note_line(task.get("description"))
+            return f"Changed the note on '{task.get('title')}': {note}." if note else f"Removed the note from '{task.get('title')}'."
         if changed == ["title"]:
             return f"Renamed it: {task_text(task)}."
         if changed == ["due"] and args["due"] == "":
