@@ -153,7 +153,7 @@ def attach_database(app: FastAPI, settings: Settings) -> None:
     keep them on ``app.state`` (the lifespan does this; the eval runner re-attaches per case)."""
     engine = make_engine(settings)
     sessionmaker = make_sessionmaker(engine)
-    service = TaskService(sessionmaker, max_tasks=settings.quota_tasks)
+    service = TaskService(sessionmaker, max_tasks=settings.quota_tasks, max_lists=settings.quota_lists)
     store = SQLStore(
         sessionmaker,
         quotas=ConversationQuotas(threads=settings.quota_threads, items_per_thread=settings.quota_items_per_thread),
