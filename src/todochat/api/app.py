@@ -37,6 +37,7 @@ from todochat.api.routes import (
     web,
 )
 from todochat.api.routes import chatkit as chatkit_routes
+from todochat.api.routes import lists as lists_routes
 from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
 from todochat.api.security import install_security
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(health.router)
     app.include_router(chatkit_routes.router)
     app.include_router(tasks.router)
+    app.include_router(lists_routes.router)  # /api/v1/lists
     app.include_router(reminders.router)
     app.include_router(activity.router)
     app.include_router(me.router)
