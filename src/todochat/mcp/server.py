@@ -166,8 +166,8 @@ def build_server(backend: Backend, *, request_state_security: RequestStateSecuri
         An :class:`MCPServer` (run it over stdio, or serve its streamable HTTP app).
     """
     from todochat import __version__
-    from todochat.mcp.resources import register_resources
     from todochat.mcp.list_tools import register_list_tools
+    from todochat.mcp.resources import register_resources
     from todochat.mcp.tools import register_tools
 
     tools = ToolSet()
