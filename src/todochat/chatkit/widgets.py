@@ -25,7 +25,7 @@ from chatkit.widgets import (
     WidgetComponentBase,
 )
 
-from todochat.presentation import BELL, day_words, reminder_label
+from todochat.presentation import BELL, day_words, list_label, reminder_label
 from todochat.tasks.schemas import TaskOut
 
 ACTION_TYPES = ("task.complete", "task.reopen", "task.delete")
@@ -69,6 +69,9 @@ def _row(task: TaskOut, today: date) -> ListViewItem:
     if task.priority != "none":
         details.append(Badge(label=task.priority, color=PRIORITY_COLORS.get(task.priority, "secondary"), size="sm"))  # type: ignore[arg-type]
     details.extend(Badge(label="#" + tag, color="secondary", variant="outline", size="sm") for tag in task.tags)
+    in_list = list_label(task.list)
+    if in_list:  # rows of the Inbox show no list
+        details.append(Caption(value=f"in {in_list}", color="secondary"))
     main: list[WidgetComponentBase] = [
         Text(
             value=f"{task.number}. {task.title}",
@@ -120,6 +123,7 @@ def copy_text(heading: str, tasks: Iterable[TaskOut], today: date) -> str:
     for t in tasks:
         extra = [x for x in (relative_due(t, today), next_reminder(t, today), t.priority if t.priority != "none" else None) if x]
         extra += ["#" + tag for tag in t.tags]
+        extra += [f"in {name}"] if (name := list_label(t.list)) else []
         lines.append(f"[{'x' if t.completed else ' '}] {t.number}. {t.title}" + (f" ({', '.join(extra)})" if extra else ""))
     return "\n".join(lines)
 
