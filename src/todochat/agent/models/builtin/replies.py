@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from todochat.agent.models.builtin.lists import list_sentence
 from todochat.errors import ValidationError
 from todochat.tasks.rescheduling import parse_shift
 
@@ -174,6 +175,10 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
     error = result.get("error")
     if error == "ambiguous":
         return "More than one task fits. " + which_one(result.get("candidates") or [])
+    if error == "confirmation_required" and tool == "delete_list":
+        return f"{result.get('message', '').split(' Confirm')[0]} Delete the list and its tasks?"
+    if error == "not_found" and result.get("field") in ("list", "name"):
+        return f"{result.get('message')} Say \"what lists do I have?\" to see them."
     if error == "confirmation_required":
         items = result.get("would_change") or result.get("would_delete") or []
         names = ", ".join(f"{c['number']} \"{c['title']}\"" for c in items)
@@ -253,6 +258,8 @@ def _list_sentence(args: dict[str, Any], count: int, intent: str) -> str:
         scope += f" tagged #{args['tag']}"
     if args.get("query"):
         scope += f" matching \"{args['query']}\""
+    if args.get("list"):
+        scope += f" in {args['list']}"
     if due == "overdue":
         noun = "overdue tasks"
     if count == 0:
@@ -277,8 +284,12 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
     special = _reminder_success(tool, args, result)
     if special:
         return special
+    listed = list_sentence(tool, args, result)
+    if listed:
+        return listed
     if tool == "add_task":
-        return f"Added {task_text(task)}{_details(task)}.{_add_reminder_note(args, task)}"
+        where = f" to {task['list']}" if task.get("list") and task["list"] != "Inbox" else ""
+        return f"Added {task_text(task)}{where}{_details(task)}.{_add_reminder_note(args, task)}"
     if tool == "list_tasks":
         return _list_sentence(args, int(result.get("count", 0)), intent)
     if tool == "complete_task":
@@ -293,6 +304,8 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
         return f"Deleted {task_text(task)}. Say \"undo\" to bring it back."
     if tool == "update_task":
         changed = [k for k in ("title", "description", "due", "priority", "tags", "add_tags", "remove_tags", "recurrence") if k in args]
+        if not changed and "list" in args:
+            return f"Moved {task_text(task)} to {task.get('list')}."
         if changed == ["title"]:
             return f"Renamed it: {task_text(task)}."
         if changed == ["due"] and args["due"] == "":
