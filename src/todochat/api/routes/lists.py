@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.convertors import Convertor, register_url_convertor
 
 from todochat.api.deps import CurrentContext, ServiceDep
 from todochat.api.routes.tasks import CONFLICT, ERRORS, ErrorOut
@@ -17,6 +18,22 @@ from todochat.errors import ValidationError
 from todochat.tasks.lists import ListOut
 
 router = APIRouter(prefix="/api/v1/lists", tags=["lists"])
+
+
+class ListNameConvertor(Convertor[str]):
+    """A list name in the path: any characters, "/" and newlines included (Starlette's ``path``
+    convertor stops at a newline, so such a name met the router's bare 404 instead of ours)."""
+
+    regex = r"[\s\S]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("listname", ListNameConvertor())
 
 Name = Annotated[str, Path(description="The list's name (any case); 'Inbox' is the default list")]
 NOT_FOUND = {"model": ErrorOut, "description": "No list of this name for this user (another user's list is not found too)"}
@@ -69,13 +86,13 @@ async def create_list(ctx: CurrentContext, service: ServiceDep, body: ListCreate
     return await service.create_list(ctx, body.name)
 
 
-@router.get("/{name:path}", response_model=ListOut, responses={**ERRORS, 404: NOT_FOUND}, summary="Get a list")
+@router.get("/{name:listname}", response_model=ListOut, responses={**ERRORS, 404: NOT_FOUND}, summary="Get a list")
 async def get_list(ctx: CurrentContext, service: ServiceDep, name: Name) -> ListOut:
     """The list with this name and its count of open tasks."""
     return await service.get_list(ctx, name)
 
 
-@router.patch("/{name:path}", response_model=ListOut, responses={**ERRORS, 404: NOT_FOUND}, summary="Rename or archive a list")
+@router.patch("/{name:listname}", response_model=ListOut, responses={**ERRORS, 404: NOT_FOUND}, summary="Rename or archive a list")
 async def update_list(ctx: CurrentContext, service: ServiceDep, name: Name, body: ListChanges) -> ListOut:
     """Rename the list (``name``) and/or archive or unarchive it (``archived``); each is one undoable step."""
     if body.name is None and body.archived is None:
@@ -91,7 +108,7 @@ async def update_list(ctx: CurrentContext, service: ServiceDep, name: Name, body
 
 
 @router.delete(
-    "/{name:path}",
+    "/{name:listname}",
     status_code=204,
     responses={
         **ERRORS,
