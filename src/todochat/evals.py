@@ -125,7 +125,7 @@ def reminders_match(expected: list[dict[str, Any]], actual: list[dict[str, Any]]
 
 def report_task(task: TaskOut, tz: tzinfo | None = None) -> dict[str, Any]:
     """A task in the report's shape (``repeat`` is the RRULE frequency, ``id`` the number,
-    ``reminders`` its pending reminders, see :func:`report_reminders`)."""
+    ``reminders`` its pending reminders, see :func:`report_reminders`; ``list`` the list's name, "Inbox" for none)."""
     return {
         "id": task.number,
         "title": task.title,
