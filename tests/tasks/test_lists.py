@@ -172,3 +172,23 @@ async def test_list_quota(sessionmaker) -> None:
     await service.delete_list(ctx(), "Two")
     assert (await service.create_list(ctx(), "Three")).name == "Three"
     assert (await TaskService(sessionmaker, max_lists=0).create_list(ctx(), "Four")).name == "Four"
+
+
+async def test_purge_removes_lists_deleted_before_the_undo_window(service: TaskService, sessionmaker) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from todochat.tasks.models import TaskList
+
+    await service.create_list(ctx(), "Old")
+    await service.add(ctx(), TaskCreate(title="Gone", list="Old"))
+    await service.create_list(ctx(), "Kept")
+    await service.delete_list(ctx(), "Old", confirm=True)
+    later = RequestContext(user_id="alice", tz=ZoneInfo("UTC"), clock=Clock(datetime(2026, 12, 10, 9, tzinfo=UTC)))
+    assert await service.purge(later, older_than=timedelta(days=30)) == 0  # not yet 30 days
+    assert await service.purge(later, older_than=timedelta(days=1)) == 1
+    async with sessionmaker() as session:
+        left = (await session.execute(select(func.count()).select_from(TaskList))).scalar_one()
+    assert left == 1
+    assert await names(service) == [("Inbox", 0), ("Kept", 0)]
