@@ -71,7 +71,7 @@ def turn_script(users: int) -> ScriptedModel:
 
 async def fill(app: Any, http: httpx.AsyncClient, settings: Settings, user: str, secret: str) -> str:
     """Give ``user`` a row in every table: a chat turn (thread, items, journal, counter), REST
-    tasks with tags, a reminder, a completion, feedback, a stored zone and an attachment."""
+    tasks with tags, a list, a reminder, a completion, feedback, a stored zone and an attachment."""
     headers = {"Authorization": f"Bearer {issue_token(user, settings)}"}
     client = ChatKitClient(http, issue_token(user, settings))
     turn = await client.send("add a chat task")
@@ -79,6 +79,8 @@ async def fill(app: Any, http: httpx.AsyncClient, settings: Settings, user: str,
     items = await client.items(turn.thread_id)
     r = await client.request({"type": "items.feedback", "params": {
         "thread_id": turn.thread_id, "item_ids": [items[-1]["id"]], "kind": "positive"}})
+    r = await http.post("/api/v1/lists", json={"name": f"{secret} list"}, headers=headers)  # a list and its snapshot
+    assert r.status_code == 201, r.text
     r = await http.post("/api/v1/tasks", json={"title": secret, "tags": ["work", "q4"], "due": "2026-12-01"}, headers=headers)
     assert r.status_code == 201, r.text
     assert (await http.post("/api/v1/tasks/1/complete", headers=headers)).status_code == 200
@@ -128,10 +130,13 @@ async def test_export_then_delete_over_rest_leaves_the_other_user_untouched(sett
         journal = data["journal"]
         assert [(g["action"], g["front"], g["tool"]) for g in journal] == [
             ("add", "chat", "add_task"),
+            ("list_create", "rest", "POST /api/v1/lists"),
             ("add", "rest", "POST /api/v1/tasks"),
             ("complete", "rest", "POST /api/v1/tasks/{number}/complete"),
         ]
-        assert journal[1]["changes"][0]["after"]["title"] == "Alice secret"  # JSON, not text
+        assert data["lists"][0]["name"] == "Alice secret list"
+        assert journal[1]["list_changes"][0]["after"]["name"] == "Alice secret list"
+        assert journal[2]["changes"][0]["after"]["title"] == "Alice secret"  # JSON, not text
         assert data["settings"] == [{"timezone": "Europe/Berlin"}]
         [thread] = data["threads"]
         assert thread["data"]["title"] == "add a chat task"
@@ -188,7 +193,7 @@ async def test_audit_log_is_the_users_own_newest_first_and_paged(settings: Setti
         assert page["entries"][1]["tasks"] == [{"number": 2, "title": "Alice secret"}]
         assert page["entries"][0]["undone_at"] is not None and page["entries"][0]["user_id"] == "alice"
         nxt = (await http.get("/api/v1/audit", params={"limit": 2, "before": page["next_before"]}, headers=alice)).json()
-        assert [(e["front"], e["tool"]) for e in nxt["entries"]] == [("chat", "add_task")]
+        assert [(e["front"], e["tool"]) for e in nxt["entries"]] == [("rest", "POST /api/v1/lists"), ("chat", "add_task")]
         assert nxt["next_before"] is None
         activity = (await http.get("/api/v1/activity", headers=alice)).json()["entries"]
         assert [(e["front"], e["tool"]) for e in activity][-1] == ("chat", "add_task")
@@ -238,7 +243,8 @@ def test_cli_export_delete_and_audit(run: Any, settings: Settings, tmp_path: Any
     assert audit.exit_code == 0, audit.output
     lines = [json.loads(line) for line in audit.stdout.splitlines()]
     assert [(e["front"], e["tool"]) for e in lines] == [
-        ("rest", "POST /api/v1/tasks/{number}/complete"), ("rest", "POST /api/v1/tasks"), ("chat", "add_task")]
+        ("rest", "POST /api/v1/tasks/{number}/complete"), ("rest", "POST /api/v1/tasks"),
+        ("rest", "POST /api/v1/lists"), ("chat", "add_task")]
     everyone = run("audit", "--json")
     assert {json.loads(line)["user_id"] for line in everyone.stdout.splitlines()} == {"alice", "bob"}
     table = run("audit", "--user", "alice")
@@ -268,9 +274,9 @@ async def test_erasure_is_one_transaction(settings: Settings, monkeypatch: pytes
     async with in_process(settings, model=turn_script(1)) as (app, http):
         await fill(app, http, settings, "alice", "Alice secret")
         before = await table_counts(settings)
-        broken = privacy.UserTable("threads", USER_DATA[7].table, lambda _u: 1 / 0)  # type: ignore[arg-type,return-value]
-        assert USER_DATA[7].key == "threads"
-        monkeypatch.setattr(privacy, "USER_DATA", (*USER_DATA[:7], broken, *USER_DATA[8:]))
+        at = [e.key for e in USER_DATA].index("threads")
+        broken = privacy.UserTable("threads", USER_DATA[at].table, lambda _u: 1 / 0)  # type: ignore[arg-type,return-value]
+        monkeypatch.setattr(privacy, "USER_DATA", (*USER_DATA[:at], broken, *USER_DATA[at + 1:]))
         with pytest.raises(ZeroDivisionError):
             await privacy.delete_user(app.state.sessionmaker, "alice")
         assert await table_counts(settings) == before

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
 
     quota_tasks: int = Field(default=10_000, ge=0)
     """Most tasks (not deleted) one user may have; adding more is refused (409 ``quota_exceeded``). 0: no limit."""
+    quota_lists: int = Field(default=500, ge=0)
+    """Most lists (archived included, the Inbox not) one user may have; a new one is refused (409
+    ``quota_exceeded``). 0: no limit."""
     quota_threads: int = Field(default=1_000, ge=0)
     """Most ChatKit threads (conversations) one user may have; a new one is refused. 0: no limit."""
     quota_items_per_thread: int = Field(default=2_000, ge=0)

@@ -183,7 +183,7 @@ class AmbiguousReminder(AmbiguousReference):
 
 
 class QuotaExceeded(TodoError):
-    """A per-user limit is reached (``limit``: ``tasks``, ``threads`` or ``items_per_thread``;
+    """A per-user limit is reached (``limit``: ``tasks``, ``lists``, ``threads`` or ``items_per_thread``;
     ``max``: its value; ``setting``: the environment variable that sets it). Nothing changed."""
 
     code = "quota_exceeded"
@@ -204,3 +204,11 @@ class DeletionUnconfirmed(TodoError):
     def __init__(self, message: str, *, would_delete: dict[str, int]) -> None:
         super().__init__(message, would_delete=would_delete)
         self.would_delete = would_delete
+
+
+class ListNotFound(TodoError):
+    """The user has no (live) list of this name (another user's list is not found too);
+    ``list`` is the name, ``field`` the request field that named it. Nothing changed."""
+
+    code = "not_found"
+    status = 404

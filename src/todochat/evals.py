@@ -24,6 +24,7 @@ from todochat.client import ChatKitClient, ChatKitError, Turn
 from todochat.config import Settings
 from todochat.context import Clock, RequestContext, parse_zone
 from todochat.tasks import dates
+from todochat.tasks.lists import INBOX
 from todochat.tasks.schemas import TaskCreate, TaskOut
 
 DEFAULT_NOW = "2026-11-18T09:00:00"
@@ -124,7 +125,7 @@ def reminders_match(expected: list[dict[str, Any]], actual: list[dict[str, Any]]
 
 def report_task(task: TaskOut, tz: tzinfo | None = None) -> dict[str, Any]:
     """A task in the report's shape (``repeat`` is the RRULE frequency, ``id`` the number,
-    ``reminders`` its pending reminders, see :func:`report_reminders`)."""
+    ``reminders`` its pending reminders, see :func:`report_reminders`; ``list`` the list's name, "Inbox" for none)."""
     return {
         "id": task.number,
         "title": task.title,
@@ -135,6 +136,7 @@ def report_task(task: TaskOut, tz: tzinfo | None = None) -> dict[str, Any]:
         "due": task.due,
         "repeat": dates.rrule_frequency(task.recurrence) if task.recurrence else None,
         "reminders": report_reminders(task, tz),
+        "list": task.list,
     }
 
 
@@ -172,9 +174,17 @@ def task_matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
         elif key == "reminders":
             if not reminders_match(want, actual.get("reminders") or []):
                 return False
+        elif key == "list":
+            if list_key(want) != list_key(actual.get("list")):
+                return False
         elif key in ("id", "completed") and actual[key] != want:
             return False
     return True
+
+
+def list_key(name: str | None) -> str:
+    """A list name as cases compare it: case-insensitive, ``null`` = the Inbox."""
+    return (name or INBOX).strip().casefold()
 
 
 def _assign(
@@ -267,14 +277,19 @@ class Runner:
         turn = Turn()
         try:
             service = app.state.service
+            made_lists: set[str] = set()
             for seed in case.get("tasks", []):
                 fields: dict[str, Any] = {
                     "title": seed["title"], "description": seed.get("description"), "due": seed.get("due"),
                     "priority": seed.get("priority"), "tags": seed.get("tags"), "recurrence": seed.get("repeat"),
+                    "list": seed.get("list"),
                 }
                 if seed.get("reminders"):
                     fields["reminders"] = [seed_reminder(r, tz) for r in seed["reminders"]]
                 try:
+                    if seed.get("list") and list_key(seed["list"]) not in made_lists | {list_key(None)}:
+                        await service.create_list(ctx, seed["list"])  # a list the case names is created first
+                        made_lists.add(list_key(seed["list"]))
                     created = await service.add(ctx, TaskCreate(**fields))
                 except Exception as exc:  # a case this build cannot set up fails alone, the run goes on
                     return CaseResult(case["id"], category(case["id"]), [f"setup: task {seed['title']!r}: {exc}"])

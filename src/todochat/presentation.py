@@ -53,6 +53,8 @@ def _field_clauses(before: Snapshot, after: Snapshot, tz: ZoneInfo, year: int | 
         old_tags = " ".join(f"#{t}" for t in before["tags"]) or "no tags"
         new_tags = " ".join(f"#{t}" for t in after["tags"]) or "no tags"
         clauses.append(f"changed the tags of {{task}} from {old_tags} to {new_tags}")
+    if before.get("list") != after.get("list"):
+        clauses.append(f"moved {{task}} to {after.get('list') or 'Inbox'}")
     if before["description"] != after["description"]:
         clauses.append("changed the notes of {task}")
     if before["recurrence"] != after["recurrence"]:
@@ -131,6 +133,36 @@ def change_summary(
         numbers = ", ".join(str((a or {}).get("number")) for _, a in next_ones)
         text += f" (next occurrence{'s' if len(next_ones) > 1 else ''}: task{'s' if len(next_ones) > 1 else ''} {numbers})"
     return text
+
+
+def list_summary(
+    action: str,
+    lists: list[tuple[Snapshot | None, Snapshot | None]],
+    tasks: list[tuple[Snapshot | None, Snapshot | None]],
+) -> str:
+    """One clause saying what a change of a list did: ``created the list 'Work'``, ``renamed the
+    list 'Work' to 'Office'``, ``archived the list 'Old'``, ``deleted the list 'Home' and its 3
+    tasks``.
+
+    Args:
+        action: ``list_create``, ``list_rename``, ``list_archive``, ``list_unarchive`` or ``list_delete``.
+        lists: ``(before, after)`` snapshots of the lists (tasks/journal.py ``list_snapshot``).
+        tasks: ``(before, after)`` snapshots of the tasks the change touched (a deleted list's tasks).
+    """
+    before, after = lists[0]
+    name = f"'{(after or before or {}).get('name', '')}'"
+    if action == "list_rename" and before and after:
+        return f"renamed the list '{before['name']}' to '{after['name']}'"
+    if action == "list_delete":
+        n = len(tasks)
+        return f"deleted the list {name}" + (f" and its {n} task{'s' if n != 1 else ''}" if n else "")
+    verb = {"list_create": "created", "list_archive": "archived", "list_unarchive": "unarchived"}.get(action, "changed")
+    return f"{verb} the list {name}"
+
+
+def list_label(name: str | None) -> str | None:
+    """The list name a task row shows, or None for the Inbox (rows of the Inbox show no list)."""
+    return None if not name or name.casefold() == "inbox" else name
 
 
 def minutes_words(minutes: int) -> str:

@@ -39,9 +39,11 @@ from todochat.tasks.journal import AuditEntry
 from todochat.tasks.models import (
     JournalChange,
     JournalGroup,
+    ListChange,
     Reminder,
     Task,
     TaskCounter,
+    TaskList,
     TaskTag,
     UserSettings,
 )
@@ -90,6 +92,7 @@ class UserTable:
 _GROUPS = _t(JournalGroup)
 _CHANGES = _t(JournalChange)
 _TASK = (("task_id", "id"),)
+_LIST_CHANGES = _t(ListChange)
 _DELIVERIES = _t(Delivery)
 _ATTEMPTS = _t(DeliveryAttempt)
 
@@ -97,10 +100,16 @@ USER_DATA: tuple[UserTable, ...] = (
     UserTable("tasks", _t(Task), _by_user(_t(Task))),
     UserTable("tags", _t(TaskTag), _by_user(_t(TaskTag)), parent="tasks", link=_TASK, value="tag"),
     UserTable("reminders", _t(Reminder), _by_user(_t(Reminder)), parent="tasks", link=_TASK),
+    UserTable("lists", _t(TaskList), _by_user(_t(TaskList))),  # tasks.list_id names them (no FK)
     UserTable("journal", _GROUPS, _by_user(_GROUPS)),
     UserTable(
         "changes", _CHANGES,
         lambda user_id: _CHANGES.c.group_id.in_(select(_GROUPS.c.id).where(_GROUPS.c.user_id == user_id)),
+        parent="journal", link=(("group_id", "id"),), json_columns=("before", "after"),
+    ),
+    UserTable(
+        "list_changes", _LIST_CHANGES,
+        lambda user_id: _LIST_CHANGES.c.group_id.in_(select(_GROUPS.c.id).where(_GROUPS.c.user_id == user_id)),
         parent="journal", link=(("group_id", "id"),), json_columns=("before", "after"),
     ),
     UserTable("counters", _t(TaskCounter), _by_user(_t(TaskCounter))),
@@ -171,7 +180,8 @@ async def export_user(
     Returns:
         ``{"format": "todochat-export", "version": 1, "user_id", "exported_at", "counts":
         {key: rows}, "data": {...}}`` where ``data`` has a list per top-level :data:`USER_DATA`
-        entry (``tasks`` with their ``tags`` and ``reminders``; ``journal`` with its ``changes``;
+        entry (``lists``; ``tasks`` with their ``tags`` and ``reminders``; ``journal`` with its
+        ``changes`` and ``list_changes``;
         ``counters``; ``settings``; ``threads`` with their ``items`` and those with their
         ``feedback``; ``attachments``). Instants are ISO 8601 UTC; JSON columns (ChatKit thread
         and item data, the journal's before/after snapshots) are embedded as JSON.
@@ -241,7 +251,7 @@ async def delete_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: s
     return Deleted(user_id=user_id, counts={e.key: counts[e.key] for e in USER_DATA})
 
 
-LABELS = {"journal": "journal entries", "changes": "task snapshots", "items": "thread items", "counters": "counter rows", "mcp_grants": "MCP client authorizations"}
+LABELS = {"journal": "journal entries", "changes": "task snapshots", "list_changes": "list snapshots", "items": "thread items", "counters": "counter rows", "mcp_grants": "MCP client authorizations"}
 """How :func:`describe_counts` names a kind (default: its key)."""
 
 

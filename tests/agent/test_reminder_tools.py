@@ -17,6 +17,7 @@ from agents.testing.model import assistant_message, function_call
 from tests.clock import TEST_NOW
 from tests.servers import in_process
 
+from todochat.agent.list_tools import LIST_TOOLS
 from todochat.agent.models import select_model
 from todochat.agent.notify_tools import NOTIFY_TOOLS
 from todochat.agent.tools import TOOLS
@@ -152,7 +153,7 @@ async def test_add_task_with_a_past_reminder_adds_nothing_and_yes_adds_it_remind
 def test_every_agent_tool_is_documented() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "agent-tools.md").read_text()
     documented = set(re.findall(r"^\| `(\w+)`", doc, flags=re.MULTILINE)) | {"undo", "redo"}
-    assert {t.name for t in [*TOOLS, *NOTIFY_TOOLS]} == documented  # every tool the agent has (agent.py)
+    assert {t.name for t in [*TOOLS, *LIST_TOOLS, *NOTIFY_TOOLS]} == documented  # every tool the agent has (agent.py)
     assert {"add_reminder", "list_reminders", "cancel_reminder"} <= {t.name for t in TOOLS}
     add_task = next(t for t in TOOLS if t.name == "add_task").params_json_schema["properties"]
     assert {"remind_at", "remind_before_minutes"} <= set(add_task)

@@ -43,3 +43,19 @@ def test_rows_show_a_bell_and_the_next_reminder() -> None:
     console.print(widget_table(node_dump(widget)))  # type: ignore[arg-type]
     table = console.export_text()
     assert "🔔 today 17:00 (+1)" in table and "🔔 Wed 25 Nov 14:30" in table
+
+
+def test_rows_name_the_list_unless_it_is_the_inbox() -> None:
+    """Issue 15: a task row says which list it is in; Inbox rows say nothing of it."""
+    from datetime import UTC, date, datetime
+
+    from todochat.chatkit.widgets import copy_text, task_list_widget, widget_text
+    from todochat.tasks.schemas import TaskOut
+
+    now = datetime(2026, 11, 18, 9, tzinfo=UTC)
+    tasks = [TaskOut(number=1, title="Report", list="Work", created_at=now, updated_at=now),
+             TaskOut(number=2, title="Milk", created_at=now, updated_at=now)]
+    text = widget_text(task_list_widget("Your tasks", tasks, date(2026, 11, 18)))
+    assert "in Work" in text and "Inbox" not in text
+    copied = copy_text("Your tasks", tasks, date(2026, 11, 18))
+    assert "1. Report (in Work)" in copied and "2. Milk\n" not in copied and copied.endswith("2. Milk")

@@ -26,6 +26,11 @@ VALID = {
     "add_reminder": {"task": 1, "before_minutes": 10},
     "list_reminders": {},
     "delete_reminder": {"reminder": 1},
+    "create_list": {"name": "Work"},
+    "list_lists": {},
+    "rename_list": {"name": "Work", "new_name": "Office"},
+    "archive_list": {"name": "Work"},
+    "delete_list": {"name": "Work"},
 }
 
 

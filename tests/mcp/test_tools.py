@@ -35,6 +35,11 @@ EXPECTED = {
     "add_reminder": (False, False, False),
     "list_reminders": (True, False, False),
     "delete_reminder": (False, True, True),
+    "create_list": (False, False, False),
+    "list_lists": (True, False, False),
+    "rename_list": (False, False, True),
+    "archive_list": (False, False, True),
+    "delete_list": (False, True, False),
 }
 
 
@@ -266,3 +271,31 @@ async def test_today_and_overdue_resources(connect, settings: Settings) -> None:
         ("3", "Due tomorrow", str(today + timedelta(days=1))), ("4", "No date", "")]
     todos = Calendar.from_ical(calendar.text).walk("VTODO")
     assert [str(t["summary"]) for t in todos] == ["Due today", "Long overdue", "Due tomorrow", "No date"]
+
+
+async def test_list_tools(connect, service: TaskService) -> None:
+    """Lists through MCP: create, add to and filter by a list, rename, the delete confirmation
+    (a tool error naming the count, nothing changed), then confirmed; bob sees none of it."""
+    async with connect() as client:
+        assert (await client.call_tool("create_list", {"name": "Work"})).structured_content["name"] == "Work"
+        taken = await client.call_tool("create_list", {"name": "work"})
+        assert taken.is_error and "already have a list" in taken.content[0].text
+        added = await client.call_tool("add_task", {"title": "Send the report", "list": "work"})
+        assert added.structured_content["list"] == "Work"
+        await client.call_tool("add_task", {"title": "Buy milk"})
+        found = await client.call_tool("list_tasks", {"list": "Work"})
+        assert [t["title"] for t in found.structured_content["tasks"]] == ["Send the report"]
+        moved = await client.call_tool("update_task", {"task": 2, "list": "Work"})
+        assert moved.structured_content["list"] == "Work"
+        renamed = await client.call_tool("rename_list", {"name": "Work", "new_name": "Office"})
+        assert (renamed.structured_content["name"], renamed.structured_content["open_tasks"]) == ("Office", 2)
+        listed = (await client.call_tool("list_lists", {})).structured_content
+        assert [(x["name"], x["open_tasks"]) for x in listed["lists"]] == [("Inbox", 0), ("Office", 2)]
+        refused = await client.call_tool("delete_list", {"name": "Office"})
+        assert refused.is_error and "2 tasks" in refused.content[0].text
+        assert len(await titles(service)) == 2
+        await client.call_tool("delete_list", {"name": "Office", "confirm": True})
+        assert await titles(service) == []
+    async with connect("bob") as bob:
+        assert (await bob.call_tool("list_lists", {})).structured_content["count"] == 1
+        assert (await bob.call_tool("rename_list", {"name": "Office", "new_name": "Mine"})).is_error

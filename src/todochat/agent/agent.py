@@ -6,6 +6,7 @@ from agents import Agent, Model, ModelSettings, RunContextWrapper
 from agents.agent import StopAtTools
 
 from todochat.agent.context import TodoAgentContext
+from todochat.agent.list_tools import LIST_TOOLS
 from todochat.agent.notify_tools import NOTIFY_TOOLS
 from todochat.agent.tools import TOOLS
 
@@ -59,7 +60,7 @@ def build_agent(model: Model | str) -> Agent[TodoAgentContext]:
     return Agent[TodoAgentContext](
         name="todochat",
         instructions=_instructions,
-        tools=[*TOOLS, *NOTIFY_TOOLS],
+        tools=[*TOOLS, *LIST_TOOLS, *NOTIFY_TOOLS],
         model=model,
         model_settings=ModelSettings(parallel_tool_calls=True),
         tool_use_behavior=StopAtTools(stop_at_tool_names=["download_tasks"]),

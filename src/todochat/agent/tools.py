@@ -49,7 +49,7 @@ PriorityArg = PriorityName
 SortArg = SortKey
 
 logger = logging.getLogger(__name__)
-TASK_FIELDS = ("number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence", "overdue")
+TASK_FIELDS = ("number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence", "overdue", "list")
 
 
 def brief(task: TaskOut) -> dict[str, Any]:
@@ -124,6 +124,8 @@ async def _outcome(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callabl
     except ConfirmationRequired as exc:  # a bulk tool: "yes" confirms these numbers
         numbers = [c["number"] for c in exc.would_change]
         yes = {"numbers": numbers, "confirm": True, **({"changes": arguments["changes"]} if "changes" in arguments else {})}
+        if tool == "delete_list":  # "yes" deletes that list (and the tasks it has)
+            yes = {**arguments, "confirm": True}
         ctx.context.remember(
             pending={"kind": "confirm", "tool": tool, "arguments": arguments, "numbers": numbers,
                      "yes": {"tool": tool, "arguments": yes}},
@@ -193,8 +195,9 @@ async def add_task(
     recurrence: str | None = None,
     remind_at: str | None = None,
     remind_before_minutes: int | None = None,
+    list: str | None = None,
 ) -> str:
-    """Add a task to the user's list.
+    """Add a task (to the Inbox unless a list is named).
 
     Args:
         title: Short title, 1-200 characters, without the date/priority/tag/reminder words.
@@ -205,9 +208,11 @@ async def add_task(
         recurrence: RFC 5545 RRULE for a repeating task, e.g. FREQ=WEEKLY;BYDAY=MO.
         remind_at: Remind the user at this local time YYYY-MM-DDTHH:MM (user's zone, like due).
         remind_before_minutes: Remind this many minutes before the due time (0 = at the due time).
+        list: The name of an existing list (see list_lists) to add it to; a #word is a tag, not a list.
     """
     arguments = _args(title=title, description=description, due=due, priority=priority, tags=tags,
-                      recurrence=recurrence, remind_at=remind_at, remind_before_minutes=remind_before_minutes)
+                      recurrence=recurrence, remind_at=remind_at, remind_before_minutes=remind_before_minutes,
+                      list=list)
 
     async def call() -> dict[str, Any]:
         request = ctx.context.request_context
@@ -238,6 +243,7 @@ async def list_tasks(
     due_before: str | None = None,
     query: str | None = None,
     sort: SortArg = DEFAULT_SORT,
+    list: str | None = None,
 ) -> str:
     """List or search the user's tasks; the list is shown to the user as a widget (at most 25 rows;
     the result's ``shown`` are the numbers displayed, in order: "the first one" is shown[0]).
@@ -252,13 +258,14 @@ async def list_tasks(
         due_before: Only tasks due on or before this day YYYY-MM-DD.
         query: Words to search for in titles and descriptions.
         sort: due (default: soonest due first, undated last), number, priority, created or title.
+        list: Only the tasks of the list with this name ("Inbox": tasks with no list).
     """
     arguments = _args(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
-                      due_before=due_before, query=query, sort=sort)
+                      due_before=due_before, query=query, sort=sort, list=list)
 
     async def call() -> dict[str, Any]:
         flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
-                         due_before=due_before, query=query)
+                         due_before=due_before, query=query, list=list)
         tasks = await ctx.context.service.list(ctx.context.request_context, flt, sort=sort)
         shown = [t.number for t in tasks[:LIST_ROWS_MAX]]  # "the first one" counts what the widget shows
         ctx.context.remember(shown=shown, touched=shown, pending=None)  # "it"/"both" after a list
@@ -354,6 +361,7 @@ async def update_task(
     shift: str | None = None,
     later_only: bool | None = None,
     add_note: str | None = None,
+    list: str | None = None,
 ) -> str:
     """Change a task: only the fields given change. To reschedule, prefer due_time (keeps the day),
     due_day (keeps the time) or shift; for postpone/push back/delay/snooze also set later_only.
@@ -374,10 +382,11 @@ async def update_task(
         later_only: True for postpone/push back/delay/snooze: an earlier date is refused, then ask.
         add_note: A note to add to the description (kept after what it already says), for "add a
             note to X: ..."; use description to replace it.
+        list: Move the task to the list with this name ("Inbox": no list).
     """
     changes = _args(title=title, description=description, due=due, priority=priority, tags=tags,
                     add_tags=add_tags, remove_tags=remove_tags, recurrence=recurrence,
-                    due_day=due_day, due_time=due_time, shift=shift, later_only=later_only)
+                    due_day=due_day, due_time=due_time, shift=shift, later_only=later_only, list=list)
 
     async def call() -> dict[str, Any]:
         request = ctx.context.request_context

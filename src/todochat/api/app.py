@@ -38,6 +38,7 @@ from todochat.api.routes import (
 )
 from todochat.api.routes import chatkit as chatkit_routes
 from todochat.api.routes import export as export_routes
+from todochat.api.routes import lists as lists_routes
 from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
 from todochat.api.security import install_security
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(health.router)
     app.include_router(chatkit_routes.router)
     app.include_router(tasks.router)
+    app.include_router(lists_routes.router)  # /api/v1/lists
     app.include_router(reminders.router)
     app.include_router(activity.router)
     app.include_router(me.router)
@@ -155,7 +157,7 @@ def attach_database(app: FastAPI, settings: Settings) -> None:
     keep them on ``app.state`` (the lifespan does this; the eval runner re-attaches per case)."""
     engine = make_engine(settings)
     sessionmaker = make_sessionmaker(engine)
-    service = TaskService(sessionmaker, max_tasks=settings.quota_tasks)
+    service = TaskService(sessionmaker, max_tasks=settings.quota_tasks, max_lists=settings.quota_lists)
     store = SQLStore(
         sessionmaker,
         quotas=ConversationQuotas(threads=settings.quota_threads, items_per_thread=settings.quota_items_per_thread),

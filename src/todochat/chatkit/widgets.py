@@ -34,6 +34,7 @@ from chatkit.widgets import (
 from todochat.presentation import (
     BELL,
     due_label,
+    list_label,
     local_due_words,
     note_line,
     recurrence_words,
@@ -80,6 +81,9 @@ def _row(task: TaskOut, today: date) -> ListViewItem:
     if task.priority != "none":
         details.append(Badge(label=task.priority, color=PRIORITY_COLORS.get(task.priority, "secondary"), size="sm"))  # type: ignore[arg-type]
     details.extend(Badge(label="#" + tag, color="secondary", variant="outline", size="sm") for tag in task.tags)
+    in_list = list_label(task.list)
+    if in_list:  # rows of the Inbox show no list
+        details.append(Caption(value=f"in {in_list}", color="secondary"))
     main: list[WidgetComponentBase] = [
         Text(
             value=f"{task.number}. {task.title}",
@@ -130,6 +134,8 @@ def list_heading(flt: TaskFilter, count: int) -> str:
         words += f" tagged #{flt.tag}"
     if flt.query:
         words += f' matching "{flt.query}"'
+    if flt.list:
+        words += f" in {flt.list}"
     return f"{words} · {count}"
 
 
@@ -200,6 +206,7 @@ def copy_text(heading: str, tasks: Iterable[TaskOut], today: date, *, more: int 
     for t in tasks[:LIST_ROWS_MAX]:
         extra = [x for x in (relative_due(t, today), next_reminder(t, today), t.priority if t.priority != "none" else None) if x]
         extra += ["#" + tag for tag in t.tags]
+        extra += [f"in {name}"] if (name := list_label(t.list)) else []
         note = note_line(t.description)
         lines.append(
             f"[{'x' if t.completed else ' '}] {t.number}. {t.title}"

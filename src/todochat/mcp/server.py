@@ -166,11 +166,13 @@ def build_server(backend: Backend, *, request_state_security: RequestStateSecuri
         An :class:`MCPServer` (run it over stdio, or serve its streamable HTTP app).
     """
     from todochat import __version__
+    from todochat.mcp.list_tools import register_list_tools
     from todochat.mcp.resources import register_resources
     from todochat.mcp.tools import register_tools
 
     tools = ToolSet()
     register_tools(tools, backend)
+    register_list_tools(tools, backend)
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     server: MCPServer = MCPServer(

@@ -57,7 +57,7 @@ def run_stdio(settings: Settings, user: str | None = None, *, migrate: bool = Tr
 
 async def _serve(settings: Settings, user_id: str) -> None:
     engine = make_engine(settings)
-    service = TaskService(make_sessionmaker(engine), max_tasks=settings.quota_tasks)
+    service = TaskService(make_sessionmaker(engine), max_tasks=settings.quota_tasks, max_lists=settings.quota_lists)
     server = build_server(Backend(service=lambda: service, user=lambda: user_id, settings=settings))
     logger.info("MCP over stdio as user %r", user_id)
     try:

@@ -67,6 +67,9 @@ Query = Annotated[
     str | None,
     Field(description="Words that must all be in the title, description or tags (whole words, any inflection)."),
 ]
+ListArg = Annotated[
+    str | None, Field(description="A list's name (see list_lists); 'Inbox' is the default list.")
+]
 DueAfter = Annotated[str | None, Field(description="Only tasks due on or after this day, YYYY-MM-DD.")]
 DueBefore = Annotated[str | None, Field(description="Only tasks due on or before this day, YYYY-MM-DD.")]
 Numbers = Annotated[list[TaskNumber] | None, Field(description="These task numbers (the whole selection).")]
@@ -130,8 +133,9 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             list[ReminderSpec] | None,
             Field(description="Reminders to add with it: each {at: ISO 8601 with offset} or {before_minutes: N}."),
         ] = None,
+        list: ListArg = None,
     ) -> TaskOut:
-        """Add a task to the user's list. It gets the user's next task number."""
+        """Add a task (to the Inbox unless a list is named). It gets the user's next task number."""
         data = TaskCreate(
             title=title,
             description=description,
@@ -140,6 +144,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             tags=tags,
             recurrence=recurrence,
             reminders=reminders,
+            list=list,
         )
         return await svc().add(await backend.context(), data)
 
@@ -156,10 +161,11 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         sort: Annotated[
             SortKey, Field(description="number, due, priority, created or title.")
         ] = "number",
+        list: Annotated[str | None, Field(description="Only the tasks of this list ('Inbox': tasks with no list).")] = None,
     ) -> TaskList:
         """List or search the user's tasks. Every filter given narrows the list."""
         flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
-                         due_before=due_before, query=query)
+                         due_before=due_before, query=query, list=list)
         tasks = await svc().list(await backend.context(), flt, sort=sort)
         return TaskList(count=len(tasks), tasks=tasks)
 
@@ -210,6 +216,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         later_only: Annotated[
             bool | None, Field(description="Postpone: refuse a new due date earlier than the current one.")
         ] = None,
+        list: Annotated[str | None, Field(description="Move the task to this list ('Inbox': no list).")] = None,
     ) -> TaskOut:
         """Change a task: only the fields given change. Rescheduling keeps what it does not name
         (a new time keeps the day, a new day keeps the time)."""
@@ -226,6 +233,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             due_time=due_time,
             shift=shift,
             later_only=later_only,
+            list=list,
         )
         return await svc().update(await backend.context(), task, changes)
 

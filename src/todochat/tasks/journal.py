@@ -27,15 +27,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from todochat.context import RequestContext, current_tool
 from todochat.errors import NothingToRedo, NothingToUndo
-from todochat.presentation import change_summary
+from todochat.presentation import change_summary, list_summary
 from todochat.tasks import reminders
 from todochat.tasks.models import (
     JournalChange,
     JournalGroup,
+    ListChange,
     Reminder,
     ReminderStatus,
     Task,
     TaskCounter,
+    TaskList,
     TaskTag,
 )
 from todochat.tasks.schemas import TaskOut
@@ -43,7 +45,8 @@ from todochat.tasks.schemas import TaskOut
 Snapshot = dict[str, Any]
 Action = str
 """add, complete, reopen, update, delete, bulk_complete, bulk_delete (other bulk changes name theirs),
-remind (a reminder added), unremind (a reminder cancelled)."""
+remind (a reminder added), unremind (a reminder cancelled), move (a task to another list),
+list_create, list_rename, list_archive, list_unarchive, list_delete (a list and its tasks)."""
 
 
 class UndoResult(BaseModel):
@@ -93,6 +96,8 @@ def snapshot(task: Task) -> Snapshot:
         "recurrence": task.recurrence,
         "tags": task.tags,
         "deleted_at": iso(task.deleted_at),
+        "list_id": task.list_id if task.task_list is None else task.task_list.id,
+        "list": task.task_list.name if task.task_list is not None else None,
         "reminders": [
             {
                 "id": r.id,
@@ -106,6 +111,28 @@ def snapshot(task: Task) -> Snapshot:
             for r in sorted(task.reminder_rows, key=lambda r: r.id or 0)
         ],
     }
+
+
+def list_snapshot(row: TaskList) -> Snapshot:
+    """A list's state as JSON-ready data: every field undo restores (instants as UTC ISO)."""
+    return {
+        "name": row.name,
+        "name_key": row.name_key,
+        "archived_at": row.archived_at.isoformat() if row.archived_at else None,
+        "deleted_at": row.deleted_at.isoformat() if row.deleted_at else None,
+    }
+
+
+def apply_list(row: TaskList, snap: Snapshot | None, now: datetime) -> None:
+    """Put list ``row`` into the state ``snap``; ``None`` (the list did not exist) hides it as
+    deleted (its id is never reused; its name is free again)."""
+    row.updated_at = now
+    if snap is None:
+        row.deleted_at = row.deleted_at or now
+        return
+    row.name, row.name_key = snap["name"], snap["name_key"]
+    row.archived_at = datetime.fromisoformat(snap["archived_at"]) if snap["archived_at"] else None
+    row.deleted_at = datetime.fromisoformat(snap["deleted_at"]) if snap["deleted_at"] else None
 
 
 def _load(text: str | None) -> Snapshot | None:
@@ -136,6 +163,8 @@ def apply(task: Task, snap: Snapshot | None, now: datetime) -> None:
     task.due_all_day = snap["due_all_day"]
     task.recurrence = snap["recurrence"]
     task.deleted_at = when(snap["deleted_at"])
+    if "list_id" in snap:  # snapshots written before lists existed leave the list alone
+        task.list_id = snap["list_id"]
     tags = set(snap["tags"])
     task.tag_rows = [r for r in task.tag_rows if r.tag in tags]
     have = {r.tag for r in task.tag_rows}
@@ -201,6 +230,16 @@ class Recorder:
         self.session, self.ctx, self.action, self.last = session, ctx, action, last
         self._before: dict[int, Snapshot | None] = {}
         self._tasks: list[Task] = []
+        self._lists: list[tuple[TaskList, Snapshot | None]] = []
+
+    def track_list(self, row: TaskList) -> None:
+        """Remember list ``row``'s state before this change (once per list)."""
+        if all(r is not row for r, _ in self._lists):
+            self._lists.append((row, list_snapshot(row)))
+
+    def track_new_list(self, row: TaskList) -> None:
+        """Remember that this change created list ``row``."""
+        self._lists.append((row, None))
 
     def track(self, task: Task) -> None:
         """Remember ``task``'s state before this change (once per task)."""
@@ -229,7 +268,16 @@ class Recorder:
                         after=json.dumps(after),
                     )
                 )
-        if not changes:
+        list_changes = [
+            ListChange(
+                list_id=row.id,
+                before=json.dumps(before) if before is not None else None,
+                after=json.dumps(after),
+            )
+            for row, before in self._lists
+            if before != (after := list_snapshot(row))
+        ]
+        if not changes and not list_changes:
             return None
         seq = self.last + 1
         await self.session.execute(
@@ -253,6 +301,11 @@ class Recorder:
         )
         self.session.add(group)
         await self.session.flush()
+        for change in list_changes:
+            change.group_id = group.id
+            self.session.add(change)
+        if list_changes:
+            await self.session.flush()
         return group
 
 
@@ -274,9 +327,31 @@ async def _changes(session: AsyncSession, group_ids: Sequence[int]) -> dict[int,
     return out
 
 
-def summarize(ctx: RequestContext, group: JournalGroup, changes: Sequence[JournalChange]) -> str:
-    """The group's summary in the reader's zone (presentation.change_summary)."""
+async def _list_changes(session: AsyncSession, group_ids: Sequence[int]) -> dict[int, list[ListChange]]:
+    """The list snapshots of these groups (only list changes have any), by group id."""
+    rows = (
+        await session.execute(
+            select(ListChange).where(ListChange.group_id.in_(group_ids)).order_by(ListChange.id)
+        )
+    ).scalars()
+    out: dict[int, list[ListChange]] = {}
+    for row in rows:
+        out.setdefault(row.group_id, []).append(row)
+    return out
+
+
+def summarize(
+    ctx: RequestContext,
+    group: JournalGroup,
+    changes: Sequence[JournalChange],
+    list_changes: Sequence[ListChange] = (),
+) -> str:
+    """The group's summary in the reader's zone (presentation.change_summary; a list change:
+    presentation.list_summary)."""
     pairs = [(_load(c.before), _load(c.after)) for c in changes]
+    if list_changes:
+        list_pairs = [(_load(c.before), _load(c.after)) for c in list_changes]
+        return list_summary(group.action, list_pairs, pairs)
     return change_summary(group.action, pairs, ctx.tz, year=ctx.local_now().year)
 
 
@@ -305,6 +380,17 @@ async def step(
             raise NothingToUndo("There is nothing to undo.")
         raise NothingToRedo("There is nothing to redo: only an undo can be redone, until the next change.")
     changes = (await _changes(session, [group.id])).get(group.id, [])
+    list_changes = (await _list_changes(session, [group.id])).get(group.id, [])
+    list_rows = {
+        r.id: r
+        for r in (
+            await session.execute(
+                select(TaskList).where(
+                    TaskList.user_id == ctx.user_id, TaskList.id.in_([c.list_id for c in list_changes])
+                )
+            )
+        ).scalars()
+    } if list_changes else {}
     ids = [c.task_id for c in changes]
     tasks = {
         t.id: t
@@ -321,6 +407,11 @@ async def step(
         )
     await reminders.lock_rows(session, list(tasks.values()))
     now = ctx.now()
+    for list_change in list_changes:
+        if list_change.list_id in list_rows:
+            snap = _load(list_change.before if direction == "undo" else list_change.after)
+            apply_list(list_rows[list_change.list_id], snap, now)
+    await session.flush()  # lists first: a restored task points at its restored list
     order = reversed(changes) if direction == "undo" else iter(changes)
     for change in order:
         apply(tasks[change.task_id], _load(change.before if direction == "undo" else change.after), now)
@@ -329,7 +420,10 @@ async def step(
     else:
         group.undone_at, group.redoable = None, False
     await session.flush()
-    return group, summarize(ctx, group, changes), [tasks[c.task_id] for c in changes]
+    for task in tasks.values():  # the joined list row follows a restored list_id
+        if (task.task_list.id if task.task_list else None) != task.list_id:
+            await session.refresh(task, ["task_list"])
+    return group, summarize(ctx, group, changes, list_changes), [tasks[c.task_id] for c in changes]
 
 
 async def entries(
@@ -352,12 +446,14 @@ async def entries(
         stmt = stmt.where(JournalGroup.created_at >= since)
     groups = list((await session.execute(stmt.order_by(JournalGroup.seq.desc()).limit(limit))).scalars())
     changes = await _changes(session, [g.id for g in groups]) if groups else {}
+    list_groups = [g.id for g in groups if g.action.startswith("list_")]
+    listed = await _list_changes(session, list_groups) if list_groups else {}
     return [
         ActivityEntry(
             id=g.seq,
             when=g.created_at,
             action=g.action,
-            summary=summarize(ctx, g, changes.get(g.id, [])),
+            summary=summarize(ctx, g, changes.get(g.id, []), listed.get(g.id, [])),
             task_numbers=sorted({c.number for c in changes.get(g.id, [])}),
             undone=g.undone_at is not None,
             front=g.front,
@@ -414,6 +510,8 @@ async def audit(
         stmt = stmt.where(JournalGroup.id < before)
     groups = list((await session.execute(stmt.order_by(JournalGroup.id.desc()).limit(limit))).scalars())
     changes = await _changes(session, [g.id for g in groups]) if groups else {}
+    list_groups = [g.id for g in groups if g.action.startswith("list_")]
+    listed = await _list_changes(session, list_groups) if list_groups else {}
     out = []
     for g in groups:
         mine = changes.get(g.id, [])
@@ -430,7 +528,7 @@ async def audit(
                 front=g.front,
                 tool=g.tool,
                 action=g.action,
-                summary=summarize(reader, g, mine),
+                summary=summarize(reader, g, mine, listed.get(g.id, [])),
                 tasks=[AuditTask(number=n, title=t) for n, t in sorted(tasks.items())],
                 undone=g.undone_at is not None,
                 undone_at=g.undone_at,

@@ -1,5 +1,5 @@
-"""Tables of the tasks domain: tasks, their tags and reminders, per-user counters, the change journal
-and user settings."""
+"""Tables of the tasks domain: tasks, their lists, tags and reminders, per-user counters, the change
+journal and user settings."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import text
 
 from todochat.db import Base, UTCDateTime
 
@@ -31,6 +32,10 @@ REMINDERS_PER_TASK_MAX = 20
 """At most this many reminders on one task (issue 14, bad input)."""
 NUMBER_MAX = 2**31 - 1
 """Task numbers are 1..NUMBER_MAX: the ``number`` column is a 32-bit INTEGER on PostgreSQL."""
+LIST_NAME_MAX = 100
+"""A list's name is 1..100 characters after trimming (issue 15, bad input)."""
+LIST_KEY_MAX = 400
+"""The ``name_key`` column's length: case folding can lengthen a name (``ß`` → ``ss``)."""
 DUE_YEAR_MIN = 1900
 DUE_YEAR_MAX = 2200
 """Due dates (and UNTIL) fall in these years, in UTC and in every zone (1/9999 would overflow)."""
@@ -58,6 +63,7 @@ class Task(Base):
         UniqueConstraint("user_id", "number"),
         Index("ix_tasks_user_deleted_number", "user_id", "deleted_at", "number"),
         Index("ix_tasks_user_due", "user_id", "due_at"),
+        Index("ix_tasks_user_list", "user_id", "list_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -74,7 +80,16 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    list_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The task's list (``lists.id``); null = the user's Inbox (tasks/lists.py). No foreign key in
+    the database: SQLite can add a column with one only by copying ``tasks`` (which, with foreign
+    keys on, would cascade to its tags and reminders), and a list row is never removed while a task
+    points at it (deleting is soft; purge removes a list with the tasks deleted with it)."""
 
+    task_list: Mapped[TaskList | None] = relationship(
+        primaryjoin="foreign(Task.list_id) == TaskList.id", lazy="joined", viewonly=False
+    )
+    """The list row, loaded in the same statement (a LEFT OUTER JOIN, no extra round trip)."""
     tag_rows: Mapped[list[TaskTag]] = relationship(
         back_populates="task",
         cascade="all, delete-orphan",
@@ -92,6 +107,37 @@ class Task(Base):
     def tags(self) -> list[str]:
         """The task's tags, sorted."""
         return sorted(row.tag for row in self.tag_rows)
+
+
+class TaskList(Base):
+    """One list (a project) of one user. The Inbox has no row: a task whose ``list_id`` is null is
+    in the Inbox, so every user has one without a write, and it can be neither renamed nor deleted.
+
+    ``name_key`` is the name NFC-normalised and case-folded (tasks/lists.py ``name_key``): unique
+    per user among live lists (a partial unique index, so a deleted list's name is free again and
+    undo can bring it back). Deleting is soft (``deleted_at``) so undo restores the row by id.
+    """
+
+    __tablename__ = "lists"
+    __table_args__ = (
+        Index(
+            "uq_lists_user_name_live",
+            "user_id",
+            "name_key",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    name: Mapped[str] = mapped_column(String(LIST_NAME_MAX), nullable=False)
+    name_key: Mapped[str] = mapped_column(String(LIST_KEY_MAX), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class TaskTag(Base):
@@ -225,6 +271,27 @@ class JournalChange(Base):
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     group: Mapped[JournalGroup] = relationship(back_populates="changes")
+
+
+class ListChange(Base):
+    """One list's state before and after a change of a journal group (JSON snapshots, null = the
+    list did not exist): creating, renaming, archiving or deleting a list is undone like a task
+    change (tasks/journal.py)."""
+
+    __tablename__ = "list_changes"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("journal_groups.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    list_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class UserSettings(Base):

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from todochat.context import RequestContext
 from todochat.errors import TaskNotFound, ValidationError
-from todochat.tasks import dates, search
-from todochat.tasks.models import Task, TaskTag
+from todochat.tasks import dates, lists, search
+from todochat.tasks.models import Task, TaskList, TaskTag
 from todochat.tasks.rules import (
     check_number,
     check_reference,
@@ -70,8 +70,23 @@ def filtered(ctx: RequestContext, flt: TaskFilter) -> Select[Task]:
         narrowing = search.prefilter(ctx.user_id, terms)
         if narrowing is not None:
             stmt = stmt.where(narrowing)  # a superset: :func:`fetch` applies the exact rule
+    if flt.list is not None and flt.list.strip():
+        stmt = stmt.where(list_clause(ctx, flt.list))
     stmt = due_filter(ctx, stmt, flt)
     return stmt
+
+
+def list_clause(ctx: RequestContext, name: str) -> Any:
+    """Tasks of the user's live list ``name`` (case-insensitively; "Inbox": tasks with no list).
+    An unknown name matches nothing; the service says so first (``TaskService.list``)."""
+    if lists.is_inbox(name):
+        return Task.list_id.is_(None)
+    key = lists.name_key(lists.clean_name(name, "list"))
+    return Task.list_id.in_(
+        select(TaskList.id).where(
+            TaskList.user_id == ctx.user_id, TaskList.deleted_at.is_(None), TaskList.name_key == key
+        )
+    )
 
 async def fetch(
     session: AsyncSession,

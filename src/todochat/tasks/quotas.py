@@ -1,4 +1,4 @@
-"""Per-user quota on tasks: the one rule every path that creates tasks calls (issue 17, item 5)."""
+"""Per-user quotas on tasks and lists: the one rule every path that creates them calls (issue 17, item 5)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from todochat.context import RequestContext
 from todochat.errors import QuotaExceeded
-from todochat.tasks.models import Task
+from todochat.tasks.models import Task, TaskList
 
 TASKS_MAX = 10_000
 """Default of ``TODOCHAT_QUOTA_TASKS``."""
@@ -42,4 +42,35 @@ async def check_tasks(session: AsyncSession, ctx: RequestContext, *, limit: int,
             limit="tasks",
             max=limit,
             setting="TODOCHAT_QUOTA_TASKS",
+        )
+
+
+LISTS_MAX = 500
+"""Default of ``TODOCHAT_QUOTA_LISTS`` (Todoist allows 300 projects on its paid plan)."""
+
+
+async def check_lists(session: AsyncSession, ctx: RequestContext, *, limit: int) -> None:
+    """Refuse a new list when the user already has ``limit`` lists (archived ones count, deleted
+    ones do not; the Inbox is not a row and never counts). Call it after ``journal.begin`` (the
+    user's journal lock), like :func:`check_tasks`; undo of a list deletion is not checked.
+
+    Args:
+        limit: the most lists allowed (``Settings.quota_lists``); 0 means no limit.
+
+    Raises:
+        QuotaExceeded: ``limit="lists"``; nothing is created.
+    """
+    if limit <= 0:
+        return
+    stmt = select(func.count()).select_from(TaskList).where(
+        TaskList.user_id == ctx.user_id, TaskList.deleted_at.is_(None)
+    )
+    have = int((await session.execute(stmt)).scalar_one())
+    if have >= limit:
+        raise QuotaExceeded(
+            f"You have {have:,} lists; the limit is {limit:,} per user. Delete or merge a list to make "
+            "another. Nothing was added.",
+            limit="lists",
+            max=limit,
+            setting="TODOCHAT_QUOTA_LISTS",
         )

@@ -6,6 +6,7 @@ so argument parsing happens once, here.
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -89,7 +90,7 @@ class TaskOut(BaseModel):
     description: str = ""
     completed: bool = False
     priority: PriorityName = "none"
-    tags: list[str] = Field(default_factory=list)
+    tags: builtins.list[str] = Field(default_factory=list)
     due: str | None = None
     due_all_day: bool = False
     recurrence: str | None = Field(default=None, description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO")
@@ -97,12 +98,13 @@ class TaskOut(BaseModel):
     completed_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
-    reminders: list[ReminderBrief] = Field(
+    reminders: builtins.list[ReminderBrief] = Field(
         default_factory=list, description="The task's pending reminders, soonest first"
     )
     next_reminder: datetime | None = Field(
         default=None, description="When the task's next pending reminder fires (user's offset), or null"
     )
+    list: str = Field(default="Inbox", description="The name of the task's list ('Inbox' when it has none)")
 
 
 class Strict(BaseModel):
@@ -125,12 +127,13 @@ class TaskFilter(Strict):
         default=None,
         description="Words that must all be in the title, description or tags (whole words, any inflection)",
     )
-    numbers: list[TaskNumber] | None = Field(default=None, description="Only these task numbers")
+    numbers: builtins.list[TaskNumber] | None = Field(default=None, description="Only these task numbers")
+    list: str | None = Field(default=None, description="Only the tasks of the list with this name ('Inbox': tasks with no list)")
 
     def is_empty(self) -> bool:
         """True when the filter narrows nothing, i.e. it would cover every task of the user:
         status "all", and every other field unset or blank (a query of filler words only is blank)."""
-        texts = (self.priority, self.tag, self.due, self.due_before, self.due_after)
+        texts = (self.priority, self.tag, self.due, self.due_before, self.due_after, self.list)
         return (
             self.status == "all"
             and self.numbers is None
@@ -206,11 +209,12 @@ class TaskCreate(Strict):
     description: str | None = None
     due: str | None = Field(default=None, description="YYYY-MM-DD or YYYY-MM-DDTHH:MM, user's zone")
     priority: str | None = None
-    tags: list[str] | None = None
+    tags: builtins.list[str] | None = None
     recurrence: str | None = Field(default=None, description="RFC 5545 RRULE or daily/weekly/monthly/yearly")
-    reminders: list[ReminderSpec] | None = Field(
+    reminders: builtins.list[ReminderSpec] | None = Field(
         default=None, description="Reminders to add with the task (at most 20; relative ones need a due)"
     )
+    list: str | None = Field(default=None, description="The name of an existing list (default: the Inbox)")
 
 
 class ReminderOut(BaseModel):
@@ -255,9 +259,9 @@ class TaskChanges(Strict):
     description: str | None = None
     due: str | None = None
     priority: str | None = None
-    tags: list[str] | None = Field(default=None, description="Replace all tags")
-    add_tags: list[str] | None = None
-    remove_tags: list[str] | None = None
+    tags: builtins.list[str] | None = Field(default=None, description="Replace all tags")
+    add_tags: builtins.list[str] | None = None
+    remove_tags: builtins.list[str] | None = None
     recurrence: str | None = None
     due_day: str | None = Field(default=None, description="New day YYYY-MM-DD keeping the task's time of day")
     due_time: str | None = Field(default=None, description="New time HH:MM keeping the task's day")
@@ -268,6 +272,7 @@ class TaskChanges(Strict):
         default=None,
         description="Postpone: refuse (409 earlier_than_due) a new due date before the current one",
     )
+    list: str | None = Field(default=None, description="Move the task to the list with this name ('Inbox': no list)")
 
     def is_empty(self) -> bool:
         """True when nothing would change."""

@@ -24,14 +24,16 @@ from todochat.errors import (
     ValidationError,
 )
 from todochat.presentation import undo_message
-from todochat.tasks import dates, journal, matching, queries, quotas, reminders, rescheduling
+from todochat.tasks import dates, journal, lists, matching, queries, quotas, reminders, rescheduling
 from todochat.tasks.journal import ActivityEntry, Recorder, UndoResult
+from todochat.tasks.list_service import ListOperations
 from todochat.tasks.models import (
     JournalGroup,
     Reminder,
     ReminderStatus,
     Task,
     TaskCounter,
+    TaskList,
     TaskTag,
     UserSettings,
 )
@@ -64,8 +66,8 @@ EXPORT_PAGE = 500
 """Rows an export reads per page (:meth:`TaskService.export_pages`)."""
 
 
-class TaskService:
-    """The tasks domain. Methods take the request context first (user, zone, clock) and
+class TaskService(ListOperations):
+    """The tasks domain (the list operations come from tasks/list_service.py). Methods take the request context first (user, zone, clock) and
     keyword-only arguments; each runs in its own transaction and filters by ``ctx.user_id``.
 
     Every change is recorded in the user's change journal (tasks/journal.py): one group per call,
@@ -79,13 +81,21 @@ class TaskService:
     ``todochat.errors``).
     """
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, max_tasks: int = quotas.TASKS_MAX) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        max_tasks: int = quotas.TASKS_MAX,
+        max_lists: int = quotas.LISTS_MAX,
+    ) -> None:
         """Args:
             sessionmaker: the app's session factory.
             max_tasks: the per-user task quota (``Settings.quota_tasks``; 0: no limit).
+            max_lists: the per-user list quota (``Settings.quota_lists``; 0: no limit).
         """
         self.sessionmaker = sessionmaker
         self.max_tasks = max_tasks
+        self.max_lists = max_lists
 
     # ----------------------------------------------------------------- shaping
     def to_out(self, ctx: RequestContext, task: Task) -> TaskOut:
@@ -106,6 +116,7 @@ class TaskService:
             created_at=task.created_at,
             updated_at=task.updated_at,
             **self._reminder_fields(ctx, task),
+            list=lists.list_name(task),
         )
 
     @staticmethod
@@ -161,6 +172,7 @@ class TaskService:
             ValidationError: a field breaks its rule (title 1–200 chars, description ≤ 1000,
                 priority, tags, due date, RRULE).
             QuotaExceeded: the user has ``max_tasks`` tasks already (tasks/quotas.py).
+            ListNotFound: ``data.list`` names no list of the user (an archived one: ValidationError).
         """
         title = clean_title(data.title)
         description = clean_description(data.description)
@@ -178,6 +190,7 @@ class TaskService:
         now = ctx.now()
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "add")
+            task_list = await lists.target(session, ctx, data.list)
             await quotas.check_tasks(session, ctx, limit=self.max_tasks)
             number = await self._next_number(session, ctx.user_id)
             task = Task(
@@ -194,6 +207,7 @@ class TaskService:
                 updated_at=now,
                 tag_rows=[TaskTag(user_id=ctx.user_id, tag=t) for t in tags],
                 reminder_rows=[],
+                task_list=task_list,
             )
             session.add(task)
             for spec in specs:
@@ -273,8 +287,11 @@ class TaskService:
 
         Raises:
             ValidationError: unknown sort, priority, or malformed day.
+            ListNotFound: ``flt.list`` names no list of the user.
         """
         async with self.sessionmaker() as session:
+            if flt is not None and flt.list and flt.list.strip() and not lists.is_inbox(flt.list):
+                await lists.find(session, ctx, flt.list)
             rows = await queries.fetch(session, ctx, flt or TaskFilter(), sort=sort, limit=limit, offset=offset)
         return [self.to_out(ctx, t) for t in rows]
 
@@ -355,6 +372,7 @@ class TaskService:
                         updated_at=now,
                         tag_rows=[TaskTag(user_id=ctx.user_id, tag=t) for t in task.tags],
                         reminder_rows=[],
+                        task_list=task.task_list,
                     )
                     session.add(clone)
                     reminders.copy_for_occurrence(task, clone, repeating, ctx.tz, now)
@@ -403,10 +421,13 @@ class TaskService:
             ValidationError: nothing to change, or a field breaks its rule.
             EarlierThanDue: ``later_only`` and the new due date is before the current one.
             TaskNotFound, AmbiguousReference.
+            ListNotFound: ``changes.list`` names no list (an archived one: ValidationError).
         """
         prepared = self._prepare_changes(ctx, changes)
+        moving_only = changes.model_dump(exclude_none=True).keys() == {"list"}
         async with self.sessionmaker.begin() as session:
-            rec = await journal.begin(session, ctx, "update")
+            rec = await journal.begin(session, ctx, "move" if moving_only else "update")
+            await self._prepare_list(session, ctx, changes, prepared)
             task = await self._resolve(session, ctx, ref, None)
             await reminders.lock_rows(session, [task])
             self._apply_changes(ctx, task, changes, prepared, rec)
@@ -442,6 +463,7 @@ class TaskService:
         flt = self._bulk_filter("update", selection)
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_update")
+            await self._prepare_list(session, ctx, changes, prepared)
             rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="update", verb="change")
             await reminders.lock_rows(session, rows)
             for row in rows:
@@ -481,7 +503,7 @@ class TaskService:
                 ``due_day``/``due_time``/``shift``, or ``later_only`` without a new due date.
         """
         if changes.is_empty():
-            raise ValidationError("Nothing to change: give a new title, description, due date, priority, tags or recurrence.")
+            raise ValidationError("Nothing to change: give a new title, description, due date, priority, tags, recurrence or list.")
         moves = {"due_day": changes.due_day, "due_time": changes.due_time, "shift": changes.shift}
         if changes.due is not None and any(moves.values()):
             raise ValidationError("Give either due or due_day/due_time/shift, not both.", field="due")
@@ -501,6 +523,14 @@ class TaskService:
             "moves": moves,
             "recurrence": dates.normalize_rrule(changes.recurrence) if changes.recurrence else None,
         }
+
+    @staticmethod
+    async def _prepare_list(
+        session: AsyncSession, ctx: RequestContext, changes: TaskChanges, prepared: dict[str, object]
+    ) -> None:
+        """Resolve ``changes.list`` (a move) into ``prepared["list"]``: the row, or None for the Inbox."""
+        if changes.list is not None:
+            prepared["list"] = await lists.target(session, ctx, changes.list)
 
     def _apply_changes(
         self, ctx: RequestContext, task: Task, changes: TaskChanges, prepared: dict[str, object], rec: Recorder
@@ -549,6 +579,8 @@ class TaskService:
                     task.due_at, task.due_all_day = first
         if (task.due_at, task.due_all_day) != old_due:
             reminders.follow_due(task, ctx.tz)
+        if "list" in prepared:
+            task.task_list = prepared["list"]  # type: ignore[assignment]
         task.updated_at = ctx.now()
 
     async def delete(self, ctx: RequestContext, ref: str | int) -> TaskOut:
@@ -899,6 +931,11 @@ class TaskService:
                     Task.user_id == ctx.user_id,
                     Task.deleted_at.is_not(None),
                     Task.deleted_at < cutoff,
+                )
+            )
+            await session.execute(  # lists deleted as long ago (their tasks went with them)
+                delete(TaskList).where(
+                    TaskList.user_id == ctx.user_id, TaskList.deleted_at.is_not(None), TaskList.deleted_at < cutoff
                 )
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -123,10 +123,14 @@ async def list_tasks(
     sort: SortKey = "number",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
+    list_name: Annotated[
+        str | None, Query(alias="list", description="Only the tasks of the list with this name ('Inbox': tasks with no list)")
+    ] = None,
 ) -> TaskPage:
     """The user's tasks matching every given filter, sorted, one page at a time."""
     offset = _offset(cursor)
-    flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_before=due_before, due_after=due_after, query=q)
+    flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_before=due_before, due_after=due_after, query=q,
+                     list=list_name)
     tasks = await service.list(ctx, flt, sort=sort, limit=limit + 1, offset=offset)
     more = len(tasks) > limit
     return TaskPage(tasks=tasks[:limit], next_cursor=_cursor(offset + limit) if more else None)

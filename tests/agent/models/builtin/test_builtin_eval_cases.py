@@ -21,6 +21,7 @@ FILES = {
     "reminders": ROOT / "evals" / "reminders.jsonl",  # issue 14, the chat side (frozen_reminders.jsonl: report only)
     "notes": ROOT / "evals" / "notes.jsonl",  # issue 15 item 4 (frozen_notes.jsonl: report only)
     "views": ROOT / "evals" / "views.jsonl",  # issue 15 item 5 (frozen_views.jsonl: report only)
+    "lists": ROOT / "evals" / "lists.jsonl",  # issue 15 item 2 (frozen_lists.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

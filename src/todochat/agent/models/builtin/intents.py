@@ -18,6 +18,7 @@ from todochat.agent.models.builtin.lexicon import (
     is_task_verb,
     past_to_base,
 )
+from todochat.agent.models.builtin.lists import classify_list
 from todochat.agent.models.builtin.phrasebook import (
     ACTIVITY,
     ADD_LEAD,
@@ -45,7 +46,8 @@ class Intent:
 
     Attributes:
         kind: add, list, count, complete, reopen, delete, update, undo, redo, activity, export, confirm, deny,
-            help, greet, thanks, unknown.
+            help, greet, thanks, unknown; the lists family (builtin/lists.py): list_create, list_lists,
+            list_rename, list_delete, list_show, move (and add with ``target`` = the list's name).
         target: the phrase naming the task(s) acted on (complete/reopen/delete/update).
         body: the task phrase (add), the list phrase (list/count) or the new value (update).
         field: for update: title, due, priority, tags, remove_tags, description, recurrence, clear_due,
@@ -176,6 +178,9 @@ def _command_words(t: str) -> Intent:
     reminder = _reminder(t)
     if reminder:
         return reminder
+    listed = classify_list(t)  # rule family "lists" (builtin/lists.py)
+    if listed:
+        return listed
     # --- updates that start with "add" (notes, tags) before plain add
     note = _note(t)
     if note:

@@ -120,6 +120,12 @@ def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> lis
         if when.recurrence:
             args["recurrence"] = when.recurrence
         call = Call("add_task", args, intent)
+        if intent.kind == "add" and intent.target:  # "add X to my work list": the list, or (none such) a tag
+            call.args = {**args, "list": intent.target}
+            tag = re.sub(r"[^\w-]", "", intent.target.lower().replace(" ", "-"))
+            if tag:
+                call.fallback = [Call("add_task", {**args, "tags": sorted({*(args.get("tags") or []), tag})}, intent)]
+                call.fallback_on = ("not_found",)
         if remind and reminder_fits(when, now, before_minutes):
             args["remind_before_minutes"] = before_minutes
             if also_before is not None and reminder_fits(when, now, also_before):
@@ -419,6 +425,28 @@ def plan_pending(text: str, intent: Intent, state: State) -> list[Action] | None
     return None
 
 
+LIST_KINDS = ("list_create", "list_lists", "list_rename", "list_delete", "list_show", "move")
+"""Intents of the lists family (builtin/lists.py)."""
+
+
+def plan_list(intent: Intent, target: str, state: State, now: datetime) -> list[Action]:
+    """The calls of a lists-family intent: the list tools, ``list_tasks`` with ``list``, and a
+    move (``update_task`` with ``list``; several tasks: ``update_tasks``)."""
+    kind = intent.kind
+    if kind == "list_create":
+        return [Call("create_list", {"name": intent.body}, intent)]
+    if kind == "list_lists":
+        return [Call("list_lists", {}, intent)]
+    if kind == "list_rename":
+        return [Call("rename_list", {"name": target, "new_name": intent.body}, intent)]
+    if kind == "list_delete":
+        return [Call("delete_list", {"name": target}, intent)]
+    if kind == "list_show":
+        return [Call("list_tasks", {"list": target}, intent)]
+    return _ref_calls(intent, target, state, now, "update_task", "update_tasks",
+                      extra={"list": intent.body}, bulk_extra={"changes": {"list": intent.body}})
+
+
 def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) -> list[Action]:
     """The actions of one classified clause."""
     target = unmask(intent.target, quotes)
@@ -431,6 +459,8 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
         if "tag" in args and "#" not in intent.body and not re.search(r"\btag", intent.body, re.IGNORECASE):
             call.fallback = [Call("list_tasks", {**{k: v for k, v in args.items() if k != "tag"}, "query": args["tag"]}, intent)]
         return [call]
+    if kind in LIST_KINDS:
+        return plan_list(intent, target, state, now)
     if kind == "complete":
         return _ref_calls(intent, target, state, now, "complete_task", "complete_tasks")
     if kind == "reopen":

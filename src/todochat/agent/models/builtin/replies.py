@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from todochat.agent.models.builtin.lists import list_sentence
 from todochat.errors import ValidationError
 from todochat.presentation import local_due_words as when_text
 from todochat.presentation import note_line, priority_words, recurrence_words
@@ -164,6 +165,10 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
     error = result.get("error")
     if error == "ambiguous":
         return "More than one task fits. " + which_one(result.get("candidates") or [])
+    if error == "confirmation_required" and tool == "delete_list":
+        return f"{result.get('message', '').split(' Confirm')[0]} Delete the list and its tasks?"
+    if error == "not_found" and result.get("field") in ("list", "name"):
+        return f"{result.get('message')} Say \"what lists do I have?\" to see them."
     if error == "confirmation_required":
         items = result.get("would_change") or result.get("would_delete") or []
         names = ", ".join(f"{c['number']} \"{c['title']}\"" for c in items)
@@ -243,6 +248,8 @@ def _list_sentence(args: dict[str, Any], count: int, intent: str) -> str:
         scope += f" tagged #{args['tag']}"
     if args.get("query"):
         scope += f" matching \"{args['query']}\""
+    if args.get("list"):
+        scope += f" in {args['list']}"
     if due == "overdue":
         noun = "overdue tasks"
     if count == 0:
@@ -267,9 +274,13 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
     special = _reminder_success(tool, args, result)
     if special:
         return special
+    listed = list_sentence(tool, args, result)
+    if listed:
+        return listed
     if tool == "add_task":
+        where = f" to {task['list']}" if task.get("list") and task["list"] != "Inbox" else ""
         note = f" Note: {note_line(task.get('description'))}." if task.get("description") else ""
-        return f"Added {task_text(task)}{_details(task)}.{note}{_add_reminder_note(args, task)}"
+        return f"Added {task_text(task)}{where}{_details(task)}.{note}{_add_reminder_note(args, task)}"
     if tool == "show_task":
         note = note_line(task.get("description"))
         if not note:
@@ -294,6 +305,8 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
         if changed == ["description"]:
             note = note_line(task.get("description"))
             return f"Changed the note on '{task.get('title')}': {note}." if note else f"Removed the note from '{task.get('title')}'."
+        if not changed and "list" in args:
+            return f"Moved {task_text(task)} to {task.get('list')}."
         if changed == ["title"]:
             return f"Renamed it: {task_text(task)}."
         if changed == ["due"] and args["due"] == "":
