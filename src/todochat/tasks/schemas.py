@@ -45,6 +45,13 @@ class ReminderBrief(BaseModel):
     fire_at: datetime | None = Field(default=None, description="When it fires next, with the user's offset")
 
 
+class Progress(BaseModel):
+    """How far a task's direct subtasks are: ``done`` of ``total`` (live ones), e.g. 2 of 5."""
+
+    done: int = Field(ge=0)
+    total: int = Field(ge=1)
+
+
 class TaskOut(BaseModel):
     """A task as every front shows it. Dates are local to the user's time zone.
 
@@ -92,6 +99,10 @@ class TaskOut(BaseModel):
     next_reminder: datetime | None = Field(
         default=None, description="When the task's next pending reminder fires (user's offset), or null"
     )
+    parent: int | None = Field(default=None, description="The parent task's number (a subtask), or null")
+    progress: Progress | None = Field(
+        default=None, description="done/total of the task's direct subtasks; null when it has none"
+    )
 
 
 class Strict(BaseModel):
@@ -115,6 +126,10 @@ class TaskFilter(Strict):
         description="Words that must all be in the title, description or tags (whole words, any inflection)",
     )
     numbers: list[TaskNumber] | None = Field(default=None, description="Only these task numbers")
+    parent: int | None = Field(
+        default=None, ge=0, le=TASK_NUMBER_MAX,
+        description="Only the direct subtasks of this task number (0: only top-level tasks)",
+    )
 
     def is_empty(self) -> bool:
         """True when the filter narrows nothing, i.e. it would cover every task of the user:
@@ -123,6 +138,7 @@ class TaskFilter(Strict):
         return (
             self.status == "all"
             and self.numbers is None
+            and self.parent is None
             and not any(t and t.strip() for t in texts)
             and not search.terms(self.query)
         )
@@ -200,6 +216,9 @@ class TaskCreate(Strict):
     reminders: list[ReminderSpec] | None = Field(
         default=None, description="Reminders to add with the task (at most 20; relative ones need a due)"
     )
+    parent: int | None = Field(
+        default=None, description="Make it a subtask of this task number (rules: tasks/subtasks.py)"
+    )
 
 
 class ReminderOut(BaseModel):
@@ -257,10 +276,21 @@ class TaskChanges(Strict):
         default=None,
         description="Postpone: refuse (409 earlier_than_due) a new due date before the current one",
     )
+    parent: int | None = Field(
+        default=None,
+        description="Make it a subtask of this task number; null (given explicitly) or 0: make it top-level",
+    )
 
     def is_empty(self) -> bool:
-        """True when nothing would change."""
-        return not self.model_dump(exclude_none=True)
+        """True when nothing would change (an explicit ``parent: null`` is a change: detach)."""
+        return not self.model_dump(exclude_none=True) and "parent" not in self.model_fields_set
+
+    def parent_change(self) -> int | None | Literal[False]:
+        """The parent asked for: a number, None (make it top-level: ``parent`` null or 0), or False
+        (the parent is not changed)."""
+        if "parent" not in self.model_fields_set:
+            return False
+        return self.parent or None
 
 
 class CompleteResult(BaseModel):
@@ -275,3 +305,10 @@ class BulkResult(BaseModel):
 
     tasks: list[TaskOut]
     created: list[TaskOut] = Field(default_factory=list, description="Next occurrences created")
+
+
+class SubtasksResult(BaseModel):
+    """What breaking a task down did: the parent (with its new progress) and the subtasks added."""
+
+    parent: TaskOut
+    tasks: list[TaskOut]
