@@ -285,7 +285,7 @@ class TaskChanges(Strict):
         """True when nothing would change (an explicit ``parent: null`` is a change: detach)."""
         return not self.model_dump(exclude_none=True) and "parent" not in self.model_fields_set
 
-    def parent_change(self) -> int | None | Literal[False]:
+    def parent_change(self) -> int | Literal[False] | None:
         """The parent asked for: a number, None (make it top-level: ``parent`` null or 0), or False
         (the parent is not changed)."""
         if "parent" not in self.model_fields_set:

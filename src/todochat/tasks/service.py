@@ -25,7 +25,16 @@ from todochat.errors import (
     ValidationError,
 )
 from todochat.presentation import undo_message
-from todochat.tasks import dates, journal, matching, queries, quotas, reminders, rescheduling, subtasks
+from todochat.tasks import (
+    dates,
+    journal,
+    matching,
+    queries,
+    quotas,
+    reminders,
+    rescheduling,
+    subtasks,
+)
 from todochat.tasks.journal import ActivityEntry, Recorder, UndoResult
 from todochat.tasks.models import (
     JournalGroup,
