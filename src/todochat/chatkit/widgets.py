@@ -14,6 +14,7 @@ from datetime import date, datetime
 from chatkit.actions import ActionConfig
 from chatkit.widgets import (
     Badge,
+    Box,
     Button,
     Caption,
     Col,
@@ -54,8 +55,49 @@ def next_reminder(task: TaskOut, today: date) -> str | None:
     return BELL if task.reminders else None
 
 
-def _row(task: TaskOut, today: date) -> ListViewItem:
+INDENT = 20
+"""Pixels a subtask's row is indented per level under its parent."""
+
+
+def tree_rows(tasks: Iterable[TaskOut]) -> list[tuple[TaskOut, int]]:
+    """``tasks`` with each subtask moved right after its parent (when the parent is among them),
+    as ``(task, depth)``: depth 0 for a task whose parent is not listed, parent's depth + 1 else.
+    The order among siblings, and of top-level rows, is the order given."""
+    items = list(tasks)
+    listed = {t.number for t in items}
+    children: dict[int, list[TaskOut]] = {}
+    for t in items:
+        if t.parent is not None and t.parent in listed and t.parent != t.number:
+            children.setdefault(t.parent, []).append(t)
+    out: list[tuple[TaskOut, int]] = []
+    seen: set[int] = set()
+
+    def walk(task: TaskOut, depth: int) -> None:
+        if task.number in seen:
+            return
+        seen.add(task.number)
+        out.append((task, depth))
+        for child in children.get(task.number, []):
+            walk(child, depth + 1)
+
+    for t in items:
+        if t.parent is None or t.parent not in listed:
+            walk(t, 0)
+    for t in items:  # a cycle in bad data: never drop a row
+        walk(t, 0)
+    return out
+
+
+def progress_words(task: TaskOut) -> str | None:
+    """``2/5`` (done/total direct subtasks) for a task with subtasks, else None."""
+    return f"{task.progress.done}/{task.progress.total}" if task.progress else None
+
+
+def _row(task: TaskOut, today: date, depth: int = 0) -> ListViewItem:
     details: list[WidgetComponentBase] = []
+    progress = progress_words(task)
+    if progress:
+        details.append(Caption(value=f"subtasks {progress}", color="secondary"))
     due = relative_due(task, today)
     if due:
         details.append(
@@ -80,10 +122,12 @@ def _row(task: TaskOut, today: date) -> ListViewItem:
     if details:
         main.append(Row(gap=2, wrap="wrap", children=details))  # type: ignore[arg-type]
     toggle = "task.reopen" if task.completed else "task.complete"
+    indent: list[WidgetComponentBase] = [Box(width=INDENT * depth)] if depth else []
     return ListViewItem(
         key=f"task-{task.number}",
         gap=3,
         children=[
+            *indent,
             Text(value="✓" if task.completed else "○", color="success" if task.completed else "secondary"),
             Col(gap=1, flex=1, children=main),  # type: ignore[arg-type]
             Spacer(),
@@ -107,8 +151,9 @@ def _row(task: TaskOut, today: date) -> ListViewItem:
 def task_list_widget(heading: str, tasks: Iterable[TaskOut], today: date) -> ListView:
     """A ``ListView`` with a heading (its status line) and one row per task: done state, number,
     title, due (relative, "danger" colour when overdue), next reminder (a bell and its time),
-    repeat, priority and tags, and buttons."""
-    rows = [_row(t, today) for t in tasks]
+    repeat, priority and tags, and buttons. Subtasks come right after their parent, indented,
+    and a parent shows its progress ("subtasks 2/5")."""
+    rows = [_row(t, today, depth) for t, depth in tree_rows(tasks)]
     if not rows:
         rows = [ListViewItem(key="empty", children=[Text(value="No tasks.", color="secondary")])]
     return ListView(status={"text": heading}, children=rows)
@@ -117,10 +162,13 @@ def task_list_widget(heading: str, tasks: Iterable[TaskOut], today: date) -> Lis
 def copy_text(heading: str, tasks: Iterable[TaskOut], today: date) -> str:
     """Plain-text form of the list (the widget's ``copy_text``)."""
     lines = [heading]
-    for t in tasks:
+    for t, depth in tree_rows(tasks):
         extra = [x for x in (relative_due(t, today), next_reminder(t, today), t.priority if t.priority != "none" else None) if x]
         extra += ["#" + tag for tag in t.tags]
-        lines.append(f"[{'x' if t.completed else ' '}] {t.number}. {t.title}" + (f" ({', '.join(extra)})" if extra else ""))
+        progress = progress_words(t)
+        if progress:
+            extra.append(f"subtasks {progress}")
+        lines.append("  " * depth + f"[{'x' if t.completed else ' '}] {t.number}. {t.title}" + (f" ({', '.join(extra)})" if extra else ""))
     return "\n".join(lines)
 
 
@@ -173,8 +221,10 @@ __all__ = [
     "copy_text",
     "heading_of",
     "next_reminder",
+    "progress_words",
     "relative_due",
     "row_numbers",
     "task_list_widget",
+    "tree_rows",
     "widget_text",
 ]

@@ -322,6 +322,16 @@ class TaskService:
         async with self.sessionmaker() as session:
             return self.to_out(ctx, await self._resolve(session, ctx, ref, prefer))
 
+    async def subtree(self, ctx: RequestContext, ref: str | int) -> builtins.list[TaskOut]:
+        """The task meant by ``ref`` and its live subtasks (any level): what deleting it removes.
+
+        Raises:
+            TaskNotFound, AmbiguousReference.
+        """
+        async with self.sessionmaker() as session:
+            task = await self._resolve(session, ctx, ref, None)
+            return [self.to_out(ctx, t) for t in [task, *await subtasks.descendants(session, ctx, [task])]]
+
     async def list(
         self,
         ctx: RequestContext,
