@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from todochat.chatkit.widgets import copy_text, node_dump, row_numbers, task_list_widget, tree_rows, widget_text
+from todochat.chatkit.widgets import (
+    copy_text,
+    node_dump,
+    row_numbers,
+    task_list_widget,
+    tree_rows,
+    widget_text,
+)
 from todochat.tasks.schemas import Progress, TaskOut
 
 TODAY = date(2026, 11, 23)
