@@ -124,7 +124,8 @@ def reminders_match(expected: list[dict[str, Any]], actual: list[dict[str, Any]]
 
 def report_task(task: TaskOut, tz: tzinfo | None = None) -> dict[str, Any]:
     """A task in the report's shape (``repeat`` is the RRULE frequency, ``id`` the number,
-    ``reminders`` its pending reminders, see :func:`report_reminders`)."""
+    ``reminders`` its pending reminders, see :func:`report_reminders`; ``parent`` the parent
+    task's number or null)."""
     return {
         "id": task.number,
         "title": task.title,
@@ -135,6 +136,7 @@ def report_task(task: TaskOut, tz: tzinfo | None = None) -> dict[str, Any]:
         "due": task.due,
         "repeat": dates.rrule_frequency(task.recurrence) if task.recurrence else None,
         "reminders": report_reminders(task, tz),
+        "parent": getattr(task, "parent", None),
     }
 
 
@@ -172,7 +174,7 @@ def task_matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
         elif key == "reminders":
             if not reminders_match(want, actual.get("reminders") or []):
                 return False
-        elif key in ("id", "completed") and actual[key] != want:
+        elif key in ("id", "completed", "parent") and actual.get(key) != want:
             return False
     return True
 
@@ -218,6 +220,21 @@ def check(case: dict[str, Any], tasks: list[dict[str, Any]], shown: str) -> list
     if phrases and not any(p.lower() in low for p in phrases):
         failures.append(f"reply_any: none of {phrases} in {shown!r}")
     return failures
+
+
+def seed_parent(ref: Any, made: dict[str, int]) -> int:
+    """A case's ``parent`` (the number of a task created earlier in the case, or its title) as a
+    task number.
+
+    Raises:
+        ValueError: a title no earlier task of the case has.
+    """
+    if isinstance(ref, int):
+        return ref
+    number = made.get(norm_title(str(ref)))
+    if number is None:
+        raise ValueError(f"parent {ref!r} is no task created earlier in the case")
+    return number
 
 
 def seed_reminder(spec: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
@@ -267,6 +284,7 @@ class Runner:
         turn = Turn()
         try:
             service = app.state.service
+            made: dict[str, int] = {}
             for seed in case.get("tasks", []):
                 fields: dict[str, Any] = {
                     "title": seed["title"], "description": seed.get("description"), "due": seed.get("due"),
@@ -275,7 +293,10 @@ class Runner:
                 if seed.get("reminders"):
                     fields["reminders"] = [seed_reminder(r, tz) for r in seed["reminders"]]
                 try:
+                    if seed.get("parent") is not None:
+                        fields["parent"] = seed_parent(seed["parent"], made)
                     created = await service.add(ctx, TaskCreate(**fields))
+                    made.setdefault(norm_title(created.title), created.number)
                 except Exception as exc:  # a case this build cannot set up fails alone, the run goes on
                     return CaseResult(case["id"], category(case["id"]), [f"setup: task {seed['title']!r}: {exc}"])
                 if seed.get("completed"):
