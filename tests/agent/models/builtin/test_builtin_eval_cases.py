@@ -19,6 +19,7 @@ FILES = {
     "resched": ROOT / "evals" / "resched.jsonl",
     "dates": ROOT / "evals" / "dates_family.jsonl",  # issue 11 item 4 (the frozen slice stays out: report only)
     "reminders": ROOT / "evals" / "reminders.jsonl",  # issue 14, the chat side (frozen_reminders.jsonl: report only)
+    "subtasks": ROOT / "evals" / "subtasks.jsonl",  # issue 15 item 3 (frozen_subtasks.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 
