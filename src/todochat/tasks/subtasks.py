@@ -82,7 +82,9 @@ async def ancestors(session: AsyncSession, ctx: RequestContext, task: Task) -> l
 
 async def descendants(session: AsyncSession, ctx: RequestContext, tasks: Sequence[Task]) -> list[Task]:
     """Every live subtask (any level) of ``tasks``, level by level (one SELECT per level), not
-    including ``tasks`` themselves; each once."""
+    including ``tasks`` themselves; each once. Tasks loaded with no subtasks cost no statement."""
+    if all(t.__dict__.get("subtasks_total") == 0 for t in tasks):
+        return []
     seen = {t.id for t in tasks}
     found: list[Task] = []
     level = [t.id for t in tasks]
