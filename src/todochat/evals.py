@@ -125,7 +125,8 @@ def reminders_match(expected: list[dict[str, Any]], actual: list[dict[str, Any]]
 
 def report_task(task: TaskOut, tz: tzinfo | None = None) -> dict[str, Any]:
     """A task in the report's shape (``repeat`` is the RRULE frequency, ``id`` the number,
-    ``reminders`` its pending reminders, see :func:`report_reminders`; ``list`` the list's name, "Inbox" for none)."""
+    ``reminders`` its pending reminders, see :func:`report_reminders`; ``list`` the list's name, "Inbox" for none;
+    ``parent`` the parent task's number or null)."""
     return {
         "id": task.number,
         "title": task.title,
@@ -137,6 +138,7 @@ def report_task(task: TaskOut, tz: tzinfo | None = None) -> dict[str, Any]:
         "repeat": dates.rrule_frequency(task.recurrence) if task.recurrence else None,
         "reminders": report_reminders(task, tz),
         "list": task.list,
+        "parent": getattr(task, "parent", None),
     }
 
 
@@ -177,7 +179,7 @@ def task_matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
         elif key == "list":
             if list_key(want) != list_key(actual.get("list")):
                 return False
-        elif key in ("id", "completed") and actual[key] != want:
+        elif key in ("id", "completed", "parent") and actual.get(key) != want:
             return False
     return True
 
@@ -230,6 +232,21 @@ def check(case: dict[str, Any], tasks: list[dict[str, Any]], shown: str) -> list
     return failures
 
 
+def seed_parent(ref: Any, made: dict[str, int]) -> int:
+    """A case's ``parent`` (the number of a task created earlier in the case, or its title) as a
+    task number.
+
+    Raises:
+        ValueError: a title no earlier task of the case has.
+    """
+    if isinstance(ref, int):
+        return ref
+    number = made.get(norm_title(str(ref)))
+    if number is None:
+        raise ValueError(f"parent {ref!r} is no task created earlier in the case")
+    return number
+
+
 def seed_reminder(spec: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
     """A case's reminder (``{"at": local YYYY-MM-DDTHH:MM}`` or ``{"before_minutes": N}``) as the
     service takes it (``at`` an aware instant in the case's zone)."""
@@ -278,6 +295,7 @@ class Runner:
         try:
             service = app.state.service
             made_lists: set[str] = set()
+            made: dict[str, int] = {}
             for seed in case.get("tasks", []):
                 fields: dict[str, Any] = {
                     "title": seed["title"], "description": seed.get("description"), "due": seed.get("due"),
@@ -290,7 +308,10 @@ class Runner:
                     if seed.get("list") and list_key(seed["list"]) not in made_lists | {list_key(None)}:
                         await service.create_list(ctx, seed["list"])  # a list the case names is created first
                         made_lists.add(list_key(seed["list"]))
+                    if seed.get("parent") is not None:
+                        fields["parent"] = seed_parent(seed["parent"], made)
                     created = await service.add(ctx, TaskCreate(**fields))
+                    made.setdefault(norm_title(created.title), created.number)
                 except Exception as exc:  # a case this build cannot set up fails alone, the run goes on
                     return CaseResult(case["id"], category(case["id"]), [f"setup: task {seed['title']!r}: {exc}"])
                 if seed.get("completed"):

@@ -57,6 +57,11 @@ def _field_clauses(before: Snapshot, after: Snapshot, tz: ZoneInfo, year: int | 
         clauses.append(f"moved {{task}} to {after.get('list') or 'Inbox'}")
     if before["description"] != after["description"]:
         clauses.append("changed the notes of {task}")
+    if before.get("parent_id") != after.get("parent_id"):
+        if after.get("parent_id") is None:
+            clauses.append("made {task} a top-level task")
+        else:
+            clauses.append(f"made {{task}} a subtask of task {after.get('parent')}")
     if before["recurrence"] != after["recurrence"]:
         if not after["recurrence"]:
             clauses.append("stopped {task} repeating")

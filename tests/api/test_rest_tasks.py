@@ -339,6 +339,7 @@ async def test_openapi_describes_every_route_with_schemas(settings: Settings) ->
             ("/api/v1/tasks/bulk/complete", "post"): ("BulkRequest", "200"),
             ("/api/v1/tasks/bulk/delete", "post"): ("BulkRequest", "200"),
             ("/api/v1/tasks/bulk/update", "post"): ("BulkUpdateRequest", "200"),
+            ("/api/v1/tasks/{number}/subtasks", "post"): ("SubtasksRequest", "201"),
             ("/api/v1/me", "get"): (None, "200"),
             ("/api/v1/me/timezone", "put"): ("TimezoneIn", "200"),
             ("/api/{user_id}/chat", "post"): ("ChatRequest", "200"),

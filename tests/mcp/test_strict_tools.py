@@ -31,6 +31,7 @@ VALID = {
     "rename_list": {"name": "Work", "new_name": "Office"},
     "archive_list": {"name": "Work"},
     "delete_list": {"name": "Work"},
+    "add_subtasks": {"task": 1, "titles": ["Step"]},
 }
 
 

@@ -40,6 +40,7 @@ EXPECTED = {
     "rename_list": (False, False, True),
     "archive_list": (False, False, True),
     "delete_list": (False, True, False),
+    "add_subtasks": (False, False, False),
 }
 
 

@@ -17,7 +17,13 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from todochat import db_errors
 from todochat.agent.context import TodoAgentContext
-from todochat.chatkit.widgets import LIST_ROWS_MAX, copy_text, list_heading, task_list_widget
+from todochat.chatkit.widgets import (
+    LIST_ROWS_MAX,
+    copy_text,
+    list_heading,
+    task_list_widget,
+    tree_rows,
+)
 from todochat.context import acting_tool
 from todochat.errors import (
     AmbiguousReference,
@@ -49,7 +55,10 @@ PriorityArg = PriorityName
 SortArg = SortKey
 
 logger = logging.getLogger(__name__)
-TASK_FIELDS = ("number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence", "overdue", "list")
+TASK_FIELDS = (
+    "number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence", "overdue",
+    "list", "parent", "progress",
+)
 
 
 def brief(task: TaskOut) -> dict[str, Any]:
@@ -124,7 +133,7 @@ async def _outcome(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callabl
     except ConfirmationRequired as exc:  # a bulk tool: "yes" confirms these numbers
         numbers = [c["number"] for c in exc.would_change]
         yes = {"numbers": numbers, "confirm": True, **({"changes": arguments["changes"]} if "changes" in arguments else {})}
-        if tool == "delete_list":  # "yes" deletes that list (and the tasks it has)
+        if tool in ("delete_list", "complete_task", "delete_task"):  # that list / a parent with subtasks: "yes" takes what it holds too
             yes = {**arguments, "confirm": True}
         ctx.context.remember(
             pending={"kind": "confirm", "tool": tool, "arguments": arguments, "numbers": numbers,
@@ -196,8 +205,9 @@ async def add_task(
     remind_at: str | None = None,
     remind_before_minutes: int | None = None,
     list: str | None = None,
+    parent: str | None = None,
 ) -> str:
-    """Add a task (to the Inbox unless a list is named).
+    """Add a task (to the Inbox unless a list is named; a subtask of another task when ``parent`` is given).
 
     Args:
         title: Short title, 1-200 characters, without the date/priority/tag/reminder words.
@@ -209,14 +219,17 @@ async def add_task(
         remind_at: Remind the user at this local time YYYY-MM-DDTHH:MM (user's zone, like due).
         remind_before_minutes: Remind this many minutes before the due time (0 = at the due time).
         list: The name of an existing list (see list_lists) to add it to; a #word is a tag, not a list.
+        parent: Make it a subtask of this task: its number (e.g. "2") or words from its title.
     """
     arguments = _args(title=title, description=description, due=due, priority=priority, tags=tags,
                       recurrence=recurrence, remind_at=remind_at, remind_before_minutes=remind_before_minutes,
-                      list=list)
+                      list=list, parent=parent)
 
     async def call() -> dict[str, Any]:
         request = ctx.context.request_context
         fields = {k: v for k, v in arguments.items() if not k.startswith("remind_")}
+        if parent is not None:
+            fields["parent"] = (await ctx.context.service.resolve(request, parent, prefer="pending")).number
         specs = []
         if remind_at is not None:
             specs.append(ReminderSpec(at=reminder_rules.read_local(remind_at, request.tz, request.now(), "remind_at")))
@@ -244,9 +257,11 @@ async def list_tasks(
     query: str | None = None,
     sort: SortArg = DEFAULT_SORT,
     list: str | None = None,
+    parent: str | None = None,
 ) -> str:
-    """List or search the user's tasks; the list is shown to the user as a widget (at most 25 rows;
-    the result's ``shown`` are the numbers displayed, in order: "the first one" is shown[0]).
+    """List or search the user's tasks; the list is shown to the user as a widget (subtasks
+    indented under their parent; at most 25 rows; the result's ``shown`` are the numbers displayed,
+    in order: "the first one" is shown[0]).
 
     Args:
         status: pending (default: open tasks only), completed, or all (open and completed) — use
@@ -259,17 +274,22 @@ async def list_tasks(
         query: Words to search for in titles and descriptions.
         sort: due (default: soonest due first, undated last), number, priority, created or title.
         list: Only the tasks of the list with this name ("Inbox": tasks with no list).
+        sort: number (default), due, priority, created or title.
+        parent: Only the subtasks of this task ("what's left for the trip?"): its number or title words.
     """
     arguments = _args(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
-                      due_before=due_before, query=query, sort=sort, list=list)
+                      due_before=due_before, query=query, sort=sort, list=list, parent=parent)
 
     async def call() -> dict[str, Any]:
+        request = ctx.context.request_context
+        under = await ctx.context.service.resolve(request, parent) if parent is not None else None
         flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
-                         due_before=due_before, query=query, list=list)
-        tasks = await ctx.context.service.list(ctx.context.request_context, flt, sort=sort)
-        shown = [t.number for t in tasks[:LIST_ROWS_MAX]]  # "the first one" counts what the widget shows
+                         due_before=due_before, query=query, list=list, parent=under.number if under else None)
+        tasks = await ctx.context.service.list(request, flt, sort=sort)
+        shown = [t.number for t, _ in tree_rows(tasks)][:LIST_ROWS_MAX]  # the order the widget shows
         ctx.context.remember(shown=shown, touched=shown, pending=None)  # "it"/"both" after a list
-        await show(ctx, list_heading(flt, len(tasks)), tasks, view=(flt, sort))
+        heading = list_heading(flt, len(tasks)) if under is None else f"Subtasks of {under.number}. {under.title} · {len(tasks)}"
+        await show(ctx, heading, tasks, view=(flt, sort))
         return {"count": len(tasks), "tasks": [brief(t) for t in tasks], "shown": shown}
 
     return await _guard(ctx, "list_tasks", arguments, call)
@@ -294,21 +314,24 @@ async def show_task(ctx: Ctx, task: str) -> str:
 
 
 @function_tool
-async def complete_task(ctx: Ctx, task: str) -> str:
-    """Mark a task as done. A repeating task gets its next occurrence as a new task.
+async def complete_task(ctx: Ctx, task: str, confirm: bool = False) -> str:
+    """Mark a task as done. A repeating task gets its next occurrence as a new task. A task with
+    open subtasks is not completed without confirm=true: the result lists them; ask the user, and
+    call again with confirm=true only if they agree (the subtasks are completed too).
 
     Args:
         task: The task's number (e.g. "3") or words from its title (e.g. "dentist").
+        confirm: True only after the user confirmed completing its open subtasks too.
     """
 
     async def call() -> dict[str, Any]:
-        result = await ctx.context.service.complete(ctx.context.request_context, task)
+        result = await ctx.context.service.complete(ctx.context.request_context, task, confirm=confirm)
         changed = [result.task] + ([result.next_task] if result.next_task else [])
         ctx.context.remember(touched=[t.number for t in changed], pending=None)
         await show(ctx, "Completed", changed)
         return {"task": brief(result.task), "next_task": brief(result.next_task) if result.next_task else None}
 
-    return await _guard(ctx, "complete_task", {"task": task}, call)
+    return await _guard(ctx, "complete_task", {"task": task, **({"confirm": True} if confirm else {})}, call)
 
 
 @function_tool
@@ -329,19 +352,22 @@ async def reopen_task(ctx: Ctx, task: str) -> str:
 
 
 @function_tool
-async def delete_task(ctx: Ctx, task: str) -> str:
-    """Delete one task (the user can undo it).
+async def delete_task(ctx: Ctx, task: str, confirm: bool = False) -> str:
+    """Delete one task (the user can undo it). A task with subtasks is not deleted without
+    confirm=true: the result lists them; ask the user, and call again with confirm=true only if
+    they agree (its subtasks are deleted with it).
 
     Args:
         task: The task's number (e.g. "3") or words from its title.
+        confirm: True only after the user confirmed deleting its subtasks too.
     """
 
     async def call() -> dict[str, Any]:
-        out = await ctx.context.service.delete(ctx.context.request_context, task)
+        out = await ctx.context.service.delete(ctx.context.request_context, task, confirm=confirm)
         ctx.context.remember(touched=[], pending=None)
         return {"task": brief(out)}
 
-    return await _guard(ctx, "delete_task", {"task": task}, call)
+    return await _guard(ctx, "delete_task", {"task": task, **({"confirm": True} if confirm else {})}, call)
 
 
 @function_tool
@@ -362,6 +388,7 @@ async def update_task(
     later_only: bool | None = None,
     add_note: str | None = None,
     list: str | None = None,
+    parent: str | None = None,
 ) -> str:
     """Change a task: only the fields given change. To reschedule, prefer due_time (keeps the day),
     due_day (keeps the time) or shift; for postpone/push back/delay/snooze also set later_only.
@@ -383,18 +410,22 @@ async def update_task(
         add_note: A note to add to the description (kept after what it already says), for "add a
             note to X: ..."; use description to replace it.
         list: Move the task to the list with this name ("Inbox": no list).
+        parent: Make it a subtask of this task (its number or title words); "" makes it top-level.
     """
     changes = _args(title=title, description=description, due=due, priority=priority, tags=tags,
                     add_tags=add_tags, remove_tags=remove_tags, recurrence=recurrence,
-                    due_day=due_day, due_time=due_time, shift=shift, later_only=later_only, list=list)
+                    due_day=due_day, due_time=due_time, shift=shift, later_only=later_only, list=list, parent=parent)
 
     async def call() -> dict[str, Any]:
         request = ctx.context.request_context
+        fields: dict[str, Any] = dict(changes)
+        if parent is not None:
+            fields["parent"] = (await ctx.context.service.resolve(request, parent)).number if parent.strip() else None
         ref: str | int = task
         if add_note is not None:  # the note joins the description (tasks/rules.py with_note)
             current = await ctx.context.service.resolve(request, task)
-            ref, changes["description"] = current.number, with_note(current.description, add_note)
-        out = await ctx.context.service.update(request, ref, TaskChanges(**changes))
+            ref, fields["description"] = current.number, with_note(current.description, add_note)
+        out = await ctx.context.service.update(request, ref, TaskChanges(**fields))
         ctx.context.remember(touched=[out.number], pending=None)
         await show(ctx, "Updated", [out])
         return {"task": brief(out)}
@@ -700,6 +731,27 @@ async def cancel_reminder(ctx: Ctx, task: str | None = None, reminder: int | Non
     return await _guard(ctx, "cancel_reminder", arguments, call)
 
 
+@function_tool
+async def add_subtasks(ctx: Ctx, task: str, titles: list[str]) -> str:
+    """Break a task down: add one subtask per title under it, in one step the user can undo
+    ("break down plan the trip into book flights, book hotel, pack").
+
+    Args:
+        task: The parent task's number (e.g. "2") or words from its title.
+        titles: The subtasks' short titles, in order (1-50).
+    """
+    arguments = {"task": task, "titles": list(titles)}
+
+    async def call() -> dict[str, Any]:
+        result = await ctx.context.service.add_subtasks(ctx.context.request_context, task, titles)
+        numbers = [t.number for t in result.tasks]
+        ctx.context.remember(touched=numbers, shown=[result.parent.number, *numbers], pending=None)
+        await show(ctx, "Added subtasks", [result.parent, *result.tasks])
+        return {"task": brief(result.parent), "tasks": [brief(t) for t in result.tasks]}
+
+    return await _guard(ctx, "add_subtasks", arguments, call)
+
+
 TOOLS: list[FunctionTool] = [
     add_task,
     list_tasks,
@@ -718,4 +770,5 @@ TOOLS: list[FunctionTool] = [
     add_reminder,
     list_reminders,
     cancel_reminder,
+    add_subtasks,
 ]

@@ -20,6 +20,7 @@ from typing import Any
 from chatkit.actions import ActionConfig
 from chatkit.widgets import (
     Badge,
+    Box,
     Button,
     Caption,
     Col,
@@ -67,8 +68,49 @@ def next_reminder(task: TaskOut, today: date) -> str | None:
     return BELL if task.reminders else None
 
 
-def _row(task: TaskOut, today: date) -> ListViewItem:
+INDENT = 20
+"""Pixels a subtask's row is indented per level under its parent."""
+
+
+def tree_rows(tasks: Iterable[TaskOut]) -> list[tuple[TaskOut, int]]:
+    """``tasks`` with each subtask moved right after its parent (when the parent is among them),
+    as ``(task, depth)``: depth 0 for a task whose parent is not listed, parent's depth + 1 else.
+    The order among siblings, and of top-level rows, is the order given."""
+    items = list(tasks)
+    listed = {t.number for t in items}
+    children: dict[int, list[TaskOut]] = {}
+    for t in items:
+        if t.parent is not None and t.parent in listed and t.parent != t.number:
+            children.setdefault(t.parent, []).append(t)
+    out: list[tuple[TaskOut, int]] = []
+    seen: set[int] = set()
+
+    def walk(task: TaskOut, depth: int) -> None:
+        if task.number in seen:
+            return
+        seen.add(task.number)
+        out.append((task, depth))
+        for child in children.get(task.number, []):
+            walk(child, depth + 1)
+
+    for t in items:
+        if t.parent is None or t.parent not in listed:
+            walk(t, 0)
+    for t in items:  # a cycle in bad data: never drop a row
+        walk(t, 0)
+    return out
+
+
+def progress_words(task: TaskOut) -> str | None:
+    """``2/5`` (done/total direct subtasks) for a task with subtasks, else None."""
+    return f"{task.progress.done}/{task.progress.total}" if task.progress else None
+
+
+def _row(task: TaskOut, today: date, depth: int = 0) -> ListViewItem:
     details: list[WidgetComponentBase] = []
+    progress = progress_words(task)
+    if progress:
+        details.append(Caption(value=f"subtasks {progress}", color="secondary"))
     due = due_label(task.due, overdue=task.overdue, today=today)
     if due:
         details.append(Caption(value=due, color="danger" if task.overdue else "secondary"))
@@ -98,10 +140,12 @@ def _row(task: TaskOut, today: date) -> ListViewItem:
     if note:
         main.append(Caption(value=note, color="secondary", truncate=True, maxLines=1))
     toggle = "task.reopen" if task.completed else "task.complete"
+    indent: list[WidgetComponentBase] = [Box(width=INDENT * depth)] if depth else []
     return ListViewItem(
         key=f"task-{task.number}",
         gap=3,
         children=[
+            *indent,
             Text(value="✓" if task.completed else "○", color="success" if task.completed else "secondary"),
             Col(gap=1, flex=1, children=main),  # type: ignore[arg-type]
             Spacer(),
@@ -149,20 +193,21 @@ def task_list_widget(
 ) -> ListView:
     """A ``ListView`` with a heading (its status line) and one row per task, in the order given:
     done state, number, title, due (relative, "danger" colour when overdue), next reminder (a bell
-    and its time), repeat, priority and tags, the note on one line, and buttons.
+    and its time), repeat, priority and tags, the note on one line, and buttons. Subtasks come
+    right after their parent, indented, and a parent shows its progress ("subtasks 2/5").
 
     Args:
         heading: the status line.
-        tasks: the tasks in display order; rows after the first :data:`LIST_ROWS_MAX` are left
+        tasks: the tasks in display order (subtasks are moved under their parent); rows after the first :data:`LIST_ROWS_MAX` are left
             out and counted in the "and N more" row.
         today: the user's local date (for "today"/"tomorrow").
         view: the list's ``(filter, sort)`` when the widget shows a list view: adds the
             "Show completed" (open tasks) / "Hide completed" (all tasks) toggle.
         more: tasks already left out before ``tasks`` (a re-rendered widget keeps its count).
     """
-    tasks = list(tasks)
-    more += max(0, len(tasks) - LIST_ROWS_MAX)
-    rows = [_row(t, today) for t in tasks[:LIST_ROWS_MAX]]
+    tree = tree_rows(tasks)
+    more += max(0, len(tree) - LIST_ROWS_MAX)
+    rows = [_row(t, today, depth) for t, depth in tree[:LIST_ROWS_MAX]]
     if not rows:
         rows = [ListViewItem(key="empty", children=[Text(value="No tasks.", color="secondary")])]
     footer = _footer(more, view)
@@ -200,16 +245,19 @@ def copy_text(heading: str, tasks: Iterable[TaskOut], today: date, *, more: int 
     """Plain-text form of the list (the widget's ``copy_text``): the same rows as
     :func:`task_list_widget` (at most :data:`LIST_ROWS_MAX`, then "… and N more"), each with its
     note after ``—``."""
-    tasks = list(tasks)
-    more += max(0, len(tasks) - LIST_ROWS_MAX)
+    tree = tree_rows(tasks)
+    more += max(0, len(tree) - LIST_ROWS_MAX)
     lines = [heading]
-    for t in tasks[:LIST_ROWS_MAX]:
+    for t, depth in tree[:LIST_ROWS_MAX]:
         extra = [x for x in (relative_due(t, today), next_reminder(t, today), t.priority if t.priority != "none" else None) if x]
         extra += ["#" + tag for tag in t.tags]
         extra += [f"in {name}"] if (name := list_label(t.list)) else []
+        progress = progress_words(t)
+        if progress:
+            extra.append(f"subtasks {progress}")
         note = note_line(t.description)
         lines.append(
-            f"[{'x' if t.completed else ' '}] {t.number}. {t.title}"
+            "  " * depth + f"[{'x' if t.completed else ' '}] {t.number}. {t.title}"
             + (f" ({', '.join(extra)})" if extra else "")
             + (f" — {note}" if note else "")
         )
@@ -299,8 +347,10 @@ __all__ = [
     "list_heading",
     "list_view_of",
     "next_reminder",
+    "progress_words",
     "relative_due",
     "row_numbers",
     "task_list_widget",
+    "tree_rows",
     "widget_text",
 ]

@@ -99,10 +99,10 @@ class ConfirmDelete:
         if not can_elicit(ctx):
             return None
         try:
-            found = await self.backend.service().resolve(await self.backend.context(), task)
+            found = await self.backend.service().subtree(await self.backend.context(), task)
         except TodoError:
             return None  # not found / ambiguous: the tool answers that error
-        return question("Delete", [found])
+        return question("Delete", found)
 
 
 class ConfirmBulk:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.elicitation import ElicitationResult
+from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
 from mcp_types import ToolAnnotations
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -31,6 +31,7 @@ from todochat.tasks.schemas import (
     Selection,
     SortKey,
     StatusFilter,
+    SubtasksResult,
     TaskChanges,
     TaskCreate,
     TaskFilter,
@@ -75,6 +76,14 @@ DueBefore = Annotated[str | None, Field(description="Only tasks due on or before
 Numbers = Annotated[list[TaskNumber] | None, Field(description="These task numbers (the whole selection).")]
 All = Annotated[bool, Field(description="True to select every task; else give numbers or a filter.")]
 Confirm = Annotated[bool, Field(description="True only after the user confirmed this change of several tasks.")]
+Parent = Annotated[
+    int | None,
+    Field(ge=0, le=TASK_NUMBER_MAX, description="Make it a subtask of this task number (0: make it top-level)."),
+]
+ParentFilter = Annotated[
+    int | None,
+    Field(ge=0, le=TASK_NUMBER_MAX, description="Only the direct subtasks of this task number (0: top-level tasks only)."),
+]
 Asked = ElicitationResult[Confirmation] | None
 """Filled by the tool's confirmation resolver (todochat.mcp.confirm), never by the caller."""
 
@@ -134,6 +143,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             Field(description="Reminders to add with it: each {at: ISO 8601 with offset} or {before_minutes: N}."),
         ] = None,
         list: ListArg = None,
+        parent: Parent = None,
     ) -> TaskOut:
         """Add a task (to the Inbox unless a list is named). It gets the user's next task number."""
         data = TaskCreate(
@@ -145,6 +155,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             recurrence=recurrence,
             reminders=reminders,
             list=list,
+            parent=parent or None,
         )
         return await svc().add(await backend.context(), data)
 
@@ -162,18 +173,21 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             SortKey, Field(description="number, due, priority, created or title.")
         ] = "number",
         list: Annotated[str | None, Field(description="Only the tasks of this list ('Inbox': tasks with no list).")] = None,
+        parent: ParentFilter = None,
     ) -> TaskList:
         """List or search the user's tasks. Every filter given narrows the list."""
         flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
-                         due_before=due_before, query=query, list=list)
+                         due_before=due_before, query=query, list=list, parent=parent)
         tasks = await svc().list(await backend.context(), flt, sort=sort)
         return TaskList(count=len(tasks), tasks=tasks)
 
     @server.tool(annotations=_hints("Complete a task"))
     @domain_errors
-    async def complete_task(task: TaskRef) -> CompleteResult:
-        """Mark a task as done. A repeating task gets its next occurrence as a new task (next_task)."""
-        return await svc().complete(await backend.context(), task)
+    async def complete_task(task: TaskRef, confirm: Confirm = False) -> CompleteResult:
+        """Mark a task as done. A repeating task gets its next occurrence as a new task (next_task).
+        A task with open subtasks needs confirm=true (they are completed with it); without it
+        nothing changes and the error lists them (ask the user first)."""
+        return await svc().complete(await backend.context(), task, confirm=confirm)
 
     @server.tool(annotations=_hints("Reopen a task", idempotent=True))
     @domain_errors
@@ -184,10 +198,13 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
     @server.tool(annotations=_hints("Delete a task", destructive=True))
     @asked_by(ConfirmDelete(backend))
     @domain_errors
-    async def delete_task(task: TaskRef, confirmation: Asked = None) -> TaskOut:
-        """Delete one task. `undo` brings it back. A client that supports elicitation is asked to confirm first."""
+    async def delete_task(task: TaskRef, confirm: Confirm = False, confirmation: Asked = None) -> TaskOut:
+        """Delete one task. `undo` brings it back. A client that supports elicitation is asked to confirm first
+        (the question lists its subtasks). A task with subtasks needs confirm=true (or a yes to that
+        question): its subtasks are deleted with it; without it nothing changes and the error lists them."""
+        asked = isinstance(confirmation, AcceptedElicitation) and confirmation.data is not None
         settle(confirmation, True, "nothing was deleted")
-        return await svc().delete(await backend.context(), task)
+        return await svc().delete(await backend.context(), task, confirm=confirm or asked)
 
     @server.tool(annotations=_hints("Update a task", idempotent=True))
     @domain_errors
@@ -217,6 +234,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             bool | None, Field(description="Postpone: refuse a new due date earlier than the current one.")
         ] = None,
         list: Annotated[str | None, Field(description="Move the task to this list ('Inbox': no list).")] = None,
+        parent: Parent = None,
     ) -> TaskOut:
         """Change a task: only the fields given change. Rescheduling keeps what it does not name
         (a new time keeps the day, a new day keeps the time)."""
@@ -234,8 +252,18 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             shift=shift,
             later_only=later_only,
             list=list,
+            **({"parent": parent} if parent is not None else {}),
         )
         return await svc().update(await backend.context(), task, changes)
+
+    @server.tool(annotations=_hints("Break a task down into subtasks"))
+    @domain_errors
+    async def add_subtasks(
+        task: TaskRef,
+        titles: Annotated[list[Title], Field(min_length=1, max_length=50, description="The subtasks' titles, in order.")],
+    ) -> SubtasksResult:
+        """Add one open subtask per title under a task, in one step (`undo` removes them all)."""
+        return await svc().add_subtasks(await backend.context(), task, titles)
 
     @server.tool(annotations=_hints("Complete several tasks"))
     @asked_by(ConfirmComplete(backend))

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from todochat.context import RequestContext, current_tool
 from todochat.errors import NothingToRedo, NothingToUndo
@@ -79,7 +80,8 @@ class ActivityEntry(BaseModel):
 
 def snapshot(task: Task) -> Snapshot:
     """The task's state as JSON-ready data: every field undo restores (datetimes as UTC ISO),
-    its reminders included (``reminders``: every row, by id, with status and ``fire_at``)."""
+    its reminders included (``reminders``: every row, by id, with status and ``fire_at``), and its
+    place in the task tree (``parent_id``; ``parent``, the parent's number, for summaries)."""
 
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
@@ -98,6 +100,8 @@ def snapshot(task: Task) -> Snapshot:
         "deleted_at": iso(task.deleted_at),
         "list_id": task.list_id if task.task_list is None else task.task_list.id,
         "list": task.task_list.name if task.task_list is not None else None,
+        "parent_id": task.parent_id,
+        "parent": task.__dict__.get("parent_number") if task.parent_id is not None else None,
         "reminders": [
             {
                 "id": r.id,
@@ -171,6 +175,9 @@ def apply(task: Task, snap: Snapshot | None, now: datetime) -> None:
     task.tag_rows.extend(TaskTag(user_id=task.user_id, tag=t) for t in sorted(tags - have))
     if "reminders" in snap:  # snapshots written before reminders existed leave them alone
         _apply_reminders(task, snap["reminders"])
+    if "parent_id" in snap:  # snapshots written before subtasks (0011) leave the parent alone
+        task.parent_id = snap["parent_id"]
+        set_committed_value(task, "parent_number", snap.get("parent"))
 
 
 def _apply_reminders(task: Task, wanted: list[dict[str, Any]]) -> None:

@@ -64,6 +64,7 @@ class Task(Base):
         Index("ix_tasks_user_deleted_number", "user_id", "deleted_at", "number"),
         Index("ix_tasks_user_due", "user_id", "due_at"),
         Index("ix_tasks_user_list", "user_id", "list_id"),
+        Index("ix_tasks_parent_id", "parent_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -85,6 +86,10 @@ class Task(Base):
     the database: SQLite can add a column with one only by copying ``tasks`` (which, with foreign
     keys on, would cascade to its tags and reminders), and a list row is never removed while a task
     points at it (deleting is soft; purge removes a list with the tasks deleted with it)."""
+    parent_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The parent task's ``id`` (a subtask), or null (a top-level task); always a task of the same
+    user, checked by tasks/subtasks.py (no foreign key: SQLite can only add one by copying the
+    table, which would cascade-delete its tags and reminders). Migration 0011."""
 
     task_list: Mapped[TaskList | None] = relationship(
         primaryjoin="foreign(Task.list_id) == TaskList.id", lazy="joined", viewonly=False
@@ -301,3 +306,35 @@ class UserSettings(Base):
 
     user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+def _tree_columns() -> None:
+    """Read-only tree figures on every loaded task, computed in the same SELECT (correlated
+    subqueries over ``ix_tasks_parent_id``, no extra round trip): ``parent_number`` (the parent's
+    per-user number), ``subtasks_total`` / ``subtasks_done`` (its live direct subtasks, and how
+    many of them are completed). ``expire_on_flush=False``: they never turn into a lazy load in
+    async code; after a change to the tree the service re-reads them (tasks/subtasks.py
+    ``refresh``)."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import aliased, column_property
+
+    parent, child = aliased(Task), aliased(Task)
+    Task.parent_number = column_property(  # type: ignore[attr-defined]
+        select(parent.number)
+        .where(parent.id == Task.parent_id, parent.user_id == Task.user_id)
+        .correlate_except(parent)
+        .scalar_subquery(),
+        expire_on_flush=False,
+    )
+    live_children = (
+        select(func.count(child.id))
+        .where(child.parent_id == Task.id, child.deleted_at.is_(None))
+        .correlate_except(child)
+    )
+    Task.subtasks_total = column_property(live_children.scalar_subquery(), expire_on_flush=False)  # type: ignore[attr-defined]
+    Task.subtasks_done = column_property(  # type: ignore[attr-defined]
+        live_children.where(child.completed.is_(True)).scalar_subquery(), expire_on_flush=False
+    )
+
+
+_tree_columns()

@@ -61,6 +61,14 @@ def filtered(ctx: RequestContext, flt: TaskFilter) -> Select[Task]:
         if len(flt.numbers) > NUMBERS_MAX:
             raise ValidationError(f"Give at most {NUMBERS_MAX} task numbers at once.", field="numbers")
         stmt = stmt.where(Task.number.in_([check_number(n, "numbers") for n in flt.numbers]))
+    if flt.parent is not None:
+        if flt.parent == 0:
+            stmt = stmt.where(Task.parent_id.is_(None))
+        else:
+            parent_ids = select(Task.id).where(
+                Task.user_id == ctx.user_id, Task.deleted_at.is_(None), Task.number == check_number(flt.parent, "parent")
+            )
+            stmt = stmt.where(Task.parent_id.in_(parent_ids))
     if flt.query and flt.query.strip():
         terms = search.terms(check_reference(flt.query, "query"))
         if not terms:

@@ -57,6 +57,13 @@ class ReminderBrief(BaseModel):
     fire_at: datetime | None = Field(default=None, description="When it fires next, with the user's offset")
 
 
+class Progress(BaseModel):
+    """How far a task's direct subtasks are: ``done`` of ``total`` (live ones), e.g. 2 of 5."""
+
+    done: int = Field(ge=0)
+    total: int = Field(ge=1)
+
+
 class TaskOut(BaseModel):
     """A task as every front shows it. Dates are local to the user's time zone.
 
@@ -105,6 +112,10 @@ class TaskOut(BaseModel):
         default=None, description="When the task's next pending reminder fires (user's offset), or null"
     )
     list: str = Field(default="Inbox", description="The name of the task's list ('Inbox' when it has none)")
+    parent: int | None = Field(default=None, description="The parent task's number (a subtask), or null")
+    progress: Progress | None = Field(
+        default=None, description="done/total of the task's direct subtasks; null when it has none"
+    )
 
 
 class Strict(BaseModel):
@@ -129,6 +140,10 @@ class TaskFilter(Strict):
     )
     numbers: builtins.list[TaskNumber] | None = Field(default=None, description="Only these task numbers")
     list: str | None = Field(default=None, description="Only the tasks of the list with this name ('Inbox': tasks with no list)")
+    parent: int | None = Field(
+        default=None, ge=0, le=TASK_NUMBER_MAX,
+        description="Only the direct subtasks of this task number (0: only top-level tasks)",
+    )
 
     def is_empty(self) -> bool:
         """True when the filter narrows nothing, i.e. it would cover every task of the user:
@@ -137,6 +152,7 @@ class TaskFilter(Strict):
         return (
             self.status == "all"
             and self.numbers is None
+            and self.parent is None
             and not any(t and t.strip() for t in texts)
             and not search.terms(self.query)
         )
@@ -215,6 +231,9 @@ class TaskCreate(Strict):
         default=None, description="Reminders to add with the task (at most 20; relative ones need a due)"
     )
     list: str | None = Field(default=None, description="The name of an existing list (default: the Inbox)")
+    parent: int | None = Field(
+        default=None, description="Make it a subtask of this task number (rules: tasks/subtasks.py)"
+    )
 
 
 class ReminderOut(BaseModel):
@@ -273,10 +292,21 @@ class TaskChanges(Strict):
         description="Postpone: refuse (409 earlier_than_due) a new due date before the current one",
     )
     list: str | None = Field(default=None, description="Move the task to the list with this name ('Inbox': no list)")
+    parent: int | None = Field(
+        default=None,
+        description="Make it a subtask of this task number; null (given explicitly) or 0: make it top-level",
+    )
 
     def is_empty(self) -> bool:
-        """True when nothing would change."""
-        return not self.model_dump(exclude_none=True)
+        """True when nothing would change (an explicit ``parent: null`` is a change: detach)."""
+        return not self.model_dump(exclude_none=True) and "parent" not in self.model_fields_set
+
+    def parent_change(self) -> int | Literal[False] | None:
+        """The parent asked for: a number, None (make it top-level: ``parent`` null or 0), or False
+        (the parent is not changed)."""
+        if "parent" not in self.model_fields_set:
+            return False
+        return self.parent or None
 
 
 class CompleteResult(BaseModel):
@@ -291,3 +321,10 @@ class BulkResult(BaseModel):
 
     tasks: list[TaskOut]
     created: list[TaskOut] = Field(default_factory=list, description="Next occurrences created")
+
+
+class SubtasksResult(BaseModel):
+    """What breaking a task down did: the parent (with its new progress) and the subtasks added."""
+
+    parent: TaskOut
+    tasks: list[TaskOut]

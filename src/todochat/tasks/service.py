@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from todochat.context import RequestContext
 from todochat.errors import (
@@ -24,7 +25,17 @@ from todochat.errors import (
     ValidationError,
 )
 from todochat.presentation import undo_message
-from todochat.tasks import dates, journal, lists, matching, queries, quotas, reminders, rescheduling
+from todochat.tasks import (
+    dates,
+    journal,
+    lists,
+    matching,
+    queries,
+    quotas,
+    reminders,
+    rescheduling,
+    subtasks,
+)
 from todochat.tasks.journal import ActivityEntry, Recorder, UndoResult
 from todochat.tasks.list_service import ListOperations
 from todochat.tasks.models import (
@@ -50,10 +61,12 @@ from todochat.tasks.rules import (
 from todochat.tasks.schemas import (
     BulkResult,
     CompleteResult,
+    Progress,
     ReminderBrief,
     ReminderOut,
     ReminderStatusFilter,
     Selection,
+    SubtasksResult,
     TaskChanges,
     TaskCreate,
     TaskFilter,
@@ -115,6 +128,8 @@ class TaskService(ListOperations):
             completed_at=task.completed_at,
             created_at=task.created_at,
             updated_at=task.updated_at,
+            parent=subtasks.parent_number(task) if task.parent_id is not None else None,
+            progress=Progress(done=p[0], total=p[1]) if (p := subtasks.progress(task)) else None,
             **self._reminder_fields(ctx, task),
             list=lists.list_name(task),
         )
@@ -170,7 +185,7 @@ class TaskService(ListOperations):
 
         Raises:
             ValidationError: a field breaks its rule (title 1–200 chars, description ≤ 1000,
-                priority, tags, due date, RRULE).
+                priority, tags, due date, RRULE; ``parent``: tasks/subtasks.py).
             QuotaExceeded: the user has ``max_tasks`` tasks already (tasks/quotas.py).
             ListNotFound: ``data.list`` names no list of the user (an archived one: ValidationError).
         """
@@ -191,6 +206,7 @@ class TaskService(ListOperations):
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "add")
             task_list = await lists.target(session, ctx, data.list)
+            parent = await subtasks.find_parent(session, ctx, data.parent) if data.parent is not None else None
             await quotas.check_tasks(session, ctx, limit=self.max_tasks)
             number = await self._next_number(session, ctx.user_id)
             task = Task(
@@ -208,13 +224,63 @@ class TaskService(ListOperations):
                 tag_rows=[TaskTag(user_id=ctx.user_id, tag=t) for t in tags],
                 reminder_rows=[],
                 task_list=task_list,
+                parent_id=parent.id if parent is not None else None,
             )
+            set_committed_value(task, "parent_number", parent.number if parent is not None else None)
             session.add(task)
             for spec in specs:
                 reminders.new_reminder(task, at=spec.at, before_minutes=spec.before_minutes, tz=ctx.tz, now=now)
             rec.track_new(task)
             await rec.save()
             return self.to_out(ctx, task)
+
+    async def add_subtasks(self, ctx: RequestContext, parent: str | int, titles: Sequence[str]) -> SubtasksResult:
+        """Break the task ``parent`` (a number or title words) down: add one open subtask per title,
+        in order, in ONE journal step (one undo removes them all). Rules: tasks/subtasks.py.
+
+        Args:
+            titles: 1–50 titles (each 1–200 characters after cleaning).
+
+        Returns:
+            The parent (with its progress) and the subtasks added.
+
+        Raises:
+            ValidationError: no titles or more than 50 (field ``titles``), a bad title, or the
+                parent is already as deep as subtasks go (field ``parent``).
+            TaskNotFound, AmbiguousReference: ``parent``. QuotaExceeded.
+        """
+        if not titles or len(titles) > 50:
+            raise ValidationError("Give 1 to 50 subtask titles.", field="titles")
+        cleaned = [clean_title(t) for t in titles]
+        now = ctx.now()
+        async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "add_subtasks")
+            top = await self._resolve(session, ctx, parent, "pending")
+            top = await subtasks.find_parent(session, ctx, top.number)
+            await quotas.check_tasks(session, ctx, limit=self.max_tasks, adding=len(cleaned))
+            made = []
+            for title in cleaned:
+                task = Task(
+                    user_id=ctx.user_id,
+                    number=await self._next_number(session, ctx.user_id),
+                    title=title,
+                    description="",
+                    priority="none",
+                    completed=False,
+                    created_at=now,
+                    updated_at=now,
+                    tag_rows=[],
+                    reminder_rows=[],
+                    parent_id=top.id,
+                )
+                set_committed_value(task, "parent_number", top.number)
+                session.add(task)
+                rec.track_new(task)
+                made.append(task)
+                await session.flush()
+            await subtasks.refresh(session, [top])
+            await rec.save()
+            return SubtasksResult(parent=self.to_out(ctx, top), tasks=[self.to_out(ctx, t) for t in made])
 
     # ----------------------------------------------------------------- read
     async def _by_number(self, session: AsyncSession, ctx: RequestContext, number: int) -> Task:
@@ -274,6 +340,16 @@ class TaskService(ListOperations):
         async with self.sessionmaker() as session:
             return self.to_out(ctx, await self._resolve(session, ctx, ref, prefer))
 
+    async def subtree(self, ctx: RequestContext, ref: str | int) -> builtins.list[TaskOut]:
+        """The task meant by ``ref`` and its live subtasks (any level): what deleting it removes.
+
+        Raises:
+            TaskNotFound, AmbiguousReference.
+        """
+        async with self.sessionmaker() as session:
+            task = await self._resolve(session, ctx, ref, None)
+            return [self.to_out(ctx, t) for t in [task, *await subtasks.descendants(session, ctx, [task])]]
+
     async def list(
         self,
         ctx: RequestContext,
@@ -315,19 +391,40 @@ class TaskService(ListOperations):
 
     # ----------------------------------------------------------------- change
     async def complete(
-        self, ctx: RequestContext, ref: str | int, *, advance_recurrence: bool = True
+        self, ctx: RequestContext, ref: str | int, *, advance_recurrence: bool = True, confirm: bool = False
     ) -> CompleteResult:
         """Mark a task completed. A repeating task also gets its next occurrence as a new open task
-        (same title, description, tags, priority and rule; due per :func:`dates.next_occurrence`),
-        unless ``advance_recurrence`` is False (importing an already-finished occurrence).
+        (same title, description, tags, priority, rule and parent; due per
+        :func:`dates.next_occurrence`), unless ``advance_recurrence`` is False (importing an
+        already-finished occurrence). A task with open subtasks (any level) needs ``confirm=True``;
+        then they are completed with it, in the same journal step (tasks/subtasks.py).
 
         Raises:
             TaskNotFound, AmbiguousReference.
+            ConfirmationRequired: open subtasks and not confirmed (``action="complete"``,
+                ``would_change`` lists the subtasks; nothing changed).
         """
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "complete")
             task = await self._resolve(session, ctx, ref, "pending")
+            below = [t for t in await subtasks.descendants(session, ctx, [task]) if not t.completed]
+            if below and not task.completed and not confirm:
+                names = ", ".join(f"{t.number} '{t.title}'" for t in below)
+                raise ConfirmationRequired(
+                    f"Task {task.number} '{task.title}' has {len(below)} open subtask"
+                    f"{'s' if len(below) > 1 else ''}: {names}. Confirm to complete "
+                    f"{'them' if len(below) > 1 else 'it'} too.",
+                    action="complete",
+                    would_change=subtasks.brief(below),
+                )
+            if task.completed:
+                below = []
+            for sub in reversed(below):  # deepest first
+                await self._complete_row(session, ctx, sub, rec, advance_recurrence)
             result = await self._complete_row(session, ctx, task, rec, advance_recurrence)
+            if below:
+                await subtasks.refresh(session, [task])
+                result = result.model_copy(update={"task": self.to_out(ctx, task)})
             await rec.save()
             return result
 
@@ -373,7 +470,9 @@ class TaskService(ListOperations):
                         tag_rows=[TaskTag(user_id=ctx.user_id, tag=t) for t in task.tags],
                         reminder_rows=[],
                         task_list=task.task_list,
+                        parent_id=task.parent_id,  # a repeating subtask stays under its parent
                     )
+                    set_committed_value(clone, "parent_number", subtasks.parent_number(task))
                     session.add(clone)
                     reminders.copy_for_occurrence(task, clone, repeating, ctx.tz, now)
                     rec.track_new(clone)
@@ -430,9 +529,32 @@ class TaskService(ListOperations):
             await self._prepare_list(session, ctx, changes, prepared)
             task = await self._resolve(session, ctx, ref, None)
             await reminders.lock_rows(session, [task])
+            await self._move_rows(session, ctx, [task], changes, rec)
             self._apply_changes(ctx, task, changes, prepared, rec)
             await rec.save()
             return self.to_out(ctx, task)
+
+    async def _move_rows(
+        self, session: AsyncSession, ctx: RequestContext, rows: Sequence[Task], changes: TaskChanges, rec: Recorder
+    ) -> None:
+        """Give ``rows`` the parent ``changes`` asks for (if any), each checked first
+        (tasks/subtasks.py :func:`~todochat.tasks.subtasks.find_parent`); journal-tracked.
+
+        Raises:
+            ValidationError: field ``parent`` (no such task, itself, a cycle, too deep).
+        """
+        wanted = changes.parent_change()
+        if wanted is False:
+            return
+        checked = []
+        for row in rows:
+            parent = await subtasks.find_parent(session, ctx, wanted, row) if wanted is not None else None
+            checked.append((row, parent))
+        for row, parent in checked:
+            rec.track(row)
+            row.parent_id = parent.id if parent is not None else None
+            set_committed_value(row, "parent_number", parent.number if parent is not None else None)
+            row.updated_at = ctx.now()
 
     async def bulk_update(
         self, ctx: RequestContext, selection: Selection, changes: TaskChanges, *, confirm: bool = False
@@ -466,6 +588,7 @@ class TaskService(ListOperations):
             await self._prepare_list(session, ctx, changes, prepared)
             rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="update", verb="change")
             await reminders.lock_rows(session, rows)
+            await self._move_rows(session, ctx, rows, changes, rec)
             for row in rows:
                 self._apply_changes(ctx, row, changes, prepared, rec)
             await rec.save()
@@ -503,7 +626,7 @@ class TaskService(ListOperations):
                 ``due_day``/``due_time``/``shift``, or ``later_only`` without a new due date.
         """
         if changes.is_empty():
-            raise ValidationError("Nothing to change: give a new title, description, due date, priority, tags, recurrence or list.")
+            raise ValidationError("Nothing to change: give a new title, description, due date, priority, tags, recurrence, list or parent.")
         moves = {"due_day": changes.due_day, "due_time": changes.due_time, "shift": changes.shift}
         if changes.due is not None and any(moves.values()):
             raise ValidationError("Give either due or due_day/due_time/shift, not both.", field="due")
@@ -583,17 +706,30 @@ class TaskService(ListOperations):
             task.task_list = prepared["list"]  # type: ignore[assignment]
         task.updated_at = ctx.now()
 
-    async def delete(self, ctx: RequestContext, ref: str | int) -> TaskOut:
-        """Delete one task (a soft delete that :meth:`undo` can revert until purged).
+    async def delete(self, ctx: RequestContext, ref: str | int, *, confirm: bool = False) -> TaskOut:
+        """Delete one task (a soft delete that :meth:`undo` can revert until purged). A task with
+        subtasks needs ``confirm=True``; then its whole subtree goes with it, in the same journal
+        step (one undo restores all of it; tasks/subtasks.py).
 
         Raises:
             TaskNotFound, AmbiguousReference.
+            ConfirmationRequired: it has subtasks and not confirmed (``action="delete"``,
+                ``would_delete`` lists the task and its subtasks; nothing changed).
         """
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "delete")
             task = await self._resolve(session, ctx, ref, None)
-            await reminders.lock_rows(session, [task])
-            self._soft_delete([task], ctx, rec)
+            below = await subtasks.descendants(session, ctx, [task])
+            if below and not confirm:
+                raise ConfirmationRequired(
+                    f"Task {task.number} '{task.title}' has {len(below)} subtask{'s' if len(below) > 1 else ''}: "
+                    f"deleting it deletes {'them' if len(below) > 1 else 'it'} too. Confirm to delete "
+                    f"{len(below) + 1} tasks.",
+                    action="delete",
+                    would_change=subtasks.brief([task, *below]),
+                )
+            await reminders.lock_rows(session, [task, *below])
+            self._soft_delete([task, *below], ctx, rec)
             await rec.save()
             return self.to_out(ctx, task)
 
@@ -633,6 +769,7 @@ class TaskService(ListOperations):
             rows = await queries.fetch(session, ctx, flt)
             queries.check_numbers(selection.numbers, rows, "completed")
             rows = [r for r in rows if not r.completed]
+            rows += [r for r in await subtasks.descendants(session, ctx, rows) if not r.completed]
             if len(rows) > 1 and not confirm:
                 raise ConfirmationRequired(
                     f"This would complete {len(rows)} tasks. Confirm to complete them.",
@@ -697,6 +834,13 @@ class TaskService(ListOperations):
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_delete")
             rows = await self._selected(session, ctx, selection, flt, confirm=confirm, action="delete", verb="delete")
+            rows += await subtasks.descendants(session, ctx, rows)  # a subtree goes with its root
+            if len(rows) > 1 and not confirm:
+                raise ConfirmationRequired(
+                    f"This would delete {len(rows)} tasks (with subtasks). Confirm to delete them.",
+                    action="delete",
+                    would_change=subtasks.brief(rows),
+                )
             await reminders.lock_rows(session, rows)
             outs = [self.to_out(ctx, r) for r in rows]
             self._soft_delete(rows, ctx, rec)
@@ -865,6 +1009,7 @@ class TaskService(ListOperations):
         async with self.sessionmaker.begin() as session:
             group, summary, tasks = await journal.step(session, ctx, direction, ctx.now() - UNDO_WINDOW)
             rows = sorted(tasks, key=lambda t: t.number)
+            await subtasks.refresh(session, [t for t in rows if t.deleted_at is None])
             return UndoResult(
                 id=group.seq,
                 action=group.action,

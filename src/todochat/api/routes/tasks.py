@@ -19,6 +19,7 @@ from todochat.tasks.schemas import (
     Selection,
     SortKey,
     StatusFilter,
+    SubtasksResult,
     TaskChanges,
     TaskCreate,
     TaskFilter,
@@ -126,11 +127,15 @@ async def list_tasks(
     list_name: Annotated[
         str | None, Query(alias="list", description="Only the tasks of the list with this name ('Inbox': tasks with no list)")
     ] = None,
+    parent: Annotated[
+        int | None,
+        Query(ge=0, le=TASK_NUMBER_MAX, description="Only the direct subtasks of this task number (0: top-level tasks only)"),
+    ] = None,
 ) -> TaskPage:
     """The user's tasks matching every given filter, sorted, one page at a time."""
     offset = _offset(cursor)
     flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_before=due_before, due_after=due_after, query=q,
-                     list=list_name)
+                     list=list_name, parent=parent)
     tasks = await service.list(ctx, flt, sort=sort, limit=limit + 1, offset=offset)
     more = len(tasks) > limit
     return TaskPage(tasks=tasks[:limit], next_cursor=_cursor(offset + limit) if more else None)
@@ -209,17 +214,55 @@ async def update_task(ctx: CurrentContext, service: ServiceDep, number: Number, 
     return await service.update(ctx, number, body)
 
 
-@router.delete("/{number}", status_code=204, responses=ERRORS, summary="Delete a task (undoable)")
-async def delete_task(ctx: CurrentContext, service: ServiceDep, number: Number) -> Response:
-    """Soft-delete the task; ``POST /api/v1/tasks/undo`` restores it."""
-    await service.delete(ctx, number)
+CONFIRM = Query(description="Required (true) when the task has subtasks (open ones, to complete): they go with it")
+
+
+@router.delete(
+    "/{number}",
+    status_code=204,
+    responses={**ERRORS, 409: {**CONFLICT, "description": "It has subtasks and confirm is false: would_delete lists the subtree"}},
+    summary="Delete a task (undoable)",
+)
+async def delete_task(
+    ctx: CurrentContext, service: ServiceDep, number: Number, confirm: Annotated[bool, CONFIRM] = False
+) -> Response:
+    """Soft-delete the task (with its subtasks, when confirmed); ``POST /api/v1/tasks/undo`` restores it."""
+    await service.delete(ctx, number, confirm=confirm)
     return Response(status_code=204)
 
 
-@router.post("/{number}/complete", response_model=CompleteResult, responses=ERRORS, summary="Complete a task")
-async def complete_task(ctx: CurrentContext, service: ServiceDep, number: Number) -> CompleteResult:
-    """Mark the task done; a repeating task's next occurrence is returned as ``next_task``."""
-    return await service.complete(ctx, number)
+@router.post(
+    "/{number}/complete",
+    response_model=CompleteResult,
+    responses={**ERRORS, 409: {**CONFLICT, "description": "Open subtasks and confirm is false: would_change lists them"}},
+    summary="Complete a task",
+)
+async def complete_task(
+    ctx: CurrentContext, service: ServiceDep, number: Number, confirm: Annotated[bool, CONFIRM] = False
+) -> CompleteResult:
+    """Mark the task done (and its open subtasks, when confirmed); a repeating task's next
+    occurrence is returned as ``next_task``."""
+    return await service.complete(ctx, number, confirm=confirm)
+
+
+class SubtasksRequest(BaseModel):
+    """The subtasks to add under a task, in order (1–50 titles)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"titles": ["Book flights", "Pack"]}]})
+
+    titles: list[str] = Field(min_length=1, max_length=50)
+
+
+@router.post(
+    "/{number}/subtasks",
+    response_model=SubtasksResult,
+    status_code=201,
+    responses={**ERRORS, 409: QUOTA},
+    summary="Break a task down into subtasks",
+)
+async def add_subtasks(ctx: CurrentContext, service: ServiceDep, number: Number, body: SubtasksRequest) -> SubtasksResult:
+    """Add one open subtask per title under the task, in one undoable step."""
+    return await service.add_subtasks(ctx, number, body.titles)
 
 
 @router.post("/{number}/reopen", response_model=TaskOut, responses=ERRORS, summary="Reopen a task")

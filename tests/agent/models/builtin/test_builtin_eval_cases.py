@@ -22,6 +22,7 @@ FILES = {
     "notes": ROOT / "evals" / "notes.jsonl",  # issue 15 item 4 (frozen_notes.jsonl: report only)
     "views": ROOT / "evals" / "views.jsonl",  # issue 15 item 5 (frozen_views.jsonl: report only)
     "lists": ROOT / "evals" / "lists.jsonl",  # issue 15 item 2 (frozen_lists.jsonl: report only)
+    "subtasks": ROOT / "evals" / "subtasks.jsonl",  # issue 15 item 3 (frozen_subtasks.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

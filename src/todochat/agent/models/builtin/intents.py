@@ -60,6 +60,14 @@ class Intent:
     ``unremind`` (cancel; ``field`` "or_delete" when the phrase may name the task itself, "all"
     for every reminder), ``channel`` (``body`` page/webpush/ntfy/email, ``target`` the address,
     ``field`` "on"/"off").
+
+    Subtask kinds (rule family "subtasks", see :func:`_subtask`): ``subtask`` (add the item(s) of
+    ``body`` under the task ``target``; ``field`` "under" when only the word "under" said so, so a
+    title like "fix the leak under the sink" falls back to a plain add), ``breakdown`` (the same
+    for "break X down into a, b, c"; ``body`` empty: ask into what), ``subtasks`` (list the
+    subtasks of ``target``; ``field`` "pending" for what is left), ``move_under`` (make ``target`` a
+    subtask of ``body``; ``body`` empty: make it top-level; ``field`` "or_add": "put X under Y", a
+    new subtask X when no task is X).
     """
 
     kind: str
@@ -181,6 +189,9 @@ def _command_words(t: str) -> Intent:
     listed = classify_list(t)  # rule family "lists" (builtin/lists.py)
     if listed:
         return listed
+    subtask = _subtask(t)
+    if subtask:
+        return subtask
     # --- updates that start with "add" (notes, tags) before plain add
     note = _note(t)
     if note:
@@ -672,3 +683,79 @@ def _channel(t: str) -> Intent | None:
         topic = re.search(r"\b(?:topic|channel)\s+[\"']?([\w-]+)", t, IC) or re.search(r"\bntfy\s+(?!topic\b|channel\b)[\"']?([\w-]+)", t, IC)
         address = topic[1] if topic else None
     return Intent("channel", body=channel, target=address or "", field="off" if off else "on")
+
+
+# --- rule family "subtasks" (issue 15) ---------------------------------------------------------
+SUB = r"(?:sub-?tasks?|sub tasks?|sub-?steps?|steps?|sub-?items?|child tasks?)"
+"""The nouns people use for a subtask."""
+_PARENT_PREP = r"(?:of|to|for|under|in|on|inside|within|beneath)"
+_ITEMS_INTRO = rf"(?:(?:the |these |following |separate |smaller )*(?:{SUB}|parts|pieces|tasks|chunks|bits)\s*[:\-]?\s*)?"
+_TOP_LEVEL = r"(?:a |an )?(?:top-?level|top level|standalone|stand-alone|separate|independent|main|normal|regular|root)(?: task| item| todo)?"
+
+
+def _whole_list(phrase: str) -> bool:
+    """True when ``phrase`` names the list or a time, not one task ("my list", "today", "this week")."""
+    if re.fullmatch(r"(?:(?:my|the|our|your|this|that|all)\s+)*(?:(?:todo|to-?do|to do|task)\s+)?(?:list|lists|tasks|todos|to-?dos|plate|agenda|schedule|everything|me|us)", phrase.strip(), IC):
+        return True
+    return bool(_only_when(phrase))
+
+
+def _subtask(t: str) -> Intent | None:
+    """The subtasks family (issue 15), one rule per way of speaking:
+
+    - adding under a task: "add buy stamps as a subtask of the passport task", "add subtask buy
+      stamps to the passport task", "add a subtask to renew passport: buy stamps", "new subtask
+      for the trip: pack", "add buy stamps to the passport task as a subtask", "add buy stamps
+      under task 1" (kind ``subtask``);
+    - breaking a task down: "break down plan the trip into book flights, book hotel, pack",
+      "split the trip into …", "add subtasks to the trip: a, b, c" (kind ``breakdown``/``subtask``);
+    - what is left: "what's left for the trip?", "show the subtasks of task 1" (kind ``subtasks``);
+    - moving: "make 4 a subtask of 2", "move 4 under 2", "make 2 a top-level task", "take book
+      flights out of the trip" (kind ``move_under``).
+    """
+    lead = r"(?:add|create|make|put|insert|give)"
+    m = _m(rf"(?:{lead}(?: (?:a|an|another|one more|the|some|these))? |new |another )(?:new )?{SUB} {_PARENT_PREP} (.+?)\s*(?::|-|—)\s*(.+)", t)
+    if m:
+        return Intent("subtask", target=_tail(t, m, 1), body=_tail(t, m, 2))
+    m = _m(rf"{lead} (.+?),? (?:as|like) (?:a |an |another )?(?:new )?{SUB} {_PARENT_PREP} (.+)", t)
+    if m:
+        return Intent("subtask", target=_tail(t, m, 2), body=_tail(t, m, 1))
+    m = _m(rf"{lead} (.+?) (?:to|under|in|on|into|for) (.+?),? as (?:a |an |another )?(?:new )?{SUB}", t)
+    if m:
+        return Intent("subtask", target=_tail(t, m, 2), body=_tail(t, m, 1))
+    m = _m(rf"(?:{lead}(?: (?:a|an|another|the|some))? |new )(?:new )?{SUB} (.+?) (?:to|for|under|in|on|into|of) (.+)", t)
+    if m:
+        return Intent("subtask", target=_tail(t, m, 2), body=_tail(t, m, 1))
+    m = _m(r"(add|put) (.+?) (?:under|beneath|below) (.+)", t)
+    if m and m[1].lower() == "put":  # an existing task is moved; else a new one is added there
+        return Intent("move_under", target=_tail(t, m, 2), body=_tail(t, m, 3), field="or_add")
+    if m:
+        return Intent("subtask", target=_tail(t, m, 3), body=_tail(t, m, 2), field="under")
+    verb = r"(?:break|split|divide|chop|cut)"
+    m = _m(rf"{verb}(?: up| down)? (.+?)(?: up| down)? (?:into|in) {_ITEMS_INTRO}(.+)", t)
+    if m:
+        return Intent("breakdown", target=_tail(t, m, 1), body=_tail(t, m, 2))
+    m = _m(rf"(?:{verb} (?:up|down) (.+)|{verb} (.+?) (?:up|down)(?: into (?:{SUB}|parts|pieces|smaller tasks))?|{verb} (.+?) into (?:{SUB}|parts|pieces|smaller tasks))", t)
+    if m:
+        return Intent("breakdown", target=next(g for g in m.groups() if g))
+    m = _m(r"what(?:'s| is|s| remains| else is)? (?:still )?(?:left|remaining|outstanding|open|undone|pending|to do)(?: to do)?(?: to be done)? (?:for|on|in|of|with|under) (.+)", t) \
+        or _m(r"how much (?:is )?(?:still )?(?:left|remaining) (?:for|on|in|of) (.+)", t)
+    if m and not _whole_list(m[1]):  # "what's left on my list?", "… for today" are lists
+        return Intent("subtasks", target=_tail(t, m, 1), field="pending")
+    m = _m(rf"(?:show|list|view|display|see|give|tell)(?: me)?(?: all)? (?:the |my )?(?:(open|remaining|pending|unfinished|undone) )?{SUB} (?:of|for|in|on|under) (.+)", t) \
+        or _m(rf"what (?:are|were) (?:the |my )?(?:(open|remaining|pending|unfinished|undone) )?{SUB} (?:of|for|in|on|under) (.+)", t) \
+        or _m(rf"(?:which|what) {SUB} (?:are )?(?:(left|open|remaining|pending)) (?:for|on|in|of|under) (.+)", t)
+    if m and not _whole_list(m[2]):
+        return Intent("subtasks", target=_tail(t, m, 2), field="pending" if m[1] else "all")
+    m = _m(rf"(?:make|turn|set|change) (.+?) (?:back )?(?:into |to )?{_TOP_LEVEL}(?: again)?", t) \
+        or _m(r"(?:take|move|pull|remove|detach|get|lift) (.+?) out (?:of|from) (?:under )?.+", t) \
+        or _m(r"(?:detach|unnest|un-nest|separate) (.+?)(?: from .+)?", t) \
+        or _m(rf"(.+?) (?:is no longer|isn'?t|is not|shouldn'?t be) (?:a )?{SUB}(?: of .+)?(?: anymore| any more)?", t)
+    if m:
+        return Intent("move_under", target=_tail(t, m, 1), body="")
+    m = _m(rf"(?:make|turn|set|mark|put|move|change) (.+?) (?:into |as |to )?(?:a |an |another )?{SUB} {_PARENT_PREP} (.+)", t) \
+        or _m(r"(?:move|put|place|nest|file|drag|tuck|stick) (.+?) (?:under|beneath|below|inside|into|within) (.+)", t) \
+        or _m(rf"(.+?) (?:is|should be|belongs) (?:a |an )?(?:{SUB} )?(?:of|under|to|in) (.+)", t) if re.search(rf"\b{SUB}\b|\b(?:under|nest)\b", t, IC) else None
+    if m:
+        return Intent("move_under", target=_tail(t, m, 1), body=_tail(t, m, 2))
+    return None

@@ -447,6 +447,61 @@ def plan_list(intent: Intent, target: str, state: State, now: datetime) -> list[
                       extra={"list": intent.body}, bulk_extra={"changes": {"list": intent.body}})
 
 
+def _parent_arg(phrase: str, state: State) -> str | Say:
+    """The ``parent`` / ``task`` argument for a phrase naming one task, or a question."""
+    ref = resolve(phrase, state)
+    if ref.problem:
+        return Say(ref.problem)
+    if len(ref.numbers) > 1:
+        return Say("Which one task should it go under? Name one, for example \"task 2\".")
+    return ref.task_arg
+
+
+def plan_subtasks(intent: Intent, quotes: list[str], state: State, now: datetime) -> list[Action]:
+    """The subtasks family (rules: tasks/subtasks.py): a subtask added under a task (``add_task``
+    with ``parent``; several at once: ``add_subtasks``, one undo step), a task broken down, what
+    is left under a task (``list_tasks`` with ``parent``), a task moved under another or made
+    top-level (``update_task`` with ``parent``)."""
+    target = unmask(intent.target, quotes)
+    if intent.kind == "subtasks":
+        parent = _parent_arg(target, state)
+        if isinstance(parent, Say):
+            return [parent]
+        args = {"parent": parent, **({"status": "pending"} if intent.field == "pending" else {})}
+        return [Call("list_tasks", args, intent)]
+    if intent.kind == "move_under":
+        task = _parent_arg(target, state)
+        if isinstance(task, Say):
+            return [task]
+        parent = _parent_arg(unmask(intent.body, quotes), state) if intent.body.strip() else ""
+        if isinstance(parent, Say):
+            return [parent]
+        call = Call("update_task", {"task": task, "parent": parent}, intent, fallback_on=("not_found",))
+        if intent.field == "or_add":  # "put pack sunscreen under the trip" with no such task: a new one
+            call.fallback = plan_subtasks(Intent("subtask", target=intent.body, body=intent.target, field="under"), quotes, state, now)
+        return [call]
+    body = intent.body.strip()
+    if not body:
+        return [Say(f"Into which subtasks? For example: \"break down {target} into book flights, book hotel, pack\".")]
+    parent = _parent_arg(target, state)
+    if isinstance(parent, Say):
+        return [parent]
+    items = [clean_title(unmask(i, quotes)) for i in split_items(body, share_verb=False)]
+    items = [i for i in items if i]
+    if len(items) > 1 or intent.kind == "breakdown":
+        call = Call("add_subtasks", {"task": parent, "titles": items or [clean_title(unmask(body, quotes))]}, intent)
+        return [call]
+    adds = plan_add(body, quotes, now, Intent("add"))
+    for action in adds:
+        if isinstance(action, Call):
+            action.args["parent"] = parent
+            action.intent = intent
+            if intent.field == "under":  # "add fix the leak under the sink": no task "the sink", a plain add
+                action.fallback_on = ("not_found",)
+                action.fallback = plan_add(f"{intent.body} under {intent.target}", quotes, now, Intent("add"))
+    return adds
+
+
 def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) -> list[Action]:
     """The actions of one classified clause."""
     target = unmask(intent.target, quotes)
@@ -469,6 +524,8 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
         return _ref_calls(intent, target, state, now, "delete_task", "delete_tasks")
     if kind == "update":
         return plan_update(intent, quotes, state, now)
+    if kind in ("subtask", "breakdown", "subtasks", "move_under"):
+        return plan_subtasks(intent, quotes, state, now)
     if kind == "remind":
         return plan_remind(intent, quotes, state, now)
     if kind == "reminders":

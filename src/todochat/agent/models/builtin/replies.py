@@ -173,6 +173,8 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
         items = result.get("would_change") or result.get("would_delete") or []
         names = ", ".join(f"{c['number']} \"{c['title']}\"" for c in items)
         action = result.get("action")
+        if tool in ("complete_task", "delete_task"):  # a task with (open) subtasks
+            return _subtree_question(tool, items)
         if action == "update":
             verb, how = _change_text(args.get("changes") or {})
             return f"This would {verb} {len(items)} tasks{how}: {names}. Shall I go ahead?"
@@ -197,6 +199,43 @@ def _failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str:
         return "There's nothing to redo."
     message = result.get("message") or "That didn't work."
     return f"Sorry, I couldn't do that: {message}"
+
+
+def _subtree_question(tool: str, items: list[dict[str, Any]]) -> str:
+    """Completing a task with open subtasks, or deleting one with subtasks, asks first."""
+    if tool == "complete_task":
+        names = ", ".join(f"{c['number']} \"{c['title']}\"" for c in items)
+        s = "s" if len(items) != 1 else ""
+        return f"That task has {len(items)} open subtask{s}: {names}. Complete {'them' if s else 'it'} too?"
+    root, below = items[0], items[1:]
+    names = ", ".join(f"{c['number']} \"{c['title']}\"" for c in below)
+    s = "s" if len(below) != 1 else ""
+    return (f"Task {root['number']} \"{root['title']}\" has {len(below)} subtask{s}: {names}. "
+            f"Delete it and its subtask{s} ({len(items)} tasks)?")
+
+
+def _subtask_success(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str | None:
+    """What a subtask operation did (None for other tools)."""
+    task = result.get("task") or {}
+    if tool == "add_subtasks":
+        added = result.get("tasks") or []
+        names = ", ".join(f"{t['number']} {t['title']}" for t in added)
+        return f"Added {len(added)} subtask{'s' if len(added) != 1 else ''} to {task_text(task)}: {names}."
+    if tool == "add_task" and task.get("parent"):
+        return f"Added {task_text(task)}{_details(task)}, a subtask of task {task['parent']}.{_add_reminder_note(args, task)}"
+    if tool == "update_task" and "parent" in args and len(args) == 2:
+        if task.get("parent"):
+            return f"Made {task_text(task)} a subtask of task {task['parent']}."
+        return f"Made {task_text(task)} a top-level task."
+    if tool == "list_tasks" and args.get("parent"):
+        count = int(result.get("count", 0))
+        noun = "open subtask" if args.get("status") == "pending" else "subtask"
+        if count == 0:
+            return f"There are no {noun}s left there." if args.get("status") == "pending" else "That task has no subtasks."
+        left = " left" if args.get("status") == "pending" else ""
+        return f"{count} {noun}{'s' if count != 1 else ''}{left}: " + ", ".join(
+            f"{t['number']} {t['title']}" for t in (result.get("tasks") or [])[:10]) + "."
+    return None
 
 
 def _shift_text(shift: str) -> str:
@@ -271,7 +310,7 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
     if not result.get("ok"):
         return _failure(tool, args, result)
     task = result.get("task") or {}
-    special = _reminder_success(tool, args, result)
+    special = _reminder_success(tool, args, result) or _subtask_success(tool, args, result)
     if special:
         return special
     listed = list_sentence(tool, args, result)
