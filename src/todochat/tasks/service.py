@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, time, timedelta, timezone
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -56,6 +56,9 @@ from todochat.tasks.schemas import (
     TaskFilter,
     TaskOut,
 )
+
+if TYPE_CHECKING:
+    from todochat.tasks.importing import ImportPreview
 
 _NUMBER_REF = re.compile(r"^\s*(?:task\s*)?#?\s*(\d+)\s*$", re.IGNORECASE)
 UNDO_WINDOW = timedelta(days=30)
@@ -881,6 +884,49 @@ class TaskService:
                 )
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    # ----------------------------------------------------------------- import
+    async def import_file(
+        self,
+        ctx: RequestContext,
+        data: bytes,
+        fmt: str | None = None,
+        *,
+        name: str = "file",
+        dry_run: bool = False,
+        max_bytes: int = 5 * 1024 * 1024,
+        progress: Callable[[int, int], Awaitable[None]] | None = None,
+    ) -> ImportPreview:
+        """Import a task file (Todoist CSV, todo.txt, iCalendar VTODO, Taskwarrior JSON, todochat
+        CSV: tasks/imports/), all of it or nothing, as ONE journal change (``import``: one undo
+        removes every task it added). A dry run checks the same and changes nothing.
+
+        Args:
+            data: the file's bytes; fmt: its format (None: detected); name: its name (messages).
+            dry_run: only preview. max_bytes: the size limit (``TODOCHAT_IMPORT_MAX_BYTES``).
+            progress: awaited as tasks are created (``done, total``).
+
+        Returns:
+            The preview (a dry run) or what was added (``numbers``, ``change``).
+
+        Raises:
+            ValidationError: an unknown format (field ``format``).
+            ImportFileError: the file is too large (413), binary, not UTF-8, malformed, or a task
+                breaks a rule — naming the line or record.
+            QuotaExceeded: the user's task quota has no room for all of it.
+        """
+        from todochat.tasks import importing, imports
+
+        parsed = imports.read(data, fmt, name=name, max_bytes=max_bytes)
+        tasks = importing.clean(ctx, parsed)
+        result = importing.preview(ctx, parsed, tasks, dry_run=dry_run)
+        if dry_run:
+            async with self.sessionmaker() as session:
+                await quotas.check_tasks(session, ctx, limit=self.max_tasks, adding=len(tasks))
+            return result
+        async with self.sessionmaker.begin() as session:
+            rows, change = await importing.add_all(session, ctx, tasks, max_tasks=self.max_tasks, progress=progress)
+        return result.model_copy(update={"numbers": [r.number for r in rows], "change": change})
 
     # ----------------------------------------------------------------- user settings
     async def get_timezone(self, user_id: str) -> str | None:
