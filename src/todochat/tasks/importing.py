@@ -11,6 +11,7 @@ in a warning and the tasks are added to the user's tasks without it.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -87,7 +88,7 @@ class PreviewRow(BaseModel):
     title: str
     completed: bool
     priority: str
-    tags: list[str]
+    tags: builtins.list[str]
     due: str | None = Field(default=None, description="YYYY-MM-DD or YYYY-MM-DDTHH:MM, user's zone")
     recurrence: str | None = None
     list: str | None = None
