@@ -37,6 +37,7 @@ from todochat.api.routes import (
     web,
 )
 from todochat.api.routes import chatkit as chatkit_routes
+from todochat.api.routes import imports as import_routes
 from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
 from todochat.api.security import install_security
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.mcp = McpHttp(settings, lambda: app.state.service)  # /mcp, same tokens and service
     app.state.mcp.install(app)
     install_rate_limit(app, settings)  # inside CORS, so 429s carry CORS headers
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # before any body is read
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger=file_routes(settings))  # before any body is read
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -125,12 +126,23 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(me.router)
     app.include_router(privacy_routes.router)  # /api/v1/me/export, DELETE /api/v1/me, /api/v1/audit
     app.include_router(notify_routes.router)
+    app.include_router(import_routes.router)
     app.include_router(signout.router)
     app.include_router(oidc.router)
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
     app.include_router(web.router)
     return app
+
+
+def file_routes(settings: Settings) -> dict[str, int]:
+    """Routes that take a file, with their body limit: the file's limit plus the multipart
+    framing (``BodySizeLimit(larger=...)``); 0 (no limit) stays 0."""
+
+    def room(n: int) -> int:
+        return n + import_routes.MULTIPART_ROOM if n else 0
+
+    return {"/api/v1/import": room(settings.import_max_bytes)}
 
 
 def worker_app() -> FastAPI:
