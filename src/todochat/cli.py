@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from todochat.config import Settings, get_settings
+from todochat.import_cli import import_command
 from todochat.privacy_cli import audit_command, user_app
 
 app = typer.Typer(help="todochat: a chat assistant for your task list (ChatKit, REST, MCP).", no_args_is_help=True)
@@ -20,6 +21,7 @@ db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")  # user export|delete (privacy_cli.py)
 app.command("audit")(audit_command)
+app.command("import")(import_command)  # import_cli.py
 err = Console(stderr=True, soft_wrap=True)
 
 
