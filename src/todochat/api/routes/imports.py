@@ -20,7 +20,8 @@ MULTIPART_ROOM = 64 * 1024
 @router.post(
     "",
     response_model=ImportPreview,
-    responses={**ERRORS, 409: {**CONFLICT, "description": "The task quota has no room for the whole file"}, 413: {"model": ErrorOut, "description": "The file is larger than TODOCHAT_IMPORT_MAX_BYTES"}},
+    status_code=201,
+    responses={200: {"model": ImportPreview, "description": "The dry run's preview (nothing changed)"}, **ERRORS, 409: {**CONFLICT, "description": "The task quota has no room for the whole file"}, 413: {"model": ErrorOut, "description": "The file is larger than TODOCHAT_IMPORT_MAX_BYTES"}},
     summary="Import tasks from a file",
 )
 async def import_tasks(
