@@ -70,7 +70,7 @@ def preview_widget(preview: ImportPreview, attachment: Attachment) -> Card:
     lists = [f"{name or 'no list'}: {count}" for name, count in preview.lists.items()]
     counts = f"{preview.tasks} tasks" + (f", {preview.completed} already done" if preview.completed else "")
     children.append(Caption(value=counts + (" · " + ", ".join(lists) if any(preview.lists) else ""), color="secondary"))
-    rows = [Text(value=("✓ " if r.completed else "○ ") + r.title + (f" · due {r.due}" if r.due else ""), size="sm") for r in preview.first]
+    rows: list[WidgetComponentBase] = [Text(value=("✓ " if r.completed else "○ ") + r.title + (f" · due {r.due}" if r.due else ""), size="sm") for r in preview.first]
     if preview.tasks > len(preview.first):
         rows.append(Caption(value=f"and {preview.tasks - len(preview.first)} more", color="secondary"))
     children.append(Col(gap=1, children=rows))  # type: ignore[arg-type]

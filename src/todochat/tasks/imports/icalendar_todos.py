@@ -62,7 +62,7 @@ def read(text: str) -> ParsedFile:
     return out
 
 
-def _draft(todo: icalendar.Todo, record: int, uid: str | None, list_name: str | None) -> TaskDraft:
+def _draft(todo: icalendar.cal.Component, record: int, uid: str | None, list_name: str | None) -> TaskDraft:
     completed_at = _when(todo.get("COMPLETED"))
     status = str(todo.get("STATUS", "")).upper()
     categories = todo.get("CATEGORIES")
