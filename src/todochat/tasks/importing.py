@@ -18,9 +18,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from todochat.context import RequestContext
@@ -28,7 +25,7 @@ from todochat.errors import ImportFileError, TodoError
 from todochat.presentation import import_question
 from todochat.tasks import dates, journal, quotas
 from todochat.tasks.imports import ParsedFile, TaskDraft
-from todochat.tasks.models import Task, TaskCounter, TaskTag
+from todochat.tasks.models import Task, TaskTag
 from todochat.tasks.rules import clean_description, clean_priority, clean_tags, clean_title
 
 PREVIEW_ROWS = 10
@@ -217,30 +214,18 @@ def preview(ctx: RequestContext, parsed: ParsedFile, tasks: list[CleanTask], *, 
     )
 
 
-async def _allocate_numbers(session: AsyncSession, user_id: str, count: int) -> range:
-    """Take ``count`` consecutive task numbers of the user in one statement (the counter bump of
-    ``TaskService._next_number``, by ``count``)."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    result = await session.execute(
-        insert(TaskCounter)
-        .values(user_id=user_id, last_number=count)
-        .on_conflict_do_update(index_elements=["user_id"], set_={"last_number": TaskCounter.last_number + count})
-        .returning(TaskCounter.last_number)
-    )
-    last = int(result.scalar_one())
-    return range(last - count + 1, last + 1)
-
-
 async def add_all(
     session: AsyncSession,
     ctx: RequestContext,
     tasks: list[CleanTask],
     *,
     max_tasks: int,
+    last_number: Callable[[AsyncSession, str, int], Awaitable[int]],
     progress: Progress | None = None,
 ) -> tuple[list[Task], int | None]:
-    """Add ``tasks`` in the caller's transaction as one journal group (action ``import``).
+    """Add ``tasks`` in the caller's transaction as one journal group (action ``import``),
+    numbered in file order from one block of the user's numbers (``last_number(session,
+    user_id, count)`` takes ``count`` numbers and returns the last: ``TaskService._next_number``).
 
     Returns:
         The rows created (numbered in file order) and the journal entry's id.
@@ -251,7 +236,8 @@ async def add_all(
     """
     rec = await journal.begin(session, ctx, "import")
     await quotas.check_tasks(session, ctx, limit=max_tasks, adding=len(tasks))
-    numbers = await _allocate_numbers(session, ctx.user_id, len(tasks))
+    last = await last_number(session, ctx.user_id, len(tasks))
+    numbers = range(last - len(tasks) + 1, last + 1)
     now = ctx.now()
     rows: list[Task] = []
     for index, (task, number) in enumerate(zip(tasks, numbers, strict=True), start=1):
@@ -283,9 +269,3 @@ async def add_all(
         await hook(session, ctx, pairs)
     group = await rec.save()
     return rows, group.seq if group else None
-
-
-async def count_tasks(session: AsyncSession, ctx: RequestContext) -> int:
-    """The user's tasks that count against the quota (not deleted)."""
-    stmt = select(func.count()).select_from(Task).where(Task.user_id == ctx.user_id, Task.deleted_at.is_(None))
-    return int((await session.execute(stmt)).scalar_one())

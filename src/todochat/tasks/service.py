@@ -138,17 +138,18 @@ class TaskService:
         )
 
     # ----------------------------------------------------------------- numbers
-    async def _next_number(self, session: AsyncSession, user_id: str) -> int:
-        """Allocate the user's next task number in one statement: an atomic counter bump
-        (``INSERT … ON CONFLICT DO UPDATE … RETURNING``; row lock on PostgreSQL, the writer lock
-        on SQLite), so concurrent adds never share or skip a number."""
+    async def _next_number(self, session: AsyncSession, user_id: str, count: int = 1) -> int:
+        """Allocate the user's next task number (the next ``count`` numbers; the last is
+        returned) in one statement: an atomic counter bump (``INSERT … ON CONFLICT DO UPDATE …
+        RETURNING``; row lock on PostgreSQL, the writer lock on SQLite), so concurrent adds never
+        share or skip a number."""
         dialect = session.bind.dialect.name if session.bind else "sqlite"
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(TaskCounter).values(user_id=user_id, last_number=1)
+        stmt = insert(TaskCounter).values(user_id=user_id, last_number=count)
         result = await session.execute(
             stmt.on_conflict_do_update(
                 index_elements=["user_id"],
-                set_={"last_number": TaskCounter.last_number + 1},
+                set_={"last_number": TaskCounter.last_number + count},
             ).returning(TaskCounter.last_number)
         )
         return int(result.scalar_one())
@@ -925,7 +926,9 @@ class TaskService:
                 await quotas.check_tasks(session, ctx, limit=self.max_tasks, adding=len(tasks))
             return result
         async with self.sessionmaker.begin() as session:
-            rows, change = await importing.add_all(session, ctx, tasks, max_tasks=self.max_tasks, progress=progress)
+            rows, change = await importing.add_all(
+                session, ctx, tasks, max_tasks=self.max_tasks, last_number=self._next_number, progress=progress
+            )
         return result.model_copy(update={"numbers": [r.number for r in rows], "change": change})
 
     # ----------------------------------------------------------------- user settings
