@@ -12,10 +12,15 @@ from typing import Any
 
 import httpx
 import pytest
+from chatkit.types import WidgetItem
 from tests.servers import LiveServer, server_factory  # noqa: F401 (fixtures)
 
 from todochat.client import ChatKitClient, ChatKitError
+from todochat.config import Settings
+from todochat.context import RequestContext
 from todochat.conversations.attachments import user_key
+from todochat.conversations.store import SQLStore
+from todochat.db import make_engine, make_sessionmaker
 
 pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).parents[1] / "tasks" / "imports" / "fixtures"
@@ -33,6 +38,17 @@ async def upload(http: httpx.AsyncClient, attachment: dict[str, Any], data: byte
     descriptor = attachment["upload_descriptor"]
     assert descriptor["method"] == "PUT"
     return await http.put(descriptor["url"], content=data, headers=descriptor["headers"])
+
+
+async def restore_item(server: LiveServer, thread_id: str, item: dict[str, Any]) -> None:
+    """Put a thread item back as it was, straight into the server's database."""
+    settings = Settings(database_url=server.env["TODOCHAT_DATABASE_URL"], data_dir=Path(server.env["TODOCHAT_DATA_DIR"]), jwt_secret="x" * 40)
+    engine = make_engine(settings)
+    try:
+        store = SQLStore(make_sessionmaker(engine))
+        await store.save_item(thread_id, WidgetItem.model_validate(item), RequestContext(user_id="alice"))
+    finally:
+        await engine.dispose()
 
 
 def mode(path: Path) -> int:
@@ -91,6 +107,12 @@ async def test_attach_preview_import_undo(server_factory) -> None:  # type: igno
 
         again = await alice.stream(confirm)  # a replayed click changes nothing
         assert "already settled" in again.text
+        assert len((await http.get("/api/v1/tasks", headers=alice_headers)).json()["tasks"]) == 5
+        # the widget's new state lost (a crash between the import's commit and the turn's): the
+        # open card is back in the store, and a confirm finds the import in the journal
+        await restore_item(server, turn.thread_id, next(e["item"] for e in turn.events if e.get("type") == "thread.item.done" and e["item"]["id"] == widget_id))
+        again = await alice.stream(confirm)
+        assert "That file was imported already" in again.text, again.text
         assert len((await http.get("/api/v1/tasks", headers=alice_headers)).json()["tasks"]) == 5
 
         undo = await alice.send("undo", turn.thread_id)

@@ -7,6 +7,7 @@ only translates."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -156,6 +157,14 @@ class ChatImports:
         if action.type == "import.cancel":
             yield ThreadItemReplacedEvent(item=settled_widget(sender, "Import cancelled"))
             yield "Cancelled: nothing was imported."
+            return
+        # the journal records the import under this key: a confirm replayed after a crash that
+        # lost the widget's new state finds the import done and does not add the tasks again
+        context = dataclasses.replace(context, turn=f"import:{attachment_id}")
+        earlier = [e for e in await self.service.turn_changes(context, context.turn or "") if e.action == "import"]
+        if earlier:
+            yield ThreadItemReplacedEvent(item=settled_widget(sender, "Imported"))
+            yield f"That file was imported already (change {earlier[-1].id}); nothing changed."
             return
         try:
             stored, data = await self.files.read(attachment_id, context)
