@@ -1,4 +1,4 @@
-"""The ``todochat`` command (Typer): serve, chat, mcp, token, eval, db, reminders."""
+"""The ``todochat`` command (Typer): serve, chat, mcp, token, eval, db, reminders, docs."""
 
 from __future__ import annotations
 
@@ -281,6 +281,23 @@ def reminders(
             await engine.dispose()
 
     asyncio.run(show())
+
+
+@app.command()
+def docs(
+    check: Annotated[bool, typer.Option("--check", help="Only check; exit 1 when the file is out of date.")] = False,
+) -> None:
+    """Regenerate the tools table of docs/agent-tools.md from the operation declarations
+    (src/todochat/tasks/operations.py); run it after adding an operation or an argument."""
+    from todochat.tasks.operations import DOCS, main
+
+    if not DOCS.is_file():
+        err.print(f"{DOCS} not found: run this in a source checkout.")
+        raise typer.Exit(2)
+    code = main(["--check"] if check else [])
+    if code == 0:
+        Console().print(f"{DOCS} is up to date." if check else f"Wrote {DOCS}.")
+    raise typer.Exit(code)
 
 
 @db_app.command("upgrade")

@@ -89,7 +89,7 @@ async def test_import_over_real_http(server_factory, tmp_path: Path) -> None:  #
             (b'title\n"=HYPERLINK(""http://evil.example"",""x"")"\n', "csv", 422, "Line 2, column title"),
             (b"PK\x03\x04\x00\x00binary", "csv", 422, "binary file"),
             ("title\nCaf\u00e9\n".encode("latin-1"), "csv", 422, "not UTF-8"),
-            (b"title\nx\n", "xlsx", 422, "Unknown import format 'xlsx'"),
+            (b"title\nx\n", "xlsx", 422, "format: Input should be 'todoist'"),
         ]
         for data, fmt, status, words in bad:
             r = await http.post("/api/v1/import", params={"format": fmt}, files=upload("bad.csv", data), headers=alice)

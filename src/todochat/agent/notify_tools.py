@@ -4,18 +4,19 @@ no argument can be a URL (the ntfy server and SMTP relay are the operator's)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from agents import FunctionTool, function_tool
 
 from todochat.agent.tools import Ctx, _guard
 from todochat.notify import preferences
+from todochat.notify.models import UserChannel
 
 
 @function_tool
 async def set_reminder_channel(
     ctx: Ctx,
-    channel: Literal["page", "webpush", "ntfy", "email"],
+    channel: UserChannel,
     address: str | None = None,
     enabled: bool = True,
 ) -> str:

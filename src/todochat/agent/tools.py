@@ -26,9 +26,13 @@ from todochat.errors import (
 )
 from todochat.tasks import reminders as reminder_rules
 from todochat.tasks.schemas import (
+    ExportFormat,
+    PriorityName,
     ReminderOut,
     ReminderSpec,
     Selection,
+    SortKey,
+    StatusFilter,
     TaskChanges,
     TaskCreate,
     TaskFilter,
@@ -36,9 +40,9 @@ from todochat.tasks.schemas import (
 )
 
 Ctx = RunContextWrapper[TodoAgentContext]
-Status = Literal["all", "pending", "completed"]
-PriorityArg = Literal["none", "low", "medium", "high"]
-SortArg = Literal["number", "due", "priority", "created", "title"]
+Status = StatusFilter  # the enum types are tasks/schemas.py's (arguments: tasks/operations.py)
+PriorityArg = PriorityName
+SortArg = SortKey
 
 logger = logging.getLogger(__name__)
 TASK_FIELDS = ("number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence", "overdue")
@@ -535,7 +539,7 @@ async def list_activity(ctx: Ctx, since: str | None = "today") -> str:
 
 
 @function_tool
-async def download_tasks(ctx: Ctx, format: Literal["csv", "ics"] = "csv", status: Status = "all") -> str:
+async def download_tasks(ctx: Ctx, format: ExportFormat = "csv", status: Status = "all") -> str:
     """Give the user a file of their tasks (the app downloads it). Use for "export my tasks".
 
     Args:

@@ -145,7 +145,7 @@ def file_routes(settings: Settings) -> dict[str, int]:
     def room(n: int) -> int:
         return n + import_routes.MULTIPART_ROOM if n else 0
 
-    return {"/api/v1/import": room(settings.import_max_bytes), "/api/v1/attachments/": room(settings.attachment_max_bytes)}
+    return {"/api/v1/import": room(settings.import_max_bytes), "/chatkit/attachments/": room(settings.attachment_max_bytes)}
 
 
 def worker_app() -> FastAPI:

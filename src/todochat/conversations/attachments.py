@@ -8,7 +8,7 @@ kept (:data:`ALLOWED_TYPES`), each at most ``TODOCHAT_ATTACHMENT_MAX_BYTES``, an
 together at most ``TODOCHAT_QUOTA_ATTACHMENT_BYTES`` (issue 17, item 5). The metadata (a
 ``chatkit.types.FileAttachment``) is in the ChatKit store's ``attachments`` table.
 
-The upload endpoint (``PUT /api/v1/attachments/{id}/upload``) accepts the user's bearer token or
+The upload endpoint (``PUT /chatkit/attachments/{id}/upload``) accepts the user's bearer token or
 the short-lived upload token the descriptor carries in its headers (``X-Upload-Token``: a JWT
 for that one attachment, signed with the server's HS256 secret), since the ChatKit web component
 uploads with the descriptor's headers only.
@@ -194,7 +194,7 @@ class AttachmentFiles(AttachmentStore[RequestContext]):
             name=name,
             mime_type=input.mime_type,
             upload_descriptor=AttachmentUploadDescriptor(
-                url=f"{self.base_url}/api/v1/attachments/{attachment_id}/upload",  # type: ignore[arg-type]
+                url=f"{self.base_url}/chatkit/attachments/{attachment_id}/upload",  # type: ignore[arg-type]
                 method="PUT",
                 headers={UPLOAD_HEADER: token},
             ),

@@ -3,7 +3,7 @@ results and annotations. Each one translates its arguments and calls TaskService
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from mcp.server.elicitation import ElicitationResult
 from mcp_types import ToolAnnotations
@@ -27,6 +27,7 @@ from todochat.tasks.schemas import (
     PriorityName,
     ReminderOut,
     ReminderSpec,
+    ReminderStatusFilter,
     Selection,
     SortKey,
     StatusFilter,
@@ -35,12 +36,9 @@ from todochat.tasks.schemas import (
     TaskFilter,
     TaskNumber,
     TaskOut,
+    TaskRef,
 )
 
-TaskRef = Annotated[
-    Annotated[int, Field(ge=1, le=TASK_NUMBER_MAX)] | str,
-    Field(description="The task's number (e.g. 3) or words from its title (e.g. 'dentist')."),
-]
 Title = Annotated[str, Field(description=f"Short title, 1-{TITLE_MAX} characters.")]
 Description = Annotated[
     str | None, Field(description=f"Longer notes, up to {DESCRIPTION_MAX} characters.")
@@ -394,7 +392,7 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             Field(description="Only this task's reminders (its number or title words); omit for all."),
         ] = None,
         status: Annotated[
-            Literal["pending", "fired", "cancelled", "all"],
+            ReminderStatusFilter,
             Field(description="pending (default), fired, cancelled or all."),
         ] = "pending",
     ) -> ReminderList:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import (
     BigInteger,
@@ -36,6 +37,8 @@ class Channel(enum.StrEnum):
 
 USER_CHANNELS = (Channel.page, Channel.webpush, Channel.ntfy, Channel.email)
 """The channels a user can switch (the webhook is the operator's)."""
+UserChannel = Literal["page", "webpush", "ntfy", "email"]
+"""The names of :data:`USER_CHANNELS`, as a type (agent tool and REST arguments)."""
 
 
 class DeliveryStatus(enum.StrEnum):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +19,9 @@ from todochat.tasks.rules import (
     clean_tags,
     parse_day,
 )
-from todochat.tasks.schemas import TaskFilter
+from todochat.tasks.schemas import SortKey, TaskFilter
 
-SORTS = ("number", "due", "priority", "created", "title")
+SORTS: tuple[str, ...] = get_args(SortKey)
 NUMBERS_MAX = 1000
 """At most this many task numbers in one selection (SQLite binds at most 32,766 values)."""
 

@@ -33,6 +33,17 @@ DueFilter = Annotated[
 
 
 ReminderStatusName = Literal["pending", "fired", "cancelled"]
+ReminderStatusFilter = Literal["pending", "fired", "cancelled", "all"]
+"""Which reminders a listing shows: one status, or ``all``."""
+ExportFormat = Literal["csv", "ics"]
+"""A file of tasks: ``csv`` (a spreadsheet) or ``ics`` (RFC 5545 iCalendar)."""
+TaskRef = Annotated[
+    Annotated[int, Field(ge=1, le=TASK_NUMBER_MAX)] | str,
+    Field(description="The task's number (e.g. 3) or words from its title (e.g. 'dentist')."),
+]
+"""How a caller names one task: its number, or words from its title (tasks/matching.py decides)."""
+REMINDER_ID_MAX = 2**63 - 1
+"""The largest reminder id (a 64-bit column)."""
 
 
 class ReminderBrief(BaseModel):

@@ -6,7 +6,7 @@ import builtins
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -50,6 +50,7 @@ from todochat.tasks.schemas import (
     CompleteResult,
     ReminderBrief,
     ReminderOut,
+    ReminderStatusFilter,
     Selection,
     TaskChanges,
     TaskCreate,
@@ -688,7 +689,7 @@ class TaskService:
         ctx: RequestContext,
         ref: str | int | None = None,
         *,
-        status: Literal["pending", "fired", "cancelled", "all"] = "pending",
+        status: ReminderStatusFilter = "pending",
     ) -> builtins.list[ReminderOut]:
         """The user's reminders (of the task ``ref`` when given) with this ``status`` (``all``:
         any), soonest first; reminders of deleted tasks are left out.
@@ -696,7 +697,7 @@ class TaskService:
         Raises:
             ValidationError: unknown status. TaskNotFound, AmbiguousReference (``ref``).
         """
-        if status not in ("pending", "fired", "cancelled", "all"):
+        if status not in get_args(ReminderStatusFilter):
             raise ValidationError("status is pending, fired, cancelled or all.", field="status")
         async with self.sessionmaker() as session:
             stmt = (

@@ -1,4 +1,4 @@
-"""``PUT|POST /api/v1/attachments/{id}/upload``: phase two of a ChatKit attachment upload."""
+"""``PUT|POST /chatkit/attachments/{id}/upload``: phase two of a ChatKit attachment upload."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from todochat.api.routes.tasks import ErrorOut
 from todochat.conversations.attachments import UPLOAD_HEADER, AttachmentFiles
 from todochat.errors import ValidationError
 
-router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
+router = APIRouter(prefix="/chatkit/attachments", tags=["attachments"])
 RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "No valid bearer token or upload token"},
     404: {"model": ErrorOut, "description": "No such attachment of this user"},

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 from todochat.api.deps import CurrentContext, ServiceDep, SettingsDep
 from todochat.api.routes.tasks import CONFLICT, ERRORS, ErrorOut
 from todochat.tasks.importing import ImportPreview
-from todochat.tasks.imports import FORMATS
+from todochat.tasks.imports import FORMATS, ImportFormat
 
 router = APIRouter(prefix="/api/v1/import", tags=["import"])
 MULTIPART_ROOM = 64 * 1024
@@ -31,8 +31,8 @@ async def import_tasks(
     response: Response,
     file: Annotated[UploadFile, File(description="The task file (UTF-8 text)")],
     format: Annotated[
-        str | None,
-        Query(max_length=40, description=f"{', '.join(FORMATS)}; omitted: detected from the file's content and name"),
+        ImportFormat | None,
+        Query(description=f"{', '.join(FORMATS)}; omitted: detected from the file's content and name"),
     ] = None,
     dry_run: Annotated[bool, Query(description="true: only preview what would be added")] = False,
 ) -> ImportPreview:

@@ -5,7 +5,7 @@ service worker at ``/sw.js``. Routes translate and call ``todochat.notify``."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import FileResponse
@@ -17,6 +17,7 @@ from todochat.api.routes.web import STATIC_DIR
 from todochat.errors import TaskNotFound
 from todochat.notify import feed, page, preferences, webpush
 from todochat.notify.channels import Senders
+from todochat.notify.models import UserChannel
 
 router = APIRouter(tags=["reminders"])
 
@@ -95,7 +96,7 @@ async def patch_me(request: Request, ctx: CurrentContext, body: MePatch) -> Chan
     """Switch channels and set the ntfy topic / email address (never a URL: the servers are the
     operator's). All or nothing; a bad value is a 422 naming the field."""
     changes: dict[str, dict[str, object]] = {}
-    for name in ("page", "webpush", "ntfy", "email"):
+    for name in get_args(UserChannel):
         given = getattr(body.reminder_channels, name)
         if given is None:
             continue

@@ -3,18 +3,18 @@ service's reminder calls over HTTP (rules in tasks/reminders.py, same auth as ev
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 
 from todochat.api.deps import CurrentContext, ServiceDep
 from todochat.api.routes.tasks import CONFLICT, ERRORS, Number
-from todochat.tasks.schemas import ReminderOut, ReminderSpec
+from todochat.tasks.schemas import REMINDER_ID_MAX, ReminderOut, ReminderSpec, ReminderStatusFilter
 
 router = APIRouter(prefix="/api/v1", tags=["reminders"])
 
-ReminderStatusQuery = Literal["pending", "fired", "cancelled", "all"]
-ReminderId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The reminder's id")]
+ReminderStatusQuery = ReminderStatusFilter
+ReminderId = Annotated[int, Path(ge=1, le=REMINDER_ID_MAX, description="The reminder's id")]
 REMINDER_ERRORS = {
     **ERRORS,
     404: {**ERRORS[404], "description": "No such task or reminder for this user (another user's is not found too)"},

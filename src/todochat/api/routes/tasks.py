@@ -194,7 +194,12 @@ async def get_task(ctx: CurrentContext, service: ServiceDep, number: Number) -> 
     return await service.get(ctx, number)
 
 
-@router.patch("/{number}", response_model=TaskOut, responses=ERRORS, summary="Change a task")
+@router.patch(
+    "/{number}",
+    response_model=TaskOut,
+    responses={**ERRORS, 409: {**CONFLICT, "description": "later_only and the new due date is earlier than the current one (earlier_than_due)"}},
+    summary="Change a task",
+)
 async def update_task(ctx: CurrentContext, service: ServiceDep, number: Number, body: TaskChanges) -> TaskOut:
     """Change the fields given (``due: ""`` and ``recurrence: ""`` clear them)."""
     return await service.update(ctx, number, body)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from todochat.errors import ImportFileError
 
 ImportFormat = Literal["todoist", "todotxt", "ics", "taskwarrior", "csv"]
-FORMATS: tuple[str, ...] = ("todoist", "todotxt", "ics", "taskwarrior", "csv")
+FORMATS: tuple[str, ...] = get_args(ImportFormat)
 """The import formats: Todoist CSV, todo.txt, iCalendar VTODO, Taskwarrior JSON, our own CSV."""
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024

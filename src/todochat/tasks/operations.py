@@ -1,0 +1,446 @@
+"""Each task operation declared once: name, summary, typed and documented arguments, result,
+domain errors, MCP annotations, and how the agent tool, the MCP tool and the REST routes show it.
+
+The fronts (``agent/tools.py``, ``agent/notify_tools.py``, ``mcp/tools.py``, ``api/routes/``) are
+checked against :data:`OPERATIONS` by ``tests/test_operations.py`` (names, argument names, JSON
+types and enums, required-ness, read-only/destructive/idempotent), and the tools table of
+``docs/agent-tools.md`` is generated from it (``todochat docs``, or
+``python -m todochat.tasks.operations``; ``--check`` only compares). The enum types
+(``PriorityName``, ``StatusFilter``, ``SortKey`` ...) live in ``tasks/schemas.py`` and every
+front imports them from there.
+
+How to add an operation (or an argument)
+----------------------------------------
+1. Types: a new enum or field type goes in ``tasks/schemas.py`` (e.g. a ``ListName``); import it
+   here and in the fronts, never re-declare its literals.
+2. Declare it here: an :class:`Operation` in :data:`OPERATIONS` with its arguments (:class:`Arg`), ``result``
+   (the agent's JSON result for the docs), ``returns``, ``errors``, annotations, and
+   ``rest=(Route(...),)``. A shared argument is declared once at the top and reused: a new filter
+   such as ``Arg("list", str | None, "Only tasks in this list (its name).")`` added to
+   :data:`FILTERS` reaches list_tasks and the three bulk operations; a new task field added to
+   :data:`CHANGES` reaches update_task and update_tasks (add it to ``TaskCreate``/``TaskChanges``/
+   ``TaskFilter`` in schemas.py too: the test checks those models against these tuples).
+   A front that shows it differently says so in its :class:`Front`: ``omit``, ``retype`` (another
+   name/type/required-ness, e.g. REST's path ``number``) or ``extra`` (paging) — with the reason.
+   ``agent=None`` / ``mcp=None``: no such tool.
+3. Write the agent tool, the MCP tool and the route (they translate and call the service), then
+   run ``todochat docs`` and ``pytest tests/test_operations.py``: it names every front that
+   disagrees with the declaration (a missing tool, an argument of another name, type or enum).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from pydantic import AwareDatetime
+
+from todochat.errors import (
+    AmbiguousReference,
+    AmbiguousReminder,
+    ConfirmationRequired,
+    Conflict,
+    EarlierThanDue,
+    ImportFileError,
+    NothingToRedo,
+    NothingToUndo,
+    QuotaExceeded,
+    ReminderInPast,
+    ReminderNotFound,
+    TaskNotFound,
+    ValidationError,
+)
+from todochat.notify.models import UserChannel
+from todochat.tasks.importing import ImportPreview
+from todochat.tasks.imports.drafts import ImportFormat
+from todochat.tasks.journal import ActivityEntry, UndoResult
+from todochat.tasks.operation_spec import Arg, Front, Operation, Route, check, render_docs
+from todochat.tasks.schemas import (
+    BulkResult,
+    CompleteResult,
+    ExportFormat,
+    PriorityName,
+    ReminderOut,
+    ReminderSpec,
+    ReminderStatusFilter,
+    SortKey,
+    StatusFilter,
+    TaskChanges,
+    TaskFilter,
+    TaskNumber,
+    TaskOut,
+    TaskRef,
+)
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "agent-tools.md"
+
+# --- arguments shared by several operations --------------------------------------------------
+
+TASK = Arg("task", TaskRef, 'The task\'s number (e.g. "3") or words from its title (e.g. "dentist").', required=True)
+AGENT_TASK = TASK.as_(str)  # a model passes the number as text too ("3"); the service reads both
+REST_NUMBER = TASK.as_(TaskNumber, name="number", doc="The task number (path).")
+PRIORITY = Arg("priority", PriorityName | None, "none, low, medium or high.")
+REST_PRIORITY = PRIORITY.as_(str | None)  # TaskCreate/TaskChanges take text: rules.clean_priority refuses others, naming the values
+TAG = Arg("tag", str | None, "Only tasks with this tag.")
+DUE_FILTER = Arg("due", str | None, "today, tomorrow, overdue, this_week, none (no due date), any, or a day YYYY-MM-DD.")
+QUERY = Arg("query", str | None, "Words that must all be in the title, description or tags.")
+STATUS = Arg("status", StatusFilter, "all, pending (not done) or completed.")
+NUMBERS = Arg("numbers", list[TaskNumber] | None, "These task numbers (the whole selection).")
+ALL = Arg("all", bool, "True to select every task (only when the user said all/everything).")
+CONFIRM = Arg("confirm", bool, "True only after the user confirmed this change of several tasks.")
+FILTER = Arg("filter", TaskFilter | None, "Every task matching this filter (it must narrow).")
+FILTERS = (STATUS, PRIORITY, TAG, DUE_FILTER, QUERY)
+"""The filter arguments of list_tasks and of the bulk selections (TaskFilter's fields): an
+argument added here reaches list_tasks, complete_tasks, update_tasks and delete_tasks on every front."""
+OPEN_FILTERS = tuple(a for a in FILTERS if a is not STATUS)
+"""complete_tasks' filters: it completes open tasks, so no status."""
+
+CHANGES = (
+    Arg("title", str | None, "New title."),
+    Arg("description", str | None, "New description (notes)."),
+    Arg("due", str | None, 'New due day YYYY-MM-DD or time YYYY-MM-DDTHH:MM in the user\'s zone; "" removes it.'),
+    PRIORITY,
+    Arg("tags", list[str] | None, "Replace all tags with these."),
+    Arg("add_tags", list[str] | None, "Tags to add."),
+    Arg("remove_tags", list[str] | None, "Tags to remove."),
+    Arg("recurrence", str | None, 'New RFC 5545 RRULE; "" stops repeating.'),
+    Arg("due_day", str | None, "New day YYYY-MM-DD, keeping the task's time of day."),
+    Arg("due_time", str | None, "New time HH:MM, keeping the task's day."),
+    Arg("shift", str | None, "Move the due date by an ISO 8601 duration, e.g. P1W (a week later), -P1D, P1M."),
+    Arg("later_only", bool | None, "True for postpone/push back/delay/snooze: an earlier date is refused (earlier_than_due)."),
+)
+"""A task's changes (TaskChanges' fields): update_task's arguments, update_tasks' ``changes``."""
+
+
+def _selection(*filters: Arg) -> tuple[Arg, ...]:
+    return (NUMBERS, ALL, *filters)
+
+
+def _bulk_route(path: str, *filters: Arg) -> Route:
+    # REST nests the filter arguments in one ``filter`` object (BulkRequest, a Selection).
+    return Route(method="POST", path=path, omit=tuple(a.name for a in filters), extra=(FILTER,))
+
+
+_MCP_FLAT_CHANGES = tuple(  # the MCP update_tasks takes the changes flat; due/priority select, so new_*
+    a.as_(name={"due": "new_due", "priority": "new_priority"}.get(a.name))
+    for a in CHANGES
+    if a.name not in ("title", "tags", "recurrence")
+)
+
+CRUD = (TaskNotFound, AmbiguousReference)
+BY_NUMBER = (AmbiguousReference,)
+"""A REST route names a task by its number, which is never ambiguous."""
+ON_TASK = Front(retype={"task": AGENT_TASK})
+"""The agent tool of an operation on one task (the task named as text)."""
+
+
+def _by_number(method: str, path: str, **retype: Arg) -> Route:
+    """A REST route of an operation on one task, named by its number in ``path``."""
+    return Route(method=method, path=path, retype={"task": REST_NUMBER, **retype}, never=BY_NUMBER)
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "add_task",
+        "Add a task to the user's list; it gets the user's next task number.",
+        (
+            Arg("title", str, "Short title, 1-200 characters, without the date/priority/tag/reminder words.", required=True),
+            Arg("description", str | None, "Optional longer notes (up to 1000 characters)."),
+            Arg("due", str | None, "Due day YYYY-MM-DD or time YYYY-MM-DDTHH:MM, already resolved in the user's time zone."),
+            PRIORITY,
+            Arg("tags", list[str] | None, 'Lower-case single-word labels, e.g. ["work"].'),
+            Arg("recurrence", str | None, "RFC 5545 RRULE for a repeating task, e.g. FREQ=WEEKLY;BYDAY=MO."),
+            Arg("reminders", list[ReminderSpec] | None, "Reminders to add with it: each {at} (ISO 8601 with offset) or {before_minutes}."),
+        ),
+        result='`{"ok": true, "task": Task}`',
+        returns=TaskOut,
+        errors=(ValidationError, QuotaExceeded, ReminderInPast),
+        agent=Front(omit=("reminders",), extra=(  # a model says local times, one reminder at most
+            Arg("remind_at", str | None, 'Remind the user at this local time YYYY-MM-DDTHH:MM (user\'s zone, like due), or "now".'),
+            Arg("remind_before_minutes", int | None, "Remind this many minutes before the due time (0 = at the due time)."),
+        )),
+        rest=(Route(method="POST", path="/api/v1/tasks", retype={"priority": REST_PRIORITY}),),
+    ),
+    Operation(
+        "list_tasks",
+        "List or search the user's tasks; every filter given narrows the list (shown as a widget).",
+        (
+            *FILTERS,
+            Arg("due_after", str | None, "Only tasks due on or after this day YYYY-MM-DD (a range with due_before)."),
+            Arg("due_before", str | None, "Only tasks due on or before this day YYYY-MM-DD."),
+            Arg("sort", SortKey, "number (default), due, priority, created or title."),
+        ),
+        result='`{"ok": true, "count": n, "tasks": [Task]}`',
+        returns=list[TaskOut],
+        errors=(ValidationError,),
+        read_only=True,
+        rest=(Route(method="GET", path="/api/v1/tasks", retype={"query": QUERY.as_(name="q")}, extra=(
+            Arg("limit", int, "Tasks per page (1-500)."),
+            Arg("cursor", str | None, "The previous page's next_cursor."),
+        )),),
+    ),
+    Operation(
+        "get_task",
+        "The task with this number.",
+        (REST_NUMBER,),
+        returns=TaskOut,
+        errors=(TaskNotFound,),
+        read_only=True,
+        agent=None,  # the agent and MCP clients list_tasks (a widget, a page of results)
+        mcp=None,
+        rest=(Route(method="GET", path="/api/v1/tasks/{number}"),),
+    ),
+    Operation(
+        "complete_task",
+        "Mark a task as done. A repeating task gets its next occurrence as a new task.",
+        (TASK,),
+        result='`{"ok": true, "task": Task, "next_task": Task|null}`',
+        returns=CompleteResult,
+        errors=CRUD,
+        agent=ON_TASK,
+        rest=(_by_number("POST", "/api/v1/tasks/{number}/complete"),),
+    ),
+    Operation(
+        "reopen_task",
+        "Mark a completed task as not done.",
+        (TASK,),
+        result='`{"ok": true, "task": Task}`',
+        returns=TaskOut,
+        errors=CRUD,
+        idempotent=True,
+        agent=ON_TASK,
+        rest=(_by_number("POST", "/api/v1/tasks/{number}/reopen"),),
+    ),
+    Operation(
+        "delete_task",
+        "Delete one task (undoable).",
+        (TASK,),
+        result='`{"ok": true, "task": Task}`',
+        returns=TaskOut,
+        errors=CRUD,
+        destructive=True,
+        agent=ON_TASK,
+        rest=(_by_number("DELETE", "/api/v1/tasks/{number}"),),
+    ),
+    Operation(
+        "update_task",
+        "Change a task: only the fields given change. To reschedule prefer due_time (keeps the day), "
+        "due_day (keeps the time) or shift; for postpone/push back/delay/snooze also set later_only.",
+        (TASK, *CHANGES),
+        result='`{"ok": true, "task": Task}`',
+        returns=TaskOut,
+        errors=(*CRUD, ValidationError, EarlierThanDue),
+        idempotent=True,
+        agent=ON_TASK,
+        rest=(_by_number("PATCH", "/api/v1/tasks/{number}", priority=REST_PRIORITY),),
+    ),
+    Operation(
+        "complete_tasks",
+        "Mark several open tasks as done, named by exactly one of: numbers, filter arguments, or "
+        "all=true. More than one task without confirm=true changes nothing and lists what would.",
+        (*_selection(*OPEN_FILTERS), CONFIRM),
+        result='more than one task without confirm: `{"ok": false, "error": "confirmation_required", '
+        '"action": "complete", "would_change": [{"number","title"}]}`; else `{"ok": true, "tasks": [Task], "created": [Task]}`',
+        returns=BulkResult,
+        errors=(ValidationError, TaskNotFound, ConfirmationRequired),
+        # REST completes what the caller named without asking (confirm=True): completing is undoable
+        rest=(replace(_bulk_route("/api/v1/tasks/bulk/complete", *OPEN_FILTERS), never=(ConfirmationRequired,)),),
+    ),
+    Operation(
+        "update_tasks",
+        "Apply the same changes to several tasks, named by exactly one of: numbers, filter arguments, "
+        "or all=true; all or nothing, one undo step. No title (rename tasks one by one).",
+        (
+            Arg("changes", TaskChanges, "The changes, as update_task takes them (no title).", required=True),
+            *_selection(*FILTERS),
+            CONFIRM,
+        ),
+        result='as `complete_tasks` (`"action": "update"`); `{"ok": true, "tasks": [Task]}`',
+        returns=BulkResult,
+        errors=(ValidationError, TaskNotFound, ConfirmationRequired, EarlierThanDue),
+        mcp=Front(omit=("changes",), extra=_MCP_FLAT_CHANGES),
+        rest=(Route(method="POST", path="/api/v1/tasks/bulk/update", omit=("confirm", *(a.name for a in FILTERS)), extra=(FILTER,)),),
+    ),
+    Operation(
+        "delete_tasks",
+        "Delete several tasks, named by exactly one of: numbers, filter arguments, or all=true. "
+        "More than one task without confirm=true deletes nothing and lists what would be.",
+        (*_selection(*FILTERS), CONFIRM),
+        result='without confirm and more than one task: `{"ok": false, "error": "confirmation_required", '
+        '"would_delete": [{"number","title"}], "message"}`; with confirm: `{"ok": true, "tasks": [Task]}`',
+        returns=BulkResult,
+        errors=(ValidationError, TaskNotFound, ConfirmationRequired),
+        destructive=True,
+        rest=(_bulk_route("/api/v1/tasks/bulk/delete", *FILTERS),),
+    ),
+    Operation(
+        "undo",
+        "Undo the user's latest change to their tasks (any kind, from any front); again: the one before.",
+        result='`{"ok": true, "message": "Undid: marked \'Buy milk\' done", "restored": [Task], "removed": [int]}`',
+        returns=UndoResult,
+        errors=(NothingToUndo,),
+        rest=(Route(method="POST", path="/api/v1/tasks/undo"),),
+    ),
+    Operation(
+        "redo",
+        "Redo the change the latest undo reverted (a new change after an undo clears it).",
+        result="as `undo`",
+        returns=UndoResult,
+        errors=(NothingToRedo,),
+        rest=(Route(method="POST", path="/api/v1/tasks/redo"),),
+    ),
+    Operation(
+        "list_activity",
+        "The user's recent changes to their tasks, newest first (undone ones flagged).",
+        (
+            Arg("since", str | None, "today, yesterday or a day YYYY-MM-DD; null for the latest changes of any day."),
+            Arg("limit", int, "At most this many entries (1-200)."),
+        ),
+        result='`{"ok": true, "count": n, "entries": [{"summary", "when", "undone"}]}`',
+        returns=list[ActivityEntry],
+        errors=(ValidationError,),
+        read_only=True,
+        agent=Front(omit=("limit",)),  # the agent shows the latest 50
+        mcp=Front(name="activity"),
+        rest=(Route(method="GET", path="/api/v1/activity", extra=(
+            Arg("before", int | None, "Only entries older than this id (paging)."),
+        )),),
+    ),
+    Operation(
+        "download_tasks",
+        'Give the user a file of their tasks (the app downloads it). Use for "export my tasks".',
+        (
+            Arg("format", ExportFormat, "csv (spreadsheet) or ics (calendar)."),
+            STATUS,
+        ),
+        result='`{"ok": true, "count": n, "format"}`; a client tool: the run stops and the page downloads the file',
+        returns=list[TaskOut],
+        errors=(ValidationError,),
+        read_only=True,
+        mcp=None,  # a client tool of the chat page; MCP and REST export arrive with the exporter
+    ),
+    Operation(
+        "import_tasks",
+        "Add every task of a file from another app (Todoist CSV, todo.txt, iCalendar VTODO, "
+        "Taskwarrior JSON, todochat CSV), all or nothing, as one change (one undo removes it); "
+        "a dry run only previews it.",
+        (
+            Arg("file", bytes, "The task file (UTF-8 text), a multipart field.", required=True),
+            Arg("format", ImportFormat | None, "todoist, todotxt, ics, taskwarrior or csv; omitted: detected."),
+            Arg("dry_run", bool, "True: only preview what would be added."),
+        ),
+        result="the preview: tasks, completed, lists, subtasks, first rows, warnings, question; numbers and change once imported",
+        returns=ImportPreview,
+        errors=(ValidationError, ImportFileError, QuotaExceeded),
+        agent=None,  # chat imports through an attachment and its preview widget (chatkit/imports.py)
+        mcp=None,
+        rest=(Route(method="POST", path="/api/v1/import"),),
+    ),
+    Operation(
+        "add_reminder",
+        "Remind the user about a task: at a time, or minutes before its due time (exactly one of "
+        'at or before_minutes). A time that has passed answers reminder_in_past: ask "remind you now?".',
+        (
+            TASK,
+            Arg("at", AwareDatetime | None, "An ISO 8601 instant WITH offset, e.g. 2026-12-03T17:00:00+01:00."),
+            Arg("before_minutes", int | None, "Minutes before the task's due time (0 = at the due time; up to 40320)."),
+        ),
+        result='`{"ok": true, "reminder": Reminder}`; a past time: `{"ok": false, "error": "reminder_in_past", '
+        '"fire_at", "now", "number", "title"}` and a pending yes',
+        returns=ReminderOut,
+        errors=(*CRUD, ValidationError, ReminderInPast),
+        agent=Front(retype={
+            "task": AGENT_TASK,
+            # a model says local times; tasks/reminders.py read_local resolves them in the user's zone
+            "at": Arg("at", str | None, 'Local time YYYY-MM-DDTHH:MM in the user\'s zone (like due), or "now" (in a minute).'),
+        }),
+        rest=(_by_number("POST", "/api/v1/tasks/{number}/reminders"),),
+    ),
+    Operation(
+        "list_reminders",
+        'The user\'s reminders, soonest first ("what reminders do I have?"), or one task\'s.',
+        (
+            TASK.as_(TaskRef | None, doc="Only this task's reminders: its number or words from its title; null for all.", required=False),
+            Arg("status", ReminderStatusFilter, "pending (default), fired, cancelled or all."),
+        ),
+        result='`{"ok": true, "count": n, "reminders": [Reminder]}` (pending, soonest first)',
+        returns=list[ReminderOut],
+        errors=CRUD,
+        read_only=True,
+        agent=Front(omit=("status",), retype={"task": AGENT_TASK.as_(
+            str | None, doc="Only this task's reminders: its number or words from its title; null for all.", required=False)}),
+        rest=(
+            Route(method="GET", path="/api/v1/reminders", omit=("task",), never=BY_NUMBER),
+            _by_number("GET", "/api/v1/tasks/{number}/reminders"),
+        ),
+    ),
+    Operation(
+        "cancel_reminder",
+        "Cancel a pending reminder (undoable): the task's only one, or the reminder by id. Several on "
+        "the task answer ambiguous_reminder listing them: ask which, and call again with its id.",
+        (
+            TASK.as_(TaskRef | None, doc="The task's number or words from its title (its only pending reminder).", required=False),
+            Arg("reminder", int | None, "The reminder's id (from list_reminders)."),
+        ),
+        result='`{"ok": true, "reminder": Reminder}`; several on the task: `{"ok": false, "error": '
+        '"ambiguous_reminder", "candidates": [{"reminder", "number", "title", "fire_at"}]}`',
+        returns=ReminderOut,
+        errors=(ReminderNotFound, AmbiguousReminder, Conflict, *CRUD),
+        destructive=True,
+        idempotent=True,
+        agent=Front(retype={"task": AGENT_TASK.as_(
+            str | None, doc="The task's number or words from its title (its only pending reminder).", required=False)}),
+        mcp=Front(name="delete_reminder", omit=("task",), retype={"reminder": Arg("reminder", int, "The reminder's id.", required=True)}),
+        rest=(Route(method="DELETE", path="/api/v1/reminders/{reminder_id}", omit=("task",), retype={
+            "reminder": Arg("reminder_id", int, "The reminder's id (path).", required=True),
+        }),),
+    ),
+    Operation(
+        "set_reminder_channel",
+        "Choose where the user's reminders are sent (the chat page always shows them too).",
+        (
+            Arg("channel", UserChannel, "page (this page), webpush (browser push), ntfy (the ntfy phone app) or email.", required=True),
+            Arg("address", str | None, "For ntfy the topic ([A-Za-z0-9_-]{1,64}), for email the address; none for page/webpush. Never a URL."),
+            Arg("enabled", bool, "false turns the channel off."),
+        ),
+        result='`{"ok": true, "reminder_channels": {"page": {"enabled"}, "webpush": {"enabled", "subscriptions"}, '
+        '"ntfy": {"enabled", "topic"}, "email": {"enabled", "address"}}}`; a bad topic/address: `validation` '
+        "with `field` `ntfy.topic` / `email.address`",
+        errors=(ValidationError,),
+        idempotent=True,
+        mcp=None,  # REST: PATCH /api/v1/me takes every channel at once (notify.py MePatch), not this shape
+    ),
+)
+"""Every task operation, in the order the docs list them."""
+
+BY_NAME = {op.name: op for op in OPERATIONS}
+
+
+def operation(name: str) -> Operation:
+    """The operation declared as ``name`` (KeyError when there is none)."""
+    return BY_NAME[name]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Regenerate the tools table of docs/agent-tools.md; ``--check`` only says whether it is current.
+
+    Returns:
+        0, or 1 when ``--check`` finds the file out of date.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    current = DOCS.read_text(encoding="utf-8")
+    wanted = render_docs(OPERATIONS, current)
+    if "--check" in args:
+        if wanted != current:
+            print(f"{DOCS} is out of date: run `todochat docs`", file=sys.stderr)
+            return 1
+        return 0
+    DOCS.write_text(wanted, encoding="utf-8")
+    return 0
+
+
+__all__ = ["OPERATIONS", "Arg", "Front", "Operation", "Route", "check", "operation"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())
