@@ -14,6 +14,7 @@ from rich.console import Console
 
 from todochat.config import Settings, get_settings
 from todochat.export_cli import export_command
+from todochat.import_cli import import_command
 from todochat.privacy_cli import audit_command, user_app
 
 app = typer.Typer(help="todochat: a chat assistant for your task list (ChatKit, REST, MCP).", no_args_is_help=True)
@@ -22,6 +23,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")  # user export|delete (privacy_cli.py)
 app.command("audit")(audit_command)
 app.command("export")(export_command)  # todochat export [--format csv|ics] [--output FILE] (export_cli.py)
+app.command("import")(import_command)  # import_cli.py
 err = Console(stderr=True, soft_wrap=True)
 
 

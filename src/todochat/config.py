@@ -86,6 +86,14 @@ class Settings(BaseSettings):
     """Most ChatKit threads (conversations) one user may have; a new one is refused. 0: no limit."""
     quota_items_per_thread: int = Field(default=2_000, ge=0)
     """Most items in one thread: a new message to a fuller thread is refused (start a new one). 0: no limit."""
+    import_max_bytes: int = Field(default=5_242_880, ge=0)
+    """The largest task file an import reads (``POST /api/v1/import``, chat attachments, ``todochat
+    import``); larger is refused (413). 0: no limit."""
+    attachment_max_bytes: int = Field(default=5_242_880, ge=0)
+    """The largest ChatKit attachment a user may upload (413 above it)."""
+    quota_attachment_bytes: int = Field(default=52_428_800, ge=0)
+    """Most bytes of attachments one user may keep (uploaded files not deleted); an upload past it is
+    refused (409 ``quota_exceeded``). 0: no limit."""
 
     cors_origins: list[str] = Field(default_factory=list)
     mcp_allowed_hosts: list[str] = Field(default_factory=list)

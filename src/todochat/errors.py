@@ -212,3 +212,27 @@ class ListNotFound(TodoError):
 
     code = "not_found"
     status = 404
+
+
+class ImportFileError(ValidationError):
+    """An import file cannot be read: not text, not UTF-8, malformed for its format, a field that
+    breaks a task rule, a spreadsheet formula cell. ``line`` (when known) is the line or record
+    the message names; ``field`` is ``file``. A file above the size limit has ``status`` 413
+    (code ``payload_too_large``). Nothing was imported."""
+
+    code = "import_file"
+
+    def __init__(self, message: str, *, line: int | None = None, too_large: bool = False, **details: Any) -> None:
+        super().__init__(message, field="file", line=line, **details)
+        self.line = line
+        if too_large:
+            self.code = "payload_too_large"
+            self.status = 413
+
+
+class AttachmentRefused(TodoError):
+    """An attachment this server does not keep: a type outside the allow-list, or larger than the
+    size limit (``status`` 413). Nothing was stored."""
+
+    code = "attachment_refused"
+    status = 422

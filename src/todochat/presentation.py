@@ -114,6 +114,8 @@ def change_summary(
         tz: the reader's zone (dates are shown in it).
         year: the reader's current year (dates in another year show it).
     """
+    if action == "import":
+        return f"imported {_count(len(changes), 'task')}"
     if action in ("remind", "unremind") and len(changes) == 1:
         clause = _reminder_clause(action, *changes[0], tz, year)
         if clause:
@@ -232,6 +234,22 @@ def reminder_label(next_reminder: datetime, today: date, *, count: int = 1) -> s
     has ``count`` pending reminders. ``next_reminder`` is already in the user's zone (TaskOut)."""
     text = f"{BELL} {day_words(next_reminder.date(), today)} {next_reminder.strftime('%H:%M')}"
     return text + (f" (+{count - 1})" if count > 1 else "")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def import_question(tasks: int, lists: int) -> str:
+    """The confirmation an import preview asks: ``Import 42 tasks into 3 lists?``, ``Import 1 task?``."""
+    where = f" into {_count(lists, 'list')}" if lists else ""
+    return f"Import {_count(tasks, 'task')}{where}?"
+
+
+def import_done(tasks: int, first: int | None, last: int | None) -> str:
+    """What an import did: ``Imported 42 tasks (numbers 7–48). Say "undo" to remove them all.``"""
+    numbers = f" (task {first})" if first == last else f" (tasks {first}–{last})"
+    return f"Imported {_count(tasks, 'task')}{numbers if first else ''}. Say \"undo\" to remove {'it' if tasks == 1 else 'them all'}."
 
 
 def undo_message(summary: str, *, redo: bool = False) -> str:

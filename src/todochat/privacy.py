@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, delete, func, select
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from todochat import revocation
 from todochat.context import RequestContext, utcnow
+from todochat.conversations.attachments import erase_files
 from todochat.conversations.models import AttachmentRow, FeedbackRow, ThreadItemRow, ThreadRow
 from todochat.db import Base
 from todochat.notify.models import (
@@ -228,13 +230,17 @@ async def count_user_data(sessionmaker: async_sessionmaker[AsyncSession], user_i
     return counts
 
 
-async def delete_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: str) -> Deleted:
+async def delete_user(
+    sessionmaker: async_sessionmaker[AsyncSession], user_id: str, *, attachment_root: Path | None = None
+) -> Deleted:
     """Erase every row of ``user_id`` in every :data:`USER_DATA` table, children first, in ONE
     transaction (all or nothing); no other user's row is touched (each statement filters by
     ``user_id``), and every token of the user signed out in the same transaction (their
     ``token_versions`` row is kept and bumped: deleting it would bring signed-out tokens back).
     The user's journal lock (their counter row) is taken first, so a change of theirs
-    in flight on another replica commits before, or waits and starts from nothing.
+    in flight on another replica commits before, or waits and starts from nothing. With
+    ``attachment_root`` (``<data dir>/attachments``) the user's uploaded files are removed too,
+    after the rows (conversations/attachments.py).
 
     Returns:
         The rows removed per kind.
@@ -248,6 +254,8 @@ async def delete_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: s
             counts[entry.key] = int(result.rowcount or 0)  # type: ignore[attr-defined]
         await revocation.revoke_in(session, user_id, utcnow())  # and every token of theirs signed out
     revocation.forget(sessionmaker, user_id)
+    if attachment_root is not None:
+        erase_files(attachment_root, user_id)
     return Deleted(user_id=user_id, counts={e.key: counts[e.key] for e in USER_DATA})
 
 

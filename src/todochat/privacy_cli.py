@@ -99,7 +99,9 @@ def delete(
         if not typer.confirm("Delete it?", default=False, err=True):
             err.print("Nothing deleted.")
             raise typer.Exit(1)
-    deleted = _with_db(lambda _s, sm: delete_user(sm, user_id))
+    from todochat.conversations.attachments import attachment_root
+
+    deleted = _with_db(lambda s, sm: delete_user(sm, user_id, attachment_root=attachment_root(s.data_dir)))
     out.print(Text(f"Deleted {describe_counts(deleted.counts)} of {user_id!r}."))
 
 

@@ -39,8 +39,8 @@ async def test_every_request_type_is_answered_or_refused_before_storing(live_ser
         tid = {"thread_id": thread_id}
         big = 2**63
         refused: list[tuple[dict[str, Any], int, str]] = [
-            ({"type": "attachments.create", "params": {"name": "a.txt", "size": 3, "mime_type": "text/plain"}}, 400, "unsupported"),
-            ({"type": "attachments.delete", "params": {"attachment_id": "att_1"}}, 400, "unsupported"),
+            ({"type": "attachments.create", "params": {"name": "a.png", "size": 3, "mime_type": "image/png"}}, 422, "attachment_refused"),
+            ({"type": "attachments.delete", "params": {"attachment_id": "att_1"}}, 404, "not_found"),
             ({"type": "input.transcribe", "params": {"audio_base64": "AAAA", "mime_type": "audio/webm"}}, 400, "unsupported"),
             ({"type": "threads.sync_custom_action", "params": {**tid, "action": {"type": "task.complete", "payload": {"number": 1}}}}, 400, "unsupported"),
             ({"type": "threads.add_client_tool_output", "params": {**tid, "result": {"ok": True}}}, 409, "conflict"),
@@ -52,7 +52,7 @@ async def test_every_request_type_is_answered_or_refused_before_storing(live_ser
             ({"type": "threads.custom_action", "params": {**tid, "action": {"type": "task.explode", "payload": {"number": 1}}}}, 422, "validation"),
             ({"type": "threads.add_user_message", "params": {**tid, "input": {
                 **message("hi"), "content": [{"type": "input_tag", "id": "t1", "text": "@milk", "data": {}}]}}}, 400, "unsupported"),
-            ({"type": "threads.add_user_message", "params": {**tid, "input": message("hi", attachments=["att_1"])}}, 400, "unsupported"),
+            ({"type": "threads.add_user_message", "params": {**tid, "input": message("hi", attachments=["att_1"])}}, 404, "not_found"),
             ({"type": "threads.add_user_message", "params": {**tid, "input": message("hi", quoted_text="q" * 4001)}}, 422, "validation"),
             ({"type": "threads.add_user_message", "params": {**tid, "input": message("nul\x00here")}}, 422, "validation"),
             ({"type": "threads.add_user_message", "params": {**tid, "input": message("x" * 4001)}}, 422, "validation"),

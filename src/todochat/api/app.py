@@ -36,8 +36,10 @@ from todochat.api.routes import (
     tasks,
     web,
 )
+from todochat.api.routes import attachments as attachment_routes
 from todochat.api.routes import chatkit as chatkit_routes
 from todochat.api.routes import export as export_routes
+from todochat.api.routes import imports as import_routes
 from todochat.api.routes import lists as lists_routes
 from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
@@ -45,6 +47,7 @@ from todochat.api.security import install_security
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
 from todochat.context import Clock
+from todochat.conversations.attachments import AttachmentFiles, attachment_root
 from todochat.conversations.quotas import ConversationQuotas
 from todochat.conversations.store import SQLStore
 from todochat.db import make_engine, make_sessionmaker
@@ -106,7 +109,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.mcp = McpHttp(settings, lambda: app.state.service)  # /mcp, same tokens and service
     app.state.mcp.install(app)
     install_rate_limit(app, settings)  # inside CORS, so 429s carry CORS headers
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # before any body is read
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger=file_routes(settings))  # before any body is read
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -129,12 +132,24 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(privacy_routes.router)  # /api/v1/me/export, DELETE /api/v1/me, /api/v1/audit
     app.include_router(notify_routes.router)
     app.include_router(export_routes.router)  # GET /api/v1/export?format=csv|ics
+    app.include_router(import_routes.router)
+    app.include_router(attachment_routes.router)
     app.include_router(signout.router)
     app.include_router(oidc.router)
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
     app.include_router(web.router)
     return app
+
+
+def file_routes(settings: Settings) -> dict[str, int]:
+    """Routes that take a file, with their body limit: the file's limit plus the multipart
+    framing (``BodySizeLimit(larger=...)``); 0 (no limit) stays 0."""
+
+    def room(n: int) -> int:
+        return n + import_routes.MULTIPART_ROOM if n else 0
+
+    return {"/api/v1/import": room(settings.import_max_bytes), "/chatkit/attachments/": room(settings.attachment_max_bytes)}
 
 
 def worker_app() -> FastAPI:
@@ -166,10 +181,20 @@ def attach_database(app: FastAPI, settings: Settings) -> None:
     app.state.sessionmaker = sessionmaker
     app.state.service = service
     app.state.store = store
+    app.state.attachments = AttachmentFiles(
+        store,
+        attachment_root(settings.data_dir),
+        secret=settings.resolved_jwt_secret(),
+        base_url=settings.public_url or "http://127.0.0.1:8000",
+        max_bytes=settings.attachment_max_bytes,
+        quota_bytes=settings.quota_attachment_bytes,
+    )
     app.state.chatkit = TodoChatKitServer(
         store,
         service,
         app.state.model,
+        attachments=app.state.attachments,
+        import_max_bytes=settings.import_max_bytes,
         history_window=settings.history_window,
         max_message_chars=settings.max_message_chars,
         tracing=settings.tracing,

@@ -27,19 +27,27 @@ class BodySizeLimit:
     Args:
         app: the ASGI app.
         max_bytes: the limit (``TODOCHAT_MAX_BODY_BYTES``); 0 turns the check off.
+        larger: path prefixes that take files, with their own limit (e.g. ``/api/v1/import`` →
+            ``TODOCHAT_IMPORT_MAX_BYTES`` plus room for the multipart framing).
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.max_bytes <= 0:
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        limit = next((n for prefix, n in self.larger.items() if path.startswith(prefix)), self.max_bytes)
+        if limit <= 0:
+            await self.app(scope, receive, send)
+            return
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self._refuse(send)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await self._refuse(send, limit)
             return
         received = 0
         started = False
@@ -49,8 +57,8 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise PayloadTooLarge(self.max_bytes)
+                if received > limit:
+                    raise PayloadTooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -62,10 +70,10 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except PayloadTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
-        response = too_large(PayloadTooLarge(self.max_bytes))
+    async def _refuse(self, send: Send, limit: int) -> None:
+        response = too_large(PayloadTooLarge(limit))
         response.headers["Connection"] = "close"
         await response({"type": "http"}, _nothing, send)
 

@@ -36,6 +36,7 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 
+from todochat.chatkit.imports import IMPORT_ACTIONS, check_import_action
 from todochat.chatkit.server import check_action
 from todochat.context import RequestContext
 from todochat.errors import Conflict, Unsupported, ValidationError
@@ -48,12 +49,12 @@ PAGE_LIMIT_MAX = 1000
 CHECKED = (
     ThreadsCreateReq, ThreadsAddUserMessageReq, ThreadsAddClientToolOutputReq, ThreadsAddStructuredInputReq,
     ThreadsRetryAfterItemReq, ThreadsCustomActionReq, ThreadsGetByIdReq, ThreadsListReq, ItemsListReq,
-    ItemsFeedbackReq, ThreadsUpdateReq, ThreadsDeleteReq,
+    ItemsFeedbackReq, ThreadsUpdateReq, ThreadsDeleteReq, AttachmentsCreateReq, AttachmentsDeleteReq,
 )
 """Request types the server answers (after the checks below)."""
+ATTACHMENTS_MAX = 5
+"""Attachments one message may carry."""
 REFUSED: dict[type[Any], str] = {
-    AttachmentsCreateReq: "Attachments are not supported by this server.",
-    AttachmentsDeleteReq: "Attachments are not supported by this server.",
     InputTranscribeReq: "Dictation (input.transcribe) is not supported by this server.",
     ThreadsSyncCustomActionReq: "Widget actions run as threads.custom_action on this server.",
 }
@@ -72,7 +73,7 @@ async def check_request(
         max_message_chars: the message limit (``TODOCHAT_MAX_MESSAGE_CHARS``), also for ``quoted_text``.
 
     Raises:
-        Unsupported: attachments, transcription, sync actions (400).
+        Unsupported: transcription, sync actions (400).
         ValidationError: a message, title, action or page limit out of its rules (422).
         Conflict: a client tool output with no tool call pending (409).
         chatkit.store.NotFoundError: a thread or item the request names is not the user's (404).
@@ -94,21 +95,43 @@ async def check_request(
         if not 1 <= len(request.params.item_ids) <= FEEDBACK_ITEMS_MAX:
             raise ValidationError(f"Give feedback on 1 to {FEEDBACK_ITEMS_MAX} items.", field="item_ids")
     elif isinstance(request, ThreadsCustomActionReq):
-        check_action(request.params.action)
+        if request.params.action.type in IMPORT_ACTIONS:
+            check_import_action(request.params.action)
+        else:
+            check_action(request.params.action)
+    elif isinstance(request, AttachmentsDeleteReq) and len(request.params.attachment_id) > 64:
+        raise NotFoundError("Attachment not found")
+    if isinstance(request, (ThreadsCreateReq, ThreadsAddUserMessageReq)):
+        await check_attachments(request.params.input, store, context)
     await check_items(request, store, context)
 
 
-def check_input(message: UserMessageInput, max_message_chars: int) -> None:
-    """A user message: text parts only (an ``input_tag`` part is refused), no attachments, 1 to
-    ``max_message_chars`` characters of text without control characters, and a ``quoted_text``
-    within the same limit.
+async def check_attachments(message: UserMessageInput, store: Store[RequestContext], context: RequestContext) -> None:
+    """A message's attachments: at most :data:`ATTACHMENTS_MAX`, each the user's and uploaded.
 
     Raises:
-        Unsupported: a content part other than text, or attachments (400).
+        chatkit.store.NotFoundError: an attachment that is not the user's (404).
+        ValidationError: too many, or one not uploaded yet (field ``attachments``).
+    """
+    if len(message.attachments) > ATTACHMENTS_MAX:
+        raise ValidationError(f"A message has at most {ATTACHMENTS_MAX} attachments.", field="attachments")
+    for attachment_id in message.attachments:
+        if len(attachment_id) > 64:
+            raise NotFoundError("Attachment not found")
+        attachment = await store.load_attachment(attachment_id, context)
+        if attachment.upload_descriptor is not None:
+            raise ValidationError(f"{attachment.name} has not been uploaded yet.", field="attachments")
+
+
+def check_input(message: UserMessageInput, max_message_chars: int) -> None:
+    """A user message: text parts only (an ``input_tag`` part is refused), 1 to
+    ``max_message_chars`` characters of text without control characters (empty text is fine with
+    an attachment), and a ``quoted_text`` within the same limit.
+
+    Raises:
+        Unsupported: a content part other than text (400).
         ValidationError: empty, too long, too many parts, or a control character (field ``input``).
     """
-    if message.attachments:
-        raise Unsupported("Attachments are not supported by this server.", field="attachments")
     if len(message.content) > CONTENT_PARTS_MAX:
         raise ValidationError(f"A message has at most {CONTENT_PARTS_MAX} parts.", field="input")
     for part in message.content:
@@ -118,7 +141,7 @@ def check_input(message: UserMessageInput, max_message_chars: int) -> None:
             )
         check_text(part.text, "input")
     text = "".join(part.text for part in message.content).strip()
-    if not text:
+    if not text and not message.attachments:
         raise ValidationError("The message is empty.", field="input")
     if len(text) > max_message_chars:
         raise ValidationError(

@@ -26,6 +26,7 @@ from chatkit.types import (
     Action,
     AssistantMessageContent,
     AssistantMessageItem,
+    Attachment,
     ChatKitReq,
     ClientToolCallItem,
     ErrorEvent,
@@ -57,6 +58,7 @@ from pydantic import ValidationError as PydanticValidationError
 from todochat.agent.agent import build_agent
 from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
+from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
 from todochat.chatkit.turns import (
     EffectRecorder,
     already_done_text,
@@ -76,6 +78,7 @@ from todochat.chatkit.widgets import (
     task_list_widget,
 )
 from todochat.context import RequestContext
+from todochat.conversations.attachments import AttachmentFiles
 from todochat.conversations.turn_writes import close_turn, open_turn
 from todochat.conversations.turns import TurnLocks
 from todochat.errors import QuotaExceeded, TaskNotFound, TodoError, ValidationError
@@ -99,7 +102,13 @@ def message_text(item: UserMessageItem) -> str:
 
 
 class TodoItemConverter(ThreadItemConverter):
-    """Shows earlier task widgets to the model as their plain-text list, not widget JSON."""
+    """Shows earlier task widgets to the model as their plain-text list, not widget JSON, and an
+    attached file as a line naming it (its content goes to the import preview, never to the model)."""
+
+    async def attachment_to_message_content(self, attachment: Attachment) -> ResponseInputTextParam:
+        return ResponseInputTextParam(
+            type="input_text", text=f"[The user attached the file {attachment.name!r}; the app showed an import preview]"
+        )
 
     async def widget_to_input(self, item: WidgetItem) -> Any:
         text = item.copy_text or ""
@@ -120,6 +129,10 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         history_window: how many of the thread's latest items the agent sees.
         max_message_chars: longer user messages are refused before anything is stored.
         tracing: run the Agents SDK's tracing (``TODOCHAT_TRACING``); off by default.
+        attachments: the attachment files (``attachments.create``/``delete``, two-phase upload);
+            None: attachments are refused. A message with an attached task file gets an import
+            preview instead of an agent turn (chatkit/imports.py).
+        import_max_bytes: the import size limit (``TODOCHAT_IMPORT_MAX_BYTES``).
     """
 
     def __init__(
@@ -131,8 +144,11 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         history_window: int = 30,
         max_message_chars: int = 4000,
         tracing: bool = False,
+        attachments: AttachmentFiles | None = None,
+        import_max_bytes: int = 5_242_880,
     ) -> None:
-        super().__init__(store)
+        super().__init__(store, attachments)
+        self.imports = ChatImports(service, attachments, max_bytes=import_max_bytes) if attachments else None
         self.service = service
         self.model = model
         self.agent = build_agent(model)
@@ -167,7 +183,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         """
         if isinstance(request, (ThreadsCreateReq, ThreadsAddUserMessageReq)):
             text = "".join(getattr(p, "text", "") for p in request.params.input.content).strip()
-            if not text:
+            if not text and not request.params.input.attachments:
                 raise ValidationError("The message is empty.", field="input")
             if len(text) > self.max_message_chars:
                 raise ValidationError(
@@ -299,6 +315,10 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             async for event in self._after_client_tool(thread, context):
                 yield event
             return
+        if input_user_message.attachments and self.imports is not None:
+            async for event in self._import_preview(thread, input_user_message, context):
+                yield event
+            return
         if thread.title is None:
             text = message_text(input_user_message)
             thread.title = text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1].rstrip() + "…"
@@ -336,6 +356,23 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             logger.exception("model_failure", extra={"thread_id": thread.id})
             failure = describe_model_failure(exc)
             raise CustomStreamError(failure.message, allow_retry=failure.allow_retry) from exc
+
+    async def _import_preview(
+        self, thread: ThreadMetadata, message: UserMessageItem, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """A message with attachments: an import preview widget per task file (chatkit/imports.py)
+        and a reply saying what would be imported; no agent turn, nothing changed."""
+        assert self.imports is not None
+        if thread.title is None:
+            thread.title = (message_text(message) or f"Import {message.attachments[0].name}")[:TITLE_MAX]
+        context = dataclasses.replace(context, turn=message.id, front="chat")
+        async for event in self.imports.preview_turn(
+            thread, message.attachments, context, lambda: self.store.generate_item_id("message", thread, context)
+        ):
+            if isinstance(event, str):
+                yield ThreadItemDoneEvent(item=self.assistant_message(thread, context, event))
+            else:
+                yield event
 
     async def history(self, thread_id: str, context: RequestContext, *, upto: str | None = None) -> list[ThreadItem]:
         """The latest ``history_window`` items, oldest first, ending with item ``upto`` when given
@@ -421,6 +458,16 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
                 raise CustomStreamError(exc.message, allow_retry=False) from exc
             if sender is not None:
                 yield ThreadItemReplacedEvent(item=await self.switched(thread, sender, flt, sort, context))
+            return
+        if action.type in IMPORT_ACTIONS and self.imports is not None:
+            try:
+                async for event in self.imports.act(action, sender, context):
+                    if isinstance(event, str):
+                        yield ThreadItemDoneEvent(item=self.assistant_message(thread, context, event))
+                    else:
+                        yield event
+            except ValidationError as exc:
+                raise CustomStreamError(exc.message, allow_retry=False) from exc
             return
         try:
             number = action_number(action)

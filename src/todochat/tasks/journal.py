@@ -354,9 +354,9 @@ def summarize(
     list_changes: Sequence[ListChange] = (),
 ) -> str:
     """The group's summary in the reader's zone (presentation.change_summary; a list change:
-    presentation.list_summary)."""
+    presentation.list_summary; an import that made lists reads as the import)."""
     pairs = [(_load(c.before), _load(c.after)) for c in changes]
-    if list_changes:
+    if list_changes and group.action.startswith("list_"):
         list_pairs = [(_load(c.before), _load(c.after)) for c in list_changes]
         return list_summary(group.action, list_pairs, pairs)
     return change_summary(group.action, pairs, ctx.tz, year=ctx.local_now().year)

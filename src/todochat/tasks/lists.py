@@ -9,7 +9,9 @@ Unicode §3.13), so "Work", "work" and "WORK" are one list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
@@ -17,8 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from todochat.context import RequestContext
 from todochat.errors import ListNotFound, ValidationError
+from todochat.tasks import quotas
 from todochat.tasks.models import LIST_NAME_MAX, Task, TaskList
 from todochat.tasks.rules import check_text, nfc
+
+if TYPE_CHECKING:
+    from todochat.tasks.journal import Recorder
 
 INBOX = "Inbox"
 """The name of every user's default list (the tasks with no list)."""
@@ -114,3 +120,36 @@ async def open_counts(session: AsyncSession, ctx: RequestContext) -> dict[int | 
 def list_name(task: Task) -> str:
     """The name of ``task``'s list ("Inbox" when it has none)."""
     return task.task_list.name if task.task_list is not None else INBOX
+
+
+async def place_imported(
+    session: AsyncSession, ctx: RequestContext, rec: Recorder, tasks: Sequence[tuple[Task, str | None]], *, limit: int
+) -> None:
+    """Put imported tasks in the lists their file names: a list of the user with that name
+    (case-insensitively; an archived one too), else a new list, created in the import's journal
+    entry ``rec`` (undoing the import removes it); no name or "Inbox": the Inbox.
+
+    Args:
+        tasks: ``(task, list name)`` pairs, the tasks flushed.
+        limit: the list quota (``Settings.quota_lists``), checked before a list is created.
+
+    Raises:
+        ValidationError: a malformed list name. QuotaExceeded: too many lists (``limit="lists"``).
+    """
+    rows: dict[str, TaskList] = {}
+    now = ctx.now()
+    for task, name in tasks:
+        if name is None or not name.strip() or is_inbox(name):
+            continue
+        clean = clean_name(name, "list")
+        key = name_key(clean)
+        if key not in rows:
+            row = (await session.execute(live(ctx).where(TaskList.name_key == key))).scalar_one_or_none()
+            if row is None:
+                await quotas.check_lists(session, ctx, limit=limit)
+                row = TaskList(user_id=ctx.user_id, name=clean, name_key=key, created_at=now, updated_at=now)
+                session.add(row)
+                await session.flush()
+                rec.track_new_list(row)
+            rows[key] = row
+        task.task_list = rows[key]

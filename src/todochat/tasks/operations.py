@@ -42,6 +42,7 @@ from todochat.errors import (
     ConfirmationRequired,
     Conflict,
     EarlierThanDue,
+    ImportFileError,
     NothingToRedo,
     NothingToUndo,
     QuotaExceeded,
@@ -51,6 +52,8 @@ from todochat.errors import (
     ValidationError,
 )
 from todochat.notify.models import UserChannel
+from todochat.tasks.importing import ImportPreview
+from todochat.tasks.imports.drafts import ImportFormat
 from todochat.tasks.journal import ActivityEntry, UndoResult
 from todochat.tasks.operation_spec import Arg, Front, Operation, Route, check, render_docs
 from todochat.tasks.schemas import (
@@ -316,6 +319,23 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=(ValidationError,),
         read_only=True,
         mcp=None,  # a client tool of the chat page; MCP and REST export arrive with the exporter
+    ),
+    Operation(
+        "import_tasks",
+        "Add every task of a file from another app (Todoist CSV, todo.txt, iCalendar VTODO, "
+        "Taskwarrior JSON, todochat CSV), all or nothing, as one change (one undo removes it); "
+        "a dry run only previews it.",
+        (
+            Arg("file", bytes, "The task file (UTF-8 text), a multipart field.", required=True),
+            Arg("format", ImportFormat | None, "todoist, todotxt, ics, taskwarrior or csv; omitted: detected."),
+            Arg("dry_run", bool, "True: only preview what would be added."),
+        ),
+        result="the preview: tasks, completed, lists, subtasks, first rows, warnings, question; numbers and change once imported",
+        returns=ImportPreview,
+        errors=(ValidationError, ImportFileError, QuotaExceeded),
+        agent=None,  # chat imports through an attachment and its preview widget (chatkit/imports.py)
+        mcp=None,
+        rest=(Route(method="POST", path="/api/v1/import"),),
     ),
     Operation(
         "add_reminder",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime, time, timedelta, timezone
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -72,6 +72,9 @@ from todochat.tasks.schemas import (
     TaskFilter,
     TaskOut,
 )
+
+if TYPE_CHECKING:
+    from todochat.tasks.importing import ImportPreview
 
 _NUMBER_REF = re.compile(r"^\s*(?:task\s*)?#?\s*(\d+)\s*$", re.IGNORECASE)
 UNDO_WINDOW = timedelta(days=30)
@@ -164,17 +167,18 @@ class TaskService(ListOperations):
         )
 
     # ----------------------------------------------------------------- numbers
-    async def _next_number(self, session: AsyncSession, user_id: str) -> int:
-        """Allocate the user's next task number in one statement: an atomic counter bump
-        (``INSERT … ON CONFLICT DO UPDATE … RETURNING``; row lock on PostgreSQL, the writer lock
-        on SQLite), so concurrent adds never share or skip a number."""
+    async def _next_number(self, session: AsyncSession, user_id: str, count: int = 1) -> int:
+        """Allocate the user's next task number (the next ``count`` numbers; the last is
+        returned) in one statement: an atomic counter bump (``INSERT … ON CONFLICT DO UPDATE …
+        RETURNING``; row lock on PostgreSQL, the writer lock on SQLite), so concurrent adds never
+        share or skip a number."""
         dialect = session.bind.dialect.name if session.bind else "sqlite"
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(TaskCounter).values(user_id=user_id, last_number=1)
+        stmt = insert(TaskCounter).values(user_id=user_id, last_number=count)
         result = await session.execute(
             stmt.on_conflict_do_update(
                 index_elements=["user_id"],
-                set_={"last_number": TaskCounter.last_number + 1},
+                set_={"last_number": TaskCounter.last_number + count},
             ).returning(TaskCounter.last_number)
         )
         return int(result.scalar_one())
@@ -1084,6 +1088,51 @@ class TaskService(ListOperations):
                 )
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    # ----------------------------------------------------------------- import
+    async def import_file(
+        self,
+        ctx: RequestContext,
+        data: bytes,
+        fmt: str | None = None,
+        *,
+        name: str = "file",
+        dry_run: bool = False,
+        max_bytes: int = 5 * 1024 * 1024,
+        progress: Callable[[int, int], Awaitable[None]] | None = None,
+    ) -> ImportPreview:
+        """Import a task file (Todoist CSV, todo.txt, iCalendar VTODO, Taskwarrior JSON, todochat
+        CSV: tasks/imports/), all of it or nothing, as ONE journal change (``import``: one undo
+        removes every task it added). A dry run checks the same and changes nothing.
+
+        Args:
+            data: the file's bytes; fmt: its format (None: detected); name: its name (messages).
+            dry_run: only preview. max_bytes: the size limit (``TODOCHAT_IMPORT_MAX_BYTES``).
+            progress: awaited as tasks are created (``done, total``).
+
+        Returns:
+            The preview (a dry run) or what was added (``numbers``, ``change``).
+
+        Raises:
+            ValidationError: an unknown format (field ``format``).
+            ImportFileError: the file is too large (413), binary, not UTF-8, malformed, or a task
+                breaks a rule — naming the line or record.
+            QuotaExceeded: the user's task quota has no room for all of it.
+        """
+        from todochat.tasks import importing, imports
+
+        parsed = imports.read(data, fmt, name=name, max_bytes=max_bytes)
+        tasks = importing.clean(ctx, parsed)
+        result = importing.preview(ctx, parsed, tasks, dry_run=dry_run)
+        if dry_run:
+            async with self.sessionmaker() as session:
+                await quotas.check_tasks(session, ctx, limit=self.max_tasks, adding=len(tasks))
+            return result
+        async with self.sessionmaker.begin() as session:
+            rows, change = await importing.add_all(
+                session, ctx, tasks, max_tasks=self.max_tasks, max_lists=self.max_lists, last_number=self._next_number, progress=progress
+            )
+        return result.model_copy(update={"numbers": [r.number for r in rows], "change": change})
 
     # ----------------------------------------------------------------- user settings
     async def get_timezone(self, user_id: str) -> str | None:

@@ -150,3 +150,52 @@ async def find_parent(session: AsyncSession, ctx: RequestContext, number: int, t
 def brief(tasks: Iterable[Task]) -> list[dict[str, object]]:
     """``[{"number", "title"}]`` of ``tasks`` (what a confirmation question lists)."""
     return [{"number": t.number, "title": t.title} for t in tasks]
+
+
+def import_tree(refs: Sequence[tuple[str | None, str | None]]) -> tuple[list[int | None], list[str]]:
+    """The parents of tasks read from a file, by position, under the tree rules above.
+
+    Args:
+        refs: per task in file order, ``(ref, parent_ref)``: the task's own id in the file and the
+            id of its parent (either may be None).
+
+    Returns:
+        ``(parents, warnings)``: ``parents[i]`` is the index of task i's parent, or None (top
+        level); ``warnings`` says what was changed to fit the rules: a parent the file does not
+        contain, a cycle (the task is made top-level), a level below :data:`DEPTH_MAX` (the task
+        goes under the deepest allowed ancestor).
+    """
+    index: dict[str, int] = {}
+    for i, (ref, _) in enumerate(refs):
+        if ref is not None:
+            index.setdefault(ref, i)
+    parents: list[int | None] = [index.get(p) if p is not None else None for _, p in refs]
+    missing = sum(1 for (_, p), q in zip(refs, parents, strict=True) if p is not None and q is None)
+    cycles = flattened = 0
+    for i in range(len(parents)):  # a cycle: the task that closes it becomes top-level
+        seen = {i}
+        j = parents[i]
+        while j is not None:
+            if j in seen:
+                parents[i] = None
+                cycles += 1
+                break
+            seen.add(j)
+            j = parents[j]
+    for i in range(len(parents)):  # deeper than DEPTH_MAX: hang it under its ancestor at DEPTH_MAX - 1
+        chain: list[int] = []
+        j = parents[i]
+        while j is not None:
+            chain.append(j)
+            j = parents[j]
+        if len(chain) >= DEPTH_MAX:
+            parents[i] = chain[len(chain) - DEPTH_MAX + 1]
+            flattened += 1
+    warnings = []
+    if missing:
+        warnings.append(f"{missing} task{'s name a parent' if missing > 1 else ' names a parent'} the file does not have: added at the top level.")
+    if cycles:
+        warnings.append(f"{cycles} task{'s are' if cycles > 1 else ' is'} its own ancestor in the file: added at the top level.")
+    if flattened:
+        warnings.append(f"{flattened} task{'s are' if flattened > 1 else ' is'} more than {DEPTH_MAX} levels deep: put under the level above.")
+    return parents, warnings

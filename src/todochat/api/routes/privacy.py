@@ -81,7 +81,7 @@ async def delete_me(
             "Call again with confirm=true to delete it.",
             would_delete=counts,
         )
-    deleted = await delete_user(sessionmaker, ctx.user_id)
+    deleted = await delete_user(sessionmaker, ctx.user_id, attachment_root=request.app.state.attachments.root)
     return Erased(
         user_id=ctx.user_id, deleted=deleted.counts, message=f"Deleted {describe_counts(deleted.counts)}."
     )

@@ -53,7 +53,18 @@ async function start(token) {
         { label: "Overdue", prompt: "What's overdue?" },
       ],
     },
-    composer: { placeholder: "Message todochat…" },
+    composer: {
+      placeholder: "Message todochat…",
+      // a task file to import (todochat's attachment allow-list; the server checks it again)
+      attachments: meta("todochat-managed") === "true" ? { enabled: false } : {
+        enabled: true,
+        maxCount: 1,
+        maxSize: 5 * 1024 * 1024,
+        accept: {
+          "text/csv": [".csv"], "text/plain": [".txt"], "text/calendar": [".ics"], "application/json": [".json"],
+        },
+      },
+    },
     onClientTool: async ({ name, params }) => {
       if (name === "download_tasks") return { downloaded: (await downloadTasks(params, token)).downloaded };
       throw new Error(`Unknown client tool ${name}`);
