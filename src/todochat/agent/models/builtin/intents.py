@@ -592,11 +592,15 @@ def _cancel_reminder(t: str) -> Intent | None:
     m = _m(r"(?:please )?(?:(?:i )?(?:don'?t|do not|dont) (?:need|want) (?:a |any |the |that )?reminders? (?:for|about|on|of)|no (?:more )?reminders? (?:for|about|on|of)"
            r"|(?:please )?(?:don'?t|do not|dont|never|no need to|you don'?t need to|there'?s no need to|no more|stop|quit|you can stop) (?:remind(?:ing)?|ping(?:ing)?|nag(?:ging)?|nudg(?:e|ing)) me(?: (?:about|of|for|on|to|regarding))?)"
            r"(?: (?P<target>.+?))?(?: (?:anymore|any more|again|please|after all))?", t)
-    if m:
-        return Intent("unremind", target=(m["target"] or "it").strip())
+    if m:  # not being reminded about X at all: every reminder of X (several: asked first)
+        return Intent("unremind", target=(m["target"] or "it").strip(), field="all")
     m = _m(r"(?P<target>.+?) (?:doesn'?t|does not|don'?t|do not) need (?:a |any |the )?reminders?(?: (?:anymore|any more))?", t)
     if m:
-        return Intent("unremind", target=m["target"].strip())
+        return Intent("unremind", target=m["target"].strip(), field="all")
+    m = _m(r"(?:please )?(?:no (?:more )?reminders?|(?:i )?(?:don'?t|do not|dont) (?:need|want) (?:any )?(?:more )?reminders?)"
+           r"(?: (?:anymore|any more|at all|please|for now|from now on))*", t)
+    if m:  # "no more reminders": every reminder (several: asked first)
+        return Intent("unremind", target="", field="all")
     m = _m(rf"(?:{_CANCEL_VERB}) (?:the |my )?(?P<target>(?!all\b).+?) reminders?", t)
     if m:
         return Intent("unremind", target=m["target"].strip(), field="or_delete")

@@ -52,7 +52,7 @@ class Call:
     fallback_on: tuple[str, ...] = ("not_found", "ambiguous")
     """The error codes of this call's result that switch to ``fallback``."""
     then: Callable[[dict[str, Any]], list[Call | Say]] | None = None
-    """Actions that depend on this call's result ("cancel all my reminders": list, then cancel each)."""
+    """Actions that depend on this call's result."""
     quiet: bool = False
     """Say nothing about this call's success (its ``then`` actions speak)."""
 
@@ -317,29 +317,19 @@ def plan_list_reminders(target: str, state: State) -> list[Action]:
     return [Call("list_reminders", {"task": ref.task_arg}, Intent("reminders"))]
 
 
-def _cancel_each(result: dict[str, Any]) -> list[Action]:
-    """After ``list_reminders``: cancel every reminder it listed (or say there was none)."""
-    found = result.get("reminders") or []
-    if not found:
-        return [Say("You have no reminders to cancel.")]
-    if len(found) == 1:
-        return [Call("cancel_reminder", {"reminder": int(found[0]["id"])}, Intent("unremind"))]
-    calls: list[Action] = [Call("cancel_reminder", {"reminder": int(r["id"])}, Intent("unremind"), quiet=True) for r in found]
-    return [*calls, Say(replies.cancelled_many(found))]
-
-
 def plan_unremind(intent: Intent, target: str, state: State) -> list[Action]:
-    """``cancel_reminder``: a task's reminder; all of them ("turn off all my reminders": list, then
-    cancel each); "cancel the dentist reminder" falls back to deleting the task when it has no
-    reminder (people call tasks reminders)."""
+    """``cancel_reminder``: a task's reminder; all of them (``cancel_reminders``, which asks with the
+    list when it covers several: "turn off all my reminders", "stop reminding me about X");
+    "cancel the dentist reminder" falls back to deleting the task when it has no reminder (people
+    call tasks reminders)."""
     ref = resolve(target, state) if target else None
     if ref and ref.problem:
         return [Say(ref.problem)]
-    if intent.field == "all":
+    if intent.field == "all":  # cancel_reminders asks first when it covers several (docs/agent-tools.md)
         if ref is None:
-            return [Call("list_reminders", {}, intent, then=_cancel_each, quiet=True)]
+            return [Call("cancel_reminders", {"all": True}, intent)]
         tasks = [str(n) for n in ref.numbers] or [ref.task_arg]
-        return [Call("list_reminders", {"task": task}, intent, then=_cancel_each, quiet=True) for task in tasks]
+        return [Call("cancel_reminders", {"task": task}, intent) for task in tasks]
     if ref is None:
         return [Say("Which task's reminder should I cancel?")]
     tasks = [str(n) for n in ref.numbers] or [ref.task_arg]
@@ -382,6 +372,8 @@ def _choose_reminder(text: str, pending: dict[str, Any]) -> list[Action] | None:
             picked = [ids[n - 1] for n in ref.numbers if 1 <= n <= len(ids)]
     if not picked:
         return None
+    if len(picked) > 1:  # "both": the user named them, so no second question; one undo brings them back
+        return [Call("cancel_reminders", {"reminders": picked, "confirm": True}, Intent("choose"))]
     return [Call("cancel_reminder", {"reminder": r}, Intent("choose")) for r in picked]
 
 
@@ -499,6 +491,8 @@ def apply_result(call: Call, result: dict[str, Any], state: State) -> None:
     elif call.tool == "list_reminders":
         state.shown = list(dict.fromkeys(int(r["task"]) for r in result.get("reminders", [])))
         state.touched = list(state.shown)
+    elif call.tool == "cancel_reminders":
+        state.touched = list(dict.fromkeys(int(r["task"]) for r in result.get("reminders", [])))
     elif "reminder" in result and isinstance(result["reminder"], dict):
         state.touched = [int(result["reminder"]["task"])]
     elif "task" in result and isinstance(result["task"], dict):
