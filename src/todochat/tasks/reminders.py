@@ -15,7 +15,8 @@ task's due time; 0 = at the due time). Its ``fire_at`` is derived here and nowhe
 
 Only *pending* reminders move: a reschedule recomputes the relative ones (:func:`follow_due`), a
 completion or deletion cancels them (:func:`cancel_pending`), and the next occurrence of a
-repeating task gets copies (:func:`copy_for_occurrence`). A fired reminder is final.
+repeating task gets copies (:func:`copy_for_occurrence`). A fired reminder is final. Which
+reminders fire at an instant is :func:`fire_now` (the dispatcher's query).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from todochat.errors import ReminderInPast, ValidationError
@@ -236,6 +237,22 @@ def follow_due(task: Task, tz: ZoneInfo) -> None:
     for row in task.reminder_rows:
         if row.status == ReminderStatus.pending.value and row.before_minutes is not None:
             row.fire_at = fire_time(None, row.before_minutes, task.due_at, task.due_all_day, tz)
+
+
+def fire_now(now: datetime) -> Select[tuple[Reminder]]:
+    """The reminders that fire at ``now`` (the dispatcher claims these, notify/dispatcher.py): pending,
+    ``fire_at <= now``, on a task that is neither completed nor deleted.
+
+    A pending reminder of a completed or deleted task is never delivered and never changed here:
+    completing or deleting cancels it through the journal (:func:`cancel_pending`), and undo puts it
+    back pending from the journal's snapshot, after which it fires (late, if its time has passed).
+    Marking it outside the journal would leave undo and the dispatcher disagreeing."""
+    live_open = select(Task.id).where(
+        Task.id == Reminder.task_id, Task.completed.is_(False), Task.deleted_at.is_(None)
+    )
+    return select(Reminder).where(
+        Reminder.status == ReminderStatus.pending.value, Reminder.fire_at <= now, live_open.exists()
+    )
 
 
 def cancel_pending(task: Task) -> None:
