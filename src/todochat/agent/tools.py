@@ -179,7 +179,7 @@ async def add_task(
         priority: none, low, medium or high.
         tags: Lower-case single-word labels, e.g. ["work"].
         recurrence: RFC 5545 RRULE for a repeating task, e.g. FREQ=WEEKLY;BYDAY=MO.
-        remind_at: Remind the user at this local time YYYY-MM-DDTHH:MM (user's zone, like due).
+        remind_at: Remind the user at this local time YYYY-MM-DDTHH:MM (user's zone, like due), or after an ISO 8601 duration from now, e.g. PT10M for "in 10 minutes" (to the second).
         remind_before_minutes: Remind this many minutes before the due time (0 = at the due time).
     """
     arguments = _args(title=title, description=description, due=due, priority=priority, tags=tags,
@@ -589,7 +589,7 @@ async def add_reminder(ctx: Ctx, task: str, at: str | None = None, before_minute
 
     Args:
         task: The task's number (e.g. "3") or words from its title (e.g. "dentist").
-        at: Local time YYYY-MM-DDTHH:MM in the user's zone (like due), or "now" (in a minute).
+        at: Local time YYYY-MM-DDTHH:MM in the user's zone (like due), "now" (in a minute), or an ISO 8601 duration from now, e.g. PT10M for "in 10 minutes" (to the second).
         before_minutes: Minutes before the task's due time (0 = at the due time; up to 40320).
     """
     arguments = _args(task=task, at=at, before_minutes=before_minutes)

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import isodate
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -106,7 +107,8 @@ def check_spec(at: datetime | None, before_minutes: int | None) -> None:
 
 def read_local(value: str, tz: ZoneInfo, now: datetime, field: str = "at") -> datetime:
     """A reminder time as the agent gives it: ``YYYY-MM-DDTHH:MM`` wall time in ``tz`` (like a due
-    time), an ISO instant with an offset, or ``now`` (one minute from ``now``, :data:`SOON`).
+    time), an ISO instant with an offset, ``now`` (one minute from ``now``, :data:`SOON`), or an
+    ISO 8601 duration from ``now`` (``PT10M``, ``PT1H30M``, ``P1D``: see :func:`from_now`).
 
     Returns:
         The aware UTC instant (not yet checked against ``now``: :func:`fire_time` callers do).
@@ -117,6 +119,8 @@ def read_local(value: str, tz: ZoneInfo, now: datetime, field: str = "at") -> da
     text = (value or "").strip()
     if text.lower() == "now":
         return soon(now)
+    if text[:1].upper() == "P" or text[:2].upper() == "+P":
+        return from_now(text, now, field)
     try:
         parsed = datetime.fromisoformat(text) if len(text) <= 40 else None
     except ValueError:
@@ -130,6 +134,30 @@ def read_local(value: str, tz: ZoneInfo, now: datetime, field: str = "at") -> da
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
+
+
+def from_now(duration: str, now: datetime, field: str = "at") -> datetime:
+    """"Remind me in 1 minute": ``now`` plus an ISO 8601 duration (``PT1M``, ``PT90S``,
+    ``PT1H30M``, ``P1D``; parsed by ``isodate``), as elapsed time (across a DST change ``PT2H`` is
+    two real hours) and to the second of ``now``, not rounded to a whole minute: a reminder
+    relative to now keeps the seconds it was asked at.
+
+    Returns:
+        The aware UTC instant.
+
+    Raises:
+        ValidationError: not a duration, a negative or zero one, or one in months or years (named ``field``).
+    """
+    text = duration.strip().lstrip("+")
+    try:
+        delta = isodate.parse_duration(text) if len(text) <= 40 else None
+    except (isodate.ISO8601Error, ValueError):
+        delta = None
+    if not isinstance(delta, timedelta) or delta <= timedelta(0):
+        raise ValidationError(
+            f"{duration[:40]!r} is not a time from now: use an ISO 8601 duration such as PT10M or PT1H30M.", field=field
+        )
+    return (now.astimezone(UTC) + delta).replace(microsecond=0)
 
 
 def soon(now: datetime) -> datetime:

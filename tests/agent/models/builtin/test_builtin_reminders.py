@@ -43,11 +43,11 @@ def test_words_that_are_no_offset(text: str) -> None:
     [
         # a new task with a reminder at its due time (an all-day due: 09:00 that day, the domain's rule)
         ("remind me to call mom at 5pm", ("add_task", {"title": "Call mom", "due": "2026-11-18T17:00", "remind_before_minutes": 0})),
-        ("remind me to stretch in 1 minute", ("add_task", {"title": "Stretch", "due": "2026-11-18T09:01", "remind_before_minutes": 0})),
-        ("remind me in 2 hours to stretch", ("add_task", {"title": "Stretch", "due": "2026-11-18T11:00", "remind_before_minutes": 0})),
+        ("remind me to stretch in 1 minute", ("add_task", {"title": "Stretch", "due": "2026-11-18T09:01", "remind_at": "PT1M"})),
+        ("remind me in 2 hours to stretch", ("add_task", {"title": "Stretch", "due": "2026-11-18T11:00", "remind_at": "PT2H"})),
         ("remind me to pay rent on friday", ("add_task", {"title": "Pay rent", "due": "2026-11-20", "remind_before_minutes": 0})),
         ("set a reminder for 4pm to pick up the kids", ("add_task", {"title": "Pick up the kids", "due": "2026-11-18T16:00", "remind_before_minutes": 0})),
-        ("ping me in 10 minutes to check the pasta", ("add_task", {"title": "Check the pasta", "due": "2026-11-18T09:10", "remind_before_minutes": 0})),
+        ("ping me in 10 minutes to check the pasta", ("add_task", {"title": "Check the pasta", "due": "2026-11-18T09:10", "remind_at": "PT10M"})),
         ("remind me to leave for the airport at 5pm, 30 minutes before",
          ("add_task", {"title": "Leave for the airport", "due": "2026-11-18T17:00", "remind_before_minutes": 30})),
         # no time said: a task, nothing to remind at; an all-day today whose 09:00 has passed: no reminder

@@ -572,9 +572,9 @@ def _list_reminders(t: str) -> Intent | None:
     target = re.search(rf"\b{_REMINDER_NOUN}\s+(?:\w+\s+)?(?:for|on|about|of|attached to)\s+(.+?)(?:\s+(?:set|scheduled|pending|are there|do i have))?$", t, IC) \
         or re.search(r"\breminded (?:about|of)\s+(.+)$", t, IC)
     name = target[1].strip() if target else ""
-    if re.fullmatch(r"(?:me|today|tomorrow|this week|now|later)", name, IC):
+    if re.fullmatch(r"(?:me|now|later)", name, IC):
         name = ""
-    return Intent("reminders", target=name)
+    return Intent("reminders", target=name, body=t)  # the planner reads a time span in it ("tomorrow")
 
 
 def _cancel_reminder(t: str) -> Intent | None:

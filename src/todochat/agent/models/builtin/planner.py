@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
+import isodate
+
 from todochat.agent.models.builtin import replies
 from todochat.agent.models.builtin.dates import When, cut, due_text, find_offset, find_when
 from todochat.agent.models.builtin.intents import Intent, classify
@@ -118,12 +120,21 @@ def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> lis
         if when.recurrence:
             args["recurrence"] = when.recurrence
         call = Call("add_task", args, intent)
-        if remind and reminder_fits(when, now, before_minutes):
+        if remind and when.from_now is not None and before_minutes == 0 and not when.recurrence:
+            args["remind_at"] = duration_iso(when.from_now)  # "in 1 minute": to the second, not the minute
+            if also_before is not None and reminder_fits(when, now, also_before):
+                call.then = _also_before(also_before)
+        elif remind and reminder_fits(when, now, before_minutes):
             args["remind_before_minutes"] = before_minutes
             if also_before is not None and reminder_fits(when, now, also_before):
                 call.then = _also_before(also_before)
         actions.append(call)
     return actions
+
+
+def duration_iso(delta: timedelta) -> str:
+    """``timedelta(minutes=1)`` → ``PT1M`` (the tools' "from now" form, tasks/reminders.py ``from_now``)."""
+    return str(isodate.duration_isoformat(delta))
 
 
 def _also_before(minutes: int) -> Callable[[dict[str, Any]], list[Action]]:
@@ -291,7 +302,10 @@ def plan_remind(intent: Intent, quotes: list[str], state: State, now: datetime) 
             return [Say(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.")]
         if when.day is None:
             return [Say(f"I couldn't understand the time \"{body}\". Try \"tomorrow at 9am\" or \"30 minutes before\".")]
-        extra = {"at": datetime.combine(when.day, when.at or time(9, 0)).strftime("%Y-%m-%dT%H:%M")}
+        if when.from_now is not None:  # "remind me about the oven in 10 minutes": to the second
+            extra = {"at": duration_iso(when.from_now)}
+        else:
+            extra = {"at": datetime.combine(when.day, when.at or time(9, 0)).strftime("%Y-%m-%dT%H:%M")}
     else:
         extra = {"before_minutes": 0}
     ref = resolve(target, state)
@@ -305,23 +319,64 @@ def plan_remind(intent: Intent, quotes: list[str], state: State, now: datetime) 
     return [call]
 
 
-def plan_list_reminders(target: str, state: State) -> list[Action]:
-    """``list_reminders``: all, or one task's ("any reminders for the dentist?")."""
+_SPAN_WORDS = re.compile(r"\b(today|tonight|tomorrow|this week|next week)(?:'s)?\b", re.IGNORECASE)
+
+
+def reminder_span(text: str, now: datetime) -> str | None:
+    """The time span a reminder question names, as the tools' ``when``: ``today`` (also
+    "tonight"), ``tomorrow``, ``this_week``, ``next_week``, or a day ``YYYY-MM-DD`` ("on friday",
+    "on 3 december"); None when ``text`` names none."""
+    m = _SPAN_WORDS.search(text)
+    if m:
+        word = m[1].lower()
+        return "today" if word == "tonight" else word.replace(" ", "_")
+    when = find_when(text, now, recurrence=False)
+    if when.day is not None and not when.ambiguous and not when.recurrence:
+        return when.day.isoformat()
+    return None
+
+
+def only_span(text: str, now: datetime) -> str | None:
+    """:func:`reminder_span` of ``text`` when ``text`` says nothing else ("friday", "for
+    tomorrow"): a "task" that is only a time is the span of the question, not a task's name."""
+    span = reminder_span(text, now)
+    if span is None:
+        return None
+    rest = _SPAN_WORDS.sub(" ", text)
+    when = find_when(rest, now, recurrence=False)
+    rest = cut(rest, when.spans) if when.found else rest
+    rest = re.sub(r"\b(?:on|at|for|in|due|set|the|of|s)\b|[,.;:'?!-]", " ", rest, flags=re.IGNORECASE)
+    return span if not rest.strip() else None
+
+
+def plan_list_reminders(target: str, state: State, now: datetime | None = None, said: str = "") -> list[Action]:
+    """``list_reminders``: all, or one task's ("any reminders for the dentist?"), narrowed to the
+    time span the question names ("what reminders do I have tomorrow?": ``when``)."""
+    span = only_span(target, now) if target and now else None
+    if span:
+        target = ""
+    elif now and said:
+        outside = said.replace(target, " ") if target else said
+        span = reminder_span(outside, now)
+    extra = {"when": span} if span else {}
     if not target:
-        return [Call("list_reminders", {}, Intent("reminders"))]
+        return [Call("list_reminders", extra, Intent("reminders"))]
     ref = resolve(target, state)
     if ref.problem:
         return [Say(ref.problem)]
     if ref.numbers:
-        return [Call("list_reminders", {"task": str(n)}, Intent("reminders")) for n in ref.numbers]
-    return [Call("list_reminders", {"task": ref.task_arg}, Intent("reminders"))]
+        return [Call("list_reminders", {"task": str(n), **extra}, Intent("reminders")) for n in ref.numbers]
+    return [Call("list_reminders", {"task": ref.task_arg, **extra}, Intent("reminders"))]
 
 
-def plan_unremind(intent: Intent, target: str, state: State) -> list[Action]:
+def plan_unremind(intent: Intent, target: str, state: State, now: datetime | None = None) -> list[Action]:
     """``cancel_reminder``: a task's reminder; all of them (``cancel_reminders``, which asks with the
     list when it covers several: "turn off all my reminders", "stop reminding me about X");
     "cancel the dentist reminder" falls back to deleting the task when it has no reminder (people
-    call tasks reminders)."""
+    call tasks reminders). "cancel my reminders for tomorrow": every reminder firing then."""
+    span = only_span(target, now) if target and now and intent.field == "all" else None
+    if span:
+        return [Call("cancel_reminders", {"all": True, "when": span}, intent)]
     ref = resolve(target, state) if target else None
     if ref and ref.problem:
         return [Say(ref.problem)]
@@ -430,9 +485,9 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
     if kind == "remind":
         return plan_remind(intent, quotes, state, now)
     if kind == "reminders":
-        return plan_list_reminders(target, state)
+        return plan_list_reminders(target, state, now, unmask(intent.body, quotes))
     if kind == "unremind":
-        return plan_unremind(intent, target, state)
+        return plan_unremind(intent, target, state, now)
     if kind == "channel":
         return plan_channel(intent)
     if kind in ("undo", "redo"):  # "undo 3 times": one call per step, stopping when none is left

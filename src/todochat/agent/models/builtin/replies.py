@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+
+import isodate
 
 from todochat.errors import ValidationError
 from todochat.tasks.rescheduling import parse_shift
@@ -167,6 +169,18 @@ def missing_tool(tool: str) -> str:
     return "Sorry, I can't do that on this server."
 
 
+def from_now_text(duration: str) -> str:
+    """``PT1M`` → ``in a minute``, ``PT2H`` → ``in 2 hours``, ``PT90S`` → ``in 90 seconds``."""
+    try:
+        delta = isodate.parse_duration(duration)
+    except (isodate.ISO8601Error, ValueError):
+        return "soon"
+    seconds = int(delta.total_seconds()) if isinstance(delta, timedelta) else 0
+    if seconds % 60:
+        return f"in {seconds} seconds"
+    return f"in {minutes_text(seconds // 60)}"
+
+
 def _on(text: str) -> str:
     """``Fri 20 Nov at 14:30 …`` → ``on Fri 20 Nov at 14:30 …``; other phrases as they are."""
     return f"on {text}" if text[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") else text
@@ -174,6 +188,8 @@ def _on(text: str) -> str:
 
 def _add_reminder_note(args: dict[str, Any], task: dict[str, Any]) -> str:
     """The reminder sentence after "Added task …" when ``add_task`` set one."""
+    if str(args.get("remind_at") or "").startswith("P"):
+        return f" I'll remind you {from_now_text(str(args['remind_at']))}."
     if args.get("remind_at"):
         return f" I'll remind you {_on(when_text(args['remind_at']) if args['remind_at'] != 'now' else 'in a minute')}."
     before = args.get("remind_before_minutes")
