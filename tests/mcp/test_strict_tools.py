@@ -26,6 +26,7 @@ VALID = {
     "add_reminder": {"task": 1, "before_minutes": 10},
     "list_reminders": {},
     "delete_reminder": {"reminder": 1},
+    "cancel_reminders": {"reminders": [1], "confirm": True},
 }
 
 

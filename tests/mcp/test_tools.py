@@ -32,6 +32,7 @@ EXPECTED = {
     "add_reminder": (False, False, False),
     "list_reminders": (True, False, False),
     "delete_reminder": (False, True, True),
+    "cancel_reminders": (False, True, False),
 }
 
 

@@ -815,38 +815,9 @@ class TaskService:
                 user (nothing changed). TaskNotFound, AmbiguousReference (``task``).
             ConfirmationRequired: more than one and not confirmed.
         """
-        given = [reminder_ids is not None, task is not None, bool(all)]
-        if sum(given) != 1:
-            raise ValidationError("Say which reminders: their ids, a task, or all.", field="reminders")
-        if reminder_ids is not None and not reminder_ids:
-            raise ValidationError("Name at least one reminder id.", field="reminders")
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "bulk_unremind")
-            pairs: builtins.list[tuple[Task, Reminder]] = []
-            named: Task | None = None
-            if reminder_ids is not None:
-                for rid in dict.fromkeys(reminder_ids):
-                    pairs.append(await self._reminder(session, ctx, rid))
-            else:
-                stmt = (
-                    select(Reminder.id)
-                    .join(Task, Reminder.task_id == Task.id)
-                    .where(Reminder.user_id == ctx.user_id, Task.user_id == ctx.user_id, Task.deleted_at.is_(None),
-                           Reminder.status == ReminderStatus.pending.value)
-                )
-                if task is not None:
-                    named = await self._resolve(session, ctx, task, None)
-                    stmt = stmt.where(Reminder.task_id == named.id)
-                ids = list((await session.execute(_in_window(stmt, window))).scalars())
-                for rid in ids:
-                    pairs.append(await self._reminder(session, ctx, rid))
-            if not pairs:
-                if named is not None:
-                    raise ReminderNotFound(
-                        f"Task {named.number} '{named.title}' has no pending reminder.", number=named.number
-                    )
-                raise ReminderNotFound("You have no pending reminders to cancel.")
-            pairs.sort(key=lambda p: reminders.order_key(p[1]))
+            pairs = await self._reminders_selected(session, ctx, reminder_ids, task, all, window)
             if len(pairs) > 1 and not confirm:
                 raise ConfirmationRequired(
                     f"This would cancel {len(pairs)} reminders. Confirm to cancel them.",
@@ -868,6 +839,62 @@ class TaskService:
                 owner.updated_at = now
             await rec.save()
             return [self.reminder_out(ctx, row, owner) for owner, row in pairs]
+
+    async def cancel_reminders_preview(
+        self,
+        ctx: RequestContext,
+        *,
+        reminder_ids: Sequence[int] | None = None,
+        task: str | int | None = None,
+        all: bool = False,
+        window: Window | None = None,
+    ) -> builtins.list[ReminderOut]:
+        """The reminders :meth:`cancel_reminders` would cancel now, soonest first, changing nothing
+        (what a confirmation question lists). Raises as :meth:`cancel_reminders` does, except
+        :class:`ConfirmationRequired`."""
+        async with self.sessionmaker() as session:
+            pairs = await self._reminders_selected(session, ctx, reminder_ids, task, all, window)
+            return [self.reminder_out(ctx, row, owner) for owner, row in pairs]
+
+    async def _reminders_selected(
+        self,
+        session: AsyncSession,
+        ctx: RequestContext,
+        reminder_ids: Sequence[int] | None,
+        task: str | int | None,
+        all: bool,
+        window: Window | None,
+    ) -> builtins.list[tuple[Task, Reminder]]:
+        """The live tasks and pending reminders a bulk cancel covers, soonest first (rules and
+        errors: :meth:`cancel_reminders`)."""
+        given = [reminder_ids is not None, task is not None, bool(all)]
+        if sum(given) != 1:
+            raise ValidationError("Say which reminders: their ids, a task, or all.", field="reminders")
+        if reminder_ids is not None and not reminder_ids:
+            raise ValidationError("Name at least one reminder id.", field="reminders")
+        pairs: builtins.list[tuple[Task, Reminder]] = []
+        named: Task | None = None
+        if reminder_ids is not None:
+            for rid in dict.fromkeys(reminder_ids):
+                pairs.append(await self._reminder(session, ctx, rid))
+        else:
+            stmt = (
+                select(Reminder.id)
+                .join(Task, Reminder.task_id == Task.id)
+                .where(Reminder.user_id == ctx.user_id, Task.user_id == ctx.user_id, Task.deleted_at.is_(None),
+                       Reminder.status == ReminderStatus.pending.value)
+            )
+            if task is not None:
+                named = await self._resolve(session, ctx, task, None)
+                stmt = stmt.where(Reminder.task_id == named.id)
+            for rid in list((await session.execute(_in_window(stmt, window))).scalars()):
+                pairs.append(await self._reminder(session, ctx, rid))
+        if not pairs:
+            if named is not None:
+                raise ReminderNotFound(f"Task {named.number} '{named.title}' has no pending reminder.", number=named.number)
+            raise ReminderNotFound("You have no pending reminders to cancel.")
+        pairs.sort(key=lambda p: reminders.order_key(p[1]))
+        return pairs
 
     # ----------------------------------------------------------------- journal
     async def undo(self, ctx: RequestContext) -> UndoResult:
