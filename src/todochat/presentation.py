@@ -120,6 +120,8 @@ def change_summary(
         clause = _reminder_clause(action, *changes[0], tz, year)
         if clause:
             return clause
+    if action == "bulk_unremind":  # TaskService.cancel_reminders
+        return _bulk_unremind_clause(changes, tz, year)
     groups: dict[str, list[tuple[Snapshot | None, Snapshot | None]]] = {}
     for before, after in changes:
         groups.setdefault(_kind(before, after), []).append((before, after))
@@ -210,6 +212,19 @@ def _reminder_clause(action: str, before: Snapshot | None, after: Snapshot | Non
         return f"added {noun} to {_quoted(after)} {when}"
     noun = "the reminder" if len(changed) == 1 else f"{len(changed)} reminders"
     return f"cancelled {noun} of {_quoted(after)} {when}"
+
+
+def _bulk_unremind_clause(changes: list[tuple[Snapshot | None, Snapshot | None]], tz: ZoneInfo, year: int | None) -> str:
+    """``cancelled the reminder of 'Dentist' 30 min before`` (one task), else ``cancelled 3
+    reminders of 2 tasks``."""
+    if len(changes) == 1:
+        return _reminder_clause("unremind", *changes[0], tz, year) or "cancelled reminders"
+
+    def pending(snap: Snapshot | None) -> set[int]:
+        return {r["id"] for r in (snap or {}).get("reminders", []) if r.get("status") == "pending"}
+
+    count = sum(len(pending(before) - pending(after)) for before, after in changes)
+    return f"cancelled {count} reminder{'s' if count != 1 else ''} of {len(changes)} tasks"
 
 
 BELL = "🔔"

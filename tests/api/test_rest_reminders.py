@@ -122,3 +122,26 @@ async def test_openapi_documents_the_reminder_routes(settings: Settings) -> None
         assert {"/api/v1/tasks/{number}/reminders", "/api/v1/reminders", "/api/v1/reminders/{reminder_id}"} <= set(schema["paths"])
         spec = schema["components"]["schemas"]["ReminderSpec"]
         assert set(spec["properties"]) == {"at", "before_minutes"} and spec["additionalProperties"] is False
+
+
+async def test_list_reminders_by_time_span(settings: Settings) -> None:
+    async with running(settings) as api:
+        await add(api, title="Dentist", due="2026-11-20T15:00")
+        await add(api, title="Gym", due="2026-11-19T07:00")
+        for number, body in ((1, {"before_minutes": 30}), (1, {"before_minutes": 10}), (2, {"before_minutes": 15})):
+            assert (await remind(api, number, body)).status_code == 201
+
+        async def titles(**params: str) -> list[str]:
+            r = await api.http.get("/api/v1/reminders", params=params, headers=api.auth(**TZ))
+            assert r.status_code == 200, r.text
+            return [f"{x['task_title']} {x['fire_at'][11:16]}" for x in r.json()]
+
+        assert await titles(when="tomorrow") == ["Gym 06:45"]  # Thu 19 Nov in Berlin
+        assert await titles(when="2026-11-20") == ["Dentist 14:30", "Dentist 14:50"]
+        assert await titles(**{"from": "2026-11-20T14:40"}) == ["Dentist 14:50"]
+        assert await titles(to="2026-11-19") == ["Gym 06:45"]
+        assert await titles(**{"from": "2026-11-19T06:45:00+01:00", "to": "2026-11-19T06:46:00+01:00"}) == ["Gym 06:45"]
+        for params, field in (({"when": "someday"}, "when"), ({"from": "friday"}, "from"),
+                              ({"from": "2026-11-20", "to": "2026-11-19"}, "to")):
+            bad = await api.http.get("/api/v1/reminders", params=params, headers=api.auth(**TZ))
+            assert bad.status_code == 422 and bad.json()["field"] == field, bad.text

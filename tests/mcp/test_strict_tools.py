@@ -32,6 +32,7 @@ VALID = {
     "archive_list": {"name": "Work"},
     "delete_list": {"name": "Work"},
     "add_subtasks": {"task": 1, "titles": ["Step"]},
+    "cancel_reminders": {"reminders": [1], "confirm": True},
 }
 
 

@@ -41,6 +41,7 @@ EXPECTED = {
     "archive_list": (False, False, True),
     "delete_list": (False, True, False),
     "add_subtasks": (False, False, False),
+    "cancel_reminders": (False, True, False),
 }
 
 

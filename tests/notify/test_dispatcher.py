@@ -206,8 +206,30 @@ async def test_completed_or_deleted_task_is_not_delivered(
             row = await session.get(Reminder, rid)
             assert row is not None
             row.status = "pending"
-    assert (await dispatcher(sessionmaker, settings, reminder_webhook_url=webhook.url).tick(TEST_NOW)).fired == 0
-    assert webhook.requests == []
+    open_task = await service.add(CTX, TaskCreate(title="Still open"))
+    c = await add_reminder(sessionmaker, "alice", open_task.number, TEST_NOW)
+    result = await dispatcher(sessionmaker, settings, reminder_webhook_url=webhook.url).tick(TEST_NOW)
+    assert result.fired == 1  # only the open task's; the others never block it
+    assert [r.json()["reminder"]["id"] for r in webhook.requests] == [c]
+    async with sessionmaker() as session:  # the dispatcher changes no task's reminders outside the journal
+        assert [(await session.get(Reminder, rid)).status for rid in (a, b)] == ["pending", "pending"]  # type: ignore[union-attr]
+
+
+async def test_undone_completion_brings_back_a_reminder_that_then_fires(
+    service: TaskService, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, webhook: HttpReceiver
+) -> None:
+    """Completing cancels the pending reminder through the journal; nothing fires while the task
+    is done; undo makes it pending again and the next tick delivers it (late: its time passed)."""
+    task = await service.add(CTX, TaskCreate(title="Stretch"))
+    reminder = await service.add_reminder(CTX, task.number, at=TEST_NOW + timedelta(minutes=5))
+    await service.complete(CTX, task.number)
+    d = dispatcher(sessionmaker, settings, reminder_webhook_url=webhook.url)
+    assert (await d.tick(TEST_NOW + timedelta(minutes=6))).fired == 0
+    await service.undo(CTX)
+    assert [r.id for r in await service.list_reminders(CTX)] == [reminder.id]
+    result = await d.tick(TEST_NOW + timedelta(minutes=8))
+    assert result.fired == 1
+    assert [(r.json()["reminder"]["id"], r.json()["late"]) for r in webhook.requests] == [(reminder.id, True)]
 
 
 async def test_concurrent_dispatchers_deliver_each_reminder_once(

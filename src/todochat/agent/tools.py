@@ -32,6 +32,7 @@ from todochat.errors import (
     ReminderInPast,
     TodoError,
 )
+from todochat.tasks import reminder_window
 from todochat.tasks import reminders as reminder_rules
 from todochat.tasks.rules import with_note
 from todochat.tasks.schemas import (
@@ -131,10 +132,12 @@ async def _outcome(ctx: Ctx, tool: str, arguments: dict[str, Any], call: Callabl
         )
         return json.dumps({"ok": False, **exc.to_dict()})
     except ConfirmationRequired as exc:  # a bulk tool: "yes" confirms these numbers
-        numbers = [c["number"] for c in exc.would_change]
+        numbers = list(dict.fromkeys(c["number"] for c in exc.would_change))
         yes = {"numbers": numbers, "confirm": True, **({"changes": arguments["changes"]} if "changes" in arguments else {})}
         if tool in ("delete_list", "complete_task", "delete_task"):  # that list / a parent with subtasks: "yes" takes what it holds too
             yes = {**arguments, "confirm": True}
+        if exc.action == "cancel_reminders":  # "yes" cancels exactly the reminders listed
+            yes = {"reminders": [c["reminder"] for c in exc.would_change], "confirm": True}
         ctx.context.remember(
             pending={"kind": "confirm", "tool": tool, "arguments": arguments, "numbers": numbers,
                      "yes": {"tool": tool, "arguments": yes}},
@@ -216,7 +219,7 @@ async def add_task(
         priority: none, low, medium or high.
         tags: Lower-case single-word labels, e.g. ["work"].
         recurrence: RFC 5545 RRULE for a repeating task, e.g. FREQ=WEEKLY;BYDAY=MO.
-        remind_at: Remind the user at this local time YYYY-MM-DDTHH:MM (user's zone, like due).
+        remind_at: Remind the user at this local time YYYY-MM-DDTHH:MM (user's zone, like due), or after an ISO 8601 duration from now, e.g. PT10M for "in 10 minutes" (to the second).
         remind_before_minutes: Remind this many minutes before the due time (0 = at the due time).
         list: The name of an existing list (see list_lists) to add it to; a #word is a tag, not a list.
         parent: Make it a subtask of this task: its number (e.g. "2") or words from its title.
@@ -670,7 +673,7 @@ async def add_reminder(ctx: Ctx, task: str, at: str | None = None, before_minute
 
     Args:
         task: The task's number (e.g. "3") or words from its title (e.g. "dentist").
-        at: Local time YYYY-MM-DDTHH:MM in the user's zone (like due), or "now" (in a minute).
+        at: Local time YYYY-MM-DDTHH:MM in the user's zone (like due), "now" (in a minute), or an ISO 8601 duration from now, e.g. PT10M for "in 10 minutes" (to the second).
         before_minutes: Minutes before the task's due time (0 = at the due time; up to 40320).
     """
     arguments = _args(task=task, at=at, before_minutes=before_minutes)
@@ -687,17 +690,24 @@ async def add_reminder(ctx: Ctx, task: str, at: str | None = None, before_minute
 
 
 @function_tool
-async def list_reminders(ctx: Ctx, task: str | None = None) -> str:
-    """The user's pending reminders, soonest first ("what reminders do I have?"), or one task's.
+async def list_reminders(
+    ctx: Ctx, task: str | None = None, when: str | None = None, start: str | None = None, end: str | None = None
+) -> str:
+    """The user's pending reminders, soonest first ("what reminders do I have?"), or one task's,
+    or those firing in a span of time ("what reminders do I have tomorrow?": when="tomorrow").
 
     Args:
         task: Only this task's reminders: its number or words from its title; null for all.
+        when: Only reminders firing today, tomorrow, this_week, next_week, or on a day YYYY-MM-DD.
+        start: Only reminders firing at or after this day YYYY-MM-DD or time YYYY-MM-DDTHH:MM (user's zone).
+        end: Only reminders firing on or before this day YYYY-MM-DD, or before this time YYYY-MM-DDTHH:MM.
     """
-    arguments = _args(task=task)
+    arguments = _args(task=task, when=when, start=start, end=end)
 
     async def call() -> dict[str, Any]:
         request = ctx.context.request_context
-        found = await ctx.context.service.list_reminders(request, task)
+        span = reminder_window.window(request.tz, request.now(), when=when, start=start, end=end)
+        found = await ctx.context.service.list_reminders(request, task, window=span)
         numbers = list(dict.fromkeys(r.task_number for r in found))
         ctx.context.remember(shown=numbers, touched=numbers, pending=None)
         if numbers:
@@ -752,6 +762,46 @@ async def add_subtasks(ctx: Ctx, task: str, titles: list[str]) -> str:
     return await _guard(ctx, "add_subtasks", arguments, call)
 
 
+@function_tool
+async def cancel_reminders(
+    ctx: Ctx,
+    reminders: list[int] | None = None,
+    task: str | None = None,
+    all: bool = False,
+    when: str | None = None,
+    confirm: bool = False,
+) -> str:
+    """Cancel several pending reminders ("turn off all my reminders", "cancel the reminders for the
+    dentist", "stop reminding me about X"); the user can undo it. Name them with exactly one of:
+    reminders (ids), task (all of its reminders), or all=true. Without confirm=true and with more
+    than one reminder, nothing changes and the result lists them: ask the user, and call again
+    with confirm=true only if they agree. One reminder is cancelled at once.
+
+    Args:
+        reminders: These reminder ids (from list_reminders or the list this tool answered).
+        task: All reminders of this task: its number or words from its title.
+        all: True for every reminder of the user (only when the user said all/every/no more).
+        when: With task or all: only those firing today, tomorrow, this_week, next_week or on a day YYYY-MM-DD.
+        confirm: True only after the user confirmed cancelling these reminders.
+    """
+    arguments = _args(reminders=reminders, task=task, all=all or None, when=when)
+
+    async def call() -> dict[str, Any]:
+        request = ctx.context.request_context
+        span = reminder_window.window(request.tz, request.now(), when=when) if when else None
+        done = await ctx.context.service.cancel_reminders(
+            request, reminder_ids=reminders, task=task, all=all, window=span, confirm=confirm
+        )
+        numbers = list(dict.fromkeys(r.task_number for r in done))
+        ctx.context.remember(touched=numbers, pending=None)
+        if numbers:
+            tasks = await ctx.context.service.list(request, TaskFilter(numbers=numbers))
+            await show(ctx, f"Reminders cancelled · {len(done)}", tasks)
+        return {"reminders": [reminder_brief(r) for r in done]}
+
+    return await _guard(ctx, "cancel_reminders", {**arguments, **({"confirm": True} if confirm else {})}, call)
+
+
 TOOLS: list[FunctionTool] = [
     add_task,
     list_tasks,
@@ -771,4 +821,5 @@ TOOLS: list[FunctionTool] = [
     list_reminders,
     cancel_reminder,
     add_subtasks,
+    cancel_reminders,
 ]

@@ -45,11 +45,13 @@ VERBS = {
     "delete_tasks": "deleted", "update_tasks": "updated",
     "undo": "undid a change, restoring", "redo": "redid a change, restoring",
     "add_reminder": "set a reminder on", "cancel_reminder": "cancelled a reminder of",
+    "cancel_reminders": "cancelled reminders of",
 }
 JOURNAL_TOOLS = {
     "add": "add_task", "complete": "complete_task", "reopen": "reopen_task", "update": "update_task",
     "delete": "delete_task", "bulk_complete": "complete_tasks", "bulk_delete": "delete_tasks",
     "bulk_update": "update_tasks", "remind": "add_reminder", "unremind": "cancel_reminder",
+    "bulk_unremind": "cancel_reminders",
 }
 """The tool that makes each journal action (tasks/journal.py), for effects read back from the journal."""
 PENDING_WRITES = "turn_effect_writes"  # RequestContext.metadata key
@@ -83,6 +85,9 @@ def effect_of(tool: str, output: object) -> dict[str, Any] | None:
     reminder = result.get("reminder")  # add_reminder / cancel_reminder: the reminder names its task
     if isinstance(reminder, dict) and isinstance(reminder.get("task"), int):
         tasks.append({"number": reminder["task"], "title": str(reminder.get("title", ""))})
+    for item in result.get("reminders") or [] if tool == "cancel_reminders" else []:  # each names its task
+        if isinstance(item, dict) and isinstance(item.get("task"), int) and item["task"] not in [t["number"] for t in tasks]:
+            tasks.append({"number": item["task"], "title": str(item.get("title", ""))})
     return {"tool": tool, "tasks": tasks}
 
 

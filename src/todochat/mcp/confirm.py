@@ -1,8 +1,9 @@
 """Confirmations of destructive MCP tools through the SDK's elicitation (``Resolve`` + ``Elicit``).
 
-When the client declares form elicitation, ``delete_task`` asks "Delete task 3 "Dentist"?" and the
-bulk tools (``delete_tasks``, ``complete_tasks``, ``update_tasks``) ask before changing more than one
-task without ``confirm=true``; a yes runs the call confirmed, a no (or cancel) changes nothing. Clients
+When the client declares form elicitation, ``delete_task`` asks "Delete task 3 "Dentist"?",
+``delete_reminder`` asks "Cancel the reminder 7 of task 3 "Dentist" (…)?", and the bulk tools
+(``delete_tasks``, ``complete_tasks``, ``update_tasks``, ``cancel_reminders``) ask before changing more
+than one task or reminder without ``confirm=true``; a yes runs the call confirmed, a no (or cancel) changes nothing. Clients
 without elicitation keep the explicit contract: ``confirm=true`` after the tool listed what would
 change. The SDK re-asks when the question's text changes between rounds (its digest of the rendered
 question), so a yes answers exactly the tasks it listed.
@@ -20,7 +21,8 @@ from pydantic import BaseModel, Field
 
 from todochat.errors import TodoError
 from todochat.mcp.server import Backend
-from todochat.tasks.schemas import Selection, TaskOut
+from todochat.tasks import reminder_window
+from todochat.tasks.schemas import ReminderOut, Selection, TaskOut
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 LISTED_MAX = 20
@@ -141,3 +143,60 @@ class ConfirmComplete(ConfirmBulk):
         self, ctx: Context, numbers, all, priority, tag, due, query, confirm  # type: ignore[type-arg]
     ) -> Elicit[Confirmation] | None:
         return await super().__call__(ctx, numbers, all, "all", priority, tag, due, query, confirm)
+
+
+def reminder_question(reminders: Sequence[ReminderOut]) -> Elicit[Confirmation]:
+    """"Cancel the reminder 7 of task 3 "Dentist" (Fri 20 Nov 14:30)?" / "Cancel 3 reminders: …?"
+    as an elicitation (times in the user's zone, as the service renders them)."""
+
+    def one(r: ReminderOut) -> str:
+        when = r.fire_at.strftime("%a %-d %b %H:%M") if r.fire_at else "when the task gets a due time"
+        return f'{r.id} of task {r.task_number} "{r.task_title}" ({when})'
+
+    names = ", ".join(one(r) for r in reminders[:LISTED_MAX])
+    more = f" and {len(reminders) - LISTED_MAX} more" if len(reminders) > LISTED_MAX else ""
+    what = f"the reminder {names}" if len(reminders) == 1 else f"{len(reminders)} reminders: {names}{more}"
+    return Elicit(f"Cancel {what}?", Confirmation)
+
+
+class ConfirmDeleteReminder:
+    """Resolver of ``delete_reminder``: asks "Cancel the reminder 7 of task 3 "Dentist" (…)?" when the
+    client can be asked and the id is a pending reminder of the user (as ``delete_task`` asks);
+    otherwise no question (the tool then refuses or cancels as before)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    async def __call__(self, ctx: Context, reminder) -> Elicit[Confirmation] | None:  # type: ignore[no-untyped-def, type-arg]
+        if not can_elicit(ctx):
+            return None
+        try:
+            found = await self.backend.service().cancel_reminders_preview(
+                await self.backend.context(), reminder_ids=[reminder]
+            )
+        except TodoError:
+            return None  # not found: the tool answers that error
+        return reminder_question(found)
+
+
+class ConfirmCancelReminders:
+    """Resolver of ``cancel_reminders``: asks before cancelling several reminders not yet confirmed,
+    listing them (one is cancelled without a question, as the bulk task tools do)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    async def __call__(  # type: ignore[no-untyped-def]
+        self, ctx: Context, reminders, task, all, when, confirm  # type: ignore[type-arg]
+    ) -> Elicit[Confirmation] | None:
+        if confirm or not can_elicit(ctx):
+            return None
+        try:
+            request = await self.backend.context()
+            span = reminder_window.window(request.tz, request.now(), when=when) if when else None
+            found = await self.backend.service().cancel_reminders_preview(
+                request, reminder_ids=reminders, task=task, all=all, window=span
+            )
+        except TodoError:
+            return None  # a bad selection: the tool answers that error
+        return reminder_question(found) if len(found) > 1 else None

@@ -12,12 +12,15 @@ from pydantic import AwareDatetime, BaseModel, Field
 from todochat.mcp.confirm import (
     Confirmation,
     ConfirmBulk,
+    ConfirmCancelReminders,
     ConfirmComplete,
     ConfirmDelete,
+    ConfirmDeleteReminder,
     asked_by,
     settle,
 )
 from todochat.mcp.server import Backend, ToolSet, domain_errors
+from todochat.tasks import reminder_window
 from todochat.tasks.journal import ActivityEntry, UndoResult
 from todochat.tasks.models import DESCRIPTION_MAX, TITLE_MAX
 from todochat.tasks.schemas import (
@@ -83,6 +86,10 @@ Parent = Annotated[
 ParentFilter = Annotated[
     int | None,
     Field(ge=0, le=TASK_NUMBER_MAX, description="Only the direct subtasks of this task number (0: top-level tasks only)."),
+]
+ReminderWhen = Annotated[
+    str | None,
+    Field(description="Only reminders firing today, tomorrow, this_week, next_week, or on a day YYYY-MM-DD."),
 ]
 Asked = ElicitationResult[Confirmation] | None
 """Filled by the tool's confirmation resolver (todochat.mcp.confirm), never by the caller."""
@@ -431,15 +438,58 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             ReminderStatusFilter,
             Field(description="pending (default), fired, cancelled or all."),
         ] = "pending",
+        when: ReminderWhen = None,
+        start: Annotated[
+            str | None,
+            Field(description="Only those firing at or after this day YYYY-MM-DD, local time YYYY-MM-DDTHH:MM or instant with offset."),
+        ] = None,
+        end: Annotated[
+            str | None,
+            Field(description="Only those firing on or before this day YYYY-MM-DD (included), or before this time."),
+        ] = None,
     ) -> ReminderList:
-        """The user's reminders, soonest first: fire_at is when each fires (the user's offset)."""
-        found = await svc().list_reminders(await backend.context(), task, status=status)
+        """The user's reminders, soonest first: fire_at is when each fires (the user's offset);
+        when or start/end keep those firing in a span ("tomorrow")."""
+        request = await backend.context()
+        span = reminder_window.window(request.tz, request.now(), when=when, start=start, end=end)
+        found = await svc().list_reminders(request, task, status=status, window=span)
         return ReminderList(count=len(found), reminders=found)
 
     @server.tool(annotations=_hints("Cancel a reminder", destructive=True, idempotent=True))
+    @asked_by(ConfirmDeleteReminder(backend))
     @domain_errors
     async def delete_reminder(
         reminder: Annotated[int, Field(ge=1, le=2**63 - 1, description="The reminder's id (from list_reminders).")],
+        confirmation: Asked = None,
     ) -> ReminderOut:
-        """Cancel a pending reminder (it will not fire). `undo` brings it back."""
+        """Cancel a pending reminder (it will not fire). `undo` brings it back. A client that supports
+        elicitation is asked to confirm first."""
+        settle(confirmation, True, "no reminder was cancelled")
         return await svc().delete_reminder(await backend.context(), reminder)
+
+    @server.tool(annotations=_hints("Cancel several reminders", destructive=True))
+    @asked_by(ConfirmCancelReminders(backend))
+    @domain_errors
+    async def cancel_reminders(
+        reminders: Annotated[
+            list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None,
+            Field(description="These reminder ids (from list_reminders)."),
+        ] = None,
+        task: Annotated[
+            Annotated[int, Field(ge=1, le=TASK_NUMBER_MAX)] | str | None,
+            Field(description="All pending reminders of this task (its number or title words)."),
+        ] = None,
+        all: Annotated[bool, Field(description="True for every pending reminder of the user.")] = False,
+        when: ReminderWhen = None,
+        confirm: Annotated[bool, Field(description="True only after the user confirmed cancelling these reminders.")] = False,
+        confirmation: Asked = None,
+    ) -> ReminderList:
+        """Cancel several pending reminders: name them with exactly one of reminders (ids), task or
+        all=true (when narrows task/all to a span). More than one without confirm=true cancels
+        nothing: the error (confirmation_required) lists them — ask the user first; a client that
+        supports elicitation is asked instead. One `undo` brings them all back."""
+        confirm = settle(confirmation, confirm, "no reminder was cancelled")
+        request = await backend.context()
+        span = reminder_window.window(request.tz, request.now(), when=when) if when else None
+        done = await svc().cancel_reminders(request, reminder_ids=reminders, task=task, all=all, window=span, confirm=confirm)
+        return ReminderList(count=len(done), reminders=done)

@@ -6,7 +6,8 @@ PostgreSQL (the pattern procrastinate and other PostgreSQL job queues are built 
 never take the same row and never wait on each other; on SQLite the transaction holds the one
 writer lock (``BEGIN IMMEDIATE``), which serialises dispatchers the same way.
 
-1. **Fire**: reminders ``status='pending' AND fire_at <= now`` become ``fired`` (``fired_at``)
+1. **Fire**: the reminders that fire now by the domain's rule (tasks/reminders.py ``fire_now``:
+   pending, ``fire_at <= now``, on a task neither completed nor deleted) become ``fired`` (``fired_at``)
    in the same transaction that inserts one :class:`Delivery` per channel (the page always; the
    operator's webhook when set; the user's enabled channels). A reminder fired more than
    :data:`LATE_AFTER` after ``fire_at`` (the server was down) is marked ``late``.
@@ -50,6 +51,7 @@ from todochat.notify.models import (
     DeliveryStatus,
     PushSubscription,
 )
+from todochat.tasks import reminders
 from todochat.tasks.models import Reminder, ReminderStatus, Task
 
 logger = logging.getLogger(__name__)
@@ -140,8 +142,7 @@ class Dispatcher:
             due = list(
                 (
                     await session.execute(
-                        select(Reminder)
-                        .where(Reminder.status == ReminderStatus.pending.value, Reminder.fire_at <= now)
+                        reminders.fire_now(now)  # the domain's rule: pending, due, on an open live task
                         .order_by(Reminder.fire_at, Reminder.id)
                         .limit(BATCH)
                         .with_for_update(skip_locked=True)
@@ -150,18 +151,10 @@ class Dispatcher:
             )
             if not due:
                 return 0
-            tasks = {
-                t.id: t
-                for t in (await session.execute(select(Task).where(Task.id.in_({r.task_id for r in due})))).scalars()
-            }
             channels: dict[str, set[str]] = {}
             rows: list[dict[str, object]] = []
             fired = 0
             for reminder in due:
-                task = tasks.get(reminder.task_id)
-                if task is None or task.deleted_at is not None or task.completed:
-                    reminder.status = ReminderStatus.cancelled.value  # the domain cancels these; never deliver one
-                    continue
                 if reminder.user_id not in channels:
                     channels[reminder.user_id] = await self._channels_for(session, reminder.user_id)
                 assert reminder.fire_at is not None

@@ -154,9 +154,7 @@ def apply(task: Task, snap: Snapshot | None, now: datetime) -> None:
     task.updated_at = now
     if snap is None:
         task.deleted_at = task.deleted_at or now
-        for row in task.reminder_rows:
-            if row.status == ReminderStatus.pending.value:
-                row.status = ReminderStatus.cancelled.value
+        reminders.cancel_pending(task)
         return
     task.title = snap["title"]
     task.description = snap["description"]

@@ -15,7 +15,8 @@ task's due time; 0 = at the due time). Its ``fire_at`` is derived here and nowhe
 
 Only *pending* reminders move: a reschedule recomputes the relative ones (:func:`follow_due`), a
 completion or deletion cancels them (:func:`cancel_pending`), and the next occurrence of a
-repeating task gets copies (:func:`copy_for_occurrence`). A fired reminder is final.
+repeating task gets copies (:func:`copy_for_occurrence`). A fired reminder is final. Which
+reminders fire at an instant is :func:`fire_now` (the dispatcher's query).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+import isodate
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from todochat.errors import ReminderInPast, ValidationError
@@ -105,7 +107,8 @@ def check_spec(at: datetime | None, before_minutes: int | None) -> None:
 
 def read_local(value: str, tz: ZoneInfo, now: datetime, field: str = "at") -> datetime:
     """A reminder time as the agent gives it: ``YYYY-MM-DDTHH:MM`` wall time in ``tz`` (like a due
-    time), an ISO instant with an offset, or ``now`` (one minute from ``now``, :data:`SOON`).
+    time), an ISO instant with an offset, ``now`` (one minute from ``now``, :data:`SOON`), or an
+    ISO 8601 duration from ``now`` (``PT10M``, ``PT1H30M``, ``P1D``: see :func:`from_now`).
 
     Returns:
         The aware UTC instant (not yet checked against ``now``: :func:`fire_time` callers do).
@@ -116,6 +119,8 @@ def read_local(value: str, tz: ZoneInfo, now: datetime, field: str = "at") -> da
     text = (value or "").strip()
     if text.lower() == "now":
         return soon(now)
+    if text[:1].upper() == "P" or text[:2].upper() == "+P":
+        return from_now(text, now, field)
     try:
         parsed = datetime.fromisoformat(text) if len(text) <= 40 else None
     except ValueError:
@@ -129,6 +134,30 @@ def read_local(value: str, tz: ZoneInfo, now: datetime, field: str = "at") -> da
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
+
+
+def from_now(duration: str, now: datetime, field: str = "at") -> datetime:
+    """"Remind me in 1 minute": ``now`` plus an ISO 8601 duration (``PT1M``, ``PT90S``,
+    ``PT1H30M``, ``P1D``; parsed by ``isodate``), as elapsed time (across a DST change ``PT2H`` is
+    two real hours) and to the second of ``now``, not rounded to a whole minute: a reminder
+    relative to now keeps the seconds it was asked at.
+
+    Returns:
+        The aware UTC instant.
+
+    Raises:
+        ValidationError: not a duration, a negative or zero one, or one in months or years (named ``field``).
+    """
+    text = duration.strip().lstrip("+")
+    try:
+        delta = isodate.parse_duration(text) if len(text) <= 40 else None
+    except (isodate.ISO8601Error, ValueError):
+        delta = None
+    if not isinstance(delta, timedelta) or delta <= timedelta(0):
+        raise ValidationError(
+            f"{duration[:40]!r} is not a time from now: use an ISO 8601 duration such as PT10M or PT1H30M.", field=field
+        )
+    return (now.astimezone(UTC) + delta).replace(microsecond=0)
 
 
 def soon(now: datetime) -> datetime:
@@ -236,6 +265,22 @@ def follow_due(task: Task, tz: ZoneInfo) -> None:
     for row in task.reminder_rows:
         if row.status == ReminderStatus.pending.value and row.before_minutes is not None:
             row.fire_at = fire_time(None, row.before_minutes, task.due_at, task.due_all_day, tz)
+
+
+def fire_now(now: datetime) -> Select[tuple[Reminder]]:
+    """The reminders that fire at ``now`` (the dispatcher claims these, notify/dispatcher.py): pending,
+    ``fire_at <= now``, on a task that is neither completed nor deleted.
+
+    A pending reminder of a completed or deleted task is never delivered and never changed here:
+    completing or deleting cancels it through the journal (:func:`cancel_pending`), and undo puts it
+    back pending from the journal's snapshot, after which it fires (late, if its time has passed).
+    Marking it outside the journal would leave undo and the dispatcher disagreeing."""
+    live_open = select(Task.id).where(
+        Task.id == Reminder.task_id, Task.completed.is_(False), Task.deleted_at.is_(None)
+    )
+    return select(Reminder).where(
+        Reminder.status == ReminderStatus.pending.value, Reminder.fire_at <= now, live_open.exists()
+    )
 
 
 def cancel_pending(task: Task) -> None:

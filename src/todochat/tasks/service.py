@@ -48,6 +48,7 @@ from todochat.tasks.models import (
     TaskTag,
     UserSettings,
 )
+from todochat.tasks.reminder_window import Window
 from todochat.tasks.rules import (
     check_number,
     check_reference,
@@ -886,9 +887,11 @@ class TaskService(ListOperations):
         ref: str | int | None = None,
         *,
         status: ReminderStatusFilter = "pending",
+        window: Window | None = None,
     ) -> builtins.list[ReminderOut]:
         """The user's reminders (of the task ``ref`` when given) with this ``status`` (``all``:
-        any), soonest first; reminders of deleted tasks are left out.
+        any), soonest first; reminders of deleted tasks are left out. With a ``window``
+        (tasks/reminder_window.py) only those whose ``fire_at`` falls in it ("tomorrow").
 
         Raises:
             ValidationError: unknown status. TaskNotFound, AmbiguousReference (``ref``).
@@ -906,6 +909,7 @@ class TaskService(ListOperations):
                 stmt = stmt.where(Reminder.task_id == task.id)
             if status != "all":
                 stmt = stmt.where(Reminder.status == status)
+            stmt = _in_window(stmt, window)
             pairs = list((await session.execute(stmt)).tuples())
         pairs.sort(key=lambda p: reminders.order_key(p[0]))
         return [self.reminder_out(ctx, row, task) for row, task in pairs]
@@ -982,6 +986,116 @@ class TaskService(ListOperations):
                 f"Task {task.number} '{task.title}' has {len(rows)} reminders. Which one?", candidates=candidates
             )
         return rows[0]
+
+    async def cancel_reminders(
+        self,
+        ctx: RequestContext,
+        *,
+        reminder_ids: Sequence[int] | None = None,
+        task: str | int | None = None,
+        all: bool = False,
+        window: Window | None = None,
+        confirm: bool = False,
+    ) -> builtins.list[ReminderOut]:
+        """Cancel several pending reminders at once, in one journal group (``bulk_unremind``: one
+        undo brings all of them back). Name them with exactly one of ``reminder_ids``, ``task`` (all
+        of that task's) or ``all`` (every one of the user's live tasks); ``window`` narrows
+        ``task``/``all`` to those firing in it. As the bulk task changes: more than one reminder
+        needs ``confirm=True``; without it nothing changes and :class:`ConfirmationRequired`
+        (``action="cancel_reminders"``) lists them in ``would_change`` as ``{"reminder": id,
+        "number", "title", "fire_at"}`` (soonest first), so a "yes" names exactly those ids. One
+        reminder is cancelled at once.
+
+        Returns:
+            The reminders cancelled, soonest first.
+
+        Raises:
+            ValidationError: none or several of the three selections, an empty or malformed
+                ``reminder_ids``.
+            ReminderNotFound: nothing pending matches, or an id is no pending reminder of this
+                user (nothing changed). TaskNotFound, AmbiguousReference (``task``).
+            ConfirmationRequired: more than one and not confirmed.
+        """
+        async with self.sessionmaker.begin() as session:
+            rec = await journal.begin(session, ctx, "bulk_unremind")
+            pairs = await self._reminders_selected(session, ctx, reminder_ids, task, all, window)
+            if len(pairs) > 1 and not confirm:
+                raise ConfirmationRequired(
+                    f"This would cancel {len(pairs)} reminders. Confirm to cancel them.",
+                    action="cancel_reminders",
+                    would_change=[
+                        {
+                            "reminder": row.id,
+                            "number": owner.number,
+                            "title": owner.title,
+                            "fire_at": f.isoformat() if (f := _local(ctx, row.fire_at)) else None,
+                        }
+                        for owner, row in pairs
+                    ],
+                )
+            now = ctx.now()
+            for owner, row in pairs:
+                rec.track(owner)
+                row.status = ReminderStatus.cancelled.value
+                owner.updated_at = now
+            await rec.save()
+            return [self.reminder_out(ctx, row, owner) for owner, row in pairs]
+
+    async def cancel_reminders_preview(
+        self,
+        ctx: RequestContext,
+        *,
+        reminder_ids: Sequence[int] | None = None,
+        task: str | int | None = None,
+        all: bool = False,
+        window: Window | None = None,
+    ) -> builtins.list[ReminderOut]:
+        """The reminders :meth:`cancel_reminders` would cancel now, soonest first, changing nothing
+        (what a confirmation question lists). Raises as :meth:`cancel_reminders` does, except
+        :class:`ConfirmationRequired`."""
+        async with self.sessionmaker() as session:
+            pairs = await self._reminders_selected(session, ctx, reminder_ids, task, all, window)
+            return [self.reminder_out(ctx, row, owner) for owner, row in pairs]
+
+    async def _reminders_selected(
+        self,
+        session: AsyncSession,
+        ctx: RequestContext,
+        reminder_ids: Sequence[int] | None,
+        task: str | int | None,
+        all: bool,
+        window: Window | None,
+    ) -> builtins.list[tuple[Task, Reminder]]:
+        """The live tasks and pending reminders a bulk cancel covers, soonest first (rules and
+        errors: :meth:`cancel_reminders`)."""
+        given = [reminder_ids is not None, task is not None, bool(all)]
+        if sum(given) != 1:
+            raise ValidationError("Say which reminders: their ids, a task, or all.", field="reminders")
+        if reminder_ids is not None and not reminder_ids:
+            raise ValidationError("Name at least one reminder id.", field="reminders")
+        pairs: builtins.list[tuple[Task, Reminder]] = []
+        named: Task | None = None
+        if reminder_ids is not None:
+            for rid in dict.fromkeys(reminder_ids):
+                pairs.append(await self._reminder(session, ctx, rid))
+        else:
+            stmt = (
+                select(Reminder.id)
+                .join(Task, Reminder.task_id == Task.id)
+                .where(Reminder.user_id == ctx.user_id, Task.user_id == ctx.user_id, Task.deleted_at.is_(None),
+                       Reminder.status == ReminderStatus.pending.value)
+            )
+            if task is not None:
+                named = await self._resolve(session, ctx, task, None)
+                stmt = stmt.where(Reminder.task_id == named.id)
+            for rid in list((await session.execute(_in_window(stmt, window))).scalars()):
+                pairs.append(await self._reminder(session, ctx, rid))
+        if not pairs:
+            if named is not None:
+                raise ReminderNotFound(f"Task {named.number} '{named.title}' has no pending reminder.", number=named.number)
+            raise ReminderNotFound("You have no pending reminders to cancel.")
+        pairs.sort(key=lambda p: reminders.order_key(p[1]))
+        return pairs
 
     # ----------------------------------------------------------------- journal
     async def undo(self, ctx: RequestContext) -> UndoResult:
@@ -1156,6 +1270,17 @@ class TaskService(ListOperations):
                 session.add(UserSettings(user_id=ctx.user_id, timezone=name))
             else:
                 row.timezone = name
+
+
+def _in_window(stmt: Any, window: Window | None) -> Any:
+    """``stmt`` (over :class:`Reminder`) narrowed to reminders firing in ``window``."""
+    if window is None or window.is_open():
+        return stmt
+    if window.start is not None:
+        stmt = stmt.where(Reminder.fire_at >= window.start)
+    if window.end is not None:
+        stmt = stmt.where(Reminder.fire_at < window.end)
+    return stmt
 
 
 def _local(ctx: RequestContext, value: datetime | None) -> datetime | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from todochat.api.deps import CurrentContext, ServiceDep
 from todochat.api.routes.tasks import CONFLICT, ERRORS, Number
+from todochat.tasks import reminder_window
 from todochat.tasks.schemas import REMINDER_ID_MAX, ReminderOut, ReminderSpec, ReminderStatusFilter
 
 router = APIRouter(prefix="/api/v1", tags=["reminders"])
@@ -47,12 +48,31 @@ async def add_reminder(ctx: CurrentContext, service: ServiceDep, number: Number,
     return await service.add_reminder(ctx, number, at=body.at, before_minutes=body.before_minutes)
 
 
-@router.get("/reminders", response_model=list[ReminderOut], responses=ERRORS, summary="List all reminders")
+When = Annotated[
+    str | None,
+    Query(description="Only reminders firing today, tomorrow, this_week, next_week, or on a day YYYY-MM-DD (user's zone)"),
+]
+From = Annotated[
+    str | None,
+    Query(alias="from", description="Only reminders firing at or after this day YYYY-MM-DD, local time "
+          "YYYY-MM-DDTHH:MM or instant with offset"),
+]
+To = Annotated[
+    str | None,
+    Query(alias="to", description="Only reminders firing on or before this day YYYY-MM-DD (included), or before this time"),
+]
+
+
+@router.get("/reminders", response_model=list[ReminderOut], responses=REMINDER_ERRORS, summary="List all reminders")
 async def list_reminders(
-    ctx: CurrentContext, service: ServiceDep, status: ReminderStatusQuery = "pending"
+    ctx: CurrentContext, service: ServiceDep, status: ReminderStatusQuery = "pending",
+    when: When = None, start: From = None, end: To = None,
 ) -> list[ReminderOut]:
-    """Every reminder of the user with this status (default pending), soonest first."""
-    return await service.list_reminders(ctx, status=status)
+    """Every reminder of the user with this status (default pending), soonest first; ``when`` or
+    ``from``/``to`` keep those whose ``fire_at`` falls in that span (tasks/reminder_window.py; 422
+    naming the field for a malformed one)."""
+    span = reminder_window.window(ctx.tz, ctx.now(), when=when, start=start, end=end)
+    return await service.list_reminders(ctx, status=status, window=span)
 
 
 @router.delete(

@@ -19,6 +19,8 @@ FILES = {
     "resched": ROOT / "evals" / "resched.jsonl",
     "dates": ROOT / "evals" / "dates_family.jsonl",  # issue 11 item 4 (the frozen slice stays out: report only)
     "reminders": ROOT / "evals" / "reminders.jsonl",  # issue 14, the chat side (frozen_reminders.jsonl: report only)
+    "reminders_bulk": ROOT / "evals" / "reminders_bulk.jsonl",  # issue 14 trust gaps (frozen_reminders_bulk.jsonl: report only)
+    "reminders_when": ROOT / "evals" / "reminders_when.jsonl",  # issue 14 spans (frozen_reminders_when.jsonl: report only)
     "notes": ROOT / "evals" / "notes.jsonl",  # issue 15 item 4 (frozen_notes.jsonl: report only)
     "views": ROOT / "evals" / "views.jsonl",  # issue 15 item 5 (frozen_views.jsonl: report only)
     "lists": ROOT / "evals" / "lists.jsonl",  # issue 15 item 2 (frozen_lists.jsonl: report only)

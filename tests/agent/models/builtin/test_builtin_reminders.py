@@ -43,11 +43,11 @@ def test_words_that_are_no_offset(text: str) -> None:
     [
         # a new task with a reminder at its due time (an all-day due: 09:00 that day, the domain's rule)
         ("remind me to call mom at 5pm", ("add_task", {"title": "Call mom", "due": "2026-11-18T17:00", "remind_before_minutes": 0})),
-        ("remind me to stretch in 1 minute", ("add_task", {"title": "Stretch", "due": "2026-11-18T09:01", "remind_before_minutes": 0})),
-        ("remind me in 2 hours to stretch", ("add_task", {"title": "Stretch", "due": "2026-11-18T11:00", "remind_before_minutes": 0})),
+        ("remind me to stretch in 1 minute", ("add_task", {"title": "Stretch", "due": "2026-11-18T09:01", "remind_at": "PT1M"})),
+        ("remind me in 2 hours to stretch", ("add_task", {"title": "Stretch", "due": "2026-11-18T11:00", "remind_at": "PT2H"})),
         ("remind me to pay rent on friday", ("add_task", {"title": "Pay rent", "due": "2026-11-20", "remind_before_minutes": 0})),
         ("set a reminder for 4pm to pick up the kids", ("add_task", {"title": "Pick up the kids", "due": "2026-11-18T16:00", "remind_before_minutes": 0})),
-        ("ping me in 10 minutes to check the pasta", ("add_task", {"title": "Check the pasta", "due": "2026-11-18T09:10", "remind_before_minutes": 0})),
+        ("ping me in 10 minutes to check the pasta", ("add_task", {"title": "Check the pasta", "due": "2026-11-18T09:10", "remind_at": "PT10M"})),
         ("remind me to leave for the airport at 5pm, 30 minutes before",
          ("add_task", {"title": "Leave for the airport", "due": "2026-11-18T17:00", "remind_before_minutes": 30})),
         # no time said: a task, nothing to remind at; an all-day today whose 09:00 has passed: no reminder
@@ -67,11 +67,13 @@ def test_words_that_are_no_offset(text: str) -> None:
         ("any reminders for the dentist?", ("list_reminders", {"task": "dentist"})),
         # cancel
         ("cancel the reminder for the dentist", ("cancel_reminder", {"task": "dentist"})),
-        ("don't remind me about rent", ("cancel_reminder", {"task": "rent"})),
-        ("stop reminding me to stretch", ("cancel_reminder", {"task": "stretch"})),
-        ("the gym doesn't need a reminder", ("cancel_reminder", {"task": "gym"})),
-        ("cancel all my reminders", ("list_reminders", {})),
-        ("cancel the reminders for the dentist", ("list_reminders", {"task": "dentist"})),
+        ("don't remind me about rent", ("cancel_reminders", {"task": "rent"})),
+        ("stop reminding me to stretch", ("cancel_reminders", {"task": "stretch"})),
+        ("the gym doesn't need a reminder", ("cancel_reminders", {"task": "gym"})),
+        ("cancel all my reminders", ("cancel_reminders", {"all": True})),
+        ("no more reminders", ("cancel_reminders", {"all": True})),
+        ("i dont want any more reminders", ("cancel_reminders", {"all": True})),
+        ("cancel the reminders for the dentist", ("cancel_reminders", {"task": "dentist"})),
         # not reminders
         ("cancel the dentist", ("delete_task", {"task": "dentist"})),
         ("remind me to buy milk before work", ("add_task", {"title": "Buy milk before work"})),
@@ -107,19 +109,24 @@ def test_at_the_due_time_and_before_it_makes_two_reminders() -> None:
                      "I'll remind you about task 3: Call mom on Wed 18 Nov at 16:45 (15 minutes before).")
 
 
-def test_cancel_all_lists_then_cancels_each() -> None:
+def test_cancel_all_asks_with_the_list_and_yes_cancels_exactly_those() -> None:
     turn = Turn("turn off all my reminders", State(), WED, [])
-    assert isinstance(action := turn.next_action(), Call) and action.tool == "list_reminders"
-    turn.results.append({"ok": True, "count": 2, "reminders": [
-        reminder(7, 1, "Dentist", "2026-11-20T14:30", 30), reminder(8, 2, "Gym", "2026-11-19T07:00")]})
-    assert (a := turn.next_action()) and isinstance(a, Call) and a.args == {"reminder": 7}
-    turn.results.append({"ok": True, "reminder": reminder(7, 1, "Dentist", "2026-11-20T14:30", 30)})
-    assert (a := turn.next_action()) and isinstance(a, Call) and a.args == {"reminder": 8}
-    turn.results.append({"ok": True, "reminder": reminder(8, 2, "Gym", "2026-11-19T07:00")})
-    reply = turn.next_action()
-    assert reply == ("Cancelled 2 reminders: task 1: Dentist — Fri 20 Nov at 14:30 (30 minutes before); "
-                     "task 2: Gym — Thu 19 Nov at 07:00. Each \"undo\" brings one back.")
-    empty = Turn("cancel all my reminders", State(), WED, [{"ok": True, "count": 0, "reminders": []}])
+    assert isinstance(action := turn.next_action(), Call) and (action.tool, action.args) == ("cancel_reminders", {"all": True})
+    would = [{"reminder": 7, "number": 1, "title": "Dentist", "fire_at": "2026-11-20T14:30:00+00:00"},
+             {"reminder": 8, "number": 2, "title": "Gym", "fire_at": "2026-11-19T07:00:00+00:00"}]
+    turn.results.append({"ok": False, "error": "confirmation_required", "message": "x", "action": "cancel_reminders",
+                         "would_change": would})
+    assert turn.next_action() == ("This would cancel 2 reminders: task 1: Dentist — Fri 20 Nov at 14:30; "
+                                  "task 2: Gym — Thu 19 Nov at 07:00. Shall I cancel them?")
+    yes = {"tool": "cancel_reminders", "arguments": {"reminders": [7, 8], "confirm": True}}
+    pending = {"kind": "confirm", "tool": "cancel_reminders", "arguments": {"all": True}, "numbers": [1, 2], "yes": yes}
+    assert first("yes", pending=pending) == ("cancel_reminders", {"reminders": [7, 8], "confirm": True})
+    assert first("no", pending=pending) == "OK, I won't change anything."
+    done = Turn("yes", State(pending=pending), WED, [{"ok": True, "reminders": [
+        reminder(7, 1, "Dentist", "2026-11-20T14:30", 30), reminder(8, 2, "Gym", "2026-11-19T07:00")]}])
+    assert done.next_action() == ("Cancelled 2 reminders: task 1: Dentist — Fri 20 Nov at 14:30 (30 minutes before); "
+                                  "task 2: Gym — Thu 19 Nov at 07:00. Say \"undo\" to bring them back.")
+    empty = Turn("cancel all my reminders", State(), WED, [{"ok": False, "error": "not_found", "message": "none"}])
     assert empty.next_action() == "You have no reminders to cancel."
 
 
@@ -164,7 +171,8 @@ def test_which_reminder_is_answered_with_its_id() -> None:
     assert first("the second one", pending=pending) == ("cancel_reminder", {"reminder": 8})
     assert first("the 14:30 one", pending=pending) == ("cancel_reminder", {"reminder": 7})
     turn = Turn("both", State(pending=pending), WED, [])
-    assert (a := turn.next_action()) and isinstance(a, Call) and a.args == {"reminder": 7}
+    assert (a := turn.next_action()) and isinstance(a, Call) and (a.tool, a.args) == (
+        "cancel_reminders", {"reminders": [7, 8], "confirm": True})
 
 
 def test_replies_say_when_a_reminder_fires() -> None:

@@ -71,6 +71,9 @@ class When:
     ambiguous: list[date] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     clear: bool = False
+    from_now: timedelta | None = None
+    """Set for "in 10 minutes" / "in 2 hours": the elapsed time from now (a reminder keeps its
+    seconds, tasks/reminders.py ``from_now``; the due is to the minute)."""
 
     @property
     def found(self) -> bool:
@@ -297,6 +300,7 @@ def _find_hours_from_now(text: str, now: datetime, when: When) -> bool:
     # Elapsed time, not wall time: across a DST change "in 2 hours" is two real hours.
     moment = (now.astimezone(UTC) + delta).astimezone(now.tzinfo) if now.tzinfo else now + delta
     when.day, when.at = moment.date(), moment.time().replace(second=0, microsecond=0)
+    when.from_now = delta
     when.spans.append(m.span())
     return True
 

@@ -620,9 +620,9 @@ def _list_reminders(t: str) -> Intent | None:
     target = re.search(rf"\b{_REMINDER_NOUN}\s+(?:\w+\s+)?(?:for|on|about|of|attached to)\s+(.+?)(?:\s+(?:set|scheduled|pending|are there|do i have))?$", t, IC) \
         or re.search(r"\breminded (?:about|of)\s+(.+)$", t, IC)
     name = target[1].strip() if target else ""
-    if re.fullmatch(r"(?:me|today|tomorrow|this week|now|later)", name, IC):
+    if re.fullmatch(r"(?:me|now|later)", name, IC):
         name = ""
-    return Intent("reminders", target=name)
+    return Intent("reminders", target=name, body=t)  # the planner reads a time span in it ("tomorrow")
 
 
 def _cancel_reminder(t: str) -> Intent | None:
@@ -640,11 +640,15 @@ def _cancel_reminder(t: str) -> Intent | None:
     m = _m(r"(?:please )?(?:(?:i )?(?:don'?t|do not|dont) (?:need|want) (?:a |any |the |that )?reminders? (?:for|about|on|of)|no (?:more )?reminders? (?:for|about|on|of)"
            r"|(?:please )?(?:don'?t|do not|dont|never|no need to|you don'?t need to|there'?s no need to|no more|stop|quit|you can stop) (?:remind(?:ing)?|ping(?:ing)?|nag(?:ging)?|nudg(?:e|ing)) me(?: (?:about|of|for|on|to|regarding))?)"
            r"(?: (?P<target>.+?))?(?: (?:anymore|any more|again|please|after all))?", t)
-    if m:
-        return Intent("unremind", target=(m["target"] or "it").strip())
+    if m:  # not being reminded about X at all: every reminder of X (several: asked first)
+        return Intent("unremind", target=(m["target"] or "it").strip(), field="all")
     m = _m(r"(?P<target>.+?) (?:doesn'?t|does not|don'?t|do not) need (?:a |any |the )?reminders?(?: (?:anymore|any more))?", t)
     if m:
-        return Intent("unremind", target=m["target"].strip())
+        return Intent("unremind", target=m["target"].strip(), field="all")
+    m = _m(r"(?:please )?(?:no (?:more )?reminders?|(?:i )?(?:don'?t|do not|dont) (?:need|want) (?:any )?(?:more )?reminders?)"
+           r"(?: (?:anymore|any more|at all|please|for now|from now on))*", t)
+    if m:  # "no more reminders": every reminder (several: asked first)
+        return Intent("unremind", target="", field="all")
     m = _m(rf"(?:{_CANCEL_VERB}) (?:the |my )?(?P<target>(?!all\b).+?) reminders?", t)
     if m:
         return Intent("unremind", target=m["target"].strip(), field="or_delete")

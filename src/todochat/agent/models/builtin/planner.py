@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
+import isodate
+
 from todochat.agent.models.builtin import replies
 from todochat.agent.models.builtin.dates import When, cut, due_text, find_offset, find_when
 from todochat.agent.models.builtin.intents import Intent, classify
@@ -52,7 +54,7 @@ class Call:
     fallback_on: tuple[str, ...] = ("not_found", "ambiguous")
     """The error codes of this call's result that switch to ``fallback``."""
     then: Callable[[dict[str, Any]], list[Call | Say]] | None = None
-    """Actions that depend on this call's result ("cancel all my reminders": list, then cancel each)."""
+    """Actions that depend on this call's result."""
     quiet: bool = False
     """Say nothing about this call's success (its ``then`` actions speak)."""
 
@@ -120,18 +122,27 @@ def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> lis
         if when.recurrence:
             args["recurrence"] = when.recurrence
         call = Call("add_task", args, intent)
+        if remind and when.from_now is not None and before_minutes == 0 and not when.recurrence:
+            args["remind_at"] = duration_iso(when.from_now)  # "in 1 minute": to the second, not the minute
+            if also_before is not None and reminder_fits(when, now, also_before):
+                call.then = _also_before(also_before)
+        elif remind and reminder_fits(when, now, before_minutes):
+            args["remind_before_minutes"] = before_minutes
+            if also_before is not None and reminder_fits(when, now, also_before):
+                call.then = _also_before(also_before)
         if intent.kind == "add" and intent.target:  # "add X to my work list": the list, or (none such) a tag
             call.args = {**args, "list": intent.target}
             tag = re.sub(r"[^\w-]", "", intent.target.lower().replace(" ", "-"))
             if tag:
                 call.fallback = [Call("add_task", {**args, "tags": sorted({*(args.get("tags") or []), tag})}, intent)]
                 call.fallback_on = ("not_found",)
-        if remind and reminder_fits(when, now, before_minutes):
-            args["remind_before_minutes"] = before_minutes
-            if also_before is not None and reminder_fits(when, now, also_before):
-                call.then = _also_before(also_before)
         actions.append(call)
     return actions
+
+
+def duration_iso(delta: timedelta) -> str:
+    """``timedelta(minutes=1)`` → ``PT1M`` (the tools' "from now" form, tasks/reminders.py ``from_now``)."""
+    return str(isodate.duration_isoformat(delta))
 
 
 def _also_before(minutes: int) -> Callable[[dict[str, Any]], list[Action]]:
@@ -301,7 +312,10 @@ def plan_remind(intent: Intent, quotes: list[str], state: State, now: datetime) 
             return [Say(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.")]
         if when.day is None:
             return [Say(f"I couldn't understand the time \"{body}\". Try \"tomorrow at 9am\" or \"30 minutes before\".")]
-        extra = {"at": datetime.combine(when.day, when.at or time(9, 0)).strftime("%Y-%m-%dT%H:%M")}
+        if when.from_now is not None:  # "remind me about the oven in 10 minutes": to the second
+            extra = {"at": duration_iso(when.from_now)}
+        else:
+            extra = {"at": datetime.combine(when.day, when.at or time(9, 0)).strftime("%Y-%m-%dT%H:%M")}
     else:
         extra = {"before_minutes": 0}
     ref = resolve(target, state)
@@ -315,41 +329,72 @@ def plan_remind(intent: Intent, quotes: list[str], state: State, now: datetime) 
     return [call]
 
 
-def plan_list_reminders(target: str, state: State) -> list[Action]:
-    """``list_reminders``: all, or one task's ("any reminders for the dentist?")."""
+_SPAN_WORDS = re.compile(r"\b(today|tonight|tomorrow|this week|next week)(?:'s)?\b", re.IGNORECASE)
+
+
+def reminder_span(text: str, now: datetime) -> str | None:
+    """The time span a reminder question names, as the tools' ``when``: ``today`` (also
+    "tonight"), ``tomorrow``, ``this_week``, ``next_week``, or a day ``YYYY-MM-DD`` ("on friday",
+    "on 3 december"); None when ``text`` names none."""
+    m = _SPAN_WORDS.search(text)
+    if m:
+        word = m[1].lower()
+        return "today" if word == "tonight" else word.replace(" ", "_")
+    when = find_when(text, now, recurrence=False)
+    if when.day is not None and not when.ambiguous and not when.recurrence:
+        return when.day.isoformat()
+    return None
+
+
+def only_span(text: str, now: datetime) -> str | None:
+    """:func:`reminder_span` of ``text`` when ``text`` says nothing else ("friday", "for
+    tomorrow"): a "task" that is only a time is the span of the question, not a task's name."""
+    span = reminder_span(text, now)
+    if span is None:
+        return None
+    rest = _SPAN_WORDS.sub(" ", text)
+    when = find_when(rest, now, recurrence=False)
+    rest = cut(rest, when.spans) if when.found else rest
+    rest = re.sub(r"\b(?:on|at|for|in|due|set|the|of|s)\b|[,.;:'?!-]", " ", rest, flags=re.IGNORECASE)
+    return span if not rest.strip() else None
+
+
+def plan_list_reminders(target: str, state: State, now: datetime | None = None, said: str = "") -> list[Action]:
+    """``list_reminders``: all, or one task's ("any reminders for the dentist?"), narrowed to the
+    time span the question names ("what reminders do I have tomorrow?": ``when``)."""
+    span = only_span(target, now) if target and now else None
+    if span:
+        target = ""
+    elif now and said:
+        outside = said.replace(target, " ") if target else said
+        span = reminder_span(outside, now)
+    extra = {"when": span} if span else {}
     if not target:
-        return [Call("list_reminders", {}, Intent("reminders"))]
+        return [Call("list_reminders", extra, Intent("reminders"))]
     ref = resolve(target, state)
     if ref.problem:
         return [Say(ref.problem)]
     if ref.numbers:
-        return [Call("list_reminders", {"task": str(n)}, Intent("reminders")) for n in ref.numbers]
-    return [Call("list_reminders", {"task": ref.task_arg}, Intent("reminders"))]
+        return [Call("list_reminders", {"task": str(n), **extra}, Intent("reminders")) for n in ref.numbers]
+    return [Call("list_reminders", {"task": ref.task_arg, **extra}, Intent("reminders"))]
 
 
-def _cancel_each(result: dict[str, Any]) -> list[Action]:
-    """After ``list_reminders``: cancel every reminder it listed (or say there was none)."""
-    found = result.get("reminders") or []
-    if not found:
-        return [Say("You have no reminders to cancel.")]
-    if len(found) == 1:
-        return [Call("cancel_reminder", {"reminder": int(found[0]["id"])}, Intent("unremind"))]
-    calls: list[Action] = [Call("cancel_reminder", {"reminder": int(r["id"])}, Intent("unremind"), quiet=True) for r in found]
-    return [*calls, Say(replies.cancelled_many(found))]
-
-
-def plan_unremind(intent: Intent, target: str, state: State) -> list[Action]:
-    """``cancel_reminder``: a task's reminder; all of them ("turn off all my reminders": list, then
-    cancel each); "cancel the dentist reminder" falls back to deleting the task when it has no
-    reminder (people call tasks reminders)."""
+def plan_unremind(intent: Intent, target: str, state: State, now: datetime | None = None) -> list[Action]:
+    """``cancel_reminder``: a task's reminder; all of them (``cancel_reminders``, which asks with the
+    list when it covers several: "turn off all my reminders", "stop reminding me about X");
+    "cancel the dentist reminder" falls back to deleting the task when it has no reminder (people
+    call tasks reminders). "cancel my reminders for tomorrow": every reminder firing then."""
+    span = only_span(target, now) if target and now and intent.field == "all" else None
+    if span:
+        return [Call("cancel_reminders", {"all": True, "when": span}, intent)]
     ref = resolve(target, state) if target else None
     if ref and ref.problem:
         return [Say(ref.problem)]
-    if intent.field == "all":
+    if intent.field == "all":  # cancel_reminders asks first when it covers several (docs/agent-tools.md)
         if ref is None:
-            return [Call("list_reminders", {}, intent, then=_cancel_each, quiet=True)]
+            return [Call("cancel_reminders", {"all": True}, intent)]
         tasks = [str(n) for n in ref.numbers] or [ref.task_arg]
-        return [Call("list_reminders", {"task": task}, intent, then=_cancel_each, quiet=True) for task in tasks]
+        return [Call("cancel_reminders", {"task": task}, intent) for task in tasks]
     if ref is None:
         return [Say("Which task's reminder should I cancel?")]
     tasks = [str(n) for n in ref.numbers] or [ref.task_arg]
@@ -392,6 +437,8 @@ def _choose_reminder(text: str, pending: dict[str, Any]) -> list[Action] | None:
             picked = [ids[n - 1] for n in ref.numbers if 1 <= n <= len(ids)]
     if not picked:
         return None
+    if len(picked) > 1:  # "both": the user named them, so no second question; one undo brings them back
+        return [Call("cancel_reminders", {"reminders": picked, "confirm": True}, Intent("choose"))]
     return [Call("cancel_reminder", {"reminder": r}, Intent("choose")) for r in picked]
 
 
@@ -529,11 +576,11 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
     if kind == "remind":
         return plan_remind(intent, quotes, state, now)
     if kind == "reminders":
-        return plan_list_reminders(target, state)
+        return plan_list_reminders(target, state, now, unmask(intent.body, quotes))
     if kind == "note":  # "what's the note on the dentist?"
         return _ref_calls(intent, target, state, now, "show_task", None)
     if kind == "unremind":
-        return plan_unremind(intent, target, state)
+        return plan_unremind(intent, target, state, now)
     if kind == "channel":
         return plan_channel(intent)
     if kind in ("undo", "redo"):  # "undo 3 times": one call per step, stopping when none is left
@@ -592,6 +639,8 @@ def apply_result(call: Call, result: dict[str, Any], state: State) -> None:
     elif call.tool == "list_reminders":
         state.shown = list(dict.fromkeys(int(r["task"]) for r in result.get("reminders", [])))
         state.touched = list(state.shown)
+    elif call.tool == "cancel_reminders":
+        state.touched = list(dict.fromkeys(int(r["task"]) for r in result.get("reminders", [])))
     elif "reminder" in result and isinstance(result["reminder"], dict):
         state.touched = [int(result["reminder"]["task"])]
     elif "task" in result and isinstance(result["task"], dict):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+import isodate
 
 from todochat.agent.models.builtin.lists import list_sentence
 from todochat.errors import ValidationError
@@ -96,9 +98,25 @@ def _reminder_failure(tool: str, args: dict[str, Any], result: dict[str, Any]) -
         n = result["number"]
         return (f"Task {n} has no due time, so there is nothing to remind you before. When should I remind you? "
                 f"For example \"remind me about task {n} tomorrow at 9am\".")
-    if error == "not_found" and tool in ("cancel_reminder", "list_reminders", "add_reminder") and result.get("number"):
+    if error == "not_found" and tool in ("cancel_reminder", "list_reminders", "add_reminder", "cancel_reminders") and result.get("number"):
         return f"{result.get('message') or 'There is no such reminder.'}"
+    if error == "confirmation_required" and result.get("action") == "cancel_reminders":
+        items = result.get("would_change") or []
+        lines = "; ".join(f"task {c.get('number')}: {c.get('title')} — {when_text(str(c.get('fire_at') or '')[:16]) or 'once it has a due time'}"
+                          for c in items[:10])
+        more = f" … and {len(items) - 10} more" if len(items) > 10 else ""
+        return f"This would cancel {len(items)} reminders: {lines}{more}. Shall I cancel them?"
+    if error == "not_found" and tool == "cancel_reminders" and not str(args.get("task") or ""):
+        return f"You have no reminders{_span(args)} to cancel."
     return None
+
+
+def _span(args: dict[str, Any]) -> str:
+    """`` tomorrow`` / `` this week`` / `` on Fri 20 Nov`` for a reminder tool's ``when``."""
+    when = str(args.get("when") or "")
+    if not when:
+        return ""
+    return f" on {when_text(when)}" if when[:1].isdigit() else f" {when.replace('_', ' ')}"
 
 
 def _reminder_success(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str | None:
@@ -109,10 +127,19 @@ def _reminder_success(tool: str, args: dict[str, Any], result: dict[str, Any]) -
     if tool == "list_reminders":
         found = result.get("reminders") or []
         if not found:
-            return f"You have no reminders{' on that task' if args.get('task') else ''}."
+            return f"You have no reminders{' on that task' if args.get('task') else ''}{_span(args)}."
         lines = "; ".join(f"task {r.get('task')}: {r.get('title')} — {reminder_text(r)}" for r in found[:10])
         more = f" … and {len(found) - 10} more" if len(found) > 10 else ""
-        return f"You have {len(found)} reminder{'s' if len(found) != 1 else ''}: {lines}{more}."
+        return f"You have {len(found)} reminder{'s' if len(found) != 1 else ''}{_span(args)}: {lines}{more}."
+    if tool == "cancel_reminders":
+        done = result.get("reminders") or []
+        if len(done) == 1:
+            r = done[0]
+            return (f"Cancelled the reminder on task {r.get('task')}: {r.get('title')} — {reminder_text(r)}. "
+                    "Say \"undo\" to bring it back.")
+        lines = "; ".join(f"task {r.get('task')}: {r.get('title')} — {reminder_text(r)}" for r in done[:10])
+        more = f" … and {len(done) - 10} more" if len(done) > 10 else ""
+        return f"Cancelled {len(done)} reminders: {lines}{more}. Say \"undo\" to bring them back."
     if tool == "cancel_reminder":
         reminder = result.get("reminder") or {}
         return (f"Cancelled the reminder on task {reminder.get('task')}: {reminder.get('title')} — {reminder_text(reminder)}. "
@@ -133,11 +160,16 @@ def missing_tool(tool: str) -> str:
     return "Sorry, I can't do that on this server."
 
 
-def cancelled_many(reminders: list[dict[str, Any]]) -> str:
-    """After cancelling each of ``reminders`` (a list_reminders result) one by one."""
-    lines = "; ".join(f"task {r.get('task')}: {r.get('title')} — {reminder_text(r)}" for r in reminders[:10])
-    more = f" … and {len(reminders) - 10} more" if len(reminders) > 10 else ""
-    return f"Cancelled {len(reminders)} reminders: {lines}{more}. Each \"undo\" brings one back."
+def from_now_text(duration: str) -> str:
+    """``PT1M`` → ``in a minute``, ``PT2H`` → ``in 2 hours``, ``PT90S`` → ``in 90 seconds``."""
+    try:
+        delta = isodate.parse_duration(duration)
+    except (isodate.ISO8601Error, ValueError):
+        return "soon"
+    seconds = int(delta.total_seconds()) if isinstance(delta, timedelta) else 0
+    if seconds % 60:
+        return f"in {seconds} seconds"
+    return f"in {minutes_text(seconds // 60)}"
 
 
 def _on(text: str) -> str:
@@ -147,6 +179,8 @@ def _on(text: str) -> str:
 
 def _add_reminder_note(args: dict[str, Any], task: dict[str, Any]) -> str:
     """The reminder sentence after "Added task …" when ``add_task`` set one."""
+    if str(args.get("remind_at") or "").startswith("P"):
+        return f" I'll remind you {from_now_text(str(args['remind_at']))}."
     if args.get("remind_at"):
         return f" I'll remind you {_on(when_text(args['remind_at']) if args['remind_at'] != 'now' else 'in a minute')}."
     before = args.get("remind_before_minutes")
