@@ -37,6 +37,7 @@ from todochat.api.routes import (
     web,
 )
 from todochat.api.routes import chatkit as chatkit_routes
+from todochat.api.routes import docs as docs_routes
 from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
 from todochat.api.security import install_security
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         version=__version__,
         description="A self-hosted chat assistant for your task list: ChatKit, REST and MCP over one task service.",
         lifespan=lifespan,
+        docs_url=None,  # /docs is served from local assets with a strict CSP (routes/docs.py)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock or Clock(fixed=settings.clock_fixed)
@@ -129,6 +132,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(oidc.router)
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
+    app.include_router(docs_routes.router)  # /docs: vendored Swagger UI, no inline script
     app.include_router(web.router)
     return app
 
