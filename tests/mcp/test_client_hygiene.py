@@ -10,6 +10,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -20,8 +21,15 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 from fastapi import FastAPI
+from mcp import Client
+from mcp.client.auth import OAuthClientProvider
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp.shared.auth import OAuthClientMetadata
 from sqlalchemy import select
 from tests.clock import TEST_NOW
+from tests.mcp.test_oauth_flow import REDIRECT as FLOW_REDIRECT
+from tests.mcp.test_oauth_flow import Browser, MemoryStorage
 from tests.mcp.test_oauth_refusals import (
     LIST,
     MCP_HEADERS,
@@ -31,7 +39,7 @@ from tests.mcp.test_oauth_refusals import (
     sign_in,
     token,
 )
-from tests.servers import in_process
+from tests.servers import LiveServer, in_process
 
 from todochat import migrations
 from todochat.api.auth import issue_token
@@ -242,3 +250,42 @@ def test_migration_0013_moves_plain_client_secrets_to_hashes(database_url: str, 
     assert secret not in rows["c-conf"].info and json.loads(rows["c-conf"].info)["client_secret"] is None
     assert rows["c-conf"].authorized_at is not None  # it holds a grant
     assert rows["c-pub"].secret_hash is None and rows["c-pub"].authorized_at is None
+
+
+@pytest.mark.slow
+@BOTH
+async def test_sdk_oauth_client_as_a_confidential_client(server_factory, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The SDK's own ``OAuthClientProvider`` registering with ``client_secret_post`` against a running
+    ``todochat serve``: it authenticates at ``/token`` with the secret it was shown (stored hashed),
+    including the refresh; a copy of its registration with another secret is refused."""
+    server: LiveServer = server_factory(TODOCHAT_MCP_ACCEPT_API_TOKENS="false")
+    storage, browser = MemoryStorage(), Browser(server, "erin")
+    auth = OAuthClientProvider(
+        server_url=server.base_url + "/mcp",
+        client_metadata=OAuthClientMetadata(
+            client_name="Confidential", redirect_uris=[FLOW_REDIRECT],
+            grant_types=["authorization_code", "refresh_token"], token_endpoint_auth_method="client_secret_post",
+        ),
+        storage=storage,
+        redirect_handler=browser.open,
+        callback_handler=browser.callback,
+    )
+    async with (
+        create_mcp_http_client(auth=auth) as http,
+        Client(streamable_http_client(server.base_url + "/mcp", http_client=http)) as client,
+    ):
+        added = await client.call_tool("add_task", {"title": "Confidential reach"})
+        assert added.structured_content["number"] == 1
+        info = storage.client_info
+        assert info is not None and info.client_secret and info.token_endpoint_auth_method == "client_secret_post"
+        auth.context.token_expiry_time = time.time() - 1  # the SDK refreshes, authenticating with its secret
+        assert (await client.call_tool("list_tasks", {})).structured_content["count"] == 1
+        assert storage.tokens is not None
+    async with httpx.AsyncClient(base_url=server.base_url) as raw:
+        refresh = storage.tokens.refresh_token
+        wrong = await raw.post("/token", data={"grant_type": "refresh_token", "refresh_token": refresh,
+                                               "client_id": info.client_id, "client_secret": "0" * 64})  # fmt: skip
+        assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+        right = await raw.post("/token", data={"grant_type": "refresh_token", "refresh_token": refresh,
+                                               "client_id": info.client_id, "client_secret": info.client_secret})  # fmt: skip
+        assert right.status_code == 200
