@@ -10,6 +10,7 @@ completed two turns later, and "show my pending tasks" lists only open ones).
     nice .venv/bin/python bench/soak.py --turns 10000 --every 500 [--tracemalloc] [--csv out.csv]
     MALLOC_ARENA_MAX=2 nice .venv/bin/python bench/soak.py ...   # glibc arenas capped
     nice .venv/bin/python bench/soak.py --trim ...   # malloc_trim(0) before each sample
+    .venv/bin/python bench/soak.py --summarize out.csv [--skip 2000]   # slopes of a (stopped) run
 
 It prints one line per sample and, at the end, the growth per turn over each half of the run
 (a leak grows in both halves; a warm-up grows only in the first) and, with ``--tracemalloc``,
@@ -127,15 +128,81 @@ def sqlite_kib() -> int:
     return int(lib.sqlite3_memory_used()) // 1024
 
 
+ARENA_ALIGN = 64 * 1024 * 1024
+"""glibc's non-main arenas (one per thread that allocates, up to 8 × cores) are 64 MiB-aligned heaps."""
+
+
+def anon_split() -> tuple[int, int, int]:
+    """Resident anonymous memory of this process in KiB, by where it lies (``/proc/self/smaps``):
+    the main arena's ``[heap]`` (brk: the event loop thread's ``malloc``), the heaps of glibc's thread
+    arenas (64 MiB-aligned: aiosqlite's connection thread, where SQLite allocates), and the rest
+    (pymalloc's 1 MiB arenas, large ``mmap`` allocations, thread stacks)."""
+    brk = arenas = other = 0
+    kind = None
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split(maxsplit=5)
+        if "-" in head[0] and len(head) >= 5 and ":" not in head[0]:
+            name = head[5] if len(head) > 5 else ""
+            start = int(head[0].split("-")[0], 16)
+            kind = "brk" if name == "[heap]" else None if name else ("arena" if start % ARENA_ALIGN == 0 else "other")
+        elif line.startswith("Rss:") and kind is not None:
+            kib = int(line.split()[1])
+            if kind == "brk":
+                brk += kib
+            elif kind == "arena":
+                arenas += kib
+            else:
+                other += kib
+    return brk, arenas, other
+
+
+CSV_HEADER = "turn,seconds,rss_kib,traced_kib,objects,anon_kib,file_kib,sqlite_kib,brk_kib,thread_arenas_kib,other_anon_kib"
+
+
 def record(sample: tuple[int, float, int, int, int], csv: str | None) -> None:
-    """Print one sample (turn, seconds, RSS KiB, traced KiB, objects); append it to ``csv``."""
+    """Print one sample (turn, seconds, RSS KiB, traced KiB, objects, and the split of resident
+    memory: anonymous/file, SQLite's heap, :func:`anon_split`); append it to ``csv``."""
     turn, seconds, rss, traced, objects = sample
-    anon, mapped = rss_kib("RssAnon"), rss_kib("RssFile")
-    print(f"turn {turn:6d}  {seconds:7.0f}s  rss {rss:7d} KiB (anon {anon} file {mapped} sqlite {sqlite_kib()})  traced {traced:7d} KiB  "
-          f"objects {objects:8d}", flush=True)
+    anon, mapped, sqlite = rss_kib("RssAnon"), rss_kib("RssFile"), sqlite_kib()
+    brk, arenas, other = anon_split()
+    print(f"turn {turn:6d}  {seconds:7.0f}s  rss {rss:7d} KiB (anon {anon} file {mapped} sqlite {sqlite}; "
+          f"brk {brk} thread arenas {arenas} other {other})  traced {traced:7d} KiB  objects {objects:8d}", flush=True)
     if csv:
-        with Path(csv).open("a") as out:
-            out.write(",".join(str(v) for v in sample) + "\n")
+        path = Path(csv)
+        header = not path.exists()
+        with path.open("a") as out:
+            if header:
+                out.write(CSV_HEADER + "\n")
+            out.write(",".join(str(v) for v in (*sample, anon, mapped, sqlite, brk, arenas, other)) + "\n")
+
+
+def slope(points: list[tuple[int, int]]) -> float:
+    """Least-squares slope of ``(turn, KiB)`` points, in KiB per turn."""
+    n = len(points)
+    mx = sum(t for t, _ in points) / n
+    my = sum(v for _, v in points) / n
+    den = sum((t - mx) ** 2 for t, _ in points)
+    return sum((t - mx) * (v - my) for t, v in points) / den if den else 0.0
+
+
+def summarize_csv(csv: str, skip: int) -> None:
+    """The growth of a (possibly interrupted) run from its CSV: RSS and anonymous memory per turn
+    over the first and the second half of the samples after the first ``skip`` turns (warm-up),
+    as least-squares slopes and end to end, in KiB/turn."""
+    lines = Path(csv).read_text().split()
+    names = lines[0].split(",")
+    rows = [dict(zip(names, map(float, line.split(",")), strict=False)) for line in lines[1:]]
+    rows = [r for r in rows if r["turn"] > skip]
+    mid = len(rows) // 2
+    for name, part in (("first half", rows[: mid + 1]), ("second half", rows[mid:])):
+        t0, t1 = int(part[0]["turn"]), int(part[-1]["turn"])
+        out = [f"{name}: turns {t0}–{t1}"]
+        for column in ("rss_kib", "anon_kib", "brk_kib", "thread_arenas_kib", "other_anon_kib", "sqlite_kib"):
+            if column in part[0]:
+                fit = slope([(int(r["turn"]), int(r[column])) for r in part])
+                ends = (part[-1][column] - part[0][column]) / (t1 - t0)
+                out.append(f"{column[:-4]} {fit:+.3f} (ends {ends:+.3f}) KiB/turn, {int(part[0][column])}→{int(part[-1][column])}")
+        print("\n  ".join(out))
 
 
 def summary(samples: list[tuple[int, float, int, int, int]]) -> None:
@@ -161,7 +228,13 @@ def main() -> None:
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--trim", action="store_true", help="glibc malloc_trim(0) before each sample")
     parser.add_argument("--csv", default=None)
+    parser.add_argument("--summarize", metavar="CSV", default=None,
+                        help="print the growth per turn of a run's CSV (halves after --skip turns) and exit")
+    parser.add_argument("--skip", type=int, default=2000, help="warm-up turns --summarize leaves out")
     args = parser.parse_args()
+    if args.summarize:
+        summarize_csv(args.summarize, args.skip)
+        return
     if args.tracemalloc:
         tracemalloc.start(10)
     print(f"pid {os.getpid()}  MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', '-')}  "

@@ -111,6 +111,15 @@ class Settings(BaseSettings):
     only OAuth access tokens issued for ``/mcp``."""
     mcp_access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     """Lifetime of an MCP OAuth access token; clients renew it with their refresh token (30 days)."""
+    mcp_registrations_per_hour: int = Field(default=20, ge=0)
+    """Most dynamic client registrations (``POST /register``, RFC 7591) one client address may make
+    per hour; more get 429 with ``Retry-After`` (counted in ``TODOCHAT_RATE_LIMIT_STORAGE``). 0: no limit."""
+    mcp_max_clients: int = Field(default=10_000, ge=1)
+    """Most registered MCP OAuth clients kept; registering another when full (after stale ones are
+    removed) gets 503 with ``Retry-After``."""
+    mcp_stale_client_days: int = Field(default=7, ge=1)
+    """A registered MCP OAuth client that no user has authorized within this many days of registering
+    is deleted (checked at each registration)."""
     log_level: str = "INFO"
     log_format: Literal["console", "json"] = "console"
 

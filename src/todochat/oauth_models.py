@@ -16,8 +16,13 @@ from todochat.db import Base, UTCDateTime
 class OAuthClient(Base):
     """A client registered by dynamic client registration (RFC 7591).
 
-    ``info`` is the SDK's ``OAuthClientInformationFull`` as JSON (redirect URIs, name, auth method,
-    and the client secret of a confidential client: the SDK's client authentication compares it).
+    Attributes:
+        info: the SDK's ``OAuthClientInformationFull`` as JSON (redirect URIs, name, auth method),
+            without the client secret (``client_secret`` is null).
+        secret_hash: hex SHA-256 of a confidential client's secret (None for a public client);
+            the secret itself is shown once, in the registration response.
+        authorized_at: when a user's authorization of this client last gave it tokens (None: never;
+            such a client is deleted ``TODOCHAT_MCP_STALE_CLIENT_DAYS`` after it registered).
     """
 
     __tablename__ = "mcp_oauth_clients"
@@ -25,6 +30,8 @@ class OAuthClient(Base):
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     info: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    authorized_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class OAuthGrant(Base):

@@ -38,6 +38,7 @@ from todochat.api.routes import (
 )
 from todochat.api.routes import attachments as attachment_routes
 from todochat.api.routes import chatkit as chatkit_routes
+from todochat.api.routes import docs as docs_routes
 from todochat.api.routes import export as export_routes
 from todochat.api.routes import imports as import_routes
 from todochat.api.routes import lists as lists_routes
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         version=__version__,
         description="A self-hosted chat assistant for your task list: ChatKit, REST and MCP over one task service.",
         lifespan=lifespan,
+        docs_url=None,  # /docs is served from local assets with a strict CSP (routes/docs.py)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock or Clock(fixed=settings.clock_fixed)
@@ -138,6 +141,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(oidc.router)
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
+    app.include_router(docs_routes.router)  # /docs: vendored Swagger UI, no inline script
     app.include_router(web.router)
     return app
 

@@ -22,12 +22,14 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import ConfigurationError as LimitsConfigurationError
 from limits.errors import StorageError
 from limits.storage import storage_from_string
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from todochat.api.auth import TokenClaims, bearer_token, decode_claims_async
 from todochat.config import Settings
 from todochat.errors import AuthError, ConfigurationError
+from todochat.mcp.oauth import ACCESS_PREFIX as MCP_ACCESS_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +125,8 @@ def build_limiter(settings: Settings) -> RateLimiter | None:
 
 
 async def request_key(scope: Scope, settings: Settings) -> tuple[str, TokenClaims | None]:
-    """The counter key of a request: ``user:<id>`` for a verified bearer token, else ``ip:<addr>``.
+    """The counter key of a request: ``user:<id>`` for a verified bearer token (an API JWT, or a
+    live MCP OAuth access token: :func:`mcp_token_user`), else ``ip:<addr>``.
 
     Returns:
         ``(key, claims or None)``. The address is the peer's, or — behind a proxy listed in
@@ -135,13 +138,40 @@ async def request_key(scope: Scope, settings: Settings) -> tuple[str, TokenClaim
     header = Headers(scope=scope).get("authorization")
     if header:
         try:
-            claims = await decode_claims_async(bearer_token(header), settings)
+            token = bearer_token(header)
         except AuthError:
-            claims = None
-        if claims is not None:
-            return f"user:{claims.user_id}", claims
+            token = None
+        if token is not None and token.startswith(MCP_ACCESS_PREFIX):
+            user_id = await mcp_token_user(scope, token)
+            if user_id is not None:
+                return f"user:{user_id}", None
+        elif token is not None:
+            try:
+                claims = await decode_claims_async(token, settings)
+            except AuthError:
+                claims = None
+            if claims is not None:
+                return f"user:{claims.user_id}", claims
     client = scope.get("client")
     return f"ip:{client[0] if client else 'unknown'}", None
+
+
+async def mcp_token_user(scope: Scope, token: str) -> str | None:
+    """The user of a live MCP OAuth access token (``tdc_mcp_at_…``, issued by the app's
+    :class:`~todochat.mcp.oauth.SqlOAuthProvider`), or None: unknown, expired or revoked, or the
+    app has no MCP authorization server. One primary-key lookup of the token's SHA-256 (the same
+    one ``/mcp`` then makes to verify it), so an MCP client is counted per user like an API token,
+    while a made-up token still counts for its address."""
+    app = scope.get("app")
+    state = getattr(app, "state", None)
+    provider = getattr(getattr(state, "mcp", None), "provider", None)
+    if provider is None or getattr(state, "sessionmaker", None) is None:
+        return None  # no authorization server, or the app's database is not open yet
+    try:
+        access = await provider.load_access_token(token)
+    except SQLAlchemyError:  # the database is unreachable: count per address; /mcp answers the error
+        return None
+    return access.subject if access is not None else None
 
 
 def is_exempt(scope: Scope) -> bool:

@@ -2,9 +2,8 @@
 
 Every answer carries ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``,
 ``X-Frame-Options: DENY`` and a Content Security Policy: the pages set their own (``web.py``);
-any other answer gets :data:`DEFAULT_CSP` (nothing may load, nothing may frame it), and the API
-docs pages (FastAPI's Swagger UI and ReDoc, which need their CDN and an inline script) get
-``frame-ancestors 'none'`` only. Sources: OWASP Secure Headers Project, CSP Level 3
+any other answer gets :data:`DEFAULT_CSP` (nothing may load, nothing may frame it); the API docs
+page (``/docs``, Swagger UI served from this server) sets its own strict policy. Sources: OWASP Secure Headers Project, CSP Level 3
 (``frame-ancestors``), Fetch (``nosniff``).
 
 ``X-Forwarded-For``/``X-Forwarded-Proto`` are believed only from ``TODOCHAT_TRUSTED_PROXIES``
@@ -22,9 +21,6 @@ from todochat.config import Settings
 
 DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 """The policy of answers that are not pages (JSON, SSE, static files): load nothing, never framed."""
-DOCS_CSP = "frame-ancestors 'none'"
-"""The API docs (Swagger UI, ReDoc) load from a CDN with an inline start script: framing refused."""
-DOCS_PATHS = ("/docs", "/redoc")
 
 BASE_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -44,7 +40,6 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = str(scope.get("path", "")).startswith(DOCS_PATHS)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -53,7 +48,7 @@ class SecurityHeaders:
                     if name not in headers:
                         headers[name] = value
                 if "content-security-policy" not in headers:
-                    headers["content-security-policy"] = DOCS_CSP if docs else DEFAULT_CSP
+                    headers["content-security-policy"] = DEFAULT_CSP
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

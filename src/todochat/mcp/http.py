@@ -40,6 +40,7 @@ from todochat.config import Settings
 from todochat.errors import AuthError
 from todochat.mcp.consent import CONSENT_PATH, CONTINUATION, after_provider_sign_in, consent_routes
 from todochat.mcp.oauth import ACCESS_PREFIX, SCOPE, SqlOAuthProvider, same_resource
+from todochat.mcp.registration import harden_auth_routes
 from todochat.mcp.server import Backend, build_server
 from todochat.tasks.service import TaskService
 
@@ -261,11 +262,17 @@ class McpHttp:
             ),
         ]
         if self.provider is not None:
-            routes += create_auth_routes(
-                self.provider,  # type: ignore[arg-type]
-                _url(self.public_url),
-                client_registration_options=ClientRegistrationOptions(enabled=True, valid_scopes=[SCOPE], default_scopes=[SCOPE]),
-                revocation_options=RevocationOptions(enabled=True),
+            registration = ClientRegistrationOptions(enabled=True, valid_scopes=[SCOPE], default_scopes=[SCOPE])
+            routes += harden_auth_routes(
+                create_auth_routes(
+                    self.provider,  # type: ignore[arg-type]
+                    _url(self.public_url),
+                    client_registration_options=registration,
+                    revocation_options=RevocationOptions(enabled=True),
+                ),
+                self.provider,
+                self.settings,
+                registration,
             )
             routes += consent_routes(self.provider, self.settings)
         return routes

@@ -3,7 +3,10 @@ over SQL, so MCP clients (claude.ai, ChatGPT, Cursor) connect by URL.
 
 The SDK's handlers do the protocol (RFC 6749 + PKCE S256 only, RFC 7591 registration, RFC 7009
 revocation, RFC 8414 metadata); this module keeps their state. Every secret (pending sign-in,
-authorization code, access and refresh token) is random, shown once and stored only as its SHA-256.
+authorization code, access and refresh token, a confidential client's secret) is random, shown once
+and stored only as its SHA-256. The SDK's client authentication compares a stored plain secret, so
+``/token`` and ``/revoke`` authenticate through :class:`HashedSecretAuthenticator`, which hands the
+provider the secret the request presented to check against the stored hash.
 Access tokens are bound to the MCP resource URL (RFC 8707 ``resource``): ``/mcp`` accepts them, the
 REST API and ChatKit do not (they are not the API's JWTs). Expiry instants follow the SDK's own
 checks, which use the real time (``time.time()``), not the app's clock.
@@ -11,16 +14,21 @@ checks, which use the real time (``time.time()``), not the app's clock.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import hmac
 import json
 import logging
 import secrets
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from mcp.server.auth.middleware.client_auth import ClientAuthenticator
 from mcp.server.auth.provider import (
     AccessToken,
     AuthorizationCode,
@@ -33,8 +41,9 @@ from mcp.server.auth.provider import (
 )
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 from pydantic import AnyHttpUrl, AnyUrl
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
 
 from todochat.oauth_models import OAuthClient, OAuthGrant
 
@@ -56,6 +65,60 @@ SPENT = "_spent"
 """Suffix of the ``kind`` of a used code or refresh token (kept until it expires, to notice a replay)."""
 
 Sessionmaker = Callable[[], async_sessionmaker[AsyncSession]]
+
+PRESENTED_SECRETS: ContextVar[tuple[str, ...] | None] = ContextVar("todochat_mcp_presented_secrets", default=None)
+"""The client secrets the current ``/token`` or ``/revoke`` request presented (HTTP Basic and/or the
+form's ``client_secret``), set by :class:`HashedSecretAuthenticator` around the SDK's client
+authentication; None outside it."""
+
+
+class HashedSecretAuthenticator(ClientAuthenticator):
+    """The SDK's client authentication (RFC 6749 §2.3.1: ``client_secret_basic``,
+    ``client_secret_post``, ``none``) for clients whose secrets are stored hashed.
+
+    It collects the secrets the request presents into :data:`PRESENTED_SECRETS`, then runs the
+    SDK's own checks unchanged; :meth:`SqlOAuthProvider.get_client` answers with the presented
+    secret that matches the stored hash (so the SDK's comparison succeeds) or with one nothing
+    matches (so it fails: "Client secret is required" / "Invalid client_secret").
+    """
+
+    async def authenticate_request(self, request: Request) -> OAuthClientInformationFull:
+        """Authenticate the client of a ``/token`` or ``/revoke`` request.
+
+        Raises:
+            AuthenticationError: as the SDK's ``ClientAuthenticator`` (missing or unknown client,
+                missing or wrong secret, wrong method).
+        """
+        form = await request.form()  # Starlette keeps the parsed form: the SDK reads it again
+        presented: list[str] = []
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Basic "):
+            try:
+                _, _, secret = base64.b64decode(header[6:]).decode("utf-8").partition(":")
+                presented.append(unquote(secret))
+            except (ValueError, UnicodeDecodeError, binascii.Error):
+                pass  # the SDK refuses the header itself
+        posted = form.get("client_secret")
+        if isinstance(posted, str):
+            presented.append(posted)
+        token = PRESENTED_SECRETS.set(tuple(s for s in presented if s))
+        try:
+            return await super().authenticate_request(request)
+        finally:
+            PRESENTED_SECRETS.reset(token)
+
+
+def _presented_secret(stored_hash: str) -> str | None:
+    """The secret of the current request (:data:`PRESENTED_SECRETS`) whose SHA-256 is
+    ``stored_hash``; a fresh random string when none is (so the SDK's comparison fails); None
+    outside client authentication (nothing needs the secret there)."""
+    presented = PRESENTED_SECRETS.get()
+    if presented is None:
+        return None
+    for candidate in presented:
+        if hmac.compare_digest(secret_hash(candidate), stored_hash):
+            return candidate
+    return secrets.token_hex(32)
 
 
 def secret_hash(value: str) -> str:
@@ -145,10 +208,18 @@ class SqlOAuthProvider:
 
     # ------------------------------------------------------------------ clients (RFC 7591)
     async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
-        """The registered client ``client_id``, or None."""
+        """The registered client ``client_id``, or None. A confidential client's ``client_secret``
+        is the secret the current request presented when it matches the stored hash (see
+        :class:`HashedSecretAuthenticator`), otherwise a value no request presented, or None
+        outside client authentication."""
         async with self.sessionmaker()() as session:
             row = await session.get(OAuthClient, client_id[:64])
-        return None if row is None else OAuthClientInformationFull.model_validate_json(row.info)
+        if row is None:
+            return None
+        client = OAuthClientInformationFull.model_validate_json(row.info)
+        if row.secret_hash is not None:
+            client = client.model_copy(update={"client_secret": _presented_secret(row.secret_hash)})
+        return client
 
     async def register_client(self, client_info: OAuthClientInformationFull) -> None:
         """Keep a client the SDK's registration handler validated.
@@ -164,8 +235,36 @@ class SqlOAuthProvider:
                 raise RegistrationError("invalid_redirect_uri", f"Redirect URI {uri} must be https, a loopback http address or an app scheme.")
             if parts.fragment:
                 raise RegistrationError("invalid_redirect_uri", "A redirect URI must not have a fragment.")
+        secret = client_info.client_secret  # shown once, in the registration response; kept as a hash
+        stored = client_info.model_copy(update={"client_secret": None})
         async with self.sessionmaker()() as session, session.begin():
-            session.add(OAuthClient(client_id=client_info.client_id, info=client_info.model_dump_json(), created_at=_instant(time.time())))
+            session.add(OAuthClient(
+                client_id=client_info.client_id, info=stored.model_dump_json(), created_at=_instant(time.time()),
+                secret_hash=secret_hash(secret) if secret else None,
+            ))
+
+    async def sweep_stale_clients(self, stale_days: int) -> int:
+        """Delete the clients no user authorized within ``stale_days`` days of registering (and
+        their pending sign-ins).
+
+        Returns:
+            The number of clients deleted.
+        """
+        cutoff = _instant(time.time() - stale_days * 86400)
+        stale = (OAuthClient.authorized_at.is_(None)) & (OAuthClient.created_at < cutoff)
+        async with self.sessionmaker()() as session, session.begin():
+            ids = list((await session.execute(select(OAuthClient.client_id).where(stale))).scalars())
+            if not ids:
+                return 0
+            await session.execute(delete(OAuthGrant).where(OAuthGrant.client_id.in_(ids)))
+            await session.execute(delete(OAuthClient).where(OAuthClient.client_id.in_(ids)))
+        logger.info("MCP OAuth: deleted %d registered clients never authorized in %d days", len(ids), stale_days)
+        return len(ids)
+
+    async def count_clients(self) -> int:
+        """The number of registered clients."""
+        async with self.sessionmaker()() as session:
+            return int((await session.execute(select(func.count()).select_from(OAuthClient))).scalar_one())
 
     # ------------------------------------------------------------------ authorization (consent)
     async def authorize(self, client: OAuthClientInformationFull, params: AuthorizationParams) -> str:
@@ -309,6 +408,7 @@ class SqlOAuthProvider:
         async with self.sessionmaker()() as session, session.begin():
             for value, kind, ttl in ((access, "access", self.access_ttl), (refresh, "refresh", REFRESH_TTL)):
                 session.add(self._row(value, kind, grant_id, client_id, user_id, data, now + ttl))
+            await session.execute(update(OAuthClient).where(OAuthClient.client_id == client_id).values(authorized_at=_instant(now)))
         return OAuthToken(access_token=access, expires_in=self.access_ttl, refresh_token=refresh, scope=" ".join(scopes))
 
     def _row(self, value: str, kind: str, grant_id: str, client_id: str, user_id: str | None, data: dict[str, Any], expires: float) -> OAuthGrant:
