@@ -113,6 +113,7 @@ def test_a_changed_token_in_the_address_signs_in_as_its_user(page: Page, web_ser
     expect(page.locator("#user-name")).to_have_text(other)
     expect(page.locator(".thread-link")).to_have_count(0)
     expect(page.locator("#messages")).not_to_contain_text("secret")
+    assert "secret" not in page.content()  # not even in hidden parts (the old thread's heading)
     assert "token" not in page.url
     assert page.evaluate("() => sessionStorage.getItem('todochat.token')") == web_server.token(other)
 

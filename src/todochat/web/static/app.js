@@ -41,6 +41,7 @@ function showLogin(message) {
   state.items.clear();
   threads.clear();
   $("messages").replaceChildren();
+  $("thread-title").textContent = "New chat"; // nothing of the signed-out user stays in the page
   $("app-view").hidden = true;
   $("login-view").hidden = false;
   $("login-error").hidden = !message;
@@ -402,6 +403,9 @@ function wire() {
     state.controller?.abort();
     stopReminders();
     sessionStorage.removeItem(THREAD_KEY);
+    resetConversation(null); // nothing of the previous user stays in the page
+    threads.clear();
+    $("thread-title").textContent = "New chat";
     const next = tokenFromLocation();
     if (next) boot(next);
   });
