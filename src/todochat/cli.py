@@ -113,6 +113,7 @@ def serve(
         err.print(f"[red]error:[/red] {_safe(exc.message)}")
         raise typer.Exit(2) from exc
     upgrade_or_exit(settings)
+    _exit_if_port_busy(host, port)  # before printing a sign-in link that would open someone else's server
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if settings.environment == "local":
         token = local_token(settings.local_user, settings)
@@ -331,3 +332,24 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision."
 
 if __name__ == "__main__":
     app()
+
+
+def _exit_if_port_busy(host: str, port: int) -> None:
+    """Exit 1 with a clear message when ``host:port`` (TCP) is already taken by another process.
+
+    Raises:
+        typer.Exit: the port is busy (another ``todochat serve``, or any other server).
+    """
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            err.print(
+                f"[red]error:[/red] port {port} on {host} is busy ({exc.strerror}): another todochat or server runs there. "
+                f'Stop it, or choose another port: make run ARGS="--port {port + 1}" (todochat serve --port {port + 1}).'
+            )
+            raise typer.Exit(1) from exc

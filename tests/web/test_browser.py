@@ -100,8 +100,7 @@ def test_a_bad_token_shows_a_clear_message_and_no_data(page: Page, web_server: L
     send(page, "add secret plan")
     forged = issue_token(user, Settings(data_dir=tmp_path, jwt_secret="not-the-server-secret-" + "q" * 32))
     for bad in ("not-a-token", forged):
-        page.goto(f"{web_server.base_url}/#token={bad}")
-        page.reload()
+        page.goto(f"{web_server.base_url}/#token={bad}")  # same tab: the page reads the changed #token=
         alert = page.locator("#login-error")
         expect(alert).to_be_visible()
         expect(alert).to_contain_text("Your token was not accepted (The token is invalid.)")

@@ -1,5 +1,5 @@
 // The built-in todochat page: sign-in, threads, the conversation and its streamed turns, client tools.
-import { forgetToken, providerSignInOffered, revokeToken, signInErrorFromLocation, storeToken, tokenFromLocation, tokenSubject } from "./auth.js";
+import { forgetToken, providerSignInOffered, remembering, revokeToken, setRemember, signInErrorFromLocation, storeToken, tokenFromLocation, tokenSubject } from "./auth.js";
 import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
 import { startReminders, stopReminders } from "./reminders.js";
@@ -7,7 +7,7 @@ import { renderThreadItem, updateThreadItem } from "./items.js";
 import { ThreadList } from "./threads.js";
 import {
   $, autosize, clearTransient, closeSidebar, hideError, scrollToEnd, setBusy, setStatus, showError,
-  showNotice, showPending, takeRetry, updateWelcome,
+  showNotice, showPending, takeRetry, updateWelcome, watchScrolling,
 } from "./view.js";
 
 const THREAD_KEY = "todochat.thread";
@@ -41,6 +41,7 @@ function showLogin(message) {
   state.items.clear();
   threads.clear();
   $("messages").replaceChildren();
+  $("thread-title").textContent = "New chat"; // nothing of the signed-out user stays in the page
   $("app-view").hidden = true;
   $("login-view").hidden = false;
   $("login-error").hidden = !message;
@@ -89,6 +90,7 @@ function showApp(token) {
   $("user-name").textContent = user;
   $("user-avatar").textContent = user.slice(0, 1).toUpperCase();
   $("tz-label").textContent = userTimeZone();
+  $("remember-toggle").checked = remembering();
   startReminders(token);
 }
 
@@ -149,11 +151,9 @@ function showItem(item) {
   if (!node) return existing?.remove();
   node.dataset.itemId = item.id;
   if (existing) {
-    // Keep keyboard focus in place when a widget is replaced (e.g. after "Done").
-    const focusable = (root) => [...root.querySelectorAll("button, input, select, textarea, [tabindex='0']")];
-    const index = existing.contains(document.activeElement) ? focusable(existing).indexOf(document.activeElement) : -1;
+    const focus = existing.contains(document.activeElement) ? focusKey(existing, document.activeElement) : null;
     existing.replaceWith(node);
-    if (index >= 0) (focusable(node)[index] || focusable(node)[0])?.focus({ preventScroll: true });
+    if (focus) restoreFocus(node, focus);
   } else {
     messages.querySelector(".msg-typing")?.remove();
     if (item.type === "user_message") messages.querySelector(".msg-pending")?.remove();
@@ -161,6 +161,61 @@ function showItem(item) {
   }
   updateWelcome();
   scrollToEnd();
+}
+
+// ---------------------------------------------------------------- focus after a row action
+
+const FOCUSABLE = "button, input, select, textarea, [tabindex='0']";
+
+/** Where keyboard focus is inside a widget: its row's task number (from the row's actions), the control's name. */
+function focusKey(root, active) {
+  const row = active.closest(".ck-listitem");
+  return { row: row ? rowNumber(row) : null, name: active.getAttribute("aria-label") || active.textContent.trim(), index: [...root.querySelectorAll(FOCUSABLE)].indexOf(active), deleting: lastAction?.type === "task.delete" ? lastAction.payload?.number : null };
+}
+
+/** The task number a row's controls act on, or null. */
+function rowNumber(row) {
+  const control = row.querySelector("[data-task-number]");
+  return control ? Number(control.dataset.taskNumber) : null;
+}
+
+/**
+ * Put focus back after a widget was replaced: on the same row's control (same name, else the row's
+ * first control); a row deleted by its own Delete becomes "Deleted · Undo" with focus on Undo;
+ * never on another row's control.
+ */
+function restoreFocus(node, key) {
+  if (key.row === null) {
+    const controls = [...node.querySelectorAll(FOCUSABLE)];
+    return (controls[key.index] || controls[0])?.focus({ preventScroll: true });
+  }
+  const row = [...node.querySelectorAll(".ck-listitem")].find((r) => rowNumber(r) === key.row);
+  if (row) {
+    const controls = [...row.querySelectorAll(FOCUSABLE)];
+    const same = controls.find((c) => (c.getAttribute("aria-label") || c.textContent.trim()) === key.name);
+    return (same || controls[0])?.focus({ preventScroll: true });
+  }
+  if (key.deleting === key.row) return showDeletedRow(node, key.row);
+  node.setAttribute("tabindex", "-1");
+  node.focus({ preventScroll: true });
+}
+
+/** "Deleted · Undo" in place of a task row deleted from this widget; Undo asks todochat to undo it. */
+function showDeletedRow(node, number) {
+  const list = node.querySelector(".ck-list") || node;
+  const row = document.createElement(list.tagName === "UL" || list.tagName === "OL" ? "li" : "div");
+  row.className = "deleted-row ck-list-row";
+  const text = document.createElement("span");
+  text.textContent = `Task ${number} deleted ·`;
+  const undo = document.createElement("button");
+  undo.type = "button";
+  undo.className = "ck-button";
+  undo.textContent = "Undo";
+  undo.setAttribute("aria-label", `Undo deleting task ${number}`);
+  undo.addEventListener("click", () => { if (!state.busy) sendMessage("undo"); });
+  row.append(text, undo);
+  list.prepend(row);
+  undo.focus({ preventScroll: true });
 }
 
 function removeItem(itemId) {
@@ -248,6 +303,7 @@ async function runStream(type, params, { text = null } = {}) {
       return;
     }
     if (err instanceof ChatKitError && err.unauthorized) return signOut(refused(err));
+    if (!(err.allowRetry || err.network)) keepInComposer(turn, text);
     showError(err.message, err.allowRetry || err.network ? retryFor(turn, type, params, text) : null);
   } finally {
     if (state.controller === controller) {
@@ -257,6 +313,15 @@ async function runStream(type, params, { text = null } = {}) {
     }
     clearTransient();
   }
+}
+
+/** A message the server refused (nothing stored): back into the composer, to fix and send again. */
+function keepInComposer(turn, text) {
+  const input = $("composer-input");
+  if (text === null || turn.userMessageId || input.value.trim()) return;
+  input.value = text;
+  autosize();
+  input.focus();
 }
 
 function retryFor(turn, type, params, text) {
@@ -301,7 +366,10 @@ async function runClientTool(call) {
 }
 
 /** A widget's button/row/control: threads.custom_action for that widget item. */
+let lastAction = null;
+
 async function sendAction(itemId, action) {
+  lastAction = action;
   if (state.busy) return setStatus("Wait for the current answer to finish.");
   if (action.handler === "client") return setStatus(`This page does not handle “${action.type}”.`);
   await runStream("threads.custom_action", {
@@ -329,9 +397,23 @@ function wire() {
       $("login-error").textContent = "Paste a token first.";
       return;
     }
-    storeToken(token);
+    storeToken(token, $("remember-me").checked);
     boot(token);
   });
+  $("remember-toggle").addEventListener("change", (e) => setRemember(e.target.checked));
+  // A second sign-in link opened in this tab: sign in with its token.
+  window.addEventListener("hashchange", () => {
+    if (!new URLSearchParams(window.location.hash.slice(1)).has("token")) return;
+    state.controller?.abort();
+    stopReminders();
+    sessionStorage.removeItem(THREAD_KEY);
+    resetConversation(null); // nothing of the previous user stays in the page
+    threads.clear();
+    $("thread-title").textContent = "New chat";
+    const next = tokenFromLocation();
+    if (next) boot(next);
+  });
+  wireShortcuts();
   const input = $("composer-input");
   input.addEventListener("input", autosize);
   input.addEventListener("keydown", (e) => {
@@ -365,7 +447,39 @@ function wire() {
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeSidebar(); });
 }
 
+/** Keyboard shortcuts (listed in the "?" help and the README). */
+function wireShortcuts() {
+  const typing = (t) => t instanceof HTMLElement && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
+  $("shortcuts-open").addEventListener("click", () => $("shortcuts-dialog").showModal());
+  $("thread-search").addEventListener("input", (e) => {
+    const query = e.target.value.trim().toLowerCase();
+    for (const link of $("thread-list").querySelectorAll(".thread-link")) {
+      const li = link.closest("li") || link;
+      li.hidden = Boolean(query) && !link.textContent.toLowerCase().includes(query);
+    }
+  });
+  document.addEventListener("keydown", (e) => {
+    if ($("app-view").hidden || e.defaultPrevented) return;
+    const key = e.key.toLowerCase();
+    if (e.altKey && !e.ctrlKey && !e.metaKey && key === "n") {
+      e.preventDefault();
+      newThread();
+    } else if ((e.ctrlKey || e.metaKey) && key === "k") {
+      e.preventDefault();
+      document.body.classList.add("sidebar-open");
+      $("thread-search").focus();
+    } else if (!typing(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey && e.key === "/") {
+      e.preventDefault();
+      $("composer-input").focus();
+    } else if (!typing(e.target) && e.key === "?") {
+      e.preventDefault();
+      $("shortcuts-dialog").showModal();
+    }
+  });
+}
+
 wire();
+watchScrolling();
 const signInError = signInErrorFromLocation();
 const token = signInError ? null : tokenFromLocation();
 if (token) boot(token);

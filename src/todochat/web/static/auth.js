@@ -12,17 +12,49 @@ export function tokenFromLocation() {
     const rest = hash.toString();
     history.replaceState(null, "", window.location.pathname + window.location.search + (rest ? `#${rest}` : ""));
   }
+  const remembered = rememberedToken();
+  if (!sessionStorage.getItem(TOKEN_KEY) && remembered) sessionStorage.setItem(TOKEN_KEY, remembered);
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-/** Keep `token` for this tab (sessionStorage: gone when the tab closes). */
-export function storeToken(token) {
-  sessionStorage.setItem(TOKEN_KEY, token.trim());
+/** The token kept on this device by "Remember me" (localStorage), or null. */
+function rememberedToken() {
+  try {
+    return localStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null; // storage blocked
+  }
 }
 
-/** Forget the tab's token. */
+/** True when the person chose "Remember me on this device". */
+export function remembering() {
+  return rememberedToken() !== null;
+}
+
+/**
+ * Keep `token` for this tab (sessionStorage: gone when the tab closes); with `remember` (or when
+ * the person already chose "Remember me"), also on this device (localStorage).
+ */
+export function storeToken(token, remember = remembering()) {
+  sessionStorage.setItem(TOKEN_KEY, token.trim());
+  setRemember(remember);
+}
+
+/** Turn "Remember me on this device" on (the tab's token goes to localStorage) or off. */
+export function setRemember(on) {
+  try {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (on && token) localStorage.setItem(TOKEN_KEY, token);
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch {
+    /* storage blocked: the tab still works */
+  }
+}
+
+/** Forget the token, in this tab and on this device. */
 export function forgetToken() {
   sessionStorage.removeItem(TOKEN_KEY);
+  setRemember(false);
 }
 
 /** The token's user name (JWT `sub`), for display only: the server verifies the token itself. */

@@ -30,7 +30,19 @@ async function managedSecret(token, current) {
   return body.client_secret;
 }
 
+/** Say plainly that chatkit.js did not load (offline, or the CDN blocked): at once on a load error. */
+function watchCdn() {
+  const script = document.querySelector('script[src*="cdn.platform.openai.com"]');
+  const fail = () => { if (!customElements.get("openai-chatkit")) document.getElementById("cdn-error").hidden = false; };
+  script?.addEventListener("error", fail);
+  // The async script may have failed before this module ran: a failed load leaves a resource entry
+  // without a response.
+  const entry = script && performance.getEntriesByName(script.src)[0];
+  if (entry && entry.responseEnd > 0 && entry.transferSize === 0 && entry.decodedBodySize === 0 && !customElements.get("openai-chatkit")) fail();
+}
+
 async function start(token) {
+  watchCdn();
   const chatkit = document.getElementById("chatkit");
   const timer = setTimeout(() => {
     if (!customElements.get("openai-chatkit")) document.getElementById("cdn-error").hidden = false;

@@ -48,11 +48,40 @@ export function updateWelcome() {
   $("welcome").hidden = $("messages").children.length > 0 || !$("error-banner").hidden;
 }
 
-/** Keep the newest message in view when the reader is near the end (or always with `force`). */
+// Follow new output unless the reader scrolled up; then a "New messages" pill jumps down.
+let following = true;
+let lastTop = 0;
+
+function atEnd(scroller) {
+  return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 24;
+}
+
+/** Watch the reader's scrolling: scrolling up stops following, reaching the end resumes it. */
+export function watchScrolling() {
+  const scroller = $("scroller");
+  scroller.addEventListener("scroll", () => {
+    if (atEnd(scroller)) {
+      following = true;
+      $("new-messages").hidden = true;
+    } else if (scroller.scrollTop < lastTop - 1) {
+      following = false;
+    }
+    lastTop = scroller.scrollTop;
+  }, { passive: true });
+  $("new-messages").addEventListener("click", () => scrollToEnd(true));
+}
+
+/** Show the newest output: always with `force`, else while following; otherwise show the pill. */
 export function scrollToEnd(force = false) {
   const scroller = $("scroller");
-  const near = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 160;
-  if (force || near) scroller.scrollTop = scroller.scrollHeight;
+  if (force) following = true;
+  if (following) {
+    scroller.scrollTo({ top: scroller.scrollHeight, behavior: "instant" });
+    lastTop = scroller.scrollTop;
+    $("new-messages").hidden = true;
+  } else if (!atEnd(scroller)) {
+    $("new-messages").hidden = false;
+  }
 }
 
 /** Grow the composer with its text, up to 200px. */

@@ -191,6 +191,8 @@ const RENDERERS = {
     if (c.disabled) node.disabled = true;
     if (c.onClickAction) {
       node.dataset.action = c.onClickAction.type;
+      const number = c.onClickAction.payload?.number;
+      if (number !== undefined && number !== null) node.dataset.taskNumber = String(number); // keeps focus on its row
       if (!c.submit) node.addEventListener("click", () => runAction(ctx, c.onClickAction, node));
     }
     return node;
