@@ -45,12 +45,12 @@ async def test_export_csv_and_ics_over_http(live_server: LiveServer) -> None:  #
         assert r.headers["content-disposition"] == 'attachment; filename="todochat-tasks-2026-11-23.csv"'
         assert r.content.count(b"\r\n") >= 6 and b"\n" not in r.content.replace(b"\r\n", b"").replace(b"+1 line\nsecond", b"")
         rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"), newline="")))
-        assert list(rows[0]) == ["number", "title", "description", "completed", "priority", "tags", "due", "recurrence"]
+        assert list(rows[0]) == ["number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence", "list", "parent"]
         assert [row["number"] for row in rows] == ["1", "2", "3", "4", "5"]  # 5: the next "Pay rent"
         first, dentist, mention, rent, rent_next = rows
         assert first == {"number": "1", "title": "'=HYPERLINK(\"http://evil\",\"x\")", "description": "'+1 line\nsecond, \"quoted\"",
                          "completed": "false", "priority": "high", "tags": "q4 work", "due": "2026-11-27",
-                         "recurrence": "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"}
+                         "due_all_day": "true", "recurrence": "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", "list": "Inbox", "parent": ""}
         assert (dentist["title"], dentist["due"], dentist["priority"], dentist["tags"]) == ("Zahnarzt – Müller 🦷", "2026-11-24T15:30", "low", "")
         assert (mention["title"], mention["description"]) == ("'@mention -minus", "'-5 °C outside")
         assert (rent["completed"], rent["due"], rent["recurrence"]) == ("true", "2026-12-01", "FREQ=MONTHLY;BYMONTHDAY=1;COUNT=6")
@@ -86,6 +86,13 @@ async def test_export_csv_and_ics_over_http(live_server: LiveServer) -> None:  #
         assert dict(four["rrule"]) == {"FREQ": ["MONTHLY"], "BYMONTHDAY": [1], "COUNT": [6]}
         assert five["status"] == "NEEDS-ACTION" and five["due"].dt == date(2027, 1, 1)
         assert all(t["dtstamp"].dt == datetime(2026, 11, 23, 9, 0, tzinfo=UTC) for t in todos)
+        assert all("related-to" not in t for t in todos)
+        r = await http.post("/api/v1/tasks/1/subtasks", json={"titles": ["Draft the slides"]}, headers=berlin)
+        assert r.status_code == 201, r.text
+        r = await http.get("/api/v1/export", params={"format": "ics"}, headers=berlin)
+        sub = Calendar.from_ical(r.content).walk("VTODO")[-1]
+        assert str(sub["summary"]) == "Draft the slides"
+        assert (str(sub["related-to"]), sub["related-to"].params["RELTYPE"]) == (task_uid("alice", 1), "PARENT")
 
         r = await http.get("/api/v1/export", params={"format": "pdf"}, headers=berlin)
         assert r.status_code == 422 and "format" in r.text

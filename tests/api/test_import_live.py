@@ -13,8 +13,6 @@ import httpx
 import pytest
 from tests.servers import LiveServer, server_factory  # noqa: F401 (fixtures)
 
-from todochat.chat_cli import save_tasks_csv
-
 pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).parents[1] / "tasks" / "imports" / "fixtures"
 FORMATS = {"todoist.csv": "todoist", "todo.txt": "todotxt", "tasks.ics": "ics", "taskwarrior.json": "taskwarrior", "ours.csv": "csv"}
@@ -41,11 +39,6 @@ async def announce_upload(server: LiveServer, headers: dict[str, str], size: int
     writer.close()
     status = int(answer.split(b" ", 2)[1])
     return status, answer
-
-
-def write_csv(tasks: list[dict[str, object]], folder: Path) -> bytes:
-    folder.mkdir()
-    return save_tasks_csv({"tasks": tasks}, folder).read_bytes()
 
 
 async def titles(http: httpx.AsyncClient, headers: dict[str, str]) -> list[str]:
@@ -121,9 +114,8 @@ async def test_import_over_real_http(server_factory, tmp_path: Path) -> None:  #
 
 
 async def test_csv_round_trip(server_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    """export → import → export gives the same rows (but for the numbers). The export is the
-    chat clients' CSV writer (``chat_cli.save_tasks_csv``, the columns of ``export.js``); the
-    lead points this at ``GET /api/v1/export?format=csv`` once the exporter lands."""
+    """export → import → export (``GET /api/v1/export?format=csv``) gives the same rows, lists and
+    subtasks included (bob starts with no tasks, so even the numbers and parents match)."""
     server: LiveServer = server_factory()
     alice = {**server.headers("alice"), "X-Timezone": "Europe/Berlin"}
     bob = {**server.headers("bob"), "X-Timezone": "Europe/Berlin"}
@@ -136,10 +128,15 @@ async def test_csv_round_trip(server_factory, tmp_path: Path) -> None:  # type: 
         ):
             assert (await http.post("/api/v1/tasks", json=body, headers=alice)).status_code == 201
         await http.post("/api/v1/tasks/2/complete", headers=alice)
+        assert (await http.post("/api/v1/lists", json={"name": "Home"}, headers=alice)).status_code == 201
+        assert (await http.patch("/api/v1/tasks/1", json={"list": "Home"}, headers=alice)).status_code == 200
+        r = await http.post("/api/v1/tasks/1/subtasks", json={"titles": ["Transfer the money"]}, headers=alice)
+        assert r.status_code == 201, r.text
 
         async def export(headers: dict[str, str], folder: Path) -> bytes:
-            tasks = (await http.get("/api/v1/tasks", headers=headers)).json()["tasks"]
-            return write_csv(tasks, folder)
+            r = await http.get("/api/v1/export", params={"format": "csv", "status": "all"}, headers=headers)
+            assert r.status_code == 200, r.text
+            return r.content
 
         first = await export(alice, tmp_path / "a")
         r = await http.post("/api/v1/import", params={"format": "csv"}, files=upload("todochat-tasks.csv", first, "text/csv"), headers=bob)
@@ -147,7 +144,10 @@ async def test_csv_round_trip(server_factory, tmp_path: Path) -> None:  # type: 
         second = await export(bob, tmp_path / "b")
 
         def rows(data: bytes) -> list[dict[str, str]]:
-            return [{k: v for k, v in row.items() if k != "number"} for row in csv.DictReader(io.StringIO(data.decode()))]
+            return list(csv.DictReader(io.StringIO(data.decode())))
 
         assert rows(second) == rows(first)
-        assert len(rows(first)) == 4 and rows(first)[2]["title"] == "'=1+1 is two"
+        assert len(rows(first)) == 5 and rows(first)[2]["title"] == "'=1+1 is two"
+        assert [(r["title"], r["list"], r["parent"]) for r in rows(first) if r["list"] == "Home"] == [
+            ("Pay rent", "Home", ""), ("Transfer the money", "Home", "1"),
+        ]

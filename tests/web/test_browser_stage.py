@@ -108,7 +108,7 @@ def test_export_downloads_a_csv_of_the_tasks_and_reports_back(page: Page, stage_
         ("1", "Pay rent", "high", "home", "false"),
         ("2", "Call mom", "none", "", "false"),
     ]
-    assert list(rows[0]) == ["number", "title", "description", "completed", "priority", "tags", "due", "recurrence"]
+    assert list(rows[0]) == ["number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence", "list", "parent"]
     assert rows[0]["due"] == "2026-11-27"  # Friday after Monday NOW; the server's exporter wrote it
     expect(page.locator(".msg-note").last).to_have_text("Downloaded 2 tasks as CSV.")
     expect(page.locator(".msg-assistant .bubble").last).to_contain_text("Downloaded 2 tasks.")  # the server got {"downloaded": 2}

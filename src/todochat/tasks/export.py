@@ -38,11 +38,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("priority", lambda t: t.priority),
     Column("tags", lambda t: " ".join(t.tags)),
     Column("due", lambda t: t.due or ""),
+    Column("due_all_day", lambda t: "true" if t.due_all_day else "false"),
     Column("recurrence", lambda t: t.recurrence or ""),
+    Column("list", lambda t: t.list),
+    Column("parent", lambda t: str(t.parent) if t.parent is not None else ""),
 )
-"""The CSV columns, in order. ``due`` is the user's local ``YYYY-MM-DD`` (a whole day) or
-``YYYY-MM-DDTHH:MM`` (a time); ``tags`` are space-separated (a tag is one word); ``recurrence``
-is the RFC 5545 RRULE. A new field is one more line here."""
+"""The CSV columns, in order (the columns todochat's own CSV import reads, tasks/imports/csvfiles.py).
+``due`` is the user's local ``YYYY-MM-DD`` (a whole day) or ``YYYY-MM-DDTHH:MM`` (a time);
+``tags`` are space-separated (a tag is one word); ``recurrence`` is the RFC 5545 RRULE; ``list``
+the list's name (``Inbox`` for none); ``parent`` the parent task's ``number`` (a subtask).
+A new field is one more line here."""
 
 ICAL_PRIORITY = {"high": 1, "medium": 5, "low": 9}
 """RFC 5545 §3.8.1.9 PRIORITY: 1 highest, 5 medium, 9 lowest (0 or absent: undefined, our ``none``)."""
@@ -111,7 +116,9 @@ def vtodo(task: TaskOut, *, user_id: str, tz: ZoneInfo, now: datetime) -> Todo:
     """One task as a VTODO (RFC 5545 §3.6.2): UID (:func:`task_uid`), DTSTAMP (``now``), SUMMARY,
     DESCRIPTION, DUE (a DATE for a whole day, else the UTC DATE-TIME of the local time in ``tz``),
     PRIORITY (:data:`ICAL_PRIORITY`), CATEGORIES (tags), STATUS (COMPLETED / NEEDS-ACTION),
-    COMPLETED (UTC), RRULE, CREATED and LAST-MODIFIED."""
+    COMPLETED (UTC), RRULE, RELATED-TO;RELTYPE=PARENT (a subtask: the parent's UID, §3.8.4.5),
+    CREATED and LAST-MODIFIED. The list is not written: a VTODO has no property for it (a
+    calendar's X-WR-CALNAME names the whole file)."""
     todo = Todo()
     todo.add("uid", task_uid(user_id, task.number))
     todo.add("dtstamp", now.astimezone(UTC))
@@ -132,6 +139,8 @@ def vtodo(task: TaskOut, *, user_id: str, tz: ZoneInfo, now: datetime) -> Todo:
         todo.add("completed", task.completed_at.astimezone(UTC))
     if task.recurrence:
         todo.add("rrule", vRecur.from_ical(task.recurrence.removeprefix("RRULE:")))
+    if task.parent is not None:
+        todo.add("related-to", task_uid(user_id, task.parent), parameters={"RELTYPE": "PARENT"})
     todo.add("created", task.created_at.astimezone(UTC))
     todo.add("last-modified", task.updated_at.astimezone(UTC))
     return todo

@@ -210,8 +210,8 @@ class TaskService(ListOperations):
         now = ctx.now()
         async with self.sessionmaker.begin() as session:
             rec = await journal.begin(session, ctx, "add")
-            task_list = await lists.target(session, ctx, data.list)
             parent = await subtasks.find_parent(session, ctx, data.parent) if data.parent is not None else None
+            task_list = await lists.target(session, ctx, data.list) if data.list is not None or parent is None else parent.task_list
             await quotas.check_tasks(session, ctx, limit=self.max_tasks)
             number = await self._next_number(session, ctx.user_id)
             task = Task(
@@ -277,6 +277,7 @@ class TaskService(ListOperations):
                     tag_rows=[],
                     reminder_rows=[],
                     parent_id=top.id,
+                    task_list=top.task_list,  # a subtask starts in its parent's list (tasks/subtasks.py)
                 )
                 set_committed_value(task, "parent_number", top.number)
                 session.add(task)

@@ -20,6 +20,7 @@ tasks. The rules:
   the next occurrence of a repeating *parent* starts with no subtasks (they were steps of the
   occurrence just completed, and stay with it, completed).
 - **Progress**: a task with subtasks shows ``done/total`` of its live direct subtasks.
+- **Lists**: a subtask added without a list named goes to its parent's list.
 """
 
 from __future__ import annotations

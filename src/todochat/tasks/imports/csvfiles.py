@@ -12,6 +12,7 @@ from datetime import datetime
 from dateutil import parser as dateparser
 
 from todochat.errors import ImportFileError
+from todochat.tasks.export import COLUMNS
 from todochat.tasks.imports import recur
 from todochat.tasks.imports.drafts import ParsedFile, TaskDraft, literal_cell, split_tags
 
@@ -20,8 +21,8 @@ csv.field_size_limit(1_000_000)
 TODOIST_COLUMNS = ("TYPE", "CONTENT")
 """The header cells that make a CSV a Todoist one (template: TYPE, CONTENT, DESCRIPTION, PRIORITY,
 INDENT, AUTHOR, RESPONSIBLE, DATE, DATE_LANG, TIMEZONE, DURATION, DURATION_UNIT, DEADLINE)."""
-OUR_COLUMNS = ("number", "title", "description", "completed", "priority", "tags", "due", "due_all_day", "recurrence", "list", "parent")
-"""todochat's CSV columns (``title`` is the only one required; the exporter writes them in this order)."""
+OUR_COLUMNS = tuple(column.name for column in COLUMNS)
+"""todochat's CSV columns, as the exporter writes them (tasks/export.py); ``title`` is the only one required."""
 TODOIST_PRIORITY = {"1": "high", "2": "medium", "3": "low", "4": "none", "": "none"}
 """Todoist CSV PRIORITY: 1 = p1 (highest) … 4 = p4 (Todoist help, "Format a CSV file to import into
 Todoist"). An empty cell is read as no priority (Todoist itself would set p1)."""
