@@ -11,12 +11,15 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from todochat.chatkit.widgets import INDENT
 from todochat.client import ChatKitClient, ChatKitError
 from todochat.presentation import escape_markup, escape_terminal
 
 
 def widget_table(widget: dict[str, Any]) -> Table:
-    """A task-list widget (ListView JSON) as a Rich table: done, number + title, details.
+    """A task-list widget (ListView JSON) as a Rich table: done, number + title, details; a
+    subtask's title indented two spaces per level (the row's leading ``Box`` of
+    ``chatkit.widgets.INDENT`` pixels per level).
 
     Every text from the server is shown as written (:func:`escape_markup`): a title with terminal
     escape codes or Rich markup (``[/oops]``) is printed literally."""
@@ -33,7 +36,9 @@ def widget_table(widget: dict[str, Any]) -> Table:
         if len(texts) == 1:
             table.add_row("", texts[0], "")
         else:
-            table.add_row(texts[0], texts[1], "  ".join(texts[2:]))
+            first = (row.get("children") or [{}])[0]
+            depth = int(first.get("width") or 0) // INDENT if isinstance(first, dict) and first.get("type") == "Box" else 0
+            table.add_row(texts[0], "  " * depth + texts[1], "  ".join(texts[2:]))
     return table
 
 

@@ -49,3 +49,18 @@ def test_widget_indents_subtasks_and_shows_progress() -> None:
     assert "subtasks 1/2" in widget_text(widget)
     text = copy_text("Your tasks", TASKS, TODAY)
     assert "\n    [ ] 4. Compare prices" in text and "1. Plan the trip (subtasks 1/2)" in text
+
+
+def test_terminal_table_indents_subtasks() -> None:
+    """``todochat chat`` shows the same tree: two spaces per level before the title."""
+    from rich.console import Console
+
+    from todochat.chat_cli import widget_table
+
+    console = Console(width=100, record=True)
+    console.print(widget_table(node_dump(task_list_widget("Your tasks · 6", TASKS, TODAY))))  # type: ignore[arg-type]
+    lines = console.export_text().splitlines()
+    assert any("│ 1. Plan the trip " in line for line in lines)
+    assert any("│   3. Book flights " in line for line in lines)
+    assert any("│     4. Compare prices " in line for line in lines)
+    assert any("│ 2. Pay rent " in line for line in lines)
