@@ -145,6 +145,21 @@ def rest_priority_enum_changed(f: dict[str, Any]) -> None:
             p["schema"] = {"anyOf": [{"enum": ["low", "high"], "type": "string"}, {"type": "null"}]}
 
 
+def mcp_list_tool_dropped(f: dict[str, Any]) -> None:
+    del f["mcp_tools"]["archive_list"]
+
+
+def agent_list_argument_renamed(f: dict[str, Any]) -> None:
+    props = f["agent_tools"]["rename_list"]["properties"]
+    props["to"] = props.pop("new_name")
+
+
+def rest_reminder_span_renamed(f: dict[str, Any]) -> None:
+    for p in _path(f, "get", "/api/v1/reminders")["parameters"]:
+        if p["name"] == "from":
+            p["name"] = "start"
+
+
 def docs_edited(f: dict[str, Any]) -> None:
     f["docs"] = f["docs"].replace("`query` str|null", "`q` str|null").replace("`query` str\\|null", "`q` str\\|null")
 
@@ -165,6 +180,9 @@ def docs_edited(f: dict[str, Any]) -> None:
         (rest_query_renamed, "REST GET /api/v1/tasks: undeclared argument 'order'"),
         (rest_body_field_added, "REST POST /api/v1/tasks: undeclared argument 'color'"),
         (rest_priority_enum_changed, "REST GET /api/v1/tasks: argument 'priority' is enum(low/high)|null"),
+        (mcp_list_tool_dropped, "MCP tool 'archive_list' (archive_list) is declared but missing"),
+        (agent_list_argument_renamed, "agent tool rename_list: missing argument 'new_name'"),
+        (rest_reminder_span_renamed, "REST GET /api/v1/reminders: missing argument 'from'"),
         (docs_edited, "docs/agent-tools.md is not the generated one"),
     ],
 )
