@@ -16,8 +16,9 @@ How to add an operation (or an argument)
 2. Declare it here: an :class:`Operation` in :data:`OPERATIONS` with its arguments (:class:`Arg`), ``result``
    (the agent's JSON result for the docs), ``returns``, ``errors``, annotations, and
    ``rest=(Route(...),)``. A shared argument is declared once at the top and reused: a new filter
-   such as ``Arg("list", str | None, "Only tasks in this list (its name).")`` added to
-   :data:`FILTERS` reaches list_tasks and the three bulk operations; a new task field added to
+   such as ``Arg("assignee", str | None, "Only tasks for this person.")`` added to
+   :data:`FILTERS` reaches list_tasks and the three bulk operations (when every bulk front takes
+   it; ``list`` and ``parent`` are list_tasks' own, :data:`LIST_FILTER`); a new task field added to
    :data:`CHANGES` reaches update_task and update_tasks (add it to ``TaskCreate``/``TaskChanges``/
    ``TaskFilter`` in schemas.py too: the test checks those models against these tuples).
    A front that shows it differently says so in its :class:`Front`: ``omit``, ``retype`` (another
@@ -208,7 +209,13 @@ OPERATIONS: tuple[Operation, ...] = (
         returns=list[TaskOut],
         errors=(ValidationError, ListNotFound),
         read_only=True,
-        agent=Front(retype={"parent": AGENT_PARENT_FILTER}),
+        agent=Front(retype={
+            "parent": AGENT_PARENT_FILTER,
+            # the chat's default view (tasks/views.py): open tasks, soonest due first; REST/MCP: all, by number
+            "status": STATUS.as_(doc="pending (default: open tasks only), completed, or all; completed/all only when "
+                                 "the user asks for done or all tasks."),
+            "sort": Arg("sort", SortKey, "due (default: soonest due first, undated last), number, priority, created or title."),
+        }),
         rest=(Route(method="GET", path="/api/v1/tasks", retype={"query": QUERY.as_(name="q")}, extra=(
             Arg("limit", int, "Tasks per page (1-500)."),
             Arg("cursor", str | None, "The previous page's next_cursor."),
