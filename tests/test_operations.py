@@ -13,10 +13,12 @@ from typing import Any, get_args
 
 import pytest
 
+from todochat.agent.list_tools import LIST_TOOLS
 from todochat.agent.notify_tools import NOTIFY_TOOLS
 from todochat.agent.tools import TOOLS
 from todochat.api.app import create_app
 from todochat.config import Settings
+from todochat.mcp.list_tools import register_list_tools
 from todochat.mcp.server import Backend, ToolSet
 from todochat.mcp.tools import register_tools
 from todochat.notify.models import UserChannel
@@ -27,16 +29,18 @@ from todochat.tasks.operations import DOCS, OPERATIONS
 SRC = Path(__file__).parents[1] / "src" / "todochat"
 NOT_TASK_OPERATIONS = ("/api/v1/me", "/api/v1/notifications", "/api/v1/audit", "/api/v1/reminders/deliveries")
 """REST paths under /api/v1 that are not task operations (account, privacy, reminder delivery);
-every other /api/v1 route (a new /api/v1/lists too) must be declared in tasks/operations.py."""
+every other /api/v1 route (/api/v1/lists and /api/v1/export too) must be declared in tasks/operations.py."""
 
 
 def fronts() -> dict[str, Any]:
     """Every front's schemas as the checker takes them: fresh, so a test may change its copy."""
     toolset = ToolSet()
-    register_tools(toolset, Backend(service=lambda: None, user=lambda: "nobody", settings=Settings()))  # type: ignore[arg-type,return-value]
+    backend = Backend(service=lambda: None, user=lambda: "nobody", settings=Settings())  # type: ignore[arg-type,return-value]
+    register_tools(toolset, backend)  # the MCP tools build_server registers (mcp/server.py)
+    register_list_tools(toolset, backend)
     openapi = create_app().openapi()
     return {
-        "agent_tools": {t.name: copy.deepcopy(t.params_json_schema) for t in [*TOOLS, *NOTIFY_TOOLS]},
+        "agent_tools": {t.name: copy.deepcopy(t.params_json_schema) for t in [*TOOLS, *LIST_TOOLS, *NOTIFY_TOOLS]},  # as agent.py
         "mcp_tools": {
             t.name: (copy.deepcopy(t.parameters), t.annotations.model_dump(by_alias=True) if t.annotations else {})
             for t in toolset.tools
@@ -94,7 +98,7 @@ def agent_tool_dropped(f: dict[str, Any]) -> None:
 
 
 def agent_tool_added(f: dict[str, Any]) -> None:
-    f["agent_tools"]["create_list"] = {"properties": {"name": {"type": "string"}}, "required": ["name"]}
+    f["agent_tools"]["share_list"] = {"properties": {"name": {"type": "string"}}, "required": ["name"]}
 
 
 def mcp_argument_optional(f: dict[str, Any]) -> None:
@@ -132,13 +136,28 @@ def rest_query_renamed(f: dict[str, Any]) -> None:
 def rest_body_field_added(f: dict[str, Any]) -> None:
     components = f["openapi"]["components"]["schemas"]
     ref = _path(f, "post", "/api/v1/tasks")["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    components[ref.rsplit("/", 1)[-1]]["properties"]["list"] = {"type": "string"}
+    components[ref.rsplit("/", 1)[-1]]["properties"]["color"] = {"type": "string"}
 
 
 def rest_priority_enum_changed(f: dict[str, Any]) -> None:
     for p in _path(f, "get", "/api/v1/tasks")["parameters"]:
         if p["name"] == "priority":
             p["schema"] = {"anyOf": [{"enum": ["low", "high"], "type": "string"}, {"type": "null"}]}
+
+
+def mcp_list_tool_dropped(f: dict[str, Any]) -> None:
+    del f["mcp_tools"]["archive_list"]
+
+
+def agent_list_argument_renamed(f: dict[str, Any]) -> None:
+    props = f["agent_tools"]["rename_list"]["properties"]
+    props["to"] = props.pop("new_name")
+
+
+def rest_reminder_span_renamed(f: dict[str, Any]) -> None:
+    for p in _path(f, "get", "/api/v1/reminders")["parameters"]:
+        if p["name"] == "from":
+            p["name"] = "start"
 
 
 def docs_edited(f: dict[str, Any]) -> None:
@@ -151,7 +170,7 @@ def docs_edited(f: dict[str, Any]) -> None:
         (rename_agent_argument, "agent tool add_task: missing argument 'title'"),
         (narrow_agent_enum, "agent tool list_tasks: argument 'status' is enum(all/pending/done)"),
         (agent_tool_dropped, "agent tool 'redo' (redo) is declared but missing"),
-        (agent_tool_added, "agent tool 'create_list' is not declared"),
+        (agent_tool_added, "agent tool 'share_list' is not declared"),
         (mcp_argument_optional, "MCP tool add_task: argument 'title' is string, declared string (required)"),
         (mcp_argument_retyped, "MCP tool complete_task: argument 'task' is string (required), declared integer|string"),
         (mcp_not_destructive, "MCP tool delete_task: destructiveHint is False, declared True"),
@@ -159,8 +178,11 @@ def docs_edited(f: dict[str, Any]) -> None:
         (rest_route_gone, "REST POST /api/v1/tasks/{number}/reopen (reopen_task) is declared but missing"),
         (rest_route_undeclared, "REST POST /api/v1/tasks/{number}/archive is not declared"),
         (rest_query_renamed, "REST GET /api/v1/tasks: undeclared argument 'order'"),
-        (rest_body_field_added, "REST POST /api/v1/tasks: undeclared argument 'list'"),
+        (rest_body_field_added, "REST POST /api/v1/tasks: undeclared argument 'color'"),
         (rest_priority_enum_changed, "REST GET /api/v1/tasks: argument 'priority' is enum(low/high)|null"),
+        (mcp_list_tool_dropped, "MCP tool 'archive_list' (archive_list) is declared but missing"),
+        (agent_list_argument_renamed, "agent tool rename_list: missing argument 'new_name'"),
+        (rest_reminder_span_renamed, "REST GET /api/v1/reminders: missing argument 'from'"),
         (docs_edited, "docs/agent-tools.md is not the generated one"),
     ],
 )
@@ -172,14 +194,14 @@ def test_the_checker_reports_a_front_that_disagrees(perturb: Any, reported: str)
 
 
 def test_the_checker_reports_a_declaration_no_front_follows() -> None:
-    """A new argument declared (say a ``list`` filter) before the fronts take it: every front
-    that shows list_tasks is reported, and so is the docs table."""
+    """A new argument declared (say an ``assignee`` filter) before the fronts take it: every
+    front that shows list_tasks is reported, and so is the docs table."""
     listing = operations.operation("list_tasks")
-    extended = replace(listing, arguments=(*listing.arguments, Arg("list", str | None, "Only tasks in this list.")))
+    extended = replace(listing, arguments=(*listing.arguments, Arg("assignee", str | None, "Only tasks for this person.")))
     ops = tuple(extended if op is listing else op for op in OPERATIONS)
     problems = check(ops, **fronts())
     for where in ("agent tool list_tasks", "MCP tool list_tasks", "REST GET /api/v1/tasks"):
-        assert f"{where}: missing argument 'list'" in problems, problems
+        assert f"{where}: missing argument 'assignee'" in problems, problems
     assert any(p.startswith("docs/agent-tools.md") for p in problems)
 
 

@@ -27,11 +27,14 @@ def export_command(
 ) -> None:
     """Export tasks as CSV (columns number, title, description, completed, priority, tags, due,
     recurrence; formula-like cells start with ') or as an iCalendar file of VTODOs."""
+    from typing import get_args
+
     from todochat.cli import load_settings, upgrade_or_exit
     from todochat.mcp.stdio import acting_user
+    from todochat.tasks.schemas import ExportFormat, StatusFilter
 
-    if format not in ("csv", "ics") or status not in ("all", "pending", "completed"):
-        bad = "--format must be csv or ics" if format not in ("csv", "ics") else "--status must be all, pending or completed"
+    if format not in get_args(ExportFormat) or status not in get_args(StatusFilter):
+        bad = "--format must be csv or ics" if format not in get_args(ExportFormat) else "--status must be all, pending or completed"
         err.print(f"[red]error:[/red] {bad}.")
         raise typer.Exit(2)
     settings = load_settings()

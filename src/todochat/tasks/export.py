@@ -10,14 +10,12 @@ import io
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Todo, vRecur
 
-from todochat.tasks.schemas import TaskOut
+from todochat.tasks.schemas import ExportFormat, TaskOut
 
-ExportFormat = Literal["csv", "ics"]
 MEDIA_TYPES: dict[str, str] = {"csv": "text/csv; charset=utf-8", "ics": "text/calendar; charset=utf-8"}
 """Content-Type per format (RFC 7111 ``text/csv``; RFC 5545 §8.1 ``text/calendar``)."""
 

@@ -16,8 +16,9 @@ How to add an operation (or an argument)
 2. Declare it here: an :class:`Operation` in :data:`OPERATIONS` with its arguments (:class:`Arg`), ``result``
    (the agent's JSON result for the docs), ``returns``, ``errors``, annotations, and
    ``rest=(Route(...),)``. A shared argument is declared once at the top and reused: a new filter
-   such as ``Arg("list", str | None, "Only tasks in this list (its name).")`` added to
-   :data:`FILTERS` reaches list_tasks and the three bulk operations; a new task field added to
+   such as ``Arg("assignee", str | None, "Only tasks for this person.")`` added to
+   :data:`FILTERS` reaches list_tasks and the three bulk operations (when every bulk front takes
+   it; ``list`` and ``parent`` are list_tasks' own, :data:`LIST_FILTER`); a new task field added to
    :data:`CHANGES` reaches update_task and update_tasks (add it to ``TaskCreate``/``TaskChanges``/
    ``TaskFilter`` in schemas.py too: the test checks those models against these tuples).
    A front that shows it differently says so in its :class:`Front`: ``omit``, ``retype`` (another
@@ -43,6 +44,7 @@ from todochat.errors import (
     Conflict,
     EarlierThanDue,
     ImportFileError,
+    ListNotFound,
     NothingToRedo,
     NothingToUndo,
     QuotaExceeded,
@@ -55,6 +57,7 @@ from todochat.notify.models import UserChannel
 from todochat.tasks.importing import ImportPreview
 from todochat.tasks.imports.drafts import ImportFormat
 from todochat.tasks.journal import ActivityEntry, UndoResult
+from todochat.tasks.lists import ListOut
 from todochat.tasks.operation_spec import Arg, Front, Operation, Route, check, render_docs
 from todochat.tasks.schemas import (
     BulkResult,
@@ -66,6 +69,7 @@ from todochat.tasks.schemas import (
     ReminderStatusFilter,
     SortKey,
     StatusFilter,
+    SubtasksResult,
     TaskChanges,
     TaskFilter,
     TaskNumber,
@@ -95,6 +99,19 @@ FILTERS = (STATUS, PRIORITY, TAG, DUE_FILTER, QUERY)
 argument added here reaches list_tasks, complete_tasks, update_tasks and delete_tasks on every front."""
 OPEN_FILTERS = tuple(a for a in FILTERS if a is not STATUS)
 """complete_tasks' filters: it completes open tasks, so no status."""
+DUE_AFTER = Arg("due_after", str | None, "Only tasks due on or after this day YYYY-MM-DD (a range with due_before).")
+DUE_BEFORE = Arg("due_before", str | None, "Only tasks due on or before this day YYYY-MM-DD.")
+LIST_FILTER = Arg("list", str | None, "Only the tasks of the list with this name (\"Inbox\": tasks with no list).")
+PARENT_FILTER = Arg("parent", int | None, "Only the direct subtasks of this task number (0: top-level tasks only).")
+"""list_tasks' list and subtask filters (TaskFilter's ``list`` and ``parent``). Not in :data:`FILTERS`:
+the agent and MCP bulk tools select by status/priority/tag/due/query only (REST's bulk ``filter``
+object is a whole TaskFilter, so it takes them)."""
+WHEN = Arg("when", str | None, "Only reminders firing today, tomorrow, this_week, next_week, or on a day YYYY-MM-DD.")
+"""A span of reminders by name (tasks/reminder_window.py): list_reminders and cancel_reminders."""
+LIST_NAME = Arg("name", str, "The list's name (any case); \"Inbox\" is the default list.", required=True)
+"""How every front names one list (REST: in the path)."""
+AGENT_PARENT_FILTER = PARENT_FILTER.as_(str | None, doc="Only the subtasks of this task: its number or words from its title.")
+"""A model names the parent as it names any task (number or title words); the tool resolves it."""
 
 CHANGES = (
     Arg("title", str | None, "New title."),
@@ -109,8 +126,12 @@ CHANGES = (
     Arg("due_time", str | None, "New time HH:MM, keeping the task's day."),
     Arg("shift", str | None, "Move the due date by an ISO 8601 duration, e.g. P1W (a week later), -P1D, P1M."),
     Arg("later_only", bool | None, "True for postpone/push back/delay/snooze: an earlier date is refused (earlier_than_due)."),
+    Arg("list", str | None, "Move the task to the list with this name (\"Inbox\": no list)."),
+    Arg("parent", int | None, "Make it a subtask of this task number; 0 makes it top-level."),
 )
 """A task's changes (TaskChanges' fields): update_task's arguments, update_tasks' ``changes``."""
+AGENT_PARENT_CHANGE = Arg("parent", str | None, 'Make it a subtask of this task (its number or words from its title); "" makes it top-level.')
+"""update_task's ``parent`` as the agent takes it: a model names the parent like any task."""
 
 
 def _selection(*filters: Arg) -> tuple[Arg, ...]:
@@ -125,7 +146,9 @@ def _bulk_route(path: str, *filters: Arg) -> Route:
 _MCP_FLAT_CHANGES = tuple(  # the MCP update_tasks takes the changes flat; due/priority select, so new_*
     a.as_(name={"due": "new_due", "priority": "new_priority"}.get(a.name))
     for a in CHANGES
-    if a.name not in ("title", "tags", "recurrence")
+    # no list/parent either: the flat MCP tool does not move several tasks (a flat ``list`` would
+    # read as a filter, like due/priority); REST's and the agent's ``changes`` object does
+    if a.name not in ("title", "tags", "recurrence", "list", "parent")
 )
 
 CRUD = (TaskNotFound, AmbiguousReference)
@@ -143,7 +166,8 @@ def _by_number(method: str, path: str, **retype: Arg) -> Route:
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "add_task",
-        "Add a task to the user's list; it gets the user's next task number.",
+        "Add a task (to the Inbox unless a list is named; a subtask of another task when parent is "
+        "given); it gets the user's next task number.",
         (
             Arg("title", str, "Short title, 1-200 characters, without the date/priority/tag/reminder words.", required=True),
             Arg("description", str | None, "Optional longer notes (up to 1000 characters)."),
@@ -152,14 +176,22 @@ OPERATIONS: tuple[Operation, ...] = (
             Arg("tags", list[str] | None, 'Lower-case single-word labels, e.g. ["work"].'),
             Arg("recurrence", str | None, "RFC 5545 RRULE for a repeating task, e.g. FREQ=WEEKLY;BYDAY=MO."),
             Arg("reminders", list[ReminderSpec] | None, "Reminders to add with it: each {at} (ISO 8601 with offset) or {before_minutes}."),
+            Arg("list", str | None, "The name of an existing list (see list_lists) to add it to; a #word is a tag, not a list."),
+            Arg("parent", int | None, "Make it a subtask of this task number."),
         ),
         result='`{"ok": true, "task": Task}`',
         returns=TaskOut,
-        errors=(ValidationError, QuotaExceeded, ReminderInPast),
-        agent=Front(omit=("reminders",), extra=(  # a model says local times, one reminder at most
-            Arg("remind_at", str | None, 'Remind the user at this local time YYYY-MM-DDTHH:MM (user\'s zone, like due), or "now".'),
-            Arg("remind_before_minutes", int | None, "Remind this many minutes before the due time (0 = at the due time)."),
-        )),
+        errors=(ValidationError, QuotaExceeded, ReminderInPast, ListNotFound),
+        agent=Front(
+            omit=("reminders",),
+            # a model names the parent like any task (number or title words); the tool resolves it
+            retype={"parent": Arg("parent", str | None, 'Make it a subtask of this task: its number (e.g. "2") or words from its title.')},
+            extra=(  # a model says local times, one reminder at most
+                Arg("remind_at", str | None, "Remind the user at this local time YYYY-MM-DDTHH:MM (user's zone, like due), "
+                    '"now", or after an ISO 8601 duration from now, e.g. PT10M for "in 10 minutes".'),
+                Arg("remind_before_minutes", int | None, "Remind this many minutes before the due time (0 = at the due time)."),
+            ),
+        ),
         rest=(Route(method="POST", path="/api/v1/tasks", retype={"priority": REST_PRIORITY}),),
     ),
     Operation(
@@ -167,14 +199,23 @@ OPERATIONS: tuple[Operation, ...] = (
         "List or search the user's tasks; every filter given narrows the list (shown as a widget).",
         (
             *FILTERS,
-            Arg("due_after", str | None, "Only tasks due on or after this day YYYY-MM-DD (a range with due_before)."),
-            Arg("due_before", str | None, "Only tasks due on or before this day YYYY-MM-DD."),
+            DUE_AFTER,
+            DUE_BEFORE,
             Arg("sort", SortKey, "number (default), due, priority, created or title."),
+            LIST_FILTER,
+            PARENT_FILTER,
         ),
-        result='`{"ok": true, "count": n, "tasks": [Task]}`',
+        result='`{"ok": true, "count": n, "tasks": [Task], "shown": [number]}` (shown: the numbers the widget shows, in order)',
         returns=list[TaskOut],
-        errors=(ValidationError,),
+        errors=(ValidationError, ListNotFound),
         read_only=True,
+        agent=Front(retype={
+            "parent": AGENT_PARENT_FILTER,
+            # the chat's default view (tasks/views.py): open tasks, soonest due first; REST/MCP: all, by number
+            "status": STATUS.as_(doc="pending (default: open tasks only), completed, or all; completed/all only when "
+                                 "the user asks for done or all tasks."),
+            "sort": Arg("sort", SortKey, "due (default: soonest due first, undated last), number, priority, created or title."),
+        }),
         rest=(Route(method="GET", path="/api/v1/tasks", retype={"query": QUERY.as_(name="q")}, extra=(
             Arg("limit", int, "Tasks per page (1-500)."),
             Arg("cursor", str | None, "The previous page's next_cursor."),
@@ -182,22 +223,26 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "get_task",
-        "The task with this number.",
-        (REST_NUMBER,),
+        "Show one task with all its fields, its note (description) included (\"what's the note on "
+        'the dentist?"); the task is shown to the user as a widget.',
+        (TASK,),
+        result='`{"ok": true, "task": Task}`',
         returns=TaskOut,
-        errors=(TaskNotFound,),
+        errors=CRUD,
         read_only=True,
-        agent=None,  # the agent and MCP clients list_tasks (a widget, a page of results)
-        mcp=None,
-        rest=(Route(method="GET", path="/api/v1/tasks/{number}"),),
+        agent=Front(name="show_task", retype={"task": AGENT_TASK}),  # "show" reads as what the model does
+        mcp=None,  # MCP clients read a task in list_tasks' answer (every field)
+        rest=(_by_number("GET", "/api/v1/tasks/{number}"),),
     ),
     Operation(
         "complete_task",
-        "Mark a task as done. A repeating task gets its next occurrence as a new task.",
-        (TASK,),
-        result='`{"ok": true, "task": Task, "next_task": Task|null}`',
+        "Mark a task as done. A repeating task gets its next occurrence as a new task. A task with "
+        "open subtasks is not completed without confirm=true (then they are completed too).",
+        (TASK, Arg("confirm", bool, "True only after the user confirmed completing its open subtasks too.")),
+        result='`{"ok": true, "task": Task, "next_task": Task|null}`; open subtasks without confirm: `{"ok": false, '
+        '"error": "confirmation_required", "action": "complete", "would_change": [{"number","title"}]}`',
         returns=CompleteResult,
-        errors=CRUD,
+        errors=(*CRUD, ConfirmationRequired),
         agent=ON_TASK,
         rest=(_by_number("POST", "/api/v1/tasks/{number}/complete"),),
     ),
@@ -214,11 +259,13 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "delete_task",
-        "Delete one task (undoable).",
-        (TASK,),
-        result='`{"ok": true, "task": Task}`',
+        "Delete one task (undoable). A task with subtasks is not deleted without confirm=true (then "
+        "they are deleted with it).",
+        (TASK, Arg("confirm", bool, "True only after the user confirmed deleting its subtasks too.")),
+        result='`{"ok": true, "task": Task}`; subtasks without confirm: `{"ok": false, "error": "confirmation_required", '
+        '"action": "delete", "would_delete": [{"number","title"}]}`',
         returns=TaskOut,
-        errors=CRUD,
+        errors=(*CRUD, ConfirmationRequired),
         destructive=True,
         agent=ON_TASK,
         rest=(_by_number("DELETE", "/api/v1/tasks/{number}"),),
@@ -230,10 +277,30 @@ OPERATIONS: tuple[Operation, ...] = (
         (TASK, *CHANGES),
         result='`{"ok": true, "task": Task}`',
         returns=TaskOut,
-        errors=(*CRUD, ValidationError, EarlierThanDue),
+        errors=(*CRUD, ValidationError, EarlierThanDue, ListNotFound),
         idempotent=True,
-        agent=ON_TASK,
+        agent=Front(
+            retype={"task": AGENT_TASK, "parent": AGENT_PARENT_CHANGE},
+            # "add a note to X: ..." is a chat phrase: the tool appends it to the description
+            # (tasks/rules.py with_note) and sends the whole description; other fronts send description
+            extra=(Arg("add_note", str | None, 'A note to add after the description, for "add a note to X: ..."; '
+                       "description replaces it."),),
+        ),
         rest=(_by_number("PATCH", "/api/v1/tasks/{number}", priority=REST_PRIORITY),),
+    ),
+    Operation(
+        "add_subtasks",
+        "Break a task down: add one open subtask per title under it, in one step the user can undo "
+        '("break down plan the trip into book flights, book hotel, pack").',
+        (
+            TASK.as_(doc='The parent task\'s number (e.g. "2") or words from its title.'),
+            Arg("titles", list[str], "The subtasks' short titles, in order (1-50).", required=True),
+        ),
+        result='`{"ok": true, "task": Task, "tasks": [Task]}` (the parent, then its new subtasks)',
+        returns=SubtasksResult,
+        errors=(*CRUD, ValidationError, QuotaExceeded),
+        agent=Front(retype={"task": AGENT_TASK.as_(doc='The parent task\'s number (e.g. "2") or words from its title.')}),
+        rest=(_by_number("POST", "/api/v1/tasks/{number}/subtasks"),),
     ),
     Operation(
         "complete_tasks",
@@ -313,12 +380,22 @@ OPERATIONS: tuple[Operation, ...] = (
         (
             Arg("format", ExportFormat, "csv (spreadsheet) or ics (calendar)."),
             STATUS,
+            PRIORITY,
+            TAG,
+            DUE_FILTER,
+            DUE_BEFORE,
+            DUE_AFTER,
+            QUERY,
         ),
         result='`{"ok": true, "count": n, "format"}`; a client tool: the run stops and the page downloads the file',
         returns=list[TaskOut],
         errors=(ValidationError,),
         read_only=True,
-        mcp=None,  # a client tool of the chat page; MCP and REST export arrive with the exporter
+        # a client tool of the chat page: "export my tasks" (or the done ones) is the whole list or
+        # one status; the page then downloads GET /api/v1/export, which takes every filter
+        agent=Front(omit=("priority", "tag", "due", "due_before", "due_after", "query")),
+        mcp=None,  # MCP clients read the file as resources todochat://tasks/export.csv / .ics (mcp/resources.py)
+        rest=(Route(method="GET", path="/api/v1/export", retype={"query": QUERY.as_(name="q")}),),  # q as GET /api/v1/tasks
     ),
     Operation(
         "import_tasks",
@@ -353,26 +430,36 @@ OPERATIONS: tuple[Operation, ...] = (
         agent=Front(retype={
             "task": AGENT_TASK,
             # a model says local times; tasks/reminders.py read_local resolves them in the user's zone
-            "at": Arg("at", str | None, 'Local time YYYY-MM-DDTHH:MM in the user\'s zone (like due), or "now" (in a minute).'),
+            "at": Arg("at", str | None, 'Local time YYYY-MM-DDTHH:MM in the user\'s zone (like due), "now" (in a minute), '
+                      'or an ISO 8601 duration from now, e.g. PT10M for "in 10 minutes".'),
         }),
         rest=(_by_number("POST", "/api/v1/tasks/{number}/reminders"),),
     ),
     Operation(
         "list_reminders",
-        'The user\'s reminders, soonest first ("what reminders do I have?"), or one task\'s.',
+        'The user\'s reminders, soonest first ("what reminders do I have?"), or one task\'s, or those '
+        'firing in a span of time ("what reminders do I have tomorrow?": when="tomorrow").',
         (
             TASK.as_(TaskRef | None, doc="Only this task's reminders: its number or words from its title; null for all.", required=False),
             Arg("status", ReminderStatusFilter, "pending (default), fired, cancelled or all."),
+            WHEN,
+            Arg("start", str | None, "Only reminders firing at or after this day YYYY-MM-DD or time YYYY-MM-DDTHH:MM (user's zone)."),
+            Arg("end", str | None, "Only reminders firing on or before this day YYYY-MM-DD, or before this time YYYY-MM-DDTHH:MM."),
         ),
         result='`{"ok": true, "count": n, "reminders": [Reminder]}` (pending, soonest first)',
         returns=list[ReminderOut],
-        errors=CRUD,
+        errors=(*CRUD, ValidationError),
         read_only=True,
         agent=Front(omit=("status",), retype={"task": AGENT_TASK.as_(
             str | None, doc="Only this task's reminders: its number or words from its title; null for all.", required=False)}),
         rest=(
-            Route(method="GET", path="/api/v1/reminders", omit=("task",), never=BY_NUMBER),
-            _by_number("GET", "/api/v1/tasks/{number}/reminders"),
+            # ?from=&to= in a query string; the tools say start/end (``from`` is a Python keyword)
+            Route(method="GET", path="/api/v1/reminders", omit=("task",), never=BY_NUMBER, retype={
+                "start": Arg("from", str | None, "Only reminders firing at or after this day, local time or instant with offset."),
+                "end": Arg("to", str | None, "Only reminders firing on or before this day (included), or before this time."),
+            }),
+            # one task's reminders (at most 20 a task) by status only: no span
+            replace(_by_number("GET", "/api/v1/tasks/{number}/reminders"), omit=("when", "start", "end")),
         ),
     ),
     Operation(
@@ -395,6 +482,99 @@ OPERATIONS: tuple[Operation, ...] = (
         rest=(Route(method="DELETE", path="/api/v1/reminders/{reminder_id}", omit=("task",), retype={
             "reminder": Arg("reminder_id", int, "The reminder's id (path).", required=True),
         }),),
+    ),
+    Operation(
+        "cancel_reminders",
+        "Cancel several pending reminders (\"turn off all my reminders\", \"stop reminding me about X\"), "
+        "undoable, named by exactly one of: reminders (ids), task (all of its reminders), or all=true. "
+        "More than one without confirm=true cancels nothing and lists them.",
+        (
+            Arg("reminders", list[int] | None, "These reminder ids (from list_reminders)."),
+            TASK.as_(TaskRef | None, doc="All pending reminders of this task: its number or words from its title.", required=False),
+            Arg("all", bool, "True for every pending reminder of the user (only when the user said all/every/no more)."),
+            WHEN.as_(doc="With task or all: only those firing today, tomorrow, this_week, next_week or on a day YYYY-MM-DD."),
+            Arg("confirm", bool, "True only after the user confirmed cancelling these reminders."),
+        ),
+        result='`{"ok": true, "reminders": [Reminder]}`; more than one without confirm: `{"ok": false, "error": '
+        '"confirmation_required", "action": "cancel_reminders", "would_change": [{"reminder", "number", "title", "fire_at"}]}`',
+        returns=list[ReminderOut],
+        errors=(ValidationError, ReminderNotFound, ConfirmationRequired, *CRUD),
+        destructive=True,
+        agent=Front(retype={"task": AGENT_TASK.as_(
+            str | None, doc="All pending reminders of this task: its number or words from its title.", required=False)}),
+    ),
+    Operation(
+        "create_list",
+        'Create a list (a project) for tasks ("create a list called Work"). Not for tags (#work).',
+        (Arg("name", str, 'The list\'s name, 1-100 characters; a name already used (any case) or "Inbox" is refused.', required=True),),
+        result='`{"ok": true, "list": List}`',
+        returns=ListOut,
+        errors=(ValidationError, QuotaExceeded),
+        rest=(Route(method="POST", path="/api/v1/lists"),),
+    ),
+    Operation(
+        "list_lists",
+        'The user\'s lists with their counts of open tasks ("what lists do I have?"); the Inbox (tasks '
+        "with no list) comes first.",
+        (Arg("archived", bool, "Include archived lists."),),
+        result='`{"ok": true, "count": n, "lists": [List]}`',
+        returns=list[ListOut],
+        read_only=True,
+        rest=(Route(method="GET", path="/api/v1/lists"),),
+    ),
+    Operation(
+        "get_list",
+        "The list with this name and its count of open tasks.",
+        (LIST_NAME,),
+        returns=ListOut,
+        errors=(ListNotFound, ValidationError),
+        read_only=True,
+        agent=None,  # the agent and MCP clients list_lists (every list with its count)
+        mcp=None,
+        rest=(Route(method="GET", path="/api/v1/lists/{name}"),),
+    ),
+    Operation(
+        "rename_list",
+        "Rename a list; its tasks follow (undoable). The Inbox cannot be renamed.",
+        (
+            LIST_NAME.as_(doc="The list's current name (any case)."),
+            Arg("new_name", str, "The new name, 1-100 characters, not used by another list.", required=True),
+        ),
+        result='`{"ok": true, "list": List}`',
+        returns=ListOut,
+        errors=(ListNotFound, ValidationError),
+        idempotent=True,
+        # REST: one PATCH renames (body ``name``) and/or archives (body ``archived``, archive_list)
+        # the list its path names (api/routes/lists.py ListChanges). The path's and the body's
+        # ``name`` share a key in the checker's view: it sees the body's (optional) one.
+        rest=(Route(method="PATCH", path="/api/v1/lists/{name}", retype={
+            "new_name": Arg("name", str | None, "The new name (JSON body; the path names the list)."),
+        }, extra=(Arg("archived", bool | None, "true archives the list, false brings it back (JSON body)."),)),),
+    ),
+    Operation(
+        "archive_list",
+        "Archive a list (hidden from list_lists, takes no new tasks, keeps its tasks), or unarchive it.",
+        (LIST_NAME, Arg("archived", bool, "True archives, false brings it back.")),
+        result='`{"ok": true, "list": List}`',
+        returns=ListOut,
+        errors=(ListNotFound, ValidationError),
+        idempotent=True,
+        # REST: PATCH /api/v1/lists/{name} with {"archived": ...}, declared with rename_list (one route)
+    ),
+    Operation(
+        "delete_list",
+        "Delete a list and its tasks in one undoable step. A list with tasks needs confirm=true: "
+        "without it nothing changes and the result lists them (ask the user first).",
+        (
+            LIST_NAME.as_(doc="The list's name (any case); the Inbox cannot be deleted."),
+            Arg("confirm", bool, "True only after the user agreed to delete the list's tasks with it."),
+        ),
+        result='`{"ok": true, "list": List}` (as it was: open_tasks deleted with it); a list with tasks without '
+        'confirm: `{"ok": false, "error": "confirmation_required", "would_delete": [{"number","title"}]}`',
+        returns=ListOut,
+        errors=(ListNotFound, ValidationError, ConfirmationRequired),
+        destructive=True,
+        rest=(Route(method="DELETE", path="/api/v1/lists/{name}"),),
     ),
     Operation(
         "set_reminder_channel",
