@@ -277,7 +277,6 @@ async def list_tasks(
         query: Words to search for in titles and descriptions.
         sort: due (default: soonest due first, undated last), number, priority, created or title.
         list: Only the tasks of the list with this name ("Inbox": tasks with no list).
-        sort: number (default), due, priority, created or title.
         parent: Only the subtasks of this task ("what's left for the trip?"): its number or title words.
     """
     arguments = _args(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
