@@ -37,6 +37,7 @@ from chatkit.types import (
 )
 
 from todochat.chatkit.imports import IMPORT_ACTIONS, check_import_action
+from todochat.chatkit.questions import check_answer
 from todochat.chatkit.server import check_action
 from todochat.context import RequestContext
 from todochat.errors import Conflict, Unsupported, ValidationError
@@ -161,13 +162,15 @@ async def check_items(request: ChatKitReq, store: Store[RequestContext], context
 
     Raises:
         chatkit.store.NotFoundError: not the user's (404).
-        ValidationError: retry names a non-user-message item, structured input a non-question item.
-        Conflict: a client tool output while no client tool call is pending.
+        ValidationError: retry names a non-user-message item, structured input a non-question item
+            or an answer that is not one of the question's options.
+        Conflict: a client tool output while no client tool call is pending; an answer to a
+            question already answered or no longer open.
     """
     thread_id = getattr(request.params, "thread_id", None)
     if not thread_id:
         return
-    await store.load_thread(thread_id, context=context)
+    thread = await store.load_thread(thread_id, context=context)
     if isinstance(request, ThreadsRetryAfterItemReq):
         item = await store.load_item(thread_id, request.params.item_id, context=context)
         if not isinstance(item, UserMessageItem):
@@ -176,6 +179,7 @@ async def check_items(request: ChatKitReq, store: Store[RequestContext], context
         item = await store.load_item(thread_id, request.params.item_id, context=context)
         if not isinstance(item, StructuredInputItem):
             raise ValidationError("That item is not a question to answer.", field="item_id")
+        check_answer(item, request.params, thread)
     elif isinstance(request, ThreadsAddClientToolOutputReq):
         page = await store.load_thread_items(thread_id, None, 1, "desc", context)
         last = page.data[0] if page.data else None
