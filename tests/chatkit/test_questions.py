@@ -12,6 +12,7 @@ from todochat.agent.context import STATE_KEY
 from todochat.agent.models.builtin.intents import classify
 from todochat.agent.models.builtin.planner import plan_pending
 from todochat.agent.models.builtin.references import State
+from todochat.agent.question_tools import checked
 from todochat.chatkit import questions
 from todochat.errors import Conflict, ValidationError
 
@@ -22,6 +23,8 @@ REMINDERS = {"kind": "choose", "tool": "cancel_reminder", "arguments": {"task": 
     {"reminder": 12, "number": 2, "title": "Pay rent", "fire_at": "2026-11-20T14:30"}]}
 DELETE_3 = {"kind": "confirm", "tool": "delete_tasks", "arguments": {"tag": "x"}, "numbers": [1, 2, 4],
             "yes": {"tool": "delete_tasks", "arguments": {"numbers": [1, 2, 4], "confirm": True}}}
+ASK = {"kind": "ask", "tool": "ask_user", "question": "Do you mean 4 March or 3 April?",
+       "options": ["add rent on 4 March 2027", "add rent on 3 April 2027"]}
 EARLIER = {"kind": "confirm", "tool": "update_task", "arguments": {"task": "1"}, "yes": {"tool": "update_task", "arguments": {}}}
 
 
@@ -30,6 +33,8 @@ EARLIER = {"kind": "confirm", "tool": "update_task", "arguments": {"task": "1"},
     (REMINDERS, "Which reminder?", {"2026-11-20 09:00 — task 2 Pay rent": "the first", "2026-11-20 14:30 — task 2 Pay rent": "the second"}),
     (DELETE_3, "Delete these 3 tasks?", {"Yes": "yes", "No": "no"}),
     (EARLIER, "Move it earlier anyway?", {"Yes": "yes", "No": "no"}),
+    (ASK, "Do you mean 4 March or 3 April?", {"add rent on 4 March 2027": "add rent on 4 March 2027",
+                                              "add rent on 3 April 2027": "add rent on 3 April 2027"}),
 ])
 def test_each_pending_question_offers_its_answers(pending: dict, question: str, options: dict[str, str]) -> None:
     assert questions.offer(pending) == (question, options)
@@ -84,3 +89,17 @@ def test_ask_records_the_question_once_and_checks_answers() -> None:
     thread.metadata = {STATE_KEY: {"pending": None}}  # a later message moved on
     with pytest.raises(Conflict):
         questions.check_answer(item, params(["No"]), thread)
+
+
+@pytest.mark.parametrize(("question", "options"), [
+    ("", ["a", "b"]), ("q" * 201, ["a", "b"]), ("Which?", ["a"]), ("Which?", ["a", "a"]),
+    ("Which?", ["a", "b" * 201]), ("Which?", [str(i) for i in range(6)]), ("Which\x00?", ["a", "b"]),
+])
+def test_ask_user_refuses_a_bad_question(question: str, options: list[str]) -> None:
+    with pytest.raises(ValidationError):
+        checked(question, options)
+
+
+def test_ask_user_keeps_a_good_question() -> None:
+    assert checked(" Do you mean  4 March? ", ["add x on 4 March 2027", "add x on 3 April 2027"]) == (
+        "Do you mean 4 March?", ["add x on 4 March 2027", "add x on 3 April 2027"])

@@ -184,3 +184,21 @@ async def test_skipping_a_question_changes_nothing(live_server: LiveServer) -> N
         assert not any(t["completed"] for t in (await chat.tasks()).values())
         stored = next(i for i in await chat.items(thread_id) if i["id"] == question["id"])
         assert stored["status"] == "skipped"
+
+
+async def test_an_ambiguous_date_is_a_question_whose_choice_adds_that_day(live_server: LiveServer) -> None:  # noqa: F811
+    async with httpx.AsyncClient(base_url=live_server.base_url, timeout=60) as http:
+        chat = Chat(http, live_server)
+        thread_id, question, said = await chat.ask("add pay rent on 3/4")
+        assert said == "Do you mean 4 March or 3 April? Please say the date with the month name."
+        [choice] = question["inputs"]
+        assert choice["question"] == "Do you mean 4 March or 3 April?"
+        values = [o["value"] for o in choice["options"]]
+        assert values == ["add pay rent on 4 March 2027", "add pay rent on 3 April 2027"]
+        assert await chat.tasks() == {}  # asking changes nothing
+        r = await chat.post(answer(thread_id, question["id"], values[1]))
+        assert r.status_code == 200, r.text
+        [task] = (await chat.tasks()).values()
+        assert task["title"] == "Pay rent" and task["due"].startswith("2027-04-03")
+        stored = next(i for i in await chat.items(thread_id) if i["id"] == question["id"])
+        assert stored["status"] == "answered" and stored["inputs"][0]["answer"]["values"] == [values[1]]

@@ -2,10 +2,11 @@
 
 A tool that needs an answer records a ``pending`` question in the conversation state
 (agent/tools.py ``_guard``, docs/agent-tools.md): ``choose`` (an ambiguous task or reminder
-reference: "Which one?") or ``confirm`` (a bulk change, a postpone that moves a task earlier, a
-reminder time that has passed: "Delete these 3 tasks?"). After the turn the server shows that
+reference: "Which one?"), ``confirm`` (a bulk change, a postpone that moves a task earlier, a
+reminder time that has passed: "Delete these 3 tasks?") or ``ask`` (the ``ask_user`` tool: "Do
+you mean 4 March or 3 April?", each option the whole request). After the turn the server shows that
 question as a ``StructuredInputItem`` with one multiple-choice input whose options are the answers
-the question offers, and notes the item in the state (``pending["question"]``: its id and the reply
+the question offers, and notes the item in the state (``pending["shown_as"]``: its id and the reply
 each option stands for).
 
 Answering (``threads.add_structured_input``) runs the turn a typed answer runs: the model gets the
@@ -39,6 +40,8 @@ from todochat.agent.context import STATE_KEY
 from todochat.context import RequestContext
 from todochat.errors import Conflict, ValidationError
 
+SHOWN_AS = "shown_as"
+"""``pending`` key of the question item showing a pending question: ``{"item", "replies"}``."""
 INPUT_ID = "answer"
 """The id of a question item's one multiple-choice input."""
 OPTION_MAX = 120
@@ -88,6 +91,11 @@ def offer(pending: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
         for c in pending.get("candidates") or []:
             options[_cut(f"Task {c.get('number')}: {c.get('title')}")] = f"task {c.get('number')}"
         question = "Which one do you mean?"
+    elif kind == "ask":  # ask_user (agent/question_tools.py): each option is the whole request
+        options = {_cut(o): str(o) for o in pending.get("options") or []}
+        question = str(pending.get("question") or "Which do you mean?")
+        if len(options) < 2:
+            return None
     elif kind == "confirm":
         tool = str(pending.get("tool") or "")
         count = len(pending.get("numbers") or []) or len((pending.get("yes") or {}).get("arguments", {}).get("reminders") or [])
@@ -103,7 +111,7 @@ def offer(pending: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
 def ask(thread: ThreadMetadata, new_id: Callable[[], str]) -> StructuredInputItem | None:
     """The question item for the question the turn just left pending, or None when nothing is
     pending (or it was already asked). Records ``{"item": <its id>, "replies": {...}}`` as
-    ``pending["question"]`` in ``thread.metadata`` (saved with the thread).
+    ``pending["shown_as"]`` in ``thread.metadata`` (saved with the thread).
 
     Args:
         thread: the thread whose conversation state the tools updated this turn.
@@ -111,14 +119,14 @@ def ask(thread: ThreadMetadata, new_id: Callable[[], str]) -> StructuredInputIte
     """
     state = (thread.metadata or {}).get(STATE_KEY) or {}
     pending = state.get("pending")
-    if not isinstance(pending, dict) or pending.get("question"):
+    if not isinstance(pending, dict) or pending.get(SHOWN_AS):
         return None
     offered = offer(pending)
     if offered is None:
         return None
     question, options = offered
     item_id = new_id()
-    pending = {**pending, "question": {"item": item_id, "replies": options}}
+    pending = {**pending, SHOWN_AS: {"item": item_id, "replies": options}}
     thread.metadata = {**thread.metadata, STATE_KEY: {**state, "pending": pending}}
     return StructuredInputItem(
         id=item_id,
@@ -135,7 +143,7 @@ def ask(thread: ThreadMetadata, new_id: Callable[[], str]) -> StructuredInputIte
 def open_question(thread: ThreadMetadata) -> dict[str, Any] | None:
     """``{"item", "replies"}`` of the question waiting in ``thread``'s conversation state, or None."""
     pending = ((thread.metadata or {}).get(STATE_KEY) or {}).get("pending")
-    question = pending.get("question") if isinstance(pending, dict) else None
+    question = pending.get(SHOWN_AS) if isinstance(pending, dict) else None
     return question if isinstance(question, dict) else None
 
 
