@@ -5,6 +5,7 @@ shows it), and bad answers are refused with nothing changed (issue 16, item 2)."
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -202,3 +203,15 @@ async def test_an_ambiguous_date_is_a_question_whose_choice_adds_that_day(live_s
         assert task["title"] == "Pay rent" and task["due"].startswith("2027-04-03")
         stored = next(i for i in await chat.items(thread_id) if i["id"] == question["id"])
         assert stored["status"] == "answered" and stored["inputs"][0]["answer"]["values"] == [values[1]]
+
+
+async def test_two_answers_at_once_run_one(live_server: LiveServer) -> None:  # noqa: F811
+    async with httpx.AsyncClient(base_url=live_server.base_url, timeout=60) as http:
+        chat = Chat(http, live_server)
+        await chat.add_task("Call the dentist")
+        await chat.add_task("Pay the dentist bill")
+        thread_id, question, _ = await chat.ask("complete dentist")
+        values = [o["value"] for o in question["inputs"][0]["options"]]
+        answers = await asyncio.gather(*(chat.post(answer(thread_id, question["id"], v)) for v in values))
+        assert sorted(r.status_code for r in answers) == [200, 409], [r.text[:300] for r in answers]
+        assert sum(t["completed"] for t in (await chat.tasks()).values()) == 1

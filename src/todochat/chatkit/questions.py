@@ -179,6 +179,23 @@ def check_answer(item: StructuredInputItem, params: ThreadAddStructuredInputPara
         raise ValidationError(f"{_cut(answer.values[0])!r} is not one of the options offered.", field="input")
 
 
+async def check_request(
+    store: Store[RequestContext], params: ThreadAddStructuredInputParams, context: RequestContext
+) -> None:
+    """:func:`check_answer` for the thread and item ``params`` name, loaded from ``store``.
+
+    Raises:
+        chatkit.store.NotFoundError: not the user's thread or item (404).
+        ValidationError: the item is not a question (field ``item_id``), or as :func:`check_answer`.
+        Conflict: as :func:`check_answer`.
+    """
+    thread = await store.load_thread(params.thread_id, context=context)
+    item = await store.load_item(params.thread_id, params.item_id, context=context)
+    if not isinstance(item, StructuredInputItem):
+        raise ValidationError("That item is not a question to answer.", field="item_id")
+    check_answer(item, params, thread)
+
+
 def answered_reply(item: StructuredInputItem, thread: ThreadMetadata) -> str | None:
     """The message an answered question stands for: the reply of the chosen option (recorded by
     :func:`ask`), ``"no"`` for a skipped question (nothing is changed), or None if ``item`` is not
@@ -251,6 +268,6 @@ async def close_typed(
 
 
 __all__ = [
-    "INPUT_ID", "answered", "answered_reply", "ask", "check_answer", "close_typed", "closed", "history_message",
+    "INPUT_ID", "answered", "answered_reply", "ask", "check_answer", "check_request", "close_typed", "closed", "history_message",
     "offer", "open_question", "reply_message",
 ]

@@ -39,6 +39,7 @@ from chatkit.types import (
     ThreadItemReplacedEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
+    ThreadsAddStructuredInputReq,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
     ThreadsDeleteReq,
@@ -246,8 +247,11 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
 
         Raises:
             TurnInProgress: the turn before did not end within the lock's wait (nothing stored).
+            Conflict: an answer to a question that the turn it waited for answered (nothing stored).
         """
         async with self.turns.hold(context.user_id, thread_id):
+            if isinstance(request, ThreadsAddStructuredInputReq):  # checked again: a second answer may have waited
+                await questions.check_request(self.store, request.params, context)
             try:
                 async for chunk in self._one_commit_per_turn(request, context):
                     yield chunk
