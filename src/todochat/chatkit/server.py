@@ -283,10 +283,11 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
                     await commit(context)  # an item the client is told is done is stored first
                 chunk = b"data: " + self._serialize(event) + b"\n\n"
                 if isinstance(event, StreamOptionsEvent) and held is None:
-                    # the first event of a stream with nothing before it (a structured answer, a
-                    # widget action): sent now, before chatkit enters its header-override context
-                    # manager, so the route's first read (api/routes/chatkit.py ``started``, in the
-                    # request's context) does not leave that manager to be closed in another one
+                    # the first event of a stream with nothing before it (threads.add_structured_input):
+                    # sent now, before chatkit enters its header-override context manager, so the
+                    # route's first read (api/routes/chatkit.py ``started``, in the request's context)
+                    # does not leave that manager to be closed in another one — under uvicorn that
+                    # ended the answer's stream with a stream.error (tests/chatkit/test_questions_live.py)
                     yield chunk
                     continue
                 if writes.commits == 0:
