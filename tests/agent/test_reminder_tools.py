@@ -20,6 +20,7 @@ from tests.servers import in_process
 from todochat.agent.list_tools import LIST_TOOLS
 from todochat.agent.models import select_model
 from todochat.agent.notify_tools import NOTIFY_TOOLS
+from todochat.agent.question_tools import QUESTION_TOOLS
 from todochat.agent.tools import TOOLS
 from todochat.api.auth import issue_token
 from todochat.client import ChatKitClient
@@ -153,7 +154,7 @@ async def test_add_task_with_a_past_reminder_adds_nothing_and_yes_adds_it_remind
 def test_every_agent_tool_is_documented() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "agent-tools.md").read_text()
     documented = set(re.findall(r"^\| `(\w+)`", doc, flags=re.MULTILINE)) | {"undo", "redo"}
-    assert {t.name for t in [*TOOLS, *LIST_TOOLS, *NOTIFY_TOOLS]} == documented  # every tool the agent has (agent.py)
+    assert {t.name for t in [*TOOLS, *LIST_TOOLS, *NOTIFY_TOOLS, *QUESTION_TOOLS]} == documented  # every tool the agent has (agent.py)
     assert {"add_reminder", "list_reminders", "cancel_reminder"} <= {t.name for t in TOOLS}
     add_task = next(t for t in TOOLS if t.name == "add_task").params_json_schema["properties"]
     assert {"remind_at", "remind_before_minutes"} <= set(add_task)

@@ -8,6 +8,7 @@ from agents.agent import StopAtTools
 from todochat.agent.context import TodoAgentContext
 from todochat.agent.list_tools import LIST_TOOLS
 from todochat.agent.notify_tools import NOTIFY_TOOLS
+from todochat.agent.question_tools import QUESTION_TOOLS
 from todochat.agent.tools import TOOLS
 
 INSTRUCTIONS = """You are todochat, a friendly assistant that manages the user's task list.
@@ -40,6 +41,8 @@ Use the tools for every change and every question about tasks; never invent task
 - A developer message "todochat-state: {{...}}" tells you which task numbers were shown
   ("shown", in order: "the first one" is shown[0]) and touched ("it", "that one"), and any
   pending question the user's next message may answer.
+- If the user's words could mean different things (a date like 3/4), call ask_user with each
+  whole request as an option instead of guessing; the chosen option comes back as their message.
 - For anything that is not about tasks, say briefly what you can do: add, list, search,
   complete, reopen, update, delete tasks, and undo or redo any change.
 """
@@ -64,7 +67,7 @@ def build_agent(model: Model | str) -> Agent[TodoAgentContext]:
     return Agent[TodoAgentContext](
         name="todochat",
         instructions=_instructions,
-        tools=[*TOOLS, *LIST_TOOLS, *NOTIFY_TOOLS],
+        tools=[*TOOLS, *LIST_TOOLS, *NOTIFY_TOOLS, *QUESTION_TOOLS],
         model=model,
         model_settings=ModelSettings(parallel_tool_calls=True),
         tool_use_behavior=StopAtTools(stop_at_tool_names=["download_tasks"]),

@@ -19,7 +19,6 @@ from chatkit.types import (
     InputTranscribeReq,
     ItemsFeedbackReq,
     ItemsListReq,
-    StructuredInputItem,
     ThreadsAddClientToolOutputReq,
     ThreadsAddStructuredInputReq,
     ThreadsAddUserMessageReq,
@@ -37,6 +36,7 @@ from chatkit.types import (
 )
 
 from todochat.chatkit.imports import IMPORT_ACTIONS, check_import_action
+from todochat.chatkit.questions import check_request as check_answer
 from todochat.chatkit.server import check_action
 from todochat.context import RequestContext
 from todochat.errors import Conflict, Unsupported, ValidationError
@@ -161,8 +161,10 @@ async def check_items(request: ChatKitReq, store: Store[RequestContext], context
 
     Raises:
         chatkit.store.NotFoundError: not the user's (404).
-        ValidationError: retry names a non-user-message item, structured input a non-question item.
-        Conflict: a client tool output while no client tool call is pending.
+        ValidationError: retry names a non-user-message item, structured input a non-question item
+            or an answer that is not one of the question's options.
+        Conflict: a client tool output while no client tool call is pending; an answer to a
+            question already answered or no longer open.
     """
     thread_id = getattr(request.params, "thread_id", None)
     if not thread_id:
@@ -173,9 +175,7 @@ async def check_items(request: ChatKitReq, store: Store[RequestContext], context
         if not isinstance(item, UserMessageItem):
             raise ValidationError("Retry names a user message of the thread.", field="item_id")
     elif isinstance(request, ThreadsAddStructuredInputReq):
-        item = await store.load_item(thread_id, request.params.item_id, context=context)
-        if not isinstance(item, StructuredInputItem):
-            raise ValidationError("That item is not a question to answer.", field="item_id")
+        await check_answer(store, request.params, context)  # chatkit/questions.py
     elif isinstance(request, ThreadsAddClientToolOutputReq):
         page = await store.load_thread_items(thread_id, None, 1, "desc", context)
         last = page.data[0] if page.data else None

@@ -32,12 +32,14 @@ from chatkit.types import (
     ErrorEvent,
     FeedbackKind,
     StreamOptionsEvent,
+    StructuredInputItem,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemReplacedEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
+    ThreadsAddStructuredInputReq,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
     ThreadsDeleteReq,
@@ -58,6 +60,7 @@ from pydantic import ValidationError as PydanticValidationError
 from todochat.agent.agent import build_agent
 from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
+from todochat.chatkit import questions
 from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
 from todochat.chatkit.turns import (
     EffectRecorder,
@@ -109,6 +112,9 @@ class TodoItemConverter(ThreadItemConverter):
         return ResponseInputTextParam(
             type="input_text", text=f"[The user attached the file {attachment.name!r}; the app showed an import preview]"
         )
+
+    async def structured_input_to_input(self, item: StructuredInputItem) -> Any:
+        return questions.history_message(item)
 
     async def widget_to_input(self, item: WidgetItem) -> Any:
         text = item.copy_text or ""
@@ -241,8 +247,11 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
 
         Raises:
             TurnInProgress: the turn before did not end within the lock's wait (nothing stored).
+            Conflict: an answer to a question that the turn it waited for answered (nothing stored).
         """
         async with self.turns.hold(context.user_id, thread_id):
+            if isinstance(request, ThreadsAddStructuredInputReq):  # checked again: a second answer may have waited
+                await questions.check_request(self.store, request.params, context)
             try:
                 async for chunk in self._one_commit_per_turn(request, context):
                     yield chunk
@@ -273,6 +282,14 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
                 elif isinstance(event, ThreadItemDoneEvent) and writes.commits and writes.pending:
                     await commit(context)  # an item the client is told is done is stored first
                 chunk = b"data: " + self._serialize(event) + b"\n\n"
+                if isinstance(event, StreamOptionsEvent) and held is None:
+                    # the first event of a stream with nothing before it (threads.add_structured_input):
+                    # sent now, before chatkit enters its header-override context manager, so the
+                    # route's first read (api/routes/chatkit.py ``started``, in the request's context)
+                    # does not leave that manager to be closed in another one — under uvicorn that
+                    # ended the answer's stream with a stream.error (tests/chatkit/test_questions_live.py)
+                    yield chunk
+                    continue
                 if writes.commits == 0:
                     held = (held or b"") + chunk  # nothing is sent before the first commit
                     continue
@@ -312,6 +329,11 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         stream its events; every tool call that commits is recorded against that message. A retry
         of a message whose tools already committed streams ``already_done`` instead."""
         if input_user_message is None:
+            answer = await questions.answered(self.store, thread, context)
+            if answer is not None:  # threads.add_structured_input: the turn a typed answer runs
+                async for event in self.agent_turn(thread, answer[0], context, reply=answer[1]):
+                    yield event
+                return
             async for event in self._after_client_tool(thread, context):
                 yield event
             return
@@ -328,13 +350,29 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
                 async for event in self.already_done(thread, effects, context):
                     yield event
                 return
-        items = await self.history(thread.id, context, upto=input_user_message.id)
-        agent_input = [state_message(thread.metadata), *await self.converter.to_agent_input(items)]
+        async for event in questions.close_typed(self.store, thread, message_text(input_user_message), context):
+            yield event
+        async for event in self.agent_turn(thread, input_user_message.id, context):
+            yield event
+
+    async def agent_turn(
+        self, thread: ThreadMetadata, item_id: str, context: RequestContext, *, reply: str | None = None
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Run the agent over the ``history_window`` items ending with item ``item_id`` (the user
+        message answered, or an answered question whose option stands for the message ``reply``)
+        and stream its events; then the question the turn left pending, if any, as a structured
+        input item (chatkit/questions.py)."""
+        items = await self.history(thread.id, context, upto=item_id)
+        if reply is None:
+            converted = await self.converter.to_agent_input(items)
+        else:
+            converted = [*await self.converter.to_agent_input(items[:-1]), questions.reply_message(reply)]
+        agent_input = [state_message(thread.metadata), *converted]
         state_now = (thread.metadata or {}).get(STATE_KEY)
         if isinstance(state_now, dict) and state_now.get("pending"):
             # a question lives for one turn: the model saw it above; a tool re-asks if needed
             thread.metadata = {**thread.metadata, STATE_KEY: {**state_now, "pending": None}}
-        context = dataclasses.replace(context, turn=input_user_message.id, front="chat")  # the journal records both
+        context = dataclasses.replace(context, turn=item_id, front="chat")  # the journal records both
         agent_ctx = TodoAgentContext(
             thread=thread, store=self.store, request_context=context, service=self.service
         )
@@ -343,7 +381,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             agent_input,  # type: ignore[arg-type]
             context=agent_ctx,
             run_config=RunConfig(model=self.model, tracing_disabled=not self.tracing),
-            hooks=EffectRecorder(self.store, thread.id, input_user_message.id, context),
+            hooks=EffectRecorder(self.store, thread.id, item_id, context),
         )
         try:
             async for event in with_store_ids(stream_agent_response(agent_ctx, result), self, thread, context):
@@ -356,6 +394,9 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             logger.exception("model_failure", extra={"thread_id": thread.id})
             failure = describe_model_failure(exc)
             raise CustomStreamError(failure.message, allow_retry=failure.allow_retry) from exc
+        question = questions.ask(thread, lambda: self.store.generate_item_id("message", thread, context))
+        if question is not None:
+            yield ThreadItemDoneEvent(item=question)
 
     async def _import_preview(
         self, thread: ThreadMetadata, message: UserMessageItem, context: RequestContext

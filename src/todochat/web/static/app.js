@@ -147,7 +147,11 @@ function showItem(item) {
   state.items.set(item.id, item);
   const messages = $("messages");
   const existing = messages.querySelector(`[data-item-id="${CSS.escape(item.id)}"]`);
-  const node = renderThreadItem(item, { onAction: (action) => sendAction(item.id, action) });
+  const node = renderThreadItem(item, {
+    onAction: (action) => sendAction(item.id, action),
+    onAnswer: (inputId, values) => sendAnswer(item.id, { status: "answered", answers: { [inputId]: { values } } }),
+    onSkip: () => sendAnswer(item.id, { status: "skipped", answers: {} }),
+  });
   if (!node) return existing?.remove();
   node.dataset.itemId = item.id;
   if (existing) {
@@ -377,6 +381,16 @@ async function sendAction(itemId, action) {
     item_id: itemId,
     action: { type: action.type, payload: action.payload ?? null },
   });
+}
+
+/** A question's option (or Skip): threads.add_structured_input for that question item. */
+async function sendAnswer(itemId, input) {
+  if (state.busy) {
+    const item = state.items.get(itemId);
+    if (item) showItem(item); // buttons back as they were
+    return setStatus("Wait for the current answer to finish.");
+  }
+  await runStream("threads.add_structured_input", { thread_id: state.threadId, item_id: itemId, input });
 }
 
 function sendMessage(text) {

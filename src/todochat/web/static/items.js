@@ -1,4 +1,5 @@
 // Thread items (chatkit/types.py ThreadItem) as DOM, and the item updates streamed for them.
+import { renderQuestion, wireQuestion } from "./questions.js";
 import { applyWidgetUpdate, renderWidget } from "./widgets.js";
 
 function el(tag, className, text) {
@@ -60,6 +61,13 @@ const RENDER = {
   widget(item, ctx) {
     const node = assistantShell("msg-widget");
     node.append(renderWidget(item.widget, ctx));
+    return node;
+  },
+  structured_input(item, ctx) {
+    const node = assistantShell("msg-question");
+    const box = renderQuestion(item);
+    wireQuestion(box, ctx);
+    node.append(box);
     return node;
   },
   client_tool_call(item) {

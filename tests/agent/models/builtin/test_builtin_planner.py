@@ -209,8 +209,18 @@ def test_chat_and_out_of_scope_change_nothing(message: str) -> None:
 
 
 def test_an_ambiguous_numeric_date_is_asked_about() -> None:
-    reply = first("add dentist on 3/4")
-    assert isinstance(reply, str) and "4 March" in reply and "3 April" in reply
+    """Through ``ask_user`` (the app offers the readings as choices), with the same reply after
+    it; as a plain question when the agent has no ``ask_user``."""
+    tool, args = first("add dentist on 3/4")
+    assert tool == "ask_user"
+    assert args == {"question": "Do you mean 4 March or 3 April?",
+                    "options": ["add dentist on 4 March 2027", "add dentist on 3 April 2027"]}
+    asked = {"ok": True, "asked": args["question"], "options": args["options"]}
+    reply = Turn("add dentist on 3/4", State(), WED, [asked]).next_action()
+    assert reply == "Do you mean 4 March or 3 April? Please say the date with the month name."
+    refused = {"ok": False, "error": "validation", "message": "Offer 2 to 5 different options."}
+    assert Turn("add dentist on 3/4", State(), WED, [refused]).next_action() == reply
+    assert Turn("add dentist on 3/4", State(), WED, [], tools=frozenset({"add_task"})).next_action() == reply
 
 
 @pytest.mark.parametrize(

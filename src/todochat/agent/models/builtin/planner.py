@@ -11,7 +11,7 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import isodate
@@ -66,6 +66,35 @@ class Say:
     text: str
 
 
+@dataclass
+class AskDate(Say):
+    """A numeric date with two readings ("3/4"): said as the question ``text``; :class:`Turn`
+    asks it through ``ask_user`` when the agent has that tool (the options: the clause with each
+    reading written out), so the app can offer the readings as choices."""
+
+    readings: list[date] = field(default_factory=list)
+
+
+ASK_TOOL = "ask_user"
+_NUMERIC_DATE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/])")
+
+
+def ask_date(when: When) -> AskDate:
+    """The question for a date with two readings (``when.ambiguous``)."""
+    a, b = when.ambiguous[:2]
+    return AskDate(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.", [a, b])
+
+
+def date_options(clause: str, readings: list[date]) -> list[str] | None:
+    """``clause`` once per reading, its one numeric date written out ("add pay rent on 4 March
+    2027"); None when the clause has no single numeric date to replace."""
+    found = list(_NUMERIC_DATE.finditer(clause))
+    if len(found) != 1:
+        return None
+    start, end = found[0].span()
+    return [f"{clause[:start]}{d.day} {d.strftime('%B %Y')}{clause[end:]}" for d in readings]
+
+
 Action = Call | Say
 
 
@@ -98,8 +127,7 @@ def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> lis
         rest = head
     when = find_when(rest, now)
     if when.ambiguous:
-        a, b = when.ambiguous[:2]
-        return [Say(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.")]
+        return [ask_date(when)]
     rest = cut(rest, when.spans)
     rest, priority = take_priority(rest)
     rest, tags = take_tags(rest)
@@ -237,8 +265,7 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
     elif kind in ("due", "recurrence", "postpone"):
         when = find_when(body, now)
         if when.ambiguous:
-            a, b = when.ambiguous[:2]
-            return [Say(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.")]
+            return [ask_date(when)]
         if not when.found:
             return [Say(f"I couldn't understand the date \"{unmask(body, quotes)}\". Try \"friday\", \"tomorrow at 6pm\" or \"on Dec 3\".")]
         if when.recurrence:
@@ -276,8 +303,7 @@ def _settings(body: str, now: datetime) -> dict[str, Any] | Say | None:
     the changes it asks for; None when other words remain (then it is a new title)."""
     when = find_when(body, now)
     if when.ambiguous:
-        a, b = when.ambiguous[:2]
-        return Say(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.")
+        return ask_date(when)
     rest = cut(body, when.spans) if when.found else body
     rest, level = take_priority(rest)
     rest, tags = take_tags(rest)
@@ -308,8 +334,7 @@ def plan_remind(intent: Intent, quotes: list[str], state: State, now: datetime) 
     elif intent.field == "at":
         when = find_when(body, now, recurrence=False)
         if when.ambiguous:
-            a, b = when.ambiguous[:2]
-            return [Say(f"Do you mean {a.strftime('%-d %B')} or {b.strftime('%-d %B')}? Please say the date with the month name.")]
+            return [ask_date(when)]
         if when.day is None:
             return [Say(f"I couldn't understand the time \"{body}\". Try \"tomorrow at 9am\" or \"30 minutes before\".")]
         if when.from_now is not None:  # "remind me about the oven in 10 minutes": to the second
@@ -683,6 +708,8 @@ class Turn:
                 actions = plan_pending(unmask(part, quotes), intent, state)
             if actions is None:
                 actions = plan_clause(intent, quotes, state, self.now)
+            if len(actions) == 1 and isinstance(actions[0], AskDate):  # the whole clause hangs on the date
+                actions = [self.asked(actions[0], unmask(part, quotes))]
             queue = list(actions)
             stop = False
             while queue:
@@ -714,6 +741,17 @@ class Turn:
             if stop:
                 break
         return " ".join(f for f in fragments if f) or replies.chat("unknown")
+
+
+    def asked(self, ask: AskDate, clause: str) -> Action:
+        """``ask`` as an ``ask_user`` call offering ``clause`` with each reading (its reply: the
+        question), or as said when the agent lacks the tool or the clause has no date to rewrite."""
+        options = date_options(clause, ask.readings)
+        if options is None or (self.tools is not None and ASK_TOOL not in self.tools):
+            return ask
+        said = [Say(ask.text)]
+        return Call(ASK_TOOL, {"question": ask.text.split("?")[0] + "?", "options": options}, Intent("ask"),
+                    fallback=said, fallback_on=("validation",), then=lambda _result: said, quiet=True)
 
 
 def _wants_fallback(call: Call, result: dict[str, Any]) -> bool:
