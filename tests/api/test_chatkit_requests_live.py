@@ -42,7 +42,7 @@ async def test_every_request_type_is_answered_or_refused_before_storing(live_ser
             ({"type": "attachments.create", "params": {"name": "a.png", "size": 3, "mime_type": "image/png"}}, 422, "attachment_refused"),
             ({"type": "attachments.delete", "params": {"attachment_id": "att_1"}}, 404, "not_found"),
             ({"type": "input.transcribe", "params": {"audio_base64": "AAAA", "mime_type": "audio/webm"}}, 400, "unsupported"),
-            ({"type": "threads.sync_custom_action", "params": {**tid, "action": {"type": "task.complete", "payload": {"number": 1}}}}, 400, "unsupported"),
+            ({"type": "threads.sync_custom_action", "params": {**tid, "action": {"type": "task.complete", "payload": {"number": 1}}}}, 422, "validation"),  # no item_id
             ({"type": "threads.add_client_tool_output", "params": {**tid, "result": {"ok": True}}}, 409, "conflict"),
             ({"type": "threads.add_structured_input", "params": {**tid, "item_id": other_item, "input": {}}}, 422, "validation"),
             ({"type": "threads.add_structured_input", "params": {**tid, "item_id": "msg_missing", "input": {}}}, 404, "not_found"),
