@@ -80,9 +80,10 @@ def test_focus_stays_on_the_deleted_row_which_offers_undo(page: Page, web_server
     send(page, "show my tasks")
     listing = page.locator(".msg-widget").last
     listing.locator(".ck-listitem", has_text="Buy stamps").get_by_role("button", name="Delete").click()
-    undo = listing.get_by_role("button", name="Undo deleting task 1")
+    deleted = listing.locator(".ck-listitem", has_text="Buy stamps")
+    undo = deleted.get_by_role("button", name="Undo")
     expect(undo).to_be_focused()  # not the next row's Delete
-    expect(listing.locator(".deleted-row")).to_have_text("Task 1 deleted ·Undo")
+    expect(deleted).to_contain_text("Deleted ·Undo")
     expect(listing.locator(".ck-listitem", has_text="Post the letter")).to_have_count(1)
     expect(page.locator("#messages[aria-busy]")).to_have_count(0)
     assert sorted(t["title"] for t in tasks_of(web_server, user)) == ["Call mum", "Post the letter"]  # Enter deletes nothing more

@@ -536,7 +536,10 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             number = action_number(action)
             if number not in row_numbers(sender.widget):
                 raise ValidationError(f"Task {number} is not a row of that widget.", field="action")
-            await self.row_action(action.type, number, context)
+            try:
+                await self.row_action(action.type, number, context)
+            except TaskNotFound as exc:
+                raise TaskNotFound(f"Task {number} no longer exists; nothing changed.", number=number) from exc
             updated = await self.live.refresh(sender, context)
         await self.store.save_item(thread.id, updated, context)
         return SyncCustomActionResponse(updated_item=updated)

@@ -170,8 +170,8 @@ def _row(task: TaskOut, today: date, depth: int = 0) -> ListViewItem:
 
 
 def deleted_row(number: int, title: str) -> ListViewItem:
-    """The row of a task that no longer exists: its number and title struck through, "Deleted",
-    and an Undo button (action :data:`UNDO_DELETE_ACTION`). Key ``task-N`` like a task's row, so a
+    """The row of a task that no longer exists: its number and title struck through, then
+    "Deleted · Undo" (the Undo button sends :data:`UNDO_DELETE_ACTION`). Key ``task-N`` like a task's row, so a
     later re-render keeps it in place.
 
     Args:
@@ -185,15 +185,16 @@ def deleted_row(number: int, title: str) -> ListViewItem:
             Text(value="✕", color="secondary"),
             Col(gap=1, flex=1, children=[
                 Text(value=title or f"{number}.", lineThrough=True, color="secondary", weight="medium"),
-                Caption(value="Deleted", color="secondary"),
+                Row(gap=2, children=[
+                    Caption(value="Deleted ·", color="secondary"),
+                    Button(
+                        label="Undo",
+                        size="sm",
+                        variant="outline",
+                        onClickAction=ActionConfig(type=UNDO_DELETE_ACTION, payload={"number": number}),
+                    ),
+                ]),
             ]),
-            Spacer(),
-            Button(
-                label="Undo",
-                size="sm",
-                variant="outline",
-                onClickAction=ActionConfig(type=UNDO_DELETE_ACTION, payload={"number": number}),
-            ),
         ],
     )
 

@@ -3,6 +3,7 @@ import { forgetToken, providerSignInOffered, remembering, revokeToken, setRememb
 import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
 import { startReminders, stopReminders } from "./reminders.js";
+import { isSyncAction, runSyncAction } from "./sync-actions.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
 import { ThreadList } from "./threads.js";
 import {
@@ -138,6 +139,19 @@ async function openThread(threadId) {
     if (!state.busy) $("messages").removeAttribute("aria-busy");
     updateWelcome();
     scrollToEnd(true);
+  }
+}
+
+/** Show the thread's widgets as the server renders them now (its tasks' current state), in place. */
+async function refreshWidgets(threadId) {
+  let after = null;
+  for (let page = 0; page < HISTORY_MAX_PAGES && state.threadId === threadId; page++) {
+    const params = { thread_id: threadId, order: "asc", limit: HISTORY_PAGE, ...(after ? { after } : {}) };
+    const result = await state.client.request("items.list", params).catch(() => null);
+    if (!result || state.threadId !== threadId) return;
+    for (const item of result.data || []) if (item.type === "widget" && state.items.has(item.id)) showItem(item);
+    if (!result.has_more || !result.after) return;
+    after = result.after;
   }
 }
 
@@ -372,11 +386,19 @@ async function sendAction(itemId, action) {
   lastAction = action;
   if (state.busy) return setStatus("Wait for the current answer to finish.");
   if (action.handler === "client") return setStatus(`This page does not handle “${action.type}”.`);
-  await runStream("threads.custom_action", {
-    thread_id: state.threadId,
-    item_id: itemId,
-    action: { type: action.type, payload: action.payload ?? null },
-  });
+  const params = { thread_id: state.threadId, item_id: itemId, action: { type: action.type, payload: action.payload ?? null } };
+  if (isSyncAction(action)) {
+    // row buttons: one JSON answer with the widget's new state, replaced in place (focus kept)
+    hideError();
+    try {
+      await runSyncAction(state.client, params, showItem);
+    } catch (err) {
+      handleRequestError(err);
+      if (err instanceof ChatKitError && err.status >= 400 && err.status < 500 && !err.unauthorized) await refreshWidgets(state.threadId);
+    }
+    return;
+  }
+  await runStream("threads.custom_action", params);
 }
 
 function sendMessage(text) {
