@@ -31,6 +31,16 @@ def row(widget: dict[str, Any], number: int) -> str | None:
     return None
 
 
+def actions(node: Any) -> list[dict[str, Any]]:
+    """Every ``onClickAction`` in a widget tree."""
+    if isinstance(node, dict):
+        own = [node["onClickAction"]] if isinstance(node.get("onClickAction"), dict) else []
+        return own + [a for v in node.values() for a in actions(v)]
+    if isinstance(node, list):
+        return [a for v in node for a in actions(v)]
+    return []
+
+
 def rows_of(items: list[dict[str, Any]], number: int) -> list[str]:
     """The row of task ``number`` in every widget of ``items`` that has one."""
     return [r for i in items if i["type"] == "widget" and (r := row(i["widget"], number)) is not None]
@@ -54,6 +64,10 @@ async def test_sync_row_actions_change_tasks_and_widgets_stay_live(settings) -> 
         widgets = [i for i in items if i["type"] == "widget"]
         added, listed = widgets[0], widgets[-1]
         assert row(added["widget"], 1) and row(listed["widget"], 1) and row(listed["widget"], 2)
+        # ChatKit clients send a button with streaming: false as threads.sync_custom_action
+        buttons = actions(listed["widget"])
+        assert {a["type"] for a in buttons} >= {"task.complete", "task.delete", "tasks.view"}
+        assert all(a["streaming"] is False for a in buttons), buttons
         service = app.state.service
         ctx = RequestContext(user_id="alice")
 
@@ -128,6 +142,10 @@ async def test_rest_changes_show_in_the_thread_when_loaded(settings) -> None:  #
         # the model reads the live rows too (copy_text)
         widget = next(i for i in listed if i["type"] == "widget" and row(i["widget"], 2))
         assert "[deleted] 2. Call mom" in widget["copy_text"]
+        messages = await http.get(f"/api/alice/conversations/{turn.thread_id}/messages", headers=alice.headers)
+        widgets = [m["content"] for m in messages.json() if m["role"] == "widget"]
+        assert widgets and "[x] 1. Buy oat milk" in widgets[0], widgets
+        assert any("[deleted] 2. Call mom" in w for w in widgets), widgets
 
 
 async def test_bad_sync_actions_are_refused_and_change_nothing(settings) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,10 @@
 """The task-list widget (ChatKit ``ListView``) and the actions its buttons send.
 
 Each row's ``key`` is ``task-<number>`` so a widget action can re-render the same rows with
-their new state. Button actions: ``task.complete``, ``task.reopen``, ``task.delete`` with
-payload ``{"number": N}``.
+their new state. Button actions: ``task.complete``, ``task.reopen``, ``task.delete`` (and a
+deleted row's ``task.undo_delete``) with payload ``{"number": N}``. Every button here has
+``streaming: false``: ChatKit clients send it as ``threads.sync_custom_action`` (chatkit 1.6.2,
+``ChatKitServer.sync_action``) and replace the widget with the item the server answers.
 
 A widget shows at most :data:`LIST_ROWS_MAX` rows; a last row (key ``footer-<N>``) says "and N
 more" for the rest and, on a list view (``view`` given), carries the "Show completed" / "Hide
@@ -156,14 +158,14 @@ def _row(task: TaskOut, today: date, depth: int = 0) -> ListViewItem:
                 label="Reopen" if task.completed else "Done",
                 size="sm",
                 variant="outline" if task.completed else "solid",
-                onClickAction=ActionConfig(type=toggle, payload={"number": task.number}),
+                onClickAction=ActionConfig(type=toggle, payload={"number": task.number}, streaming=False),
             ),
             Button(
                 label="Delete",
                 size="sm",
                 variant="ghost",
                 color="danger",
-                onClickAction=ActionConfig(type="task.delete", payload={"number": task.number}),
+                onClickAction=ActionConfig(type="task.delete", payload={"number": task.number}, streaming=False),
             ),
         ],
     )
@@ -191,7 +193,7 @@ def deleted_row(number: int, title: str) -> ListViewItem:
                         label="Undo",
                         size="sm",
                         variant="outline",
-                        onClickAction=ActionConfig(type=UNDO_DELETE_ACTION, payload={"number": number}),
+                        onClickAction=ActionConfig(type=UNDO_DELETE_ACTION, payload={"number": number}, streaming=False),
                     ),
                 ]),
             ]),
@@ -314,6 +316,7 @@ def _footer(more: int, view: tuple[TaskFilter, str] | None) -> ListViewItem | No
                 onClickAction=ActionConfig(
                     type=VIEW_ACTION,
                     payload={"filter": flt.model_copy(update={"status": status}).model_dump(exclude_none=True), "sort": sort},
+                    streaming=False,
                 ),
             ),
         ]

@@ -1,12 +1,10 @@
-// Widget actions answered without a stream: threads.sync_custom_action (chatkit 1.6.2+) returns the
-// widget item's new state as one JSON answer; the page puts it in place of the old one.
-
-/** Task-row buttons and the list toggle: no model turn needed, so no stream. */
-const SYNC_ACTIONS = new Set(["task.complete", "task.reopen", "task.delete", "task.undo_delete", "tasks.view"]);
+// Widget actions answered without a stream: an action with `streaming: false` (chatkit 1.6.2+) goes
+// as threads.sync_custom_action, whose JSON answer is the widget item's new state; the page puts it
+// in place of the old one. todochat's task rows and list toggle are such actions.
 
 /** Whether `action` (a widget ActionConfig) goes through threads.sync_custom_action. */
 export function isSyncAction(action) {
-  return Boolean(action) && action.handler !== "client" && SYNC_ACTIONS.has(action.type);
+  return Boolean(action) && action.handler !== "client" && action.streaming === false;
 }
 
 /**
