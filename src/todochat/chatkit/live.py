@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from chatkit.server import DEFAULT_PAGE_SIZE  # chatkit's page size when a read gives no limit
 from chatkit.store import Store
 from chatkit.types import (
     HiddenContextItem,
@@ -37,9 +38,6 @@ from todochat.context import RequestContext
 from todochat.tasks.queries import NUMBERS_MAX
 from todochat.tasks.schemas import TaskFilter, TaskOut
 from todochat.tasks.service import TaskService
-
-DEFAULT_PAGE_SIZE = 20
-"""chatkit's page size when a read request gives no ``limit`` (chatkit/server.py)."""
 
 
 def is_task_list(item: ThreadItem) -> bool:
