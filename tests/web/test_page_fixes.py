@@ -206,4 +206,7 @@ def test_the_page_passes_axe(chromium: Any, web_server: LiveServer, user: str, a
     send(page, "add pay rent on Friday")
     send(page, "show my tasks")
     assert violations() == []
+    page.locator(".msg-widget").last.get_by_role("button", name="Delete").first.click()  # a "Deleted · Undo" row
+    expect(page.locator(".msg-widget").last).to_contain_text("Deleted ·")
+    assert violations() == []
     context.close()
