@@ -498,15 +498,18 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         Raises:
             TodoError: what the service raises (``TaskNotFound``, ``ConfirmationRequired`` for a
                 task with subtasks, ``NothingToUndo``); nothing changed.
+            ValidationError: another action type (field ``action``).
         """
         if kind == "task.complete":
             await self.service.complete(context, number)
         elif kind == "task.reopen":
             await self.service.reopen(context, number)
+        elif kind == "task.delete":
+            await self.service.delete(context, number)
         elif kind == UNDO_DELETE_ACTION:
             await self.service.undo_delete(context, number)
         else:
-            await self.service.delete(context, number)
+            raise ValidationError(f"Unknown action {kind[:60]!r}.", field="action")
 
     async def sync_action(
         self,
