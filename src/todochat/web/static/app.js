@@ -3,7 +3,7 @@ import { forgetToken, providerSignInOffered, remembering, revokeToken, setRememb
 import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
 import { startReminders, stopReminders } from "./reminders.js";
-import { isSyncAction, runSyncAction } from "./sync-actions.js";
+import { isSyncAction, refreshWidgets, runSyncAction } from "./sync-actions.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
 import { ThreadList } from "./threads.js";
 import {
@@ -142,17 +142,13 @@ async function openThread(threadId) {
   }
 }
 
-/** Show the thread's widgets as the server renders them now (its tasks' current state), in place. */
-async function refreshWidgets(threadId) {
-  let after = null;
-  for (let page = 0; page < HISTORY_MAX_PAGES && state.threadId === threadId; page++) {
-    const params = { thread_id: threadId, order: "asc", limit: HISTORY_PAGE, ...(after ? { after } : {}) };
-    const result = await state.client.request("items.list", params).catch(() => null);
-    if (!result || state.threadId !== threadId) return;
-    for (const item of result.data || []) if (item.type === "widget" && state.items.has(item.id)) showItem(item);
-    if (!result.has_more || !result.after) return;
-    after = result.after;
-  }
+/** Every widget of the open thread as the server draws it now (its tasks' current state). */
+function refreshThreadWidgets() {
+  const threadId = state.threadId;
+  if (!threadId || !state.client) return Promise.resolve();
+  const current = () => state.threadId === threadId;
+  return refreshWidgets(state.client, threadId, { known: state.items, show: showItem, current, pageSize: HISTORY_PAGE, maxPages: HISTORY_MAX_PAGES })
+    .catch(() => {}); // best effort: the widgets are current again on the next load
 }
 
 // ---------------------------------------------------------------- items
@@ -264,6 +260,7 @@ function handleEvent(event, turn) {
     case "thread.item.replaced":
       if (event.item.type === "user_message") turn.userMessageId = event.item.id;
       turn.lastItem = event.item;
+      if (event.item.type === "widget") turn.widgets = true;
       showItem(event.item);
       break;
     case "thread.item.updated": {
@@ -305,6 +302,7 @@ async function runStream(type, params, { text = null } = {}) {
   const turn = { userMessageId: null, lastItem: null };
   try {
     await state.client.stream(type, params, (event) => handleEvent(event, turn), { signal: controller.signal });
+    if (turn.widgets) refreshThreadWidgets(); // a turn that showed tasks may have changed them: older widgets follow
     const call = turn.lastItem;
     if (call && call.type === "client_tool_call" && call.status === "pending") {
       state.busy = false;
@@ -394,8 +392,9 @@ async function sendAction(itemId, action) {
       await runSyncAction(state.client, params, showItem);
     } catch (err) {
       handleRequestError(err);
-      if (err instanceof ChatKitError && err.status >= 400 && err.status < 500 && !err.unauthorized) await refreshWidgets(state.threadId);
+      if (err instanceof ChatKitError && err.unauthorized) return;
     }
+    refreshThreadWidgets(); // the same task in the thread's other widgets (or all of them after a refusal)
     return;
   }
   await runStream("threads.custom_action", params);

@@ -17,3 +17,23 @@ export async function runSyncAction(client, params, show) {
   if (result && result.updated_item) show(result.updated_item);
   return result;
 }
+
+/**
+ * Re-read the thread's items (items.list, which draws every task widget from its tasks as they are
+ * now) and show each widget the page has whose rendering changed: a task looks the same in every
+ * widget of the thread after a button or a turn changed it. `current()` says the thread is still open.
+ */
+export async function refreshWidgets(client, threadId, { known, show, current, pageSize = 100, maxPages = 20 }) {
+  let after = null;
+  for (let page = 0; page < maxPages && current(); page++) {
+    const params = { thread_id: threadId, order: "asc", limit: pageSize, ...(after ? { after } : {}) };
+    const result = await client.request("items.list", params);
+    if (!current()) return;
+    for (const item of result.data || []) {
+      const shown = known.get(item.id);
+      if (item.type === "widget" && shown && JSON.stringify(shown.widget) !== JSON.stringify(item.widget)) show(item);
+    }
+    if (!result.has_more || !result.after) return;
+    after = result.after;
+  }
+}
