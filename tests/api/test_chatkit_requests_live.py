@@ -36,13 +36,16 @@ async def test_every_request_type_is_answered_or_refused_before_storing(live_ser
         before = await items()
         user_item = next(i["id"] for i in before if i["type"] == "user_message")
         other_item = next(i["id"] for i in before if i["type"] != "user_message")
+        widget_item = next(i["id"] for i in before if i["type"] == "widget")
         tid = {"thread_id": thread_id}
         big = 2**63
         refused: list[tuple[dict[str, Any], int, str]] = [
             ({"type": "attachments.create", "params": {"name": "a.png", "size": 3, "mime_type": "image/png"}}, 422, "attachment_refused"),
             ({"type": "attachments.delete", "params": {"attachment_id": "att_1"}}, 404, "not_found"),
             ({"type": "input.transcribe", "params": {"audio_base64": "AAAA", "mime_type": "audio/webm"}}, 400, "unsupported"),
-            ({"type": "threads.sync_custom_action", "params": {**tid, "action": {"type": "task.complete", "payload": {"number": 1}}}}, 400, "unsupported"),
+            ({"type": "threads.sync_custom_action", "params": {**tid, "action": {"type": "task.complete", "payload": {"number": 1}}}}, 422, "validation"),  # no item_id
+            ({"type": "threads.sync_custom_action", "params": {**tid, "item_id": user_item, "action": {"type": "task.complete", "payload": {"number": 1}}}}, 422, "validation"),
+            ({"type": "threads.sync_custom_action", "params": {**tid, "item_id": widget_item, "action": {"type": "task.complete", "payload": {"number": 2}}}}, 422, "validation"),
             ({"type": "threads.add_client_tool_output", "params": {**tid, "result": {"ok": True}}}, 409, "conflict"),
             ({"type": "threads.add_structured_input", "params": {**tid, "item_id": other_item, "input": {}}}, 422, "validation"),
             ({"type": "threads.add_structured_input", "params": {**tid, "item_id": "msg_missing", "input": {}}}, 404, "not_found"),
@@ -82,6 +85,7 @@ async def test_every_request_type_is_answered_or_refused_before_storing(live_ser
         # the types the server answers, on the same thread: each works and the thread still works
         answered: list[dict[str, Any]] = [
             {"type": "threads.get_by_id", "params": tid},
+            {"type": "threads.sync_custom_action", "params": {**tid, "item_id": widget_item, "action": {"type": "task.complete", "payload": {"number": 1}}}},
             {"type": "threads.update", "params": {**tid, "title": "Groceries"}},
             {"type": "items.feedback", "params": {**tid, "item_ids": [user_item], "kind": "positive"}},
             {"type": "threads.add_user_message", "params": {**tid, "input": message("show my tasks", quoted_text="buy milk")}},
@@ -94,5 +98,6 @@ async def test_every_request_type_is_answered_or_refused_before_storing(live_ser
             assert answer.status_code == 200, (payload["type"], answer.text[:300])
             assert not any(e.get("type") == "error" for e in events(answer.text)), (payload["type"], answer.text[:300])
         assert (await post({"type": "threads.get_by_id", "params": tid})).json()["title"] == "Groceries"
+        assert (await http.get("/api/v1/tasks/1")).json()["completed"] is True  # the sync action's change
         assert (await post({"type": "threads.delete", "params": tid})).status_code == 200
         assert (await post({"type": "threads.get_by_id", "params": tid})).status_code == 404

@@ -33,6 +33,7 @@ from chatkit.types import (
     UserMessageInput,
     UserMessageItem,
     UserMessageTextContent,
+    WidgetItem,
 )
 
 from todochat.chatkit.imports import IMPORT_ACTIONS, check_import_action
@@ -50,13 +51,13 @@ CHECKED = (
     ThreadsCreateReq, ThreadsAddUserMessageReq, ThreadsAddClientToolOutputReq, ThreadsAddStructuredInputReq,
     ThreadsRetryAfterItemReq, ThreadsCustomActionReq, ThreadsGetByIdReq, ThreadsListReq, ItemsListReq,
     ItemsFeedbackReq, ThreadsUpdateReq, ThreadsDeleteReq, AttachmentsCreateReq, AttachmentsDeleteReq,
+    ThreadsSyncCustomActionReq,
 )
 """Request types the server answers (after the checks below)."""
 ATTACHMENTS_MAX = 5
 """Attachments one message may carry."""
 REFUSED: dict[type[Any], str] = {
     InputTranscribeReq: "Dictation (input.transcribe) is not supported by this server.",
-    ThreadsSyncCustomActionReq: "Widget actions run as threads.custom_action on this server.",
 }
 """Request types refused with 400 ``unsupported``."""
 
@@ -73,7 +74,7 @@ async def check_request(
         max_message_chars: the message limit (``TODOCHAT_MAX_MESSAGE_CHARS``), also for ``quoted_text``.
 
     Raises:
-        Unsupported: transcription, sync actions (400).
+        Unsupported: transcription, an import action sent as a sync action (400).
         ValidationError: a message, title, action or page limit out of its rules (422).
         Conflict: a client tool output with no tool call pending (409).
         chatkit.store.NotFoundError: a thread or item the request names is not the user's (404).
@@ -99,11 +100,29 @@ async def check_request(
             check_import_action(request.params.action)
         else:
             check_action(request.params.action)
+    elif isinstance(request, ThreadsSyncCustomActionReq):
+        check_sync_action(request)
     elif isinstance(request, AttachmentsDeleteReq) and len(request.params.attachment_id) > 64:
         raise NotFoundError("Attachment not found")
     if isinstance(request, (ThreadsCreateReq, ThreadsAddUserMessageReq)):
         await check_attachments(request.params.input, store, context)
     await check_items(request, store, context)
+
+
+def check_sync_action(request: ThreadsSyncCustomActionReq) -> None:
+    """A ``threads.sync_custom_action`` (a widget button answered as one item update, no stream):
+    a task row's button or the list toggle (``check_action``) from a widget item (``item_id``).
+
+    Raises:
+        Unsupported: an import action (those answer with messages: ``threads.custom_action``).
+        ValidationError: no ``item_id``, an unknown action or a malformed payload.
+    """
+    action = request.params.action
+    if action.type in IMPORT_ACTIONS:
+        raise Unsupported("Import actions run as threads.custom_action on this server.", type=request.type)
+    if not request.params.item_id:
+        raise ValidationError("A widget action names its widget item (item_id).", field="item_id")
+    check_action(action)
 
 
 async def check_attachments(message: UserMessageInput, store: Store[RequestContext], context: RequestContext) -> None:
@@ -183,6 +202,10 @@ async def check_items(request: ChatKitReq, store: Store[RequestContext], context
             raise Conflict("No client tool call is waiting for output in this thread.")
     elif isinstance(request, ThreadsCustomActionReq) and request.params.item_id:
         await store.load_item(thread_id, request.params.item_id, context=context)
+    elif isinstance(request, ThreadsSyncCustomActionReq) and request.params.item_id:
+        item = await store.load_item(thread_id, request.params.item_id, context=context)
+        if not isinstance(item, WidgetItem):
+            raise ValidationError("A widget action names a widget item.", field="item_id")
 
 
 __all__ = ["CHECKED", "REFUSED", "NotFoundError", "check_input", "check_request"]

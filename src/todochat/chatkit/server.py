@@ -31,8 +31,10 @@ from chatkit.types import (
     ClientToolCallItem,
     ErrorEvent,
     FeedbackKind,
+    ItemsListReq,
     StreamOptionsEvent,
     StructuredInputItem,
+    SyncCustomActionResponse,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
@@ -43,6 +45,7 @@ from chatkit.types import (
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
     ThreadsDeleteReq,
+    ThreadsGetByIdReq,
     ThreadsRetryAfterItemReq,
     ThreadsSyncCustomActionReq,
     ThreadStreamEvent,
@@ -62,6 +65,7 @@ from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
 from todochat.chatkit import questions
 from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
+from todochat.chatkit.live import LiveWidgets
 from todochat.chatkit.turns import (
     EffectRecorder,
     already_done_text,
@@ -72,11 +76,10 @@ from todochat.chatkit.turns import (
 from todochat.chatkit.widgets import (
     ACTION_TYPES,
     LIST_ROWS_MAX,
+    UNDO_DELETE_ACTION,
     VIEW_ACTION,
     copy_text,
-    heading_of,
     list_heading,
-    list_view_of,
     row_numbers,
     task_list_widget,
 )
@@ -163,6 +166,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         self.tracing = tracing
         self.converter = TodoItemConverter()
         self.turns = TurnLocks(getattr(store, "_engine", None))
+        self.live = LiveWidgets(store, service)
 
     async def aclose(self) -> None:
         """Release what the server holds beyond the store (the PostgreSQL turn-lock pool)."""
@@ -217,6 +221,8 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             # would undo a rename, or bring a deleted thread back)
             async with self.turns.hold(context.user_id, thread_id):
                 return NonStreamingResult(await self._process_non_streaming(request, context))
+        if isinstance(request, (ThreadsGetByIdReq, ItemsListReq)):  # task widgets show their tasks as they are now
+            return NonStreamingResult(self._serialize(await self.live.read(request, context)))
         return NonStreamingResult(await self._process_non_streaming(request, context))
 
     async def check_quota(self, request: ChatKitReq, context: RequestContext) -> None:
@@ -516,12 +522,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             raise CustomStreamError(exc.message, allow_retry=False) from exc
         error: str | None = None
         try:
-            if action.type == "task.complete":
-                await self.service.complete(context, number)
-            elif action.type == "task.reopen":
-                await self.service.reopen(context, number)
-            else:
-                await self.service.delete(context, number)
+            await self.row_action(action.type, number, context)
         except TaskNotFound:
             error = f"Task {number} no longer exists; nothing changed."
         except TodoError as exc:
@@ -531,19 +532,66 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         if error:
             raise CustomStreamError(error, allow_retry=False)
 
+    async def row_action(self, kind: str, number: int, context: RequestContext) -> None:
+        """Apply a task row's button through the service (journalled, undoable): ``task.complete``,
+        ``task.reopen``, ``task.delete``, or ``task.undo_delete`` (a deleted row's Undo).
+
+        Raises:
+            TodoError: what the service raises (``TaskNotFound``, ``ConfirmationRequired`` for a
+                task with subtasks, ``NothingToUndo``); nothing changed.
+            ValidationError: another action type (field ``action``).
+        """
+        if kind == "task.complete":
+            await self.service.complete(context, number)
+        elif kind == "task.reopen":
+            await self.service.reopen(context, number)
+        elif kind == "task.delete":
+            await self.service.delete(context, number)
+        elif kind == UNDO_DELETE_ACTION:
+            await self.service.undo_delete(context, number)
+        else:
+            raise ValidationError(f"Unknown action {kind[:60]!r}.", field="action")
+
+    async def sync_action(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem | None,
+        context: RequestContext,
+    ) -> SyncCustomActionResponse:
+        """``threads.sync_custom_action``: a task widget's button answered with the widget's new
+        state and no model turn (chatkit 1.6.2+). A row button (complete, reopen, delete, undo a
+        deletion) changes that row's task through the service; ``tasks.view`` switches the list.
+        The replaced widget item is stored before it is returned.
+
+        Raises:
+            ValidationError: no widget item, an unknown action, a malformed payload, or a task that
+                is not a row of the widget (field ``action``/``item_id``); nothing changed.
+            TodoError: the service's error (``TaskNotFound`` …); nothing changed.
+        """
+        context = dataclasses.replace(context, front="widget", tool=action.type)  # for the audit log
+        if sender is None:
+            raise ValidationError("A widget action names its widget item (item_id).", field="item_id")
+        if action.type == VIEW_ACTION:
+            flt, sort = action_view(action)
+            updated = await self.switched(thread, sender, flt, sort, context)
+            await self.store.save_thread(thread, context)
+        else:
+            number = action_number(action)
+            if number not in row_numbers(sender.widget):
+                raise ValidationError(f"Task {number} is not a row of that widget.", field="action")
+            try:
+                await self.row_action(action.type, number, context)
+            except TaskNotFound as exc:
+                raise TaskNotFound(f"Task {number} no longer exists; nothing changed.", number=number) from exc
+            updated = await self.live.refresh(sender, context)
+        await self.store.save_item(thread.id, updated, context)
+        return SyncCustomActionResponse(updated_item=updated)
+
     async def refreshed(self, sender: WidgetItem, context: RequestContext) -> WidgetItem:
-        """The same task-list widget rebuilt from the tasks' current state (deleted rows drop out;
-        its "and N more" count and completed-tasks toggle stay)."""
-        numbers = row_numbers(sender.widget)
-        heading = heading_of(sender.widget)
-        view, more = list_view_of(sender.widget)
-        current = {t.number: t for t in await self.service.list(context, TaskFilter(numbers=numbers))}
-        tasks = [current[n] for n in numbers if n in current]
-        today = context.local_now().date()
-        return sender.model_copy(update={
-            "widget": task_list_widget(heading, tasks, today, view=view, more=more),
-            "copy_text": copy_text(heading, tasks, today, more=more),
-        })
+        """The same task-list widget rebuilt from the tasks' current state (chatkit/live.py:
+        deleted rows say so; its "and N more" count and completed-tasks toggle stay)."""
+        return await self.live.refresh(sender, context)
 
     async def switched(
         self, thread: ThreadMetadata, sender: WidgetItem, flt: TaskFilter, sort: str, context: RequestContext

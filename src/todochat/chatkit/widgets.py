@@ -1,8 +1,10 @@
 """The task-list widget (ChatKit ``ListView``) and the actions its buttons send.
 
 Each row's ``key`` is ``task-<number>`` so a widget action can re-render the same rows with
-their new state. Button actions: ``task.complete``, ``task.reopen``, ``task.delete`` with
-payload ``{"number": N}``.
+their new state. Button actions: ``task.complete``, ``task.reopen``, ``task.delete`` (and a
+deleted row's ``task.undo_delete``) with payload ``{"number": N}``. Every button here has
+``streaming: false``: ChatKit clients send it as ``threads.sync_custom_action`` (chatkit 1.6.2,
+``ChatKitServer.sync_action``) and replace the widget with the item the server answers.
 
 A widget shows at most :data:`LIST_ROWS_MAX` rows; a last row (key ``footer-<N>``) says "and N
 more" for the rest and, on a list view (``view`` given), carries the "Show completed" / "Hide
@@ -44,7 +46,10 @@ from todochat.presentation import (
 from todochat.tasks.schemas import TaskFilter, TaskOut
 from todochat.tasks.views import toggled_status
 
-ACTION_TYPES = ("task.complete", "task.reopen", "task.delete")
+ACTION_TYPES = ("task.complete", "task.reopen", "task.delete", "task.undo_delete")
+UNDO_DELETE_ACTION = "task.undo_delete"
+"""A deleted row's Undo button (payload ``{"number": N}``): undoes that deletion if it is the
+user's latest change (``TaskService.undo_delete``)."""
 VIEW_ACTION = "tasks.view"
 """The list toggle's action type (payload ``{"filter": {...}, "sort": "..."}``)."""
 LIST_ROWS_MAX = 25
@@ -153,17 +158,88 @@ def _row(task: TaskOut, today: date, depth: int = 0) -> ListViewItem:
                 label="Reopen" if task.completed else "Done",
                 size="sm",
                 variant="outline" if task.completed else "solid",
-                onClickAction=ActionConfig(type=toggle, payload={"number": task.number}),
+                onClickAction=ActionConfig(type=toggle, payload={"number": task.number}, streaming=False),
             ),
             Button(
                 label="Delete",
                 size="sm",
                 variant="ghost",
                 color="danger",
-                onClickAction=ActionConfig(type="task.delete", payload={"number": task.number}),
+                onClickAction=ActionConfig(type="task.delete", payload={"number": task.number}, streaming=False),
             ),
         ],
     )
+
+
+def deleted_row(number: int, title: str) -> ListViewItem:
+    """The row of a task that no longer exists: its number and title struck through, then
+    "Deleted · Undo" (the Undo button sends :data:`UNDO_DELETE_ACTION`). Key ``task-N`` like a task's row, so a
+    later re-render keeps it in place.
+
+    Args:
+        number: the task's number.
+        title: the row's text as the widget last showed it (``"3. Buy milk"``), or ``""``.
+    """
+    return ListViewItem(
+        key=f"task-{number}",
+        gap=3,
+        children=[
+            Text(value="✕", color="secondary"),
+            Col(gap=1, flex=1, children=[
+                Text(value=title or f"{number}.", lineThrough=True, color="secondary", weight="medium"),
+                Row(gap=2, children=[
+                    Caption(value="Deleted ·", color="secondary"),
+                    Button(
+                        label="Undo",
+                        size="sm",
+                        variant="outline",
+                        onClickAction=ActionConfig(type=UNDO_DELETE_ACTION, payload={"number": number}, streaming=False),
+                    ),
+                ]),
+            ]),
+        ],
+    )
+
+
+def live_rows(
+    numbers: list[int], current: dict[int, TaskOut], titles: dict[int, str], today: date
+) -> list[ListViewItem]:
+    """The rows of a task-list widget re-rendered from the tasks' current state, in the order
+    ``numbers`` gives: a task's row exactly as :func:`task_list_widget` draws it (subtasks indented
+    under a listed parent), and :func:`deleted_row` for a number with no current task.
+
+    Args:
+        numbers: the widget's row numbers, in order (:func:`row_numbers`).
+        current: the user's current tasks by number (deleted ones absent).
+        titles: each row's text as last shown (:func:`row_titles`), for deleted rows.
+        today: the user's local date.
+    """
+    depth = {t.number: d for t, d in tree_rows(current[n] for n in numbers if n in current)}
+    return [
+        _row(current[n], today, depth.get(n, 0)) if n in current else deleted_row(n, titles.get(n, ""))
+        for n in numbers
+    ]
+
+
+def row_titles(widget: WidgetComponentBase) -> dict[int, str]:
+    """Each task row's first text (``"3. Buy milk"``) by task number, as the widget shows it."""
+    titles: dict[int, str] = {}
+    for child in _field(widget, "children") or []:
+        match = _ROW_KEY.match(_field(child, "key") or "")
+        if match:
+            titles[int(match.group(1))] = _first_text(child)
+    return titles
+
+
+def _first_text(node: object) -> str:
+    """The value of the first ``Text`` below ``node`` that is not the ○/✓/✕ mark."""
+    for child in _field(node, "children") or []:
+        if _field(child, "type") == "Text" and _field(child, "value") not in ("○", "✓", "✕"):
+            return str(_field(child, "value") or "")
+        found = _first_text(child)
+        if found:
+            return found
+    return ""
 
 
 def list_heading(flt: TaskFilter, count: int) -> str:
@@ -207,7 +283,14 @@ def task_list_widget(
     """
     tree = tree_rows(tasks)
     more += max(0, len(tree) - LIST_ROWS_MAX)
-    rows = [_row(t, today, depth) for t, depth in tree[:LIST_ROWS_MAX]]
+    return list_of_rows(heading, [_row(t, today, depth) for t, depth in tree[:LIST_ROWS_MAX]], view=view, more=more)
+
+
+def list_of_rows(
+    heading: str, rows: list[ListViewItem], *, view: tuple[TaskFilter, str] | None = None, more: int = 0
+) -> ListView:
+    """A task-list ``ListView`` of ready rows (:func:`task_list_widget`'s, or :func:`live_rows`):
+    "No tasks." when there are none, then the footer ("and N more", the completed-tasks toggle)."""
     if not rows:
         rows = [ListViewItem(key="empty", children=[Text(value="No tasks.", color="secondary")])]
     footer = _footer(more, view)
@@ -233,6 +316,7 @@ def _footer(more: int, view: tuple[TaskFilter, str] | None) -> ListViewItem | No
                 onClickAction=ActionConfig(
                     type=VIEW_ACTION,
                     payload={"filter": flt.model_copy(update={"status": status}).model_dump(exclude_none=True), "sort": sort},
+                    streaming=False,
                 ),
             ),
         ]
@@ -341,15 +425,20 @@ def node_dump(widget: object) -> object:
 __all__ = [
     "ACTION_TYPES",
     "LIST_ROWS_MAX",
+    "UNDO_DELETE_ACTION",
     "VIEW_ACTION",
     "copy_text",
+    "deleted_row",
     "heading_of",
     "list_heading",
+    "list_of_rows",
     "list_view_of",
+    "live_rows",
     "next_reminder",
     "progress_words",
     "relative_due",
     "row_numbers",
+    "row_titles",
     "task_list_widget",
     "tree_rows",
     "widget_text",

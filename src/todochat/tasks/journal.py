@@ -15,7 +15,7 @@ is exact. A new change clears the redo stack (``redoable``).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -361,10 +361,16 @@ def summarize(
 
 
 async def step(
-    session: AsyncSession, ctx: RequestContext, direction: Literal["undo", "redo"], since: datetime
+    session: AsyncSession,
+    ctx: RequestContext,
+    direction: Literal["undo", "redo"],
+    since: datetime,
+    *,
+    check: Callable[[JournalGroup, list[JournalChange]], None] | None = None,
 ) -> tuple[JournalGroup, str, list[Task]]:
     """Undo the user's latest change still done, or redo the last undone one, within the window
-    (groups created at or after ``since``).
+    (groups created at or after ``since``). ``check`` sees the group and its changes first, under
+    the user's journal lock, and may raise to leave everything as it is.
 
     Returns:
         ``(group, summary, tasks)``: the group, what it did in words, the tasks it touched.
@@ -385,6 +391,8 @@ async def step(
             raise NothingToUndo("There is nothing to undo.")
         raise NothingToRedo("There is nothing to redo: only an undo can be redone, until the next change.")
     changes = (await _changes(session, [group.id])).get(group.id, [])
+    if check is not None:
+        check(group, changes)
     list_changes = (await _list_changes(session, [group.id])).get(group.id, [])
     list_rows = {
         r.id: r

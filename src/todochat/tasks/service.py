@@ -20,6 +20,7 @@ from todochat.errors import (
     AmbiguousReminder,
     ConfirmationRequired,
     EarlierThanDue,
+    NothingToUndo,
     ReminderNotFound,
     TaskNotFound,
     ValidationError,
@@ -39,6 +40,7 @@ from todochat.tasks import (
 from todochat.tasks.journal import ActivityEntry, Recorder, UndoResult
 from todochat.tasks.list_service import ListOperations
 from todochat.tasks.models import (
+    JournalChange,
     JournalGroup,
     Reminder,
     ReminderStatus,
@@ -1124,9 +1126,35 @@ class TaskService(ListOperations):
         """
         return await self._step(ctx, "redo")
 
-    async def _step(self, ctx: RequestContext, direction: Literal["undo", "redo"]) -> UndoResult:
+    async def undo_delete(self, ctx: RequestContext, number: int) -> UndoResult:
+        """Undo the deletion of task ``number`` (a deleted row's Undo button): :meth:`undo`, but
+        only when that deletion is the user's latest change still done — undo is last-in-first-out
+        (tasks/journal.py), so an older deletion is undone by undoing what came after it first.
+
+        Raises:
+            NothingToUndo: nothing to undo, or the latest change is not a deletion of that task
+                (nothing changes).
+        """
+
+        def its_deletion(group: JournalGroup, changes: builtins.list[JournalChange]) -> None:
+            if not group.action.endswith("delete") or number not in {c.number for c in changes}:
+                raise NothingToUndo(
+                    f"Deleting task {number} is not your latest change, so it cannot be undone here; "
+                    'say "undo" to undo your changes one by one.',
+                    numbers=[number],
+                )
+
+        return await self._step(ctx, "undo", check=its_deletion)
+
+    async def _step(
+        self,
+        ctx: RequestContext,
+        direction: Literal["undo", "redo"],
+        *,
+        check: Callable[[JournalGroup, builtins.list[JournalChange]], None] | None = None,
+    ) -> UndoResult:
         async with self.sessionmaker.begin() as session:
-            group, summary, tasks = await journal.step(session, ctx, direction, ctx.now() - UNDO_WINDOW)
+            group, summary, tasks = await journal.step(session, ctx, direction, ctx.now() - UNDO_WINDOW, check=check)
             rows = sorted(tasks, key=lambda t: t.number)
             await subtasks.refresh(session, [t for t in rows if t.deleted_at is None])
             return UndoResult(

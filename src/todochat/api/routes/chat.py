@@ -105,7 +105,8 @@ async def chat(request: Request, user_id: str, body: ChatRequest, token_user: Cu
     summary="A conversation's messages, oldest first",
 )
 async def messages(request: Request, user_id: str, conversation_id: str, token_user: CurrentUser) -> list[Message]:
-    """Every message of the conversation (user, assistant, and widgets as text)."""
+    """Every message of the conversation (user, assistant, and widgets as text, drawn from the
+    tasks as they are now: chatkit/live.py)."""
     _same_user(user_id, token_user)
     context = await resolve_zone(request, token_user)
     store = request.app.state.store
@@ -114,7 +115,7 @@ async def messages(request: Request, user_id: str, conversation_id: str, token_u
     after = None
     while True:
         page = await store.load_thread_items(conversation_id, after, 100, "asc", context)
-        for item in page.data:
+        for item in await request.app.state.chatkit.live.refresh_all(page.data, context):  # widgets as the tasks are now
             role, text = _role_text(item)
             if role:
                 out.append(Message(id=item.id, role=role, content=text, created_at=item.created_at.isoformat()))

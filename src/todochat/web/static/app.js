@@ -3,6 +3,7 @@ import { forgetToken, providerSignInOffered, remembering, revokeToken, setRememb
 import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
 import { startReminders, stopReminders } from "./reminders.js";
+import { isSyncAction, refreshWidgets, runSyncAction } from "./sync-actions.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
 import { ThreadList } from "./threads.js";
 import {
@@ -141,6 +142,15 @@ async function openThread(threadId) {
   }
 }
 
+/** Every widget of the open thread as the server draws it now (its tasks' current state). */
+function refreshThreadWidgets() {
+  const threadId = state.threadId;
+  if (!threadId || !state.client) return Promise.resolve();
+  const current = () => state.threadId === threadId;
+  return refreshWidgets(state.client, threadId, { known: state.items, show: showItem, current, pageSize: HISTORY_PAGE, maxPages: HISTORY_MAX_PAGES })
+    .catch(() => {}); // best effort: the widgets are current again on the next load
+}
+
 // ---------------------------------------------------------------- items
 
 function showItem(item) {
@@ -254,6 +264,7 @@ function handleEvent(event, turn) {
     case "thread.item.replaced":
       if (event.item.type === "user_message") turn.userMessageId = event.item.id;
       turn.lastItem = event.item;
+      if (event.item.type === "widget") turn.widgets = true;
       showItem(event.item);
       break;
     case "thread.item.updated": {
@@ -295,6 +306,7 @@ async function runStream(type, params, { text = null } = {}) {
   const turn = { userMessageId: null, lastItem: null };
   try {
     await state.client.stream(type, params, (event) => handleEvent(event, turn), { signal: controller.signal });
+    if (turn.widgets) refreshThreadWidgets(); // a turn that showed tasks may have changed them: older widgets follow
     const call = turn.lastItem;
     if (call && call.type === "client_tool_call" && call.status === "pending") {
       state.busy = false;
@@ -376,11 +388,20 @@ async function sendAction(itemId, action) {
   lastAction = action;
   if (state.busy) return setStatus("Wait for the current answer to finish.");
   if (action.handler === "client") return setStatus(`This page does not handle “${action.type}”.`);
-  await runStream("threads.custom_action", {
-    thread_id: state.threadId,
-    item_id: itemId,
-    action: { type: action.type, payload: action.payload ?? null },
-  });
+  const params = { thread_id: state.threadId, item_id: itemId, action: { type: action.type, payload: action.payload ?? null } };
+  if (isSyncAction(action)) {
+    // row buttons: one JSON answer with the widget's new state, replaced in place (focus kept)
+    hideError();
+    try {
+      await runSyncAction(state.client, params, showItem);
+    } catch (err) {
+      handleRequestError(err);
+      if (err instanceof ChatKitError && err.unauthorized) return;
+    }
+    refreshThreadWidgets(); // the same task in the thread's other widgets (or all of them after a refusal)
+    return;
+  }
+  await runStream("threads.custom_action", params);
 }
 
 /** A question's option (or Skip): threads.add_structured_input for that question item. */
