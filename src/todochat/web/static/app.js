@@ -4,6 +4,7 @@ import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
 import { startReminders, stopReminders } from "./reminders.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
+import { MentionMenu, setMentionToken } from "./mentions.js";
 import { ThreadList } from "./threads.js";
 import {
   $, autosize, clearTransient, closeSidebar, hideError, scrollToEnd, setBusy, setStatus, showError,
@@ -21,6 +22,9 @@ const state = {
   busy: false,
   controller: null, // aborts the running stream
 };
+
+setMentionToken(() => state.client?.token || "");
+const mentions = new MentionMenu($("composer-input")); // before wire(): its Enter picks, not sends
 
 const threads = new ThreadList({
   list: $("thread-list"),
@@ -379,8 +383,8 @@ async function sendAction(itemId, action) {
   });
 }
 
-function sendMessage(text) {
-  const input = { content: [{ type: "input_text", text }], attachments: [], quoted_text: null, inference_options: {} };
+function sendMessage(text, content = [{ type: "input_text", text }]) {
+  const input = { content, attachments: [], quoted_text: null, inference_options: {} };
   showPending(text);
   if (state.threadId) return runStream("threads.add_user_message", { thread_id: state.threadId, input }, { text });
   return runStream("threads.create", { input }, { text });
@@ -428,7 +432,7 @@ function wire() {
     if (!text || state.busy) return;
     input.value = "";
     autosize();
-    sendMessage(text);
+    sendMessage(text, mentions.take(text)); // @-mentions picked from the menu go as task tags
   });
   $("stop").addEventListener("click", () => state.controller?.abort());
   $("retry").addEventListener("click", () => takeRetry()?.());

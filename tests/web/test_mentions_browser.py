@@ -1,0 +1,62 @@
+"""@-mentions in Debian's Chromium against a real ``todochat serve`` (built-in model): typing
+``@dent`` offers the user's tasks, the picked one is sent as a task tag, exactly that task changes
+(not its look-alike), and the reply's task mention opens the task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+from tests.servers import LiveServer
+from tests.web.helpers import open_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def tasks_of(server: LiveServer, user: str) -> dict[int, dict[str, Any]]:
+    response = httpx.get(f"{server.base_url}/api/v1/tasks", headers=server.headers(user), timeout=10)
+    return {t["number"]: t for t in response.json()["tasks"]}
+
+
+def test_a_picked_mention_completes_exactly_that_task(page: Page, web_server: LiveServer, user: str) -> None:
+    with httpx.Client(base_url=web_server.base_url, headers=web_server.headers(user), timeout=30) as client:
+        for title in ("Buy milk", "Pay rent", "Water plants", "Call mom", "Book flights", "Call the dentist", "Dentist appointment"):
+            assert client.post("/api/v1/tasks", json={"title": title}).status_code == 201
+    open_page(page, web_server, user)
+    composer = page.get_by_label("Message", exact=True)
+    composer.press_sequentially("done with @dent")
+    menu = page.get_by_role("listbox", name="Tasks to tag")
+    expect(menu.get_by_role("option")).to_have_count(2)  # both look-alikes offered, nothing else
+    expect(menu.get_by_role("option").first).to_contain_text("Dentist appointment")  # newest first
+    menu.get_by_role("option", name="Call the dentist").click()
+    expect(menu).to_be_hidden()
+    expect(composer).to_have_value("done with @Call the dentist ")
+    composer.press("Enter")
+    expect(page.locator("#messages[aria-busy]")).to_have_count(0)
+
+    tag = page.locator(".msg-user .mention-tag").last
+    expect(tag).to_have_text("@Call the dentist")
+    tasks = tasks_of(web_server, user)
+    assert [n for n, t in tasks.items() if t["completed"]] == [6]  # exactly task 6, not "Dentist appointment"
+
+    # the reply names the task; clicking the mention shows it
+    mention = page.locator(".msg-assistant .task-ref").last
+    expect(mention).to_have_text("task 6")
+    mention.click()
+    dialog = page.get_by_role("dialog", name="Task 6: Call the dentist")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Done")
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+    expect(mention).to_be_focused()
+
+    # Escape closes the menu; a typed message without a pick stays text
+    composer.press_sequentially("what about @zzz")
+    expect(menu).to_be_hidden()
+    composer.fill("")
+    composer.press_sequentially("@Dentist ap")
+    expect(menu.get_by_role("option")).to_have_count(1)
+    composer.press("Escape")
+    expect(menu).to_be_hidden()
