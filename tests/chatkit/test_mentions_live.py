@@ -82,6 +82,7 @@ async def test_tags_are_exact_references_and_replies_annotate_tasks(live_server:
         assert entity_numbers(said) == [7]
         source = said["content"][0]["annotations"][0]["source"]
         assert source["interactive"] is True and source["title"] == "Dentist appointment Sam"
+        assert source["description"] == "Task 7 · done" and source["data"] == {"number": 7}
         index = said["content"][0]["annotations"][0]["index"]
         assert said["content"][0]["text"][:index].endswith("task 7")
         # the user message keeps its tag; the stored reply keeps its annotation
@@ -91,11 +92,25 @@ async def test_tags_are_exact_references_and_replies_annotate_tasks(live_server:
         assert user["content"][-1]["type"] == "input_tag" and user["content"][-1]["data"] == {"number": 7}
         assert entity_numbers([i for i in items if i["type"] == "assistant_message"][-1]) == [7]
 
-        # a list reply annotates every live task it names
+        # a tag matches its title whatever the case
         listed = await alice.post("/chatkit", json={"type": "threads.add_user_message", "params": {
             "thread_id": thread_id, "input": message(text("reopen "), tag(7, "dentist appointment sam"))}})
-        assert entity_numbers(reply(events(listed.text))) == [7]
+        reopened = reply(events(listed.text))
+        assert entity_numbers(reopened) == [7]
+        assert reopened["content"][0]["annotations"][0]["source"]["description"] == "Task 7 · open"
         assert (await tasks(alice))[7] is False
+
+        # a reply naming several tasks annotates each; a deleted task is never annotated
+        async def say(words: str) -> dict[str, Any]:
+            answer = await alice.post("/chatkit", json={"type": "threads.add_user_message", "params": {
+                "thread_id": thread_id, "input": message(text(words))}})
+            return reply(events(answer.text))
+
+        asked = await say("complete tasks 1 and 2")
+        assert entity_numbers(asked) == [1, 2], asked
+        assert (await say("no")) and await tasks(alice) == dict.fromkeys([1, 2, 3, 4, 6, 7], False)
+        gone = await say("complete task 5")
+        assert "task 5" in gone["content"][0]["text"].lower() and entity_numbers(gone) == [], gone
 
         async def thread_items() -> list[dict[str, Any]]:
             return (await alice.post("/chatkit", json={"type": "items.list", "params": {

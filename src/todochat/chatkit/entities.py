@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 from chatkit.agents import ThreadItemConverter
@@ -31,6 +32,7 @@ from chatkit.types import (
 from openai.types.responses import ResponseInputTextParam
 
 from todochat.context import RequestContext
+from todochat.presentation import due_label
 from todochat.tasks.rules import NUMBER_MAX
 from todochat.tasks.schemas import TaskFilter, TaskOut
 from todochat.tasks.service import TaskService
@@ -113,9 +115,10 @@ def mentioned(text: str) -> list[tuple[int, int]]:
     return [(n, i) for n, i in found.items() if 1 <= n <= NUMBER_MAX]
 
 
-def task_source(task: TaskOut) -> EntitySource:
-    """The entity a reply's mention of ``task`` points at (interactive; ``data.number``)."""
-    state = "done" if task.completed else (f"due {task.due.replace('T', ' ')}" if task.due else "open")
+def task_source(task: TaskOut, today: date) -> EntitySource:
+    """The entity a reply's mention of ``task`` points at (interactive; ``data.number``), its
+    description "Task 7 · due tomorrow" as a task row says it (``today``: the user's local day)."""
+    state = "done" if task.completed else (due_label(task.due, overdue=task.overdue, today=today) or "open")
     return EntitySource(
         id=f"{ENTITY_PREFIX}{task.number}",
         title=task.title,
@@ -137,9 +140,10 @@ async def annotate(item: AssistantMessageItem, service: TaskService, context: Re
     if not numbers:
         return item
     tasks = {t.number: t for t in await service.list(context, TaskFilter(numbers=numbers))}
+    today = context.local_now().date()
     content = []
     for part, found in zip(item.content, per_part, strict=True):
-        extra = [Annotation(source=task_source(tasks[n]), index=i) for n, i in found if n in tasks]
+        extra = [Annotation(source=task_source(tasks[n], today), index=i) for n, i in found if n in tasks]
         content.append(part.model_copy(update={"annotations": [*part.annotations, *extra]}) if extra else part)
     return item.model_copy(update={"content": content})
 
