@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from tests.servers import LiveServer
 from tests.web.helpers import open_page
+from tests.web.test_page_fixes import axe_script  # noqa: F401 (fixture: axe-core from npm)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -60,3 +62,35 @@ def test_a_picked_mention_completes_exactly_that_task(page: Page, web_server: Li
     expect(menu.get_by_role("option")).to_have_count(1)
     composer.press("Escape")
     expect(menu).to_be_hidden()
+
+
+def test_the_mention_menu_and_the_task_dialog_pass_axe(
+    chromium: Any, web_server: LiveServer, user: str, axe_script: Path  # noqa: F811
+) -> None:
+    with httpx.Client(base_url=web_server.base_url, headers=web_server.headers(user), timeout=30) as client:
+        for title in ("Call the dentist", "Dentist appointment"):
+            assert client.post("/api/v1/tasks", json={"title": title}).status_code == 201
+    context = chromium.new_context(viewport={"width": 1200, "height": 800}, timezone_id="UTC", bypass_csp=True)  # to inject axe
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+
+    def violations() -> list[str]:
+        page.add_script_tag(path=str(axe_script))
+        result = page.evaluate("async () => (await axe.run(document)).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))")
+        return [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in result if v["impact"] in ("serious", "critical")]
+
+    open_page(page, web_server, user)
+    composer = page.get_by_label("Message", exact=True)
+    composer.press_sequentially("done with @dent")
+    expect(page.get_by_role("option")).to_have_count(2)
+    assert violations() == []  # the open menu
+    composer.press("ArrowDown")  # keyboard: the second option, then Enter picks it (not send)
+    composer.press("Enter")
+    expect(composer).to_have_value("done with @Call the dentist ")
+    composer.press("Enter")
+    expect(page.locator("#messages[aria-busy]")).to_have_count(0)
+    page.locator(".msg-assistant .task-ref").last.click()
+    expect(page.get_by_role("dialog", name="Task 1: Call the dentist")).to_be_visible()
+    assert violations() == []  # the task dialog, the tag chip and the reply's task button
+    context.close()
+    assert [n for n, t in tasks_of(web_server, user).items() if t["completed"]] == [1]

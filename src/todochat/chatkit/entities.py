@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from chatkit.agents import ThreadItemConverter
 from chatkit.types import (
@@ -91,12 +91,11 @@ class TaskTagConverter(ThreadItemConverter):
     async def user_message_to_input(self, item: UserMessageItem, is_last_message: bool = True) -> Any:
         """chatkit's conversion, with the message text read by :func:`reference_text`."""
         converted = await super().user_message_to_input(item, is_last_message)
-        if not any(isinstance(p, UserMessageTagContent) for p in item.content):
+        if converted is None or not any(isinstance(p, UserMessageTagContent) for p in item.content):
             return converted
-        first = converted[0] if isinstance(converted, list) else converted
-        content = list(first["content"])  # type: ignore[index]
-        content[0] = ResponseInputTextParam(type="input_text", text=reference_text(item))
-        first["content"] = content  # type: ignore[index]
+        first = cast(dict[str, Any], converted[0] if isinstance(converted, list) else converted)
+        rest = list(first["content"])[1:]  # the attachments' parts
+        first["content"] = [ResponseInputTextParam(type="input_text", text=reference_text(item)), *rest]
         return converted
 
 
