@@ -94,3 +94,27 @@ def test_the_mention_menu_and_the_task_dialog_pass_axe(
     assert violations() == []  # the task dialog, the tag chip and the reply's task button
     context.close()
     assert [n for n, t in tasks_of(web_server, user).items() if t["completed"]] == [1]
+
+
+CHATKIT_STUB = """
+customElements.define("openai-chatkit", class extends HTMLElement {
+  setOptions(options) { window.chatkitOptions = options; }
+});
+"""
+"""Stands in for OpenAI's chatkit.js (this machine has no internet): records the page's options."""
+
+
+def test_the_official_page_searches_tasks_for_tags_and_opens_a_clicked_one(page: Page, web_server: LiveServer, user: str) -> None:
+    with httpx.Client(base_url=web_server.base_url, headers=web_server.headers(user), timeout=30) as client:
+        for title in ("Call the dentist", "Dentist appointment", "Buy milk"):
+            assert client.post("/api/v1/tasks", json={"title": title}).status_code == 201
+    page.route("https://cdn.platform.openai.com/**", lambda route: route.fulfill(body=CHATKIT_STUB, content_type="text/javascript"))
+    page.goto(f"{web_server.base_url}/chatkit-ui#token={web_server.token(user)}")
+    page.wait_for_function("() => window.chatkitOptions && window.chatkitOptions.entities")
+    entities = page.evaluate("() => window.chatkitOptions.entities.onTagSearch('dent')")
+    assert entities == [
+        {"id": "task-2", "title": "Dentist appointment", "group": "Tasks", "icon": "check-circle", "interactive": True, "data": {"number": 2}},
+        {"id": "task-1", "title": "Call the dentist", "group": "Tasks", "icon": "check-circle", "interactive": True, "data": {"number": 1}},
+    ]
+    page.evaluate("() => window.chatkitOptions.entities.onClick({id: 'task-1', title: 'Call the dentist', data: {number: 1}})")
+    expect(page.get_by_role("dialog", name="Task 1: Call the dentist")).to_be_visible()
