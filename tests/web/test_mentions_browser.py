@@ -118,3 +118,26 @@ def test_the_official_page_searches_tasks_for_tags_and_opens_a_clicked_one(page:
     ]
     page.evaluate("() => window.chatkitOptions.entities.onClick({id: 'task-1', title: 'Call the dentist', data: {number: 1}})")
     expect(page.get_by_role("dialog", name="Task 1: Call the dentist")).to_be_visible()
+
+
+def test_a_refused_tag_stays_in_the_composer_with_its_tag(page: Page, web_server: LiveServer, user: str) -> None:
+    http = httpx.Client(base_url=web_server.base_url, headers=web_server.headers(user), timeout=30)
+    with http:
+        for title in ("Call the dentist", "Dentist appointment"):
+            assert http.post("/api/v1/tasks", json={"title": title}).status_code == 201
+        open_page(page, web_server, user)
+        composer = page.get_by_label("Message", exact=True)
+        composer.press_sequentially("done with @call")
+        page.get_by_role("option", name="Call the dentist").click()
+        # renamed elsewhere after the pick: the tag no longer names it, so the server refuses it
+        assert http.patch("/api/v1/tasks/1", json={"title": "Call the dentist at 9"}).status_code == 200
+        composer.press("Enter")
+        expect(page.get_by_role("alert").filter(has_text="does not match your task 1")).to_be_visible()
+        expect(composer).to_have_value("done with @Call the dentist")
+        assert not any(t["completed"] for t in tasks_of(web_server, user).values())
+        # renamed back: sending again sends the same tag, which now names the task
+        assert http.patch("/api/v1/tasks/1", json={"title": "Call the dentist"}).status_code == 200
+        composer.press("Enter")
+        expect(page.locator(".msg-user .mention-tag")).to_have_text("@Call the dentist")
+        expect(page.locator("#messages[aria-busy]")).to_have_count(0)
+        assert [n for n, t in tasks_of(web_server, user).items() if t["completed"]] == [1]

@@ -324,6 +324,7 @@ function keepInComposer(turn, text) {
   const input = $("composer-input");
   if (text === null || turn.userMessageId || input.value.trim()) return;
   input.value = text;
+  mentions.putBack(text); // its task tags too
   autosize();
   input.focus();
 }
@@ -339,6 +340,7 @@ function retryFor(turn, type, params, text) {
   const input = $("composer-input");
   if (text !== null && !input.value.trim()) {
     input.value = text;
+    mentions.putBack(text);
     autosize();
   }
   return () => {

@@ -78,6 +78,7 @@ export class MentionMenu {
     const before = this.input.value.slice(0, this.input.selectionStart ?? this.input.value.length);
     const m = /(?:^|\s)@([^@\n]{0,60})$/.exec(before);
     if (!m || /\s{2}|^\s/.test(m[1])) return null;
+    if (this.tags.some((t) => m[1] === t.title || m[1].startsWith(`${t.title} `))) return null; // a tag already picked
     return { text: m[1], start: before.length - m[1].length - 1 };
   }
 
@@ -192,8 +193,14 @@ export class MentionMenu {
       rest = rest.slice(at + tag.title.length + 1);
     }
     if (rest || !parts.length) parts.push({ type: "input_text", text: rest });
+    this.taken = { text, tags: this.tags };
     this.tags = [];
     return parts;
+  }
+
+  /** A message put back into the composer (refused, or to retry): its tags come back with it. */
+  putBack(text) {
+    if (this.taken && this.taken.text === text) this.tags = this.taken.tags;
   }
 }
 
