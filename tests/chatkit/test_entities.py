@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from chatkit.types import (
@@ -13,8 +13,8 @@ from chatkit.types import (
 )
 
 from todochat.agent.models.builtin.model import decide, read_input
-from todochat.chatkit.entities import TaskTagConverter, mentioned, reference_text
-from todochat.tasks.mentions import offers, same_title
+from todochat.chatkit.entities import TaskTagConverter, mentioned, reference_text, task_source
+from todochat.tasks.mentions import Mention, offers, same_title
 
 
 def tag(number: int, title: str) -> UserMessageTagContent:
@@ -70,3 +70,12 @@ def test_the_menu_offers_title_word_prefixes_or_the_number() -> None:
     assert offers(["7"], 7, "Anything") and not offers(["entist"], 7, "Call the dentist")
     assert offers([], 1, "Everything")
     assert same_title("@Call  the Dentist", "call the dentist") and not same_title("Call the dentist", "Call mom")
+
+
+def test_an_entity_says_the_task_state_in_a_rows_words() -> None:
+    today = date(2026, 11, 23)
+    source = task_source(Mention(7, "Pay rent", False, "2026-11-24T18:00"), today)
+    assert (source.id, source.title, source.data, source.interactive) == ("task-7", "Pay rent", {"number": 7}, True)
+    assert source.description == "Task 7 · due tomorrow at 18:00"
+    assert task_source(Mention(7, "Pay rent", True, "2026-11-24"), today).description == "Task 7 · done"
+    assert task_source(Mention(8, "Milk", False), today).description == "Task 8 · open"

@@ -33,8 +33,8 @@ from openai.types.responses import ResponseInputTextParam
 
 from todochat.context import RequestContext
 from todochat.presentation import due_label
+from todochat.tasks.mentions import Mention, live_mentions
 from todochat.tasks.rules import NUMBER_MAX
-from todochat.tasks.schemas import TaskFilter, TaskOut
 from todochat.tasks.service import TaskService
 
 ENTITY_PREFIX = "task-"
@@ -114,10 +114,10 @@ def mentioned(text: str) -> list[tuple[int, int]]:
     return [(n, i) for n, i in found.items() if 1 <= n <= NUMBER_MAX]
 
 
-def task_source(task: TaskOut, today: date) -> EntitySource:
+def task_source(task: Mention, today: date) -> EntitySource:
     """The entity a reply's mention of ``task`` points at (interactive; ``data.number``), its
-    description "Task 7 · due tomorrow" as a task row says it (``today``: the user's local day)."""
-    state = "done" if task.completed else (due_label(task.due, overdue=task.overdue, today=today) or "open")
+    description "Task 7 · due tomorrow" in a task row's words (``today``: the user's local day)."""
+    state = "done" if task.completed else (due_label(task.due, overdue=False, today=today) or "open")
     return EntitySource(
         id=f"{ENTITY_PREFIX}{task.number}",
         title=task.title,
@@ -133,12 +133,13 @@ def task_source(task: TaskOut, today: date) -> EntitySource:
 
 async def annotate(item: AssistantMessageItem, service: TaskService, context: RequestContext) -> AssistantMessageItem:
     """``item`` with an entity annotation per live task of the user each content part mentions
-    (deleted or unknown numbers get none); one query for the whole message, none without mentions."""
+    (deleted or unknown numbers get none); one SQL statement for the whole message, none without
+    mentions."""
     per_part = [mentioned(part.text) for part in item.content]
     numbers = sorted({n for found in per_part for n, _ in found})
     if not numbers:
         return item
-    tasks = {t.number: t for t in await service.list(context, TaskFilter(numbers=numbers))}
+    tasks = await live_mentions(service, context, numbers)
     today = context.local_now().date()
     content = []
     for part, found in zip(item.content, per_part, strict=True):

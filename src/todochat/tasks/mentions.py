@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 from todochat.context import RequestContext
 from todochat.errors import ValidationError
-from todochat.tasks import search
+from todochat.tasks import dates, search
 from todochat.tasks.models import Task
 from todochat.tasks.queries import live
 from todochat.tasks.rules import NUMBER_MAX, check_text
@@ -45,11 +45,13 @@ _SCAN = 200
 
 @dataclass(frozen=True)
 class Mention:
-    """A task offered for an ``@`` tag: its per-user ``number``, ``title`` and ``completed``."""
+    """A task offered for an ``@`` tag or named by a reply: its per-user ``number``, ``title``,
+    ``completed`` and (from :func:`live_mentions`) ``due`` as ``TaskOut.due`` has it."""
 
     number: int
     title: str
     completed: bool
+    due: str | None = None
 
 
 def mention_terms(query: str) -> list[str]:
@@ -107,6 +109,27 @@ async def search_mentions(
     return found[:limit]
 
 
+async def live_mentions(service: TaskService, ctx: RequestContext, numbers: Sequence[int]) -> dict[int, Mention]:
+    """The user's live tasks among ``numbers`` (unknown and deleted ones left out), read in one
+    statement (a reply's annotations need no tags or reminders).
+
+    Returns:
+        number -> :class:`Mention` with ``due`` local to ``ctx.tz`` (``YYYY-MM-DD[THH:MM]``).
+    """
+    wanted = sorted({n for n in numbers if 1 <= n <= NUMBER_MAX})
+    if not wanted:
+        return {}
+    stmt = live(ctx).with_only_columns(
+        Task.number, Task.title, Task.completed, Task.due_at, Task.due_all_day
+    ).where(Task.number.in_(wanted))
+    async with service.sessionmaker() as session:
+        rows = (await session.execute(stmt)).all()
+    return {
+        int(n): Mention(int(n), str(t), bool(c), dates.format_due(due_at, bool(all_day), ctx.tz))
+        for n, t, c, due_at, all_day in rows
+    }
+
+
 def same_title(tag_text: str, title: str) -> bool:
     """A tag's text names ``title``: equal after Unicode NFC, case folding, a leading ``@``
     dropped and white space collapsed."""
@@ -157,4 +180,4 @@ async def check_tags(service: TaskService, ctx: RequestContext, tags: Sequence[t
             )
 
 
-__all__ = ["MENTIONS_MAX", "MENTION_QUERY_MAX", "Mention", "check_tags", "mention_terms", "offers", "same_title", "search_mentions"]
+__all__ = ["MENTIONS_MAX", "MENTION_QUERY_MAX", "Mention", "check_tags", "live_mentions", "mention_terms", "offers", "same_title", "search_mentions"]
