@@ -1,6 +1,6 @@
 """Every ChatKit 1.6.5 request type over real HTTP (``todochat serve``, SQLite and PostgreSQL):
 answered, or refused with a 4xx JSON error before anything is stored (issue 11: several were
-500s, and one ``input_tag`` part broke every later turn of its thread)."""
+500s, and one ``input_tag`` part broke every later turn of its thread; a tag must now name a task)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ async def test_every_request_type_is_answered_or_refused_before_storing(live_ser
             ({"type": "threads.custom_action", "params": {**tid, "action": {"type": "task.complete", "payload": {"number": big}}}}, 422, "validation"),
             ({"type": "threads.custom_action", "params": {**tid, "action": {"type": "task.explode", "payload": {"number": 1}}}}, 422, "validation"),
             ({"type": "threads.add_user_message", "params": {**tid, "input": {
-                **message("hi"), "content": [{"type": "input_tag", "id": "t1", "text": "@milk", "data": {}}]}}}, 400, "unsupported"),
+                **message("hi"), "content": [{"type": "input_tag", "id": "t1", "text": "@milk", "data": {}}]}}}, 422, "validation"),
             ({"type": "threads.add_user_message", "params": {**tid, "input": message("hi", attachments=["att_1"])}}, 404, "not_found"),
             ({"type": "threads.add_user_message", "params": {**tid, "input": message("hi", quoted_text="q" * 4001)}}, 422, "validation"),
             ({"type": "threads.add_user_message", "params": {**tid, "input": message("nul\x00here")}}, 422, "validation"),

@@ -42,6 +42,7 @@ from todochat.api.routes import docs as docs_routes
 from todochat.api.routes import export as export_routes
 from todochat.api.routes import imports as import_routes
 from todochat.api.routes import lists as lists_routes
+from todochat.api.routes import mentions as mention_routes
 from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
 from todochat.api.security import install_security
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(chatkit_routes.router)
     app.include_router(tasks.router)
     app.include_router(lists_routes.router)  # /api/v1/lists
+    app.include_router(mention_routes.router)  # /api/v1/mentions (the composer's @-menu)
     app.include_router(reminders.router)
     app.include_router(activity.router)
     app.include_router(me.router)

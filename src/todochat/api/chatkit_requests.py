@@ -32,16 +32,21 @@ from chatkit.types import (
     ThreadsUpdateReq,
     UserMessageInput,
     UserMessageItem,
+    UserMessageTagContent,
     UserMessageTextContent,
     WidgetItem,
 )
 
+from todochat.chatkit.entities import tag_number
 from todochat.chatkit.imports import IMPORT_ACTIONS, check_import_action
 from todochat.chatkit.questions import check_request as check_answer
 from todochat.chatkit.server import check_action
 from todochat.context import RequestContext
 from todochat.errors import Conflict, Unsupported, ValidationError
-from todochat.tasks.rules import check_text
+from todochat.tasks.mentions import check_tags
+from todochat.tasks.models import TITLE_MAX
+from todochat.tasks.rules import check_number, check_text
+from todochat.tasks.service import TaskService
 
 THREAD_TITLE_MAX = 200
 CONTENT_PARTS_MAX = 50
@@ -63,7 +68,12 @@ REFUSED: dict[type[Any], str] = {
 
 
 async def check_request(
-    request: ChatKitReq, store: Store[RequestContext], context: RequestContext, *, max_message_chars: int
+    request: ChatKitReq,
+    store: Store[RequestContext],
+    context: RequestContext,
+    *,
+    max_message_chars: int,
+    service: TaskService | None = None,
 ) -> None:
     """Refuse a request the server cannot answer, before anything is stored.
 
@@ -72,10 +82,12 @@ async def check_request(
         store: the user's ChatKit store (for the items a request names).
         context: the request context (user from the token).
         max_message_chars: the message limit (``TODOCHAT_MAX_MESSAGE_CHARS``), also for ``quoted_text``.
+        service: the task service, to check a message's task tags (``input_tag``); None: tags are refused.
 
     Raises:
         Unsupported: transcription, an import action sent as a sync action (400).
-        ValidationError: a message, title, action or page limit out of its rules (422).
+        ValidationError: a message, title, action or page limit out of its rules, or a task tag
+            that names no live task of the user (422, field ``input``).
         Conflict: a client tool output with no tool call pending (409).
         chatkit.store.NotFoundError: a thread or item the request names is not the user's (404).
     """
@@ -84,6 +96,7 @@ async def check_request(
         raise Unsupported(refused, type=request.type)
     if isinstance(request, (ThreadsCreateReq, ThreadsAddUserMessageReq)):
         check_input(request.params.input, max_message_chars)
+        await check_message_tags(request.params.input, service, context)
     elif isinstance(request, ThreadsUpdateReq):
         title = " ".join(check_text(request.params.title, "title").split())
         if not 1 <= len(title) <= THREAD_TITLE_MAX:
@@ -143,18 +156,21 @@ async def check_attachments(message: UserMessageInput, store: Store[RequestConte
 
 
 def check_input(message: UserMessageInput, max_message_chars: int) -> None:
-    """A user message: text parts only (an ``input_tag`` part is refused), 1 to
-    ``max_message_chars`` characters of text without control characters (empty text is fine with
-    an attachment), and a ``quoted_text`` within the same limit.
+    """A user message: text parts and task tags (``input_tag`` with ``data: {"number": N}``, see
+    :func:`check_tag`), 1 to ``max_message_chars`` characters of text without control characters
+    (empty text is fine with an attachment), and a ``quoted_text`` within the same limit.
 
     Raises:
-        Unsupported: a content part other than text (400).
-        ValidationError: empty, too long, too many parts, or a control character (field ``input``).
+        Unsupported: a content part of another type (400).
+        ValidationError: empty, too long, too many parts, a control character, or a malformed
+            tag (field ``input``).
     """
     if len(message.content) > CONTENT_PARTS_MAX:
         raise ValidationError(f"A message has at most {CONTENT_PARTS_MAX} parts.", field="input")
     for part in message.content:
-        if not isinstance(part, UserMessageTextContent):
+        if isinstance(part, UserMessageTagContent):
+            check_tag(part)
+        elif not isinstance(part, UserMessageTextContent):
             raise Unsupported(
                 f"Message parts of type {part.type!r} are not supported; send text.", field="input"
             )
@@ -173,6 +189,38 @@ def check_input(message: UserMessageInput, max_message_chars: int) -> None:
             f"The quoted text is {len(quoted)} characters long; the limit is {max_message_chars}.",
             field="quoted_text",
         )
+
+
+def check_tag(tag: UserMessageTagContent) -> int:
+    """A task tag's shape: ``data.number`` a task number, ``text`` (the title it was picked by)
+    1 to ``TITLE_MAX + 1`` characters, an ``id`` of at most 200 characters; returns the number.
+
+    Raises:
+        ValidationError: no number in range, an empty or over-long text or id (field ``input``).
+    """
+    number = tag_number(tag)
+    if number is None:
+        raise ValidationError("A task tag carries its task number (data.number); pick the task again.", field="input")
+    check_number(number, "input")
+    if not 1 <= len(tag.text.strip()) <= TITLE_MAX + 1 or len(tag.id) > 200:
+        raise ValidationError("A task tag has the task's title as its text.", field="input")
+    check_text(tag.id, "input")
+    return number
+
+
+async def check_message_tags(message: UserMessageInput, service: TaskService | None, context: RequestContext) -> None:
+    """Every task tag of ``message`` names a live task of the user (:func:`todochat.tasks.mentions.check_tags`).
+
+    Raises:
+        Unsupported: a tag while no task service is given (400).
+        ValidationError: a tag naming a deleted task, another user's, or a title it does not have (422).
+    """
+    tags = [(check_tag(p), p.text) for p in message.content if isinstance(p, UserMessageTagContent)]
+    if not tags:
+        return
+    if service is None:
+        raise Unsupported("Task tags are not supported here; send text.", field="input")
+    await check_tags(service, context, tags)
 
 
 async def check_items(request: ChatKitReq, store: Store[RequestContext], context: RequestContext) -> None:

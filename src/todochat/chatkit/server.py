@@ -18,7 +18,7 @@ from typing import Any
 import anyio
 from agents import Model, RunConfig, Runner
 from agents.models.fake_id import FAKE_RESPONSES_ID
-from chatkit.agents import ThreadItemConverter, stream_agent_response
+from chatkit.agents import stream_agent_response
 from chatkit.errors import CustomStreamError
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.store import NotFoundError, Store
@@ -64,6 +64,7 @@ from todochat.agent.agent import build_agent
 from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
 from todochat.chatkit import questions
+from todochat.chatkit.entities import TaskTagConverter, with_task_annotations
 from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
 from todochat.chatkit.live import LiveWidgets
 from todochat.chatkit.turns import (
@@ -103,13 +104,16 @@ RETRY_OF = "retry_of"
 
 
 def message_text(item: UserMessageItem) -> str:
-    """The plain text of a user message."""
-    return "".join(part.text for part in item.content if isinstance(part, UserMessageTextContent)).strip()
+    """The plain text of a user message (a task tag as its title)."""
+    return "".join(
+        part.text if isinstance(part, UserMessageTextContent) else part.text.lstrip("@") for part in item.content
+    ).strip()
 
 
-class TodoItemConverter(ThreadItemConverter):
-    """Shows earlier task widgets to the model as their plain-text list, not widget JSON, and an
-    attached file as a line naming it (its content goes to the import preview, never to the model)."""
+class TodoItemConverter(TaskTagConverter):
+    """Shows earlier task widgets to the model as their plain-text list, not widget JSON, an
+    attached file as a line naming it (its content goes to the import preview, never to the model),
+    and a task tag as the exact reference ``task N`` (chatkit/entities.py)."""
 
     async def attachment_to_message_content(self, attachment: Attachment) -> ResponseInputTextParam:
         return ResponseInputTextParam(
@@ -390,7 +394,8 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             hooks=EffectRecorder(self.store, thread.id, item_id, context),
         )
         try:
-            async for event in with_store_ids(stream_agent_response(agent_ctx, result), self, thread, context):
+            events = with_store_ids(stream_agent_response(agent_ctx, result), self, thread, context)
+            async for event in with_task_annotations(events, self.service, context):
                 yield event
         except TodoError as exc:
             raise CustomStreamError(exc.message, allow_retry=False) from exc

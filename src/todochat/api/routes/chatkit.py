@@ -33,7 +33,8 @@ async def chatkit_endpoint(request: Request, user_id: CurrentUser) -> Response:
     threads.custom_action, ...) and JSON for the others. Every request is checked before anything
     is stored (:func:`check_request`). Errors (JSON): 400 unsupported request type or content part,
     401 bad token, 404 another user's (or a missing) thread or item, 409 nothing pending,
-    413 body too large, 422 malformed request, empty/over-long message, title or action.
+    413 body too large, 422 malformed request, empty/over-long message, title or action, or a
+    task tag (``input_tag``) naming no live task of the user.
     """
     server: TodoChatKitServer = request.app.state.chatkit
     body = await request.body()
@@ -45,7 +46,9 @@ async def chatkit_endpoint(request: Request, user_id: CurrentUser) -> Response:
             field="body",
         ) from exc
     context = await resolve_zone(request, user_id, _metadata_zone(parsed))
-    await check_request(parsed, server.store, context, max_message_chars=server.max_message_chars)
+    await check_request(
+        parsed, server.store, context, max_message_chars=server.max_message_chars, service=server.service
+    )
     result = await server.process_request(parsed, context)
     if hasattr(result, "json_events"):
         return StreamingResponse(

@@ -5,6 +5,7 @@ import { downloadTasks } from "./export.js";
 import { startReminders, stopReminders } from "./reminders.js";
 import { isSyncAction, refreshWidgets, runSyncAction } from "./sync-actions.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
+import { MentionMenu, setMentionToken } from "./mentions.js";
 import { ThreadList } from "./threads.js";
 import {
   $, autosize, clearTransient, closeSidebar, hideError, scrollToEnd, setBusy, setStatus, showError,
@@ -22,6 +23,9 @@ const state = {
   busy: false,
   controller: null, // aborts the running stream
 };
+
+setMentionToken(() => state.client?.token || "");
+const mentions = new MentionMenu($("composer-input")); // before wire(): its Enter picks, not sends
 
 const threads = new ThreadList({
   list: $("thread-list"),
@@ -336,6 +340,7 @@ function keepInComposer(turn, text) {
   const input = $("composer-input");
   if (text === null || turn.userMessageId || input.value.trim()) return;
   input.value = text;
+  mentions.putBack(text); // its task tags too
   autosize();
   input.focus();
 }
@@ -351,6 +356,7 @@ function retryFor(turn, type, params, text) {
   const input = $("composer-input");
   if (text !== null && !input.value.trim()) {
     input.value = text;
+    mentions.putBack(text);
     autosize();
   }
   return () => {
@@ -414,8 +420,8 @@ async function sendAnswer(itemId, input) {
   await runStream("threads.add_structured_input", { thread_id: state.threadId, item_id: itemId, input });
 }
 
-function sendMessage(text) {
-  const input = { content: [{ type: "input_text", text }], attachments: [], quoted_text: null, inference_options: {} };
+function sendMessage(text, content = [{ type: "input_text", text }]) {
+  const input = { content, attachments: [], quoted_text: null, inference_options: {} };
   showPending(text);
   if (state.threadId) return runStream("threads.add_user_message", { thread_id: state.threadId, input }, { text });
   return runStream("threads.create", { input }, { text });
@@ -463,7 +469,7 @@ function wire() {
     if (!text || state.busy) return;
     input.value = "";
     autosize();
-    sendMessage(text);
+    sendMessage(text, mentions.take(text)); // @-mentions picked from the menu go as task tags
   });
   $("stop").addEventListener("click", () => state.controller?.abort());
   $("retry").addEventListener("click", () => takeRetry()?.());

@@ -2,6 +2,7 @@
 import { storeToken, tokenFromLocation } from "./auth.js";
 import { userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
+import { searchMentions, showTask } from "./mentions.js";
 
 const CDN_WAIT_MS = 15000;
 
@@ -76,6 +77,19 @@ async function start(token) {
           "text/csv": [".csv"], "text/plain": [".txt"], "text/calendar": [".ics"], "application/json": [".json"],
         },
       },
+    },
+    // @-mentions: the user's tasks as entities (a tag is sent as input_tag with data.number);
+    // a task a reply names (an entity annotation) opens in a dialog.
+    entities: meta("todochat-managed") === "true" ? undefined : {
+      onTagSearch: async (query) => (await searchMentions(query, token)).map((task) => ({
+        id: `task-${task.number}`,
+        title: task.title,
+        group: task.completed ? "Completed tasks" : "Tasks",
+        icon: task.completed ? "check-circle-filled" : "check-circle",
+        interactive: true,
+        data: { number: task.number },
+      })),
+      onClick: (entity) => { if (Number.isInteger(entity?.data?.number)) showTask(entity.data.number, null, token); },
     },
     onClientTool: async ({ name, params }) => {
       if (name === "download_tasks") return { downloaded: (await downloadTasks(params, token)).downloaded };

@@ -1,5 +1,6 @@
 // Thread items (chatkit/types.py ThreadItem) as DOM, and the item updates streamed for them.
 import { renderQuestion, wireQuestion } from "./questions.js";
+import { annotatedNodes, userNodes } from "./mentions.js";
 import { applyWidgetUpdate, renderWidget } from "./widgets.js";
 
 function el(tag, className, text) {
@@ -46,14 +47,14 @@ const RENDER = {
   user_message(item) {
     const node = el("article", "msg msg-user");
     const bubble = el("div", "bubble");
-    bubble.append(srOnly("You: "), document.createTextNode(userText(item)));
+    bubble.append(srOnly("You: "), ...(item.content || []).some((p) => p.type === "input_tag") ? userNodes(item) : [document.createTextNode(userText(item))]);
     node.append(bubble);
     return node;
   },
   assistant_message(item) {
     const node = assistantShell();
     const bubble = el("div", "bubble");
-    bubble.append(srOnly("todochat: "), document.createTextNode(assistantText(item)));
+    bubble.append(srOnly("todochat: "), ...(item.streaming ? [document.createTextNode(assistantText(item))] : annotatedNodes(item)));
     if (item.streaming) bubble.classList.add("streaming");
     node.append(bubble);
     return node;
