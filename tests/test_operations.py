@@ -27,9 +27,14 @@ from todochat.tasks.operation_spec import Arg, Front, check, render_docs
 from todochat.tasks.operations import DOCS, OPERATIONS
 
 SRC = Path(__file__).parents[1] / "src" / "todochat"
-NOT_TASK_OPERATIONS = ("/api/v1/me", "/api/v1/notifications", "/api/v1/audit", "/api/v1/reminders/deliveries")
-"""REST paths under /api/v1 that are not task operations (account, privacy, reminder delivery);
-every other /api/v1 route (/api/v1/lists and /api/v1/export too) must be declared in tasks/operations.py."""
+NOT_TASK_OPERATIONS = ("/api/v1/me", "/api/v1/notifications", "/api/v1/audit", "/api/v1/reminders/deliveries", "/api/v1/mentions")
+"""REST paths under /api/v1 (and the paths below them) that are not task operations (account,
+privacy, reminder delivery, the page's @-mention menu search); every other /api/v1 route
+(/api/v1/lists and /api/v1/export too) must be declared in tasks/operations.py."""
+
+
+def _not_an_operation(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in NOT_TASK_OPERATIONS)
 
 
 def fronts() -> dict[str, Any]:
@@ -48,7 +53,7 @@ def fronts() -> dict[str, Any]:
         "openapi": copy.deepcopy(openapi),
         "rest_routes": [
             (method.upper(), path) for path, item in openapi["paths"].items()
-            if path.startswith("/api/v1/") and not path.startswith(NOT_TASK_OPERATIONS) for method in item
+            if path.startswith("/api/v1/") and not _not_an_operation(path) for method in item
         ],
         "docs": DOCS.read_text(encoding="utf-8"),
     }
