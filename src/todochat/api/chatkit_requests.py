@@ -50,12 +50,12 @@ CHECKED = (
     ThreadsCreateReq, ThreadsAddUserMessageReq, ThreadsAddClientToolOutputReq, ThreadsAddStructuredInputReq,
     ThreadsRetryAfterItemReq, ThreadsCustomActionReq, ThreadsGetByIdReq, ThreadsListReq, ItemsListReq,
     ItemsFeedbackReq, ThreadsUpdateReq, ThreadsDeleteReq, AttachmentsCreateReq, AttachmentsDeleteReq,
+    InputTranscribeReq,  # when voice is configured; checked by api/voice.py check_voice
 )
 """Request types the server answers (after the checks below)."""
 ATTACHMENTS_MAX = 5
 """Attachments one message may carry."""
 REFUSED: dict[type[Any], str] = {
-    InputTranscribeReq: "Dictation (input.transcribe) is not supported by this server.",
     ThreadsSyncCustomActionReq: "Widget actions run as threads.custom_action on this server.",
 }
 """Request types refused with 400 ``unsupported``."""
@@ -73,7 +73,7 @@ async def check_request(
         max_message_chars: the message limit (``TODOCHAT_MAX_MESSAGE_CHARS``), also for ``quoted_text``.
 
     Raises:
-        Unsupported: transcription, sync actions (400).
+        Unsupported: sync actions (400).
         ValidationError: a message, title, action or page limit out of its rules (422).
         Conflict: a client tool output with no tool call pending (409).
         chatkit.store.NotFoundError: a thread or item the request names is not the user's (404).

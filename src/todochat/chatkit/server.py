@@ -66,6 +66,7 @@ from todochat.chatkit.turns import (
     finish_writes,
     journal_effect,
 )
+from todochat.chatkit.voice import VoiceMixin
 from todochat.chatkit.widgets import (
     ACTION_TYPES,
     LIST_ROWS_MAX,
@@ -119,7 +120,7 @@ class TodoItemConverter(ThreadItemConverter):
         )
 
 
-class TodoChatKitServer(ChatKitServer[RequestContext]):
+class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixin: input.transcribe (chatkit/voice.py)
     """ChatKitServer over the SQL store, the task service and one agent model.
 
     Args:
