@@ -5,6 +5,7 @@ import { downloadTasks } from "./export.js";
 import { startReminders, stopReminders } from "./reminders.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
 import { ThreadList } from "./threads.js";
+import { startVoice, stopVoice, wireVoice } from "./voice.js";
 import {
   $, autosize, clearTransient, closeSidebar, hideError, scrollToEnd, setBusy, setStatus, showError,
   showNotice, showPending, takeRetry, updateWelcome, watchScrolling,
@@ -53,6 +54,7 @@ function showLogin(message) {
 function signOut(message) {
   state.controller?.abort();
   stopReminders();
+  stopVoice();
   forgetToken();
   sessionStorage.removeItem(THREAD_KEY);
   showLogin(message);
@@ -92,6 +94,7 @@ function showApp(token) {
   $("tz-label").textContent = userTimeZone();
   $("remember-toggle").checked = remembering();
   startReminders(token);
+  startVoice(() => state.client); // the microphone shows when the server transcribes (voice.js)
 }
 
 // ---------------------------------------------------------------- threads
@@ -406,6 +409,7 @@ function wire() {
     if (!new URLSearchParams(window.location.hash.slice(1)).has("token")) return;
     state.controller?.abort();
     stopReminders();
+    stopVoice();
     sessionStorage.removeItem(THREAD_KEY);
     resetConversation(null); // nothing of the previous user stays in the page
     threads.clear();
@@ -414,6 +418,7 @@ function wire() {
     if (next) boot(next);
   });
   wireShortcuts();
+  wireVoice();
   const input = $("composer-input");
   input.addEventListener("input", autosize);
   input.addEventListener("keydown", (e) => {

@@ -50,6 +50,9 @@ async function start(token) {
   await customElements.whenDefined("openai-chatkit");
   clearTimeout(timer);
   const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
+  const managed = meta("todochat-managed") === "true";
+  // Dictation (chatkit-js `composer.dictation` → input.transcribe) only when this server transcribes.
+  const voice = managed ? null : await fetch("/api/v1/voice").then((r) => (r.ok ? r.json() : null)).catch(() => null);
   const api = meta("todochat-managed") === "true"
     ? { getClientSecret: (current) => managedSecret(token, current) }
     : { url: new URL("/chatkit", window.location.href).href, domainKey: meta("todochat-domain-key"), fetch: authorizedFetch(token) };
@@ -67,6 +70,7 @@ async function start(token) {
     },
     composer: {
       placeholder: "Message todochat…",
+      ...(voice?.transcription ? { dictation: { enabled: true } } : {}),
       // a task file to import (todochat's attachment allow-list; the server checks it again)
       attachments: meta("todochat-managed") === "true" ? { enabled: false } : {
         enabled: true,
