@@ -2,6 +2,7 @@
 import { forgetToken, providerSignInOffered, remembering, revokeToken, setRemember, signInErrorFromLocation, storeToken, tokenFromLocation, tokenSubject } from "./auth.js";
 import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
 import { downloadTasks } from "./export.js";
+import { forgetFeedback } from "./feedback.js";
 import { startReminders, stopReminders } from "./reminders.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
 import { ThreadList } from "./threads.js";
@@ -55,6 +56,7 @@ function signOut(message) {
   state.controller?.abort();
   stopReminders();
   stopVoice();
+  forgetFeedback();
   forgetToken();
   sessionStorage.removeItem(THREAD_KEY);
   showLogin(message);
@@ -150,7 +152,10 @@ function showItem(item) {
   state.items.set(item.id, item);
   const messages = $("messages");
   const existing = messages.querySelector(`[data-item-id="${CSS.escape(item.id)}"]`);
-  const node = renderThreadItem(item, { onAction: (action) => sendAction(item.id, action) });
+  const node = renderThreadItem(item, {
+    onAction: (action) => sendAction(item.id, action),
+    onFeedback: (kind) => state.client.request("items.feedback", { thread_id: state.threadId, item_ids: [item.id], kind }),
+  });
   if (!node) return existing?.remove();
   node.dataset.itemId = item.id;
   if (existing) {

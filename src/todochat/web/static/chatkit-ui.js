@@ -60,6 +60,7 @@ async function start(token) {
     api,
     theme: { colorScheme: dark ? "dark" : "light" },
     history: { enabled: true },
+    threadItemActions: { feedback: !managed }, // 👍/👎 → items.feedback on todochat's /chatkit
     startScreen: {
       greeting: "What needs doing?",
       prompts: [

@@ -1,4 +1,5 @@
 // Thread items (chatkit/types.py ThreadItem) as DOM, and the item updates streamed for them.
+import { feedbackBar } from "./feedback.js";
 import { applyWidgetUpdate, renderWidget } from "./widgets.js";
 
 function el(tag, className, text) {
@@ -49,12 +50,13 @@ const RENDER = {
     node.append(bubble);
     return node;
   },
-  assistant_message(item) {
+  assistant_message(item, ctx) {
     const node = assistantShell();
     const bubble = el("div", "bubble");
     bubble.append(srOnly("todochat: "), document.createTextNode(assistantText(item)));
     if (item.streaming) bubble.classList.add("streaming");
     node.append(bubble);
+    if (!item.streaming && ctx?.onFeedback) bubble.after(feedbackBar(item.id, ctx.onFeedback)); // feedback.js
     return node;
   },
   widget(item, ctx) {
