@@ -59,6 +59,7 @@ from todochat.agent.agent import build_agent
 from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
 from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
+from todochat.chatkit.titles import summary_title
 from todochat.chatkit.turns import (
     EffectRecorder,
     already_done_text,
@@ -320,9 +321,6 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
             async for event in self._import_preview(thread, input_user_message, context):
                 yield event
             return
-        if thread.title is None:
-            text = message_text(input_user_message)
-            thread.title = text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1].rstrip() + "…"
         if context.metadata.get(RETRY_OF) == input_user_message.id:
             effects = await self.turn_effects(thread.id, input_user_message.id, context)
             if effects:
@@ -344,7 +342,7 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
             agent_input,  # type: ignore[arg-type]
             context=agent_ctx,
             run_config=RunConfig(model=self.model, tracing_disabled=not self.tracing),
-            hooks=EffectRecorder(self.store, thread.id, input_user_message.id, context),
+            hooks=(recorder := EffectRecorder(self.store, thread.id, input_user_message.id, context)),
         )
         try:
             async for event in with_store_ids(stream_agent_response(agent_ctx, result), self, thread, context):
@@ -357,6 +355,8 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
             logger.exception("model_failure", extra={"thread_id": thread.id})
             failure = describe_model_failure(exc)
             raise CustomStreamError(failure.message, allow_retry=failure.allow_retry) from exc
+        if thread.title is None:  # named after the reply, so naming never delays it (chatkit/titles.py)
+            thread.title = summary_title(message_text(input_user_message), recorder.effects)
 
     async def _import_preview(
         self, thread: ThreadMetadata, message: UserMessageItem, context: RequestContext
