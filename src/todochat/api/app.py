@@ -38,6 +38,7 @@ from todochat.api.routes import (
 )
 from todochat.api.routes import attachments as attachment_routes
 from todochat.api.routes import chatkit as chatkit_routes
+from todochat.api.routes import composer as composer_routes
 from todochat.api.routes import docs as docs_routes
 from todochat.api.routes import export as export_routes
 from todochat.api.routes import imports as import_routes
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
     app.include_router(voice_routes.router)  # GET /api/v1/voice
+    app.include_router(composer_routes.router)  # GET /api/v1/composer-tools
     app.include_router(docs_routes.router)  # /docs: vendored Swagger UI, no inline script
     app.include_router(web.router)
     return app

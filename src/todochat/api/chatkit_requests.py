@@ -36,6 +36,7 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 
+from todochat.chatkit.composer_tools import check_tool_choice
 from todochat.chatkit.imports import IMPORT_ACTIONS, check_import_action
 from todochat.chatkit.server import check_action
 from todochat.context import RequestContext
@@ -134,6 +135,7 @@ def check_input(message: UserMessageInput, max_message_chars: int) -> None:
     """
     if len(message.content) > CONTENT_PARTS_MAX:
         raise ValidationError(f"A message has at most {CONTENT_PARTS_MAX} parts.", field="input")
+    check_tool_choice(message)  # composer tools (chatkit/composer_tools.py)
     for part in message.content:
         if not isinstance(part, UserMessageTextContent):
             raise Unsupported(

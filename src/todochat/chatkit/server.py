@@ -58,6 +58,13 @@ from pydantic import ValidationError as PydanticValidationError
 from todochat.agent.agent import build_agent
 from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
+from todochat.chatkit.composer_tools import (
+    COMPOSER_TOOLS,
+    VIEW_TOOLS,
+    for_model,
+    tool_choice_of,
+    view_for,
+)
 from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
 from todochat.chatkit.titles import summary_title
 from todochat.chatkit.turns import (
@@ -321,6 +328,10 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
             async for event in self._import_preview(thread, input_user_message, context):
                 yield event
             return
+        if tool_choice_of(input_user_message) in VIEW_TOOLS:  # "Plan my day", "Weekly review": no model turn
+            async for event in self._composer_view(thread, input_user_message, context):
+                yield event
+            return
         if context.metadata.get(RETRY_OF) == input_user_message.id:
             effects = await self.turn_effects(thread.id, input_user_message.id, context)
             if effects:
@@ -328,6 +339,7 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
                     yield event
                 return
         items = await self.history(thread.id, context, upto=input_user_message.id)
+        items = [for_model(i) if i.id == input_user_message.id else i for i in items]  # "Add task" (composer_tools.py)
         agent_input = [state_message(thread.metadata), *await self.converter.to_agent_input(items)]
         state_now = (thread.metadata or {}).get(STATE_KEY)
         if isinstance(state_now, dict) and state_now.get("pending"):
@@ -357,6 +369,28 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
             raise CustomStreamError(failure.message, allow_retry=failure.allow_retry) from exc
         if thread.title is None:  # named after the reply, so naming never delays it (chatkit/titles.py)
             thread.title = summary_title(message_text(input_user_message), recorder.effects)
+
+    async def _composer_view(
+        self, thread: ThreadMetadata, message: UserMessageItem, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """A message sent with a view tool (chatkit/composer_tools.py): its task-list widget and reply,
+        from the task service; "the first one" then counts the rows shown."""
+        tool = tool_choice_of(message) or ""
+        view = await view_for(tool, self.service, context)
+        today = context.local_now().date()
+        if thread.title is None:
+            thread.title = COMPOSER_TOOLS[tool].label
+        shown = [t.number for t in view.tasks[:LIST_ROWS_MAX]]
+        state = (thread.metadata or {}).get(STATE_KEY) or {}
+        thread.metadata = {**(thread.metadata or {}), STATE_KEY: {**state, "shown": shown, "touched": shown}}
+        yield ThreadItemDoneEvent(item=WidgetItem(
+            id=self.store.generate_item_id("message", thread, context),
+            thread_id=thread.id,
+            created_at=datetime.now(),  # noqa: DTZ005 — chatkit expects naive local time (DESIGN.md)
+            widget=task_list_widget(view.heading, view.tasks, today, view=view.view),
+            copy_text=copy_text(view.heading, view.tasks, today),
+        ))
+        yield ThreadItemDoneEvent(item=self.assistant_message(thread, context, view.text))
 
     async def _import_preview(
         self, thread: ThreadMetadata, message: UserMessageItem, context: RequestContext
