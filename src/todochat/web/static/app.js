@@ -1,6 +1,7 @@
 // The built-in todochat page: sign-in, threads, the conversation and its streamed turns, client tools.
 import { forgetToken, providerSignInOffered, remembering, revokeToken, setRemember, signInErrorFromLocation, storeToken, tokenFromLocation, tokenSubject } from "./auth.js";
 import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
+import { startComposerTools, takeInferenceOptions, textForEmptyMessage } from "./composer-tools.js";
 import { downloadTasks } from "./export.js";
 import { forgetFeedback } from "./feedback.js";
 import { startReminders, stopReminders } from "./reminders.js";
@@ -97,6 +98,7 @@ function showApp(token) {
   $("remember-toggle").checked = remembering();
   startReminders(token);
   startVoice(() => state.client); // the microphone shows when the server transcribes (voice.js)
+  startComposerTools(); // "Add task", "Plan my day", "Weekly review" (composer-tools.js)
 }
 
 // ---------------------------------------------------------------- threads
@@ -387,8 +389,8 @@ async function sendAction(itemId, action) {
   });
 }
 
-function sendMessage(text) {
-  const input = { content: [{ type: "input_text", text }], attachments: [], quoted_text: null, inference_options: {} };
+function sendMessage(text, inferenceOptions = {}) {
+  const input = { content: [{ type: "input_text", text }], attachments: [], quoted_text: null, inference_options: inferenceOptions };
   showPending(text);
   if (state.threadId) return runStream("threads.add_user_message", { thread_id: state.threadId, input }, { text });
   return runStream("threads.create", { input }, { text });
@@ -434,11 +436,11 @@ function wire() {
   });
   $("composer").addEventListener("submit", (e) => {
     e.preventDefault();
-    const text = input.value.trim();
+    const text = input.value.trim() || textForEmptyMessage(); // a view tool needs no words (composer-tools.js)
     if (!text || state.busy) return;
     input.value = "";
     autosize();
-    sendMessage(text);
+    sendMessage(text, takeInferenceOptions()); // the chosen composer tool, if any
   });
   $("stop").addEventListener("click", () => state.controller?.abort());
   $("retry").addEventListener("click", () => takeRetry()?.());

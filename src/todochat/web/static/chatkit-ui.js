@@ -53,6 +53,8 @@ async function start(token) {
   const managed = meta("todochat-managed") === "true";
   // Dictation (chatkit-js `composer.dictation` → input.transcribe) only when this server transcribes.
   const voice = managed ? null : await fetch("/api/v1/voice").then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  // Composer tools → inference_options.tool_choice (GET /api/v1/composer-tools; todochat's /chatkit only).
+  const tools = managed ? [] : await fetch("/api/v1/composer-tools").then((r) => (r.ok ? r.json() : [])).catch(() => []);
   const api = meta("todochat-managed") === "true"
     ? { getClientSecret: (current) => managedSecret(token, current) }
     : { url: new URL("/chatkit", window.location.href).href, domainKey: meta("todochat-domain-key"), fetch: authorizedFetch(token) };
@@ -72,6 +74,7 @@ async function start(token) {
     composer: {
       placeholder: "Message todochat…",
       ...(voice?.transcription ? { dictation: { enabled: true } } : {}),
+      ...(tools.length ? { tools: tools.map((t) => ({ id: t.id, label: t.label, icon: t.icon, placeholderOverride: t.placeholder })) } : {}),
       // a task file to import (todochat's attachment allow-list; the server checks it again)
       attachments: meta("todochat-managed") === "true" ? { enabled: false } : {
         enabled: true,
