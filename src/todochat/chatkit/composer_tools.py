@@ -116,11 +116,11 @@ async def view_for(tool: str, service: TaskService, context: RequestContext) -> 
     if tool == "plan_my_day":
         flt = TaskFilter(status="pending", due_before=today.isoformat())
         tasks = await service.list(context, flt, sort="due")
-        overdue = sum(1 for t in tasks if _due_day(t) is not None and _due_day(t) < today)  # type: ignore[operator]
+        late = len(_overdue(tasks, today))
         if not tasks:
             text = "Nothing is due today or overdue. Add something, or pick a task without a date."
         else:
-            text = f"{_count(len(tasks), 'task')} for today" + (f", {overdue} of them overdue." if overdue else ".")
+            text = f"{_count(len(tasks), 'task')} for today" + (f", {late} of them overdue." if late else ".")
             text += " Done and Delete are on each row."
         return View(text, f"Today · {len(tasks)}", tasks, (flt, "due"))
     if tool == "weekly_review":
@@ -128,12 +128,17 @@ async def view_for(tool: str, service: TaskService, context: RequestContext) -> 
         done = [t for t in await service.list(context, TaskFilter(status="completed"), sort="number")
                 if t.completed_at is not None and _local_day(t.completed_at, context) >= week_ago]
         open_ = await service.list(context, TaskFilter(status="pending", due_before=week_ahead.isoformat()), sort="due")
-        overdue = [t for t in open_ if (d := _due_day(t)) is not None and d < today]
+        overdue = _overdue(open_, today)
         coming = [t for t in open_ if t not in overdue]
         text = (f"In the last 7 days you finished {_count(len(done), 'task')}. "
                 f"{_count(len(overdue), 'task')} overdue, {_count(len(coming), 'task')} due in the next 7 days.")
         return View(text, f"This week · {len(overdue) + len(coming)} open, {len(done)} done", [*overdue, *coming, *done])
     raise ValueError(f"{tool!r} is not a view tool")
+
+
+def _overdue(tasks: list[TaskOut], today: date) -> list[TaskOut]:
+    """The tasks due before ``today`` (the user's local day)."""
+    return [t for t in tasks if (day := _due_day(t)) is not None and day < today]
 
 
 def _count(n: int, noun: str) -> str:

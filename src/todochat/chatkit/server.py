@@ -339,7 +339,7 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
                     yield event
                 return
         items = await self.history(thread.id, context, upto=input_user_message.id)
-        items = [for_model(i) if i.id == input_user_message.id else i for i in items]  # "Add task" (composer_tools.py)
+        items = [for_model(input_user_message) if i.id == input_user_message.id else i for i in items]  # "Add task" (composer_tools.py)
         agent_input = [state_message(thread.metadata), *await self.converter.to_agent_input(items)]
         state_now = (thread.metadata or {}).get(STATE_KEY)
         if isinstance(state_now, dict) and state_now.get("pending"):
