@@ -14,6 +14,7 @@ from rich.table import Table
 from todochat.chatkit.widgets import INDENT
 from todochat.client import ChatKitClient, ChatKitError
 from todochat.presentation import escape_markup, escape_terminal
+from todochat.token_advice import TokenSource, refusal_advice
 
 
 def widget_table(widget: dict[str, Any]) -> Table:
@@ -95,22 +96,35 @@ def _texts(node: Any) -> list[str]:
     return out
 
 
-async def run_chat(url: str, token: str, thread_id: str | None, timezone: str | None) -> None:
+async def run_chat(
+    url: str, token: str, thread_id: str | None, timezone: str | None, source: TokenSource | None = None
+) -> int:
     """Read lines from the terminal and send them to ``url``; keeps one thread per session.
 
-    Prints the thread id at the start so a later ``--thread ID`` resumes it.
+    Prints the thread id at the start so a later ``--thread ID`` resumes it. Before the first
+    prompt the token is tried (``threads.list``): a server that cannot be reached, or that refuses
+    the token (401), ends the session with what to do (:func:`todochat.token_advice.refusal_advice`).
+
+    Args:
+        source: where the token came from (default: given with ``--token``).
+
+    Returns:
+        The exit code: 0, or 1 when the server cannot be reached or refused the token.
     """
     console = Console()
     timezone = timezone or local_zone_name()
+    source = source or TokenSource(minted_here=False)
     async with httpx.AsyncClient(base_url=url, timeout=120) as http:
         client = ChatKitClient(http, token, timezone)
+        if not await _token_accepted(console, client, url, source):
+            return 1
         if thread_id:
             try:
                 for item in await client.items(thread_id):
                     _print_item(console, item)
             except ChatKitError as exc:
                 console.print(f"[red]{escape_markup(str(exc))}[/red]")
-                return
+                return 1
         console.print("[dim]todochat — type a message; Ctrl-D or 'exit' quits.[/dim]")
         while True:
             try:
@@ -125,6 +139,9 @@ async def run_chat(url: str, token: str, thread_id: str | None, timezone: str | 
             try:
                 turn = await client.send(text, thread_id, on_delta=lambda d: console.print(escape_terminal(d), end="", markup=False, highlight=False))
             except ChatKitError as exc:
+                if exc.status == 401:  # e.g. the token expired during the session
+                    console.print(f"\n[red]{escape_markup(_refusal(exc, url, source))}[/red]")
+                    return 1
                 console.print(f"\n[red]{escape_markup(str(exc))}[/red]")
                 continue
             except httpx.HTTPError as exc:
@@ -154,6 +171,29 @@ async def run_chat(url: str, token: str, thread_id: str | None, timezone: str | 
                     console.print(f"[bold cyan]todochat>[/bold cyan] {escape_markup(done.text)}", highlight=False)
             if turn.error:
                 console.print(f"[red]{escape_markup(str(turn.error))}[/red]")
+    return 0
+
+
+async def _token_accepted(console: Console, client: ChatKitClient, url: str, source: TokenSource) -> bool:
+    """Try the token with a one-thread ``threads.list``; print why not and return False on failure."""
+    try:
+        await client.request({"type": "threads.list", "params": {"limit": 1}})
+    except ChatKitError as exc:
+        console.print(escape_markup(_refusal(exc, url, source) if exc.status == 401 else str(exc)), style="red", highlight=False)
+        return False
+    except httpx.HTTPError as exc:
+        console.print(
+            escape_markup(f"Cannot reach the todochat server at {url} ({exc or type(exc).__name__}). "
+                          "Is it running? Start it with `make run` (or `todochat serve`), or pass --url."),
+            style="red", highlight=False,
+        )
+        return False
+    return True
+
+
+def _refusal(exc: ChatKitError, url: str, source: TokenSource) -> str:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    return refusal_advice(str(body.get("message") or exc), url=url, source=source)
 
 
 def _print_item(console: Console, item: dict[str, Any]) -> None:

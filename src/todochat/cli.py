@@ -240,13 +240,24 @@ def chat(
     token_: Annotated[str | None, typer.Option("--token", help="Bearer token (default: the local user's).")] = None,
     timezone: Annotated[str | None, typer.Option(help="IANA time zone (default: this machine's).")] = None,
 ) -> None:
-    """Chat with a running server over the ChatKit protocol (Ctrl-D or 'exit' to quit)."""
+    """Chat with a running server over the ChatKit protocol (Ctrl-D or 'exit' to quit).
+
+    Without --token it signs a token for TODOCHAT_LOCAL_USER with this machine's secret
+    (TODOCHAT_JWT_SECRET, or TODOCHAT_DATA_DIR/jwt_secret): run it with the server's settings. A
+    token the server refuses ends the session with the reason and what to do (exit 1).
+    """
     from todochat.chat_cli import run_chat
+    from todochat.token_advice import TokenSource
 
     settings = load_settings()
+    source = TokenSource(minted_here=False)
     if token_ is None:
+        from_env = bool(settings.jwt_secret)
         token_ = local_token(settings.local_user, settings)
-    asyncio.run(run_chat(url, token_, thread, timezone))
+        source = TokenSource(minted_here=True, user=settings.local_user, data_dir=settings.data_dir, secret_from_env=from_env)
+    code = asyncio.run(run_chat(url, token_, thread, timezone, source))
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("eval")

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", ""}
@@ -205,6 +205,26 @@ class Settings(BaseSettings):
     chatkit_domain_key: str = "domain_pk_localhost_dev"
     chatkit_workflow_id: str | None = None
     openai_api_base: str = "https://api.openai.com/v1"
+
+    # --- voice: input.transcribe through OpenAI's transcription API (transcription.py, README "Voice") ---
+    transcribe: bool = True
+    """Offer dictation when an API key is configured (``TODOCHAT_TRANSCRIBE=false``: never)."""
+    transcribe_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TODOCHAT_TRANSCRIBE_API_KEY", "OPENAI_API_KEY")
+    )
+    """The transcription API's key: ``TODOCHAT_TRANSCRIBE_API_KEY``, else ``OPENAI_API_KEY``; unset: no voice."""
+    transcribe_base_url: str = "https://api.openai.com/v1"
+    """The OpenAI-compatible API that serves ``POST /audio/transcriptions`` (operator-set only)."""
+    transcribe_model: str = "gpt-4o-mini-transcribe"
+    """The transcription model (``gpt-4o-mini-transcribe``, ``gpt-4o-transcribe``, ``whisper-1`` ...)."""
+    transcribe_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    """The largest recording accepted (OpenAI's limit is 25 MB); larger is refused (413)."""
+    transcribe_timeout_seconds: float = Field(default=60.0, gt=0)
+    """How long one transcription may take before it fails (504)."""
+
+    def transcription_enabled(self) -> bool:
+        """Whether ``input.transcribe`` is offered: ``transcribe`` on and an API key set."""
+        return self.transcribe and self.transcribe_api_key is not None and bool(self.transcribe_api_key.get_secret_value())
 
     @field_validator("timezone")
     @classmethod

@@ -236,3 +236,20 @@ class AttachmentRefused(TodoError):
 
     code = "attachment_refused"
     status = 422
+
+
+class AudioRefused(TodoError):
+    """A recording this server does not send for transcription: a type outside the transcription
+    API's list, empty, not base64, or larger than ``TODOCHAT_TRANSCRIBE_MAX_BYTES`` (``status`` 413).
+    Nothing was sent or stored."""
+
+    code = "audio_refused"
+    status = 422
+
+
+class TranscriptionFailed(TodoError):
+    """The transcription API did not transcribe: unreachable, timed out (``status`` 504), refused
+    the key, or failed (5xx). Nothing was stored; the person may try again."""
+
+    code = "transcription_failed"
+    status = 502

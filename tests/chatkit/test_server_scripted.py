@@ -24,7 +24,7 @@ async def test_turn_adds_task_streams_widget_and_persists(settings):
         items = await client.items(turn.thread_id)
         assert [i["type"] for i in items] == ["user_message", "widget", "assistant_message"]
         thread = await client.request({"type": "threads.get_by_id", "params": {"thread_id": turn.thread_id}})
-        assert thread["title"] == "add buy milk"
+        assert thread["title"] == "Buy milk"  # named after the task the turn added (chatkit/titles.py)
         other = ChatKitClient(http, issue_token("bob", settings))
         r = await http.post("/chatkit", json={"type": "items.list", "params": {"thread_id": turn.thread_id}}, headers=other.headers)
         assert r.status_code == 404

@@ -224,7 +224,7 @@ async def test_a_rename_or_delete_waits_for_the_turn_of_its_thread(settings) -> 
                 r = await http.post("/chatkit", json=body, headers=client.headers)
                 assert r.status_code == 409 and r.json()["error"] == "turn_in_progress", r.text
         thread = await app.state.store.load_thread(first.thread_id, ALICE)
-        assert thread.title == "add buy milk"
+        assert thread.title == "Buy milk"
         r = await http.post("/chatkit", json=update, headers=client.headers)  # no turn running: at once
         assert r.status_code == 200, r.text
         assert (await app.state.store.load_thread(first.thread_id, ALICE)).title == "Shopping"

@@ -42,7 +42,7 @@ def test_a_message_streams_a_reply_and_a_task_widget(page: Page, web_server: Liv
     expect(row.get_by_role("button", name="Done")).to_be_visible()
     expect(composer).to_have_value("")
     expect(page.locator(".thread-link")).to_have_count(1)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("remind me to pay rent")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay rent")  # the thread is named after what the turn did
     assert [t["title"] for t in tasks_of(web_server, user)] == ["Pay rent"]
 
 
@@ -71,13 +71,13 @@ def test_threads_can_be_created_switched_renamed_and_deleted(page: Page, web_ser
     send(page, "add feed the cat")
     threads = page.locator(".thread-link")
     expect(threads).to_have_count(2)
-    expect(threads).to_have_text(["add feed the cat", "add water the plants"])  # newest first
+    expect(threads).to_have_text(["Feed the cat", "Water the plants"])  # newest first, named by the tasks their turn added
 
     threads.filter(has_text="water").click()
     expect(page.locator("#messages")).to_contain_text("Water the plants")
     expect(page.locator("#messages")).not_to_contain_text("Feed the cat")
 
-    page.get_by_role("button", name="Rename “add water the plants”").click()
+    page.get_by_role("button", name="Rename “Water the plants”").click()
     rename = page.get_by_label("New name for the conversation")
     rename.fill("Garden <b>jobs</b>")
     rename.press("Enter")
@@ -88,7 +88,7 @@ def test_threads_can_be_created_switched_renamed_and_deleted(page: Page, web_ser
     expect(page.get_by_role("heading", level=1)).to_have_text("Garden <b>jobs</b>")
     expect(page.locator("#messages")).to_contain_text("Water the plants")
 
-    page.get_by_role("button", name="Delete “add feed the cat”").click()
+    page.get_by_role("button", name="Delete “Feed the cat”").click()
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(threads).to_have_text(["Garden <b>jobs</b>"])
     page.reload()

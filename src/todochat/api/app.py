@@ -38,6 +38,7 @@ from todochat.api.routes import (
 )
 from todochat.api.routes import attachments as attachment_routes
 from todochat.api.routes import chatkit as chatkit_routes
+from todochat.api.routes import composer as composer_routes
 from todochat.api.routes import docs as docs_routes
 from todochat.api.routes import export as export_routes
 from todochat.api.routes import imports as import_routes
@@ -45,7 +46,9 @@ from todochat.api.routes import lists as lists_routes
 from todochat.api.routes import mentions as mention_routes
 from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
+from todochat.api.routes import voice as voice_routes
 from todochat.api.security import install_security
+from todochat.api.voice import attach_transcriber, chatkit_body_limit
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
 from todochat.context import Clock
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         attach_database(app, settings)
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(app.state.mcp.run())  # MCP session manager (stateless)
+            await attach_transcriber(app, stack)  # input.transcribe when a key is configured (api/voice.py)
             for hook in LIFESPAN_HOOKS:
                 await hook(app, stack)
             if settings.reminders_dispatch:  # TODOCHAT_REMINDERS_DISPATCH=false: this replica never sends
@@ -143,6 +147,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(oidc.router)
     app.include_router(chat.router)
     app.include_router(chatkit_session.router)
+    app.include_router(voice_routes.router)  # GET /api/v1/voice
+    app.include_router(composer_routes.router)  # GET /api/v1/composer-tools
     app.include_router(docs_routes.router)  # /docs: vendored Swagger UI, no inline script
     app.include_router(web.router)
     return app
@@ -155,7 +161,8 @@ def file_routes(settings: Settings) -> dict[str, int]:
     def room(n: int) -> int:
         return n + import_routes.MULTIPART_ROOM if n else 0
 
-    return {"/api/v1/import": room(settings.import_max_bytes), "/chatkit/attachments/": room(settings.attachment_max_bytes)}
+    return {"/api/v1/import": room(settings.import_max_bytes), "/chatkit/attachments/": room(settings.attachment_max_bytes),
+            **chatkit_body_limit(settings)}  # /chatkit takes a recording when voice is on (api/voice.py)
 
 
 def worker_app() -> FastAPI:

@@ -38,6 +38,7 @@ from chatkit.types import (
 )
 
 from todochat.chatkit.entities import tag_number
+from todochat.chatkit.composer_tools import check_tool_choice
 from todochat.chatkit.imports import IMPORT_ACTIONS, check_import_action
 from todochat.chatkit.questions import check_request as check_answer
 from todochat.chatkit.server import check_action
@@ -57,12 +58,12 @@ CHECKED = (
     ThreadsRetryAfterItemReq, ThreadsCustomActionReq, ThreadsGetByIdReq, ThreadsListReq, ItemsListReq,
     ItemsFeedbackReq, ThreadsUpdateReq, ThreadsDeleteReq, AttachmentsCreateReq, AttachmentsDeleteReq,
     ThreadsSyncCustomActionReq,
+    InputTranscribeReq,  # when voice is configured; checked by api/voice.py check_voice
 )
 """Request types the server answers (after the checks below)."""
 ATTACHMENTS_MAX = 5
 """Attachments one message may carry."""
 REFUSED: dict[type[Any], str] = {
-    InputTranscribeReq: "Dictation (input.transcribe) is not supported by this server.",
 }
 """Request types refused with 400 ``unsupported``."""
 
@@ -85,7 +86,8 @@ async def check_request(
         service: the task service, to check a message's task tags (``input_tag``); None: tags are refused.
 
     Raises:
-        Unsupported: transcription, an import action sent as a sync action (400).
+        Unsupported: an import action sent as a sync action (400); transcription when voice is off
+            (api/voice.py).
         ValidationError: a message, title, action or page limit out of its rules, or a task tag
             that names no live task of the user (422, field ``input``).
         Conflict: a client tool output with no tool call pending (409).
@@ -167,6 +169,7 @@ def check_input(message: UserMessageInput, max_message_chars: int) -> None:
     """
     if len(message.content) > CONTENT_PARTS_MAX:
         raise ValidationError(f"A message has at most {CONTENT_PARTS_MAX} parts.", field="input")
+    check_tool_choice(message)  # composer tools (chatkit/composer_tools.py)
     for part in message.content:
         if isinstance(part, UserMessageTagContent):
             check_tag(part)

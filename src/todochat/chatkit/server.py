@@ -65,8 +65,16 @@ from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
 from todochat.chatkit import questions
 from todochat.chatkit.entities import TaskTagConverter, with_task_annotations
+from todochat.chatkit.composer_tools import (
+    COMPOSER_TOOLS,
+    VIEW_TOOLS,
+    for_model,
+    tool_choice_of,
+    view_for,
+)
 from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
 from todochat.chatkit.live import LiveWidgets
+from todochat.chatkit.titles import summary_title
 from todochat.chatkit.turns import (
     EffectRecorder,
     already_done_text,
@@ -74,6 +82,7 @@ from todochat.chatkit.turns import (
     finish_writes,
     journal_effect,
 )
+from todochat.chatkit.voice import VoiceMixin
 from todochat.chatkit.widgets import (
     ACTION_TYPES,
     LIST_ROWS_MAX,
@@ -132,7 +141,7 @@ class TodoItemConverter(TaskTagConverter):
         )
 
 
-class TodoChatKitServer(ChatKitServer[RequestContext]):
+class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixin: input.transcribe (chatkit/voice.py)
     """ChatKitServer over the SQL store, the task service and one agent model.
 
     Args:
@@ -351,9 +360,10 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             async for event in self._import_preview(thread, input_user_message, context):
                 yield event
             return
-        if thread.title is None:
-            text = message_text(input_user_message)
-            thread.title = text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1].rstrip() + "…"
+        if tool_choice_of(input_user_message) in VIEW_TOOLS:  # "Plan my day", "Weekly review": no model turn
+            async for event in self._composer_view(thread, input_user_message, context):
+                yield event
+            return
         if context.metadata.get(RETRY_OF) == input_user_message.id:
             effects = await self.turn_effects(thread.id, input_user_message.id, context)
             if effects:
@@ -373,6 +383,9 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         and stream its events; then the question the turn left pending, if any, as a structured
         input item (chatkit/questions.py)."""
         items = await self.history(thread.id, context, upto=item_id)
+        message = items[-1] if items and items[-1].id == item_id and isinstance(items[-1], UserMessageItem) else None
+        if message is not None:  # "Add task" (composer_tools.py): the model reads "add <text>"
+            items = [*items[:-1], for_model(message)]
         if reply is None:
             converted = await self.converter.to_agent_input(items)
         else:
@@ -391,7 +404,7 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             agent_input,  # type: ignore[arg-type]
             context=agent_ctx,
             run_config=RunConfig(model=self.model, tracing_disabled=not self.tracing),
-            hooks=EffectRecorder(self.store, thread.id, item_id, context),
+            hooks=(recorder := EffectRecorder(self.store, thread.id, item_id, context)),
         )
         try:
             events = with_store_ids(stream_agent_response(agent_ctx, result), self, thread, context)
@@ -405,9 +418,33 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             logger.exception("model_failure", extra={"thread_id": thread.id})
             failure = describe_model_failure(exc)
             raise CustomStreamError(failure.message, allow_retry=failure.allow_retry) from exc
+        if thread.title is None and message is not None:  # named after the reply, so naming never delays it (chatkit/titles.py)
+            thread.title = summary_title(message_text(message), recorder.effects)
         question = questions.ask(thread, lambda: self.store.generate_item_id("message", thread, context))
         if question is not None:
             yield ThreadItemDoneEvent(item=question)
+
+    async def _composer_view(
+        self, thread: ThreadMetadata, message: UserMessageItem, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """A message sent with a view tool (chatkit/composer_tools.py): its task-list widget and reply,
+        from the task service; "the first one" then counts the rows shown."""
+        tool = tool_choice_of(message) or ""
+        view = await view_for(tool, self.service, context)
+        today = context.local_now().date()
+        if thread.title is None:
+            thread.title = COMPOSER_TOOLS[tool].label
+        shown = [t.number for t in view.tasks[:LIST_ROWS_MAX]]
+        state = (thread.metadata or {}).get(STATE_KEY) or {}
+        thread.metadata = {**(thread.metadata or {}), STATE_KEY: {**state, "shown": shown, "touched": shown}}
+        yield ThreadItemDoneEvent(item=WidgetItem(
+            id=self.store.generate_item_id("message", thread, context),
+            thread_id=thread.id,
+            created_at=datetime.now(),  # noqa: DTZ005 — chatkit expects naive local time (DESIGN.md)
+            widget=task_list_widget(view.heading, view.tasks, today, view=view.view),
+            copy_text=copy_text(view.heading, view.tasks, today),
+        ))
+        yield ThreadItemDoneEvent(item=self.assistant_message(thread, context, view.text))
 
     async def _import_preview(
         self, thread: ThreadMetadata, message: UserMessageItem, context: RequestContext

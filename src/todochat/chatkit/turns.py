@@ -139,10 +139,14 @@ class EffectRecorder(RunHooks[Any]):
 
     def __init__(self, store: object, thread_id: str, item_id: str, context: RequestContext) -> None:
         self.store, self.thread_id, self.item_id, self.context = store, thread_id, item_id, context
+        self.effects: list[dict[str, Any]] = []
+        """This run's effects, in order (the thread's title is made from them: chatkit/titles.py)."""
 
     async def on_tool_end(self, context: RunContextWrapper[Any], agent: Any, tool: Tool, result: object) -> None:
         """Record ``tool``'s effect (if it changed anything) before the run goes on."""
         effect = effect_of(tool.name, result)
+        if effect is not None:
+            self.effects.append(effect)
         record = getattr(self.store, "record_turn_effect", None)
         if effect is None or record is None:
             return

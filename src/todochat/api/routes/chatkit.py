@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from todochat import db_errors
 from todochat.api.chatkit_requests import check_request
 from todochat.api.deps import CurrentUser, resolve_zone
+from todochat.api.voice import check_voice
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.errors import ValidationError
 
@@ -45,6 +46,7 @@ async def chatkit_endpoint(request: Request, user_id: CurrentUser) -> Response:
             "Not a valid ChatKit request: " + "; ".join(str(e["msg"]) for e in exc.errors()[:3]),
             field="body",
         ) from exc
+    check_voice(parsed, len(body), server.transcriber, request.app.state.settings)  # input.transcribe: api/voice.py
     context = await resolve_zone(request, user_id, _metadata_zone(parsed))
     await check_request(
         parsed, server.store, context, max_message_chars=server.max_message_chars, service=server.service

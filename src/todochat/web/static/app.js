@@ -1,12 +1,15 @@
 // The built-in todochat page: sign-in, threads, the conversation and its streamed turns, client tools.
 import { forgetToken, providerSignInOffered, remembering, revokeToken, setRemember, signInErrorFromLocation, storeToken, tokenFromLocation, tokenSubject } from "./auth.js";
 import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
+import { startComposerTools, takeInferenceOptions, textForEmptyMessage } from "./composer-tools.js";
 import { downloadTasks } from "./export.js";
+import { forgetFeedback } from "./feedback.js";
 import { startReminders, stopReminders } from "./reminders.js";
 import { isSyncAction, refreshWidgets, runSyncAction } from "./sync-actions.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
 import { MentionMenu, setMentionToken } from "./mentions.js";
 import { ThreadList } from "./threads.js";
+import { startVoice, stopVoice, wireVoice } from "./voice.js";
 import {
   $, autosize, clearTransient, closeSidebar, hideError, scrollToEnd, setBusy, setStatus, showError,
   showNotice, showPending, takeRetry, updateWelcome, watchScrolling,
@@ -58,6 +61,8 @@ function showLogin(message) {
 function signOut(message) {
   state.controller?.abort();
   stopReminders();
+  stopVoice();
+  forgetFeedback();
   forgetToken();
   sessionStorage.removeItem(THREAD_KEY);
   showLogin(message);
@@ -97,6 +102,8 @@ function showApp(token) {
   $("tz-label").textContent = userTimeZone();
   $("remember-toggle").checked = remembering();
   startReminders(token);
+  startVoice(() => state.client); // the microphone shows when the server transcribes (voice.js)
+  startComposerTools(); // "Add task", "Plan my day", "Weekly review" (composer-tools.js)
 }
 
 // ---------------------------------------------------------------- threads
@@ -165,6 +172,7 @@ function showItem(item) {
     onAction: (action) => sendAction(item.id, action),
     onAnswer: (inputId, values) => sendAnswer(item.id, { status: "answered", answers: { [inputId]: { values } } }),
     onSkip: () => sendAnswer(item.id, { status: "skipped", answers: {} }),
+    onFeedback: (kind) => state.client.request("items.feedback", { thread_id: state.threadId, item_ids: [item.id], kind }),
   });
   if (!node) return existing?.remove();
   node.dataset.itemId = item.id;
@@ -420,8 +428,8 @@ async function sendAnswer(itemId, input) {
   await runStream("threads.add_structured_input", { thread_id: state.threadId, item_id: itemId, input });
 }
 
-function sendMessage(text, content = [{ type: "input_text", text }]) {
-  const input = { content, attachments: [], quoted_text: null, inference_options: {} };
+function sendMessage(text, content = [{ type: "input_text", text }], inferenceOptions = {}) {
+  const input = { content, attachments: [], quoted_text: null, inference_options: inferenceOptions };
   showPending(text);
   if (state.threadId) return runStream("threads.add_user_message", { thread_id: state.threadId, input }, { text });
   return runStream("threads.create", { input }, { text });
@@ -447,6 +455,7 @@ function wire() {
     if (!new URLSearchParams(window.location.hash.slice(1)).has("token")) return;
     state.controller?.abort();
     stopReminders();
+    stopVoice();
     sessionStorage.removeItem(THREAD_KEY);
     resetConversation(null); // nothing of the previous user stays in the page
     threads.clear();
@@ -455,6 +464,7 @@ function wire() {
     if (next) boot(next);
   });
   wireShortcuts();
+  wireVoice();
   const input = $("composer-input");
   input.addEventListener("input", autosize);
   input.addEventListener("keydown", (e) => {
@@ -465,11 +475,11 @@ function wire() {
   });
   $("composer").addEventListener("submit", (e) => {
     e.preventDefault();
-    const text = input.value.trim();
+    const text = input.value.trim() || textForEmptyMessage(); // a view tool needs no words (composer-tools.js)
     if (!text || state.busy) return;
     input.value = "";
     autosize();
-    sendMessage(text, mentions.take(text)); // @-mentions picked from the menu go as task tags
+    sendMessage(text, mentions.take(text), takeInferenceOptions()); // @-mentions go as task tags; the chosen composer tool, if any
   });
   $("stop").addEventListener("click", () => state.controller?.abort());
   $("retry").addEventListener("click", () => takeRetry()?.());

@@ -51,6 +51,11 @@ async function start(token) {
   await customElements.whenDefined("openai-chatkit");
   clearTimeout(timer);
   const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
+  const managed = meta("todochat-managed") === "true";
+  // Dictation (chatkit-js `composer.dictation` → input.transcribe) only when this server transcribes.
+  const voice = managed ? null : await fetch("/api/v1/voice").then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  // Composer tools → inference_options.tool_choice (GET /api/v1/composer-tools; todochat's /chatkit only).
+  const tools = managed ? [] : await fetch("/api/v1/composer-tools").then((r) => (r.ok ? r.json() : [])).catch(() => []);
   const api = meta("todochat-managed") === "true"
     ? { getClientSecret: (current) => managedSecret(token, current) }
     : { url: new URL("/chatkit", window.location.href).href, domainKey: meta("todochat-domain-key"), fetch: authorizedFetch(token) };
@@ -58,6 +63,7 @@ async function start(token) {
     api,
     theme: { colorScheme: dark ? "dark" : "light" },
     history: { enabled: true },
+    threadItemActions: { feedback: !managed }, // 👍/👎 → items.feedback on todochat's /chatkit
     startScreen: {
       greeting: "What needs doing?",
       prompts: [
@@ -68,6 +74,8 @@ async function start(token) {
     },
     composer: {
       placeholder: "Message todochat…",
+      ...(voice?.transcription ? { dictation: { enabled: true } } : {}),
+      ...(tools.length ? { tools: tools.map((t) => ({ id: t.id, label: t.label, icon: t.icon, placeholderOverride: t.placeholder })) } : {}),
       // a task file to import (todochat's attachment allow-list; the server checks it again)
       attachments: meta("todochat-managed") === "true" ? { enabled: false } : {
         enabled: true,

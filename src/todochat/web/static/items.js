@@ -1,6 +1,7 @@
 // Thread items (chatkit/types.py ThreadItem) as DOM, and the item updates streamed for them.
 import { renderQuestion, wireQuestion } from "./questions.js";
 import { annotatedNodes, userNodes } from "./mentions.js";
+import { feedbackBar } from "./feedback.js";
 import { applyWidgetUpdate, renderWidget } from "./widgets.js";
 
 function el(tag, className, text) {
@@ -51,12 +52,13 @@ const RENDER = {
     node.append(bubble);
     return node;
   },
-  assistant_message(item) {
+  assistant_message(item, ctx) {
     const node = assistantShell();
     const bubble = el("div", "bubble");
     bubble.append(srOnly("todochat: "), ...(item.streaming ? [document.createTextNode(assistantText(item))] : annotatedNodes(item)));
     if (item.streaming) bubble.classList.add("streaming");
     node.append(bubble);
+    if (!item.streaming && ctx?.onFeedback) bubble.after(feedbackBar(item.id, ctx.onFeedback)); // feedback.js
     return node;
   },
   widget(item, ctx) {
