@@ -37,8 +37,8 @@ from chatkit.types import (
     WidgetItem,
 )
 
-from todochat.chatkit.entities import tag_number
 from todochat.chatkit.composer_tools import check_tool_choice
+from todochat.chatkit.entities import tag_number
 from todochat.chatkit.imports import IMPORT_ACTIONS, check_import_action
 from todochat.chatkit.questions import check_request as check_answer
 from todochat.chatkit.server import check_action

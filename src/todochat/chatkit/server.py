@@ -64,7 +64,6 @@ from todochat.agent.agent import build_agent
 from todochat.agent.context import STATE_KEY, TodoAgentContext, state_message
 from todochat.agent.models.failures import describe_model_failure
 from todochat.chatkit import questions
-from todochat.chatkit.entities import TaskTagConverter, with_task_annotations
 from todochat.chatkit.composer_tools import (
     COMPOSER_TOOLS,
     VIEW_TOOLS,
@@ -72,6 +71,7 @@ from todochat.chatkit.composer_tools import (
     tool_choice_of,
     view_for,
 )
+from todochat.chatkit.entities import TaskTagConverter, with_task_annotations
 from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
 from todochat.chatkit.live import LiveWidgets
 from todochat.chatkit.titles import summary_title
