@@ -54,7 +54,7 @@ def test_a_tall_reply_is_followed_and_scrolling_up_shows_the_pill(page: Page, we
     send(page, "add water the plants")
     send(page, "show my tasks")
     widget = page.locator(".msg-widget").last
-    expect(widget.locator(".ck-listitem")).to_have_count(21)
+    expect(widget.locator(".ck-listitem")).to_have_count(22)  # 21 task rows and the Show completed row
     expect(widget.locator(".ck-listitem").last).to_be_in_viewport()  # taller than the view, and followed
     page.wait_for_function("() => { const s = document.getElementById('scroller'); return s.scrollHeight - s.scrollTop - s.clientHeight < 24; }")
     expect(page.locator("#new-messages")).to_be_hidden()
