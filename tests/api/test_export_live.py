@@ -93,6 +93,10 @@ async def test_export_csv_and_ics_over_http(live_server: LiveServer) -> None:  #
         sub = Calendar.from_ical(r.content).walk("VTODO")[-1]
         assert str(sub["summary"]) == "Draft the slides"
         assert (str(sub["related-to"]), sub["related-to"].params["RELTYPE"]) == (task_uid("alice", 1), "PARENT")
+        r = await http.get("/api/v1/export", params={"format": "csv", "parent": 1}, headers=berlin)  # the filters of GET /api/v1/tasks
+        assert [row["title"] for row in csv.DictReader(io.StringIO(r.text, newline=""))] == ["Draft the slides"]
+        r = await http.get("/api/v1/export", params={"list": "Nowhere"}, headers=berlin)
+        assert r.status_code == 404 and r.json()["field"] == "list"
 
         r = await http.get("/api/v1/export", params={"format": "pdf"}, headers=berlin)
         assert r.status_code == 422 and "format" in r.text

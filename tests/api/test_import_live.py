@@ -151,3 +151,46 @@ async def test_csv_round_trip(server_factory, tmp_path: Path) -> None:  # type: 
         assert [(r["title"], r["list"], r["parent"]) for r in rows(first) if r["list"] == "Home"] == [
             ("Pay rent", "Home", ""), ("Transfer the money", "Home", "1"),
         ]
+
+
+async def test_ics_round_trip(server_factory) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """export (iCalendar) → import → export gives the same to-dos: every property a task has, and
+    each subtask's RELATED-TO pointing at the same parent (UIDs name their owner, so bob's differ)."""
+    import icalendar
+
+    server: LiveServer = server_factory()
+    alice = {**server.headers("alice"), "X-Timezone": "Europe/Berlin"}
+    bob = {**server.headers("bob"), "X-Timezone": "Europe/Berlin"}
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as http:
+        for body in (
+            {"title": "Pay rent", "due": "2026-12-01", "recurrence": "FREQ=MONTHLY;BYMONTHDAY=1", "tags": ["home"], "priority": "high"},
+            {"title": "Call mom", "due": "2026-11-24T18:00", "description": "Ask about\nChristmas", "priority": "medium"},
+            {"title": "Plan the trip", "tags": ["travel", "summer"], "priority": "low"},
+        ):
+            assert (await http.post("/api/v1/tasks", json=body, headers=alice)).status_code == 201
+        assert (await http.post("/api/v1/tasks/3/subtasks", json={"titles": ["Book flights"]}, headers=alice)).status_code == 201
+        await http.post("/api/v1/tasks/2/complete", headers=alice)
+
+        async def export(headers: dict[str, str]) -> list[dict[str, object]]:
+            r = await http.get("/api/v1/export", params={"format": "ics"}, headers=headers)
+            assert r.status_code == 200, r.text
+            todos = icalendar.Calendar.from_ical(r.content).walk("VTODO")
+            number = {str(t["uid"]): i for i, t in enumerate(todos, start=1)}
+            return [
+                {
+                    "summary": str(t["summary"]), "description": str(t.get("description", "")),
+                    "due": t["due"].dt if "due" in t else None, "priority": t.get("priority"),
+                    "categories": sorted(t["categories"].cats) if "categories" in t else [],
+                    "status": str(t["status"]), "rrule": dict(t["rrule"]) if "rrule" in t else None,
+                    "parent": number.get(str(t["related-to"])) if "related-to" in t else None,
+                }
+                for t in todos
+            ]
+
+        first = await export(alice)
+        ics = (await http.get("/api/v1/export", params={"format": "ics"}, headers=alice)).content
+        r = await http.post("/api/v1/import", params={"format": "ics"}, files=upload("tasks.ics", ics, "text/calendar"), headers=bob)
+        assert r.status_code == 201, r.text
+        assert await export(bob) == first
+        assert [(t["summary"], t["parent"]) for t in first if t["parent"]] == [("Book flights", 3)]
+        assert len(first) == 4 and first[1]["status"] == "COMPLETED"

@@ -22,6 +22,7 @@ from todochat.errors import ListNotFound, ValidationError
 from todochat.tasks import quotas
 from todochat.tasks.models import LIST_NAME_MAX, Task, TaskList
 from todochat.tasks.rules import check_text, nfc
+from todochat.tasks.schemas import TaskFilter
 
 if TYPE_CHECKING:
     from todochat.tasks.journal import Recorder
@@ -105,6 +106,17 @@ async def target(session: AsyncSession, ctx: RequestContext, name: str | None) -
             f"The list '{row.name}' is archived: unarchive it to add or move tasks to it.", field="list"
         )
     return row
+
+
+async def check_filter(session: AsyncSession, ctx: RequestContext, flt: TaskFilter | None) -> None:
+    """A filter's ``list`` must name a list of the user (the Inbox always exists): a list view of a
+    list that does not exist is an error, not an empty list.
+
+    Raises:
+        ListNotFound: no such list (field ``list``). ValidationError: a malformed name.
+    """
+    if flt is not None and flt.list and flt.list.strip() and not is_inbox(flt.list):
+        await find(session, ctx, flt.list)
 
 
 async def open_counts(session: AsyncSession, ctx: RequestContext) -> dict[int | None, int]:

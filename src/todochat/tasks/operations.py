@@ -386,6 +386,8 @@ OPERATIONS: tuple[Operation, ...] = (
             DUE_BEFORE,
             DUE_AFTER,
             QUERY,
+            LIST_FILTER,
+            PARENT_FILTER,
         ),
         result='`{"ok": true, "count": n, "format"}`; a client tool: the run stops and the page downloads the file',
         returns=list[TaskOut],
@@ -393,7 +395,7 @@ OPERATIONS: tuple[Operation, ...] = (
         read_only=True,
         # a client tool of the chat page: "export my tasks" (or the done ones) is the whole list or
         # one status; the page then downloads GET /api/v1/export, which takes every filter
-        agent=Front(omit=("priority", "tag", "due", "due_before", "due_after", "query")),
+        agent=Front(omit=("priority", "tag", "due", "due_before", "due_after", "query", "list", "parent")),
         mcp=None,  # MCP clients read the file as resources todochat://tasks/export.csv / .ics (mcp/resources.py)
         rest=(Route(method="GET", path="/api/v1/export", retype={"query": QUERY.as_(name="q")}),),  # q as GET /api/v1/tasks
     ),

@@ -374,8 +374,7 @@ class TaskService(ListOperations):
             ListNotFound: ``flt.list`` names no list of the user.
         """
         async with self.sessionmaker() as session:
-            if flt is not None and flt.list and flt.list.strip() and not lists.is_inbox(flt.list):
-                await lists.find(session, ctx, flt.list)
+            await lists.check_filter(session, ctx, flt)
             rows = await queries.fetch(session, ctx, flt or TaskFilter(), sort=sort, limit=limit, offset=offset)
         return [self.to_out(ctx, t) for t in rows]
 
@@ -387,12 +386,15 @@ class TaskService(ListOperations):
         whole list (:func:`todochat.tasks.export.export_stream`).
 
         Raises:
-            ValidationError: a malformed filter field (raised by the first page).
+            ValidationError: a malformed filter field; ListNotFound: ``flt.list`` names no list of
+                the user (both raised by the first page).
         """
         flt = flt or TaskFilter()
         after: int | None = 0
         while after is not None:
             async with self.sessionmaker() as session:
+                if after == 0:
+                    await lists.check_filter(session, ctx, flt)
                 rows, after = await queries.fetch_after(session, ctx, flt, after=after, limit=page_size)
             if rows:
                 yield [self.to_out(ctx, t) for t in rows]

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from todochat.api.deps import CurrentContext, ServiceDep
-from todochat.api.routes.tasks import ERRORS
+from todochat.api.routes.tasks import ERRORS, TaskFilterQuery
 from todochat.tasks import export
-from todochat.tasks.schemas import PriorityName, StatusFilter, TaskFilter, TaskOut
+from todochat.tasks.schemas import TaskOut
 
 router = APIRouter(tags=["tasks"])
 
@@ -33,20 +33,13 @@ router = APIRouter(tags=["tasks"])
 async def export_tasks(
     ctx: CurrentContext,
     service: ServiceDep,
+    flt: TaskFilterQuery,
     format: Annotated[export.ExportFormat, Query(description="csv (spreadsheet) or ics (calendar, VTODO)")] = "csv",
-    status: StatusFilter = "all",
-    priority: PriorityName | None = None,
-    tag: str | None = None,
-    due: Annotated[str | None, Query(description="today, tomorrow, overdue, this_week, none, any, or YYYY-MM-DD")] = None,
-    due_before: Annotated[str | None, Query(description="Due on or before YYYY-MM-DD")] = None,
-    due_after: Annotated[str | None, Query(description="Due on or after YYYY-MM-DD")] = None,
-    q: Annotated[str | None, Query(description="Words that must all be in the title, description or tags")] = None,
 ) -> StreamingResponse:
     """The user's tasks matching every given filter (the filters of ``GET /api/v1/tasks``), in
-    number order, as a download: CSV columns number, title, description, completed, priority,
-    tags, due, recurrence (cells that a spreadsheet would run as a formula start with ``'``), or
-    one VTODO per task. A malformed filter is a 422 naming the field before anything is sent."""
-    flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_before=due_before, due_after=due_after, query=q)
+    number order, as a download: CSV columns ``export.COLUMNS`` (cells that a spreadsheet would
+    run as a formula start with ``'``), or one VTODO per task. A malformed filter is a 422 naming
+    the field before anything is sent."""
     pages = service.export_pages(ctx, flt)
     first = await anext(pages, [])  # a bad filter raises here, while a 422 can still be sent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import CurrentContext, ServiceDep
@@ -107,10 +107,7 @@ def _offset(cursor: str | None) -> int:
         raise ValidationError("Invalid cursor.", field="cursor") from exc
 
 
-@router.get("", response_model=TaskPage, responses=ERRORS, summary="List and search tasks")
-async def list_tasks(
-    ctx: CurrentContext,
-    service: ServiceDep,
+def task_filter(
     status: StatusFilter = "all",
     priority: PriorityName | None = None,
     tag: str | None = None,
@@ -121,9 +118,6 @@ async def list_tasks(
         str | None,
         Query(description="Words that must all be in the title, description or tags (whole words, any inflection)"),
     ] = None,
-    sort: SortKey = "number",
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: str | None = None,
     list_name: Annotated[
         str | None, Query(alias="list", description="Only the tasks of the list with this name ('Inbox': tasks with no list)")
     ] = None,
@@ -131,11 +125,28 @@ async def list_tasks(
         int | None,
         Query(ge=0, le=TASK_NUMBER_MAX, description="Only the direct subtasks of this task number (0: top-level tasks only)"),
     ] = None,
+) -> TaskFilter:
+    """The task filter of a GET query (``GET /api/v1/tasks``, ``GET /api/v1/export``): every
+    parameter given narrows it (``TaskFilter`` checks the values: a bad one is a 422 naming it)."""
+    return TaskFilter(status=status, priority=priority, tag=tag, due=due, due_before=due_before, due_after=due_after, query=q,
+                      list=list_name, parent=parent)
+
+
+TaskFilterQuery = Annotated[TaskFilter, Depends(task_filter)]
+"""The filter query parameters of the routes that read tasks, declared once."""
+
+
+@router.get("", response_model=TaskPage, responses=ERRORS, summary="List and search tasks")
+async def list_tasks(
+    ctx: CurrentContext,
+    service: ServiceDep,
+    flt: TaskFilterQuery,
+    sort: SortKey = "number",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
 ) -> TaskPage:
     """The user's tasks matching every given filter, sorted, one page at a time."""
     offset = _offset(cursor)
-    flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_before=due_before, due_after=due_after, query=q,
-                     list=list_name, parent=parent)
     tasks = await service.list(ctx, flt, sort=sort, limit=limit + 1, offset=offset)
     more = len(tasks) > limit
     return TaskPage(tasks=tasks[:limit], next_cursor=_cursor(offset + limit) if more else None)

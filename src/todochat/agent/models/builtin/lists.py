@@ -10,7 +10,7 @@ the name of the X list to Y") and deleting ("delete/remove/get rid of the X list
 ``#work`` stays a tag: only the word "list" (or a move's destination) names a list. A move's
 destination that reads as a date, time, priority or state ("move it to friday", "move it to
 done") is left to the other rules. "my list", "my todo list" and "my task list" are the whole
-list, not a list named "todo".
+list, not a list named "todo". "move T under X" is a subtask move (builtin subtasks rules), never a list.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def classify_list(t: str) -> Any:
             return _mk("move", target=re.sub(r"\s+task$", "", task, flags=IC), body=list_name(m["name"]))
         return _mk("add", body=f"{task} {(m['rest'] or '').strip(' ,;')}".strip(), target=list_name(m["name"]))
     m = re.fullmatch(
-        rf"(?:move|file|shift|transfer|switch)(?: over)? (?P<task>.+?)(?: (?:from|out of) (?:my |the )?[\w' -]+?(?: {_LIST})?)? (?:to|into|onto|under|over to) (?:my |the )?(?P<dest>.+)", s, IC
+        rf"(?:move|file|shift|transfer|switch)(?: over)? (?P<task>.+?)(?: (?:from|out of) (?:my |the )?[\w' -]+?(?: {_LIST})?)? (?:to|into|onto|over to) (?:my |the )?(?P<dest>.+)", s, IC
     )
     if m:
         place = _to_place(m["dest"])
