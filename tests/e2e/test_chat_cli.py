@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
 
@@ -38,7 +40,10 @@ def test_chat_cli_talks_chatkit_and_resumes_a_thread(live_server):
 def test_chat_cli_exports_tasks_through_the_client_tool(live_server, tmp_path):
     out = chat(live_server, "add pay rent on friday #home\nadd =SUM(A1)\nexport my tasks\n", cwd=tmp_path)
     assert "Downloaded 2 tasks." in out, out
-    rows = (tmp_path / "todochat-tasks-2026-11-23.csv").read_text(encoding="utf-8").splitlines()  # the server's export
-    assert rows[0] == "number,title,description,completed,priority,tags,due,recurrence"
-    assert rows[1] == "1,Pay rent,,false,none,home,2026-11-27,"  # Friday after TEST_NOW (Monday)
-    assert rows[2] == "2,'=SUM(A1),,false,none,,,"
+    text = (tmp_path / "todochat-tasks-2026-11-23.csv").read_text(encoding="utf-8")  # the server's export (tasks/export.py columns)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.startswith("number,title,description,completed,priority,tags,due,")
+    assert [(r["number"], r["title"], r["completed"], r["tags"], r["due"]) for r in rows] == [
+        ("1", "Pay rent", "false", "home", "2026-11-27"),  # Friday after TEST_NOW (Monday)
+        ("2", "'=SUM(A1)", "false", "", ""),  # a formula-like cell starts with '
+    ]
