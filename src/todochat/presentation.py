@@ -101,6 +101,7 @@ def change_summary(
     tz: ZoneInfo,
     *,
     year: int | None = None,
+    detail: bool = False,
 ) -> str:
     """One clause saying what a journal group did, e.g. ``marked 'Buy milk' done``,
     ``added 'Buy milk'``, ``renamed 'X' to 'Y'``, ``moved 'X' from Fri 20 Nov to Sat 21 Nov at 15:00``,
@@ -113,6 +114,8 @@ def change_summary(
         changes: ``(before, after)`` snapshots per task, in the order they were recorded.
         tz: the reader's zone (dates are shown in it).
         year: the reader's current year (dates in another year show it).
+        detail: also say the due date of one added task (``added 'Pay rent' — due Fri 4 Dec``),
+            as a turn's steps show it (chatkit/steps.py).
     """
     if action == "import":
         return f"imported {_count(len(changes), 'task')}"
@@ -134,7 +137,10 @@ def change_summary(
                 parts.append(" and ".join(_field_clauses(before, after, tz, year)) or f"changed {_quoted(after)}")
             else:
                 snap = after if after is not None else before
-                parts.append(_VERB[kind][0].format(t=_quoted(snap or {})))
+                clause = _VERB[kind][0].format(t=_quoted(snap or {}))
+                if detail and kind == "added" and snap and snap.get("due_at"):
+                    clause += " — due " + due_words(snap["due_at"], bool(snap.get("due_all_day")), tz, year=year)
+                parts.append(clause)
         else:
             parts.append(_VERB[kind][1].format(n=len(items)))
     text = " and ".join(parts) or "changed nothing"
@@ -142,6 +148,23 @@ def change_summary(
         numbers = ", ".join(str((a or {}).get("number")) for _, a in next_ones)
         text += f" (next occurrence{'s' if len(next_ones) > 1 else ''}: task{'s' if len(next_ones) > 1 else ''} {numbers})"
     return text
+
+
+def step_title(clause: str) -> str:
+    """A change clause as one step of a turn's workflow (chatkit/steps.py): its first letter in
+    upper case, e.g. ``Added 'Pay rent' — due Fri 4 Dec``, ``Marked 'Dentist' done``."""
+    return clause[:1].upper() + clause[1:]
+
+
+def steps_heading(count: int) -> str:
+    """The collapsed workflow's title: ``1 change`` / ``3 changes``."""
+    return _count(count, "change")
+
+
+def already_done_words(numbers: list[int]) -> str:
+    """A notice for tasks a bulk completion left alone: ``2 tasks were already done: 3, 5.``"""
+    were = "tasks were" if len(numbers) != 1 else "task was"
+    return f"{len(numbers)} {were} already done: {', '.join(map(str, numbers))}."
 
 
 def list_summary(

@@ -74,6 +74,7 @@ from todochat.chatkit.composer_tools import (
 from todochat.chatkit.entities import TaskTagConverter, with_task_annotations
 from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
 from todochat.chatkit.live import LiveWidgets
+from todochat.chatkit.steps import TurnSteps
 from todochat.chatkit.titles import summary_title
 from todochat.chatkit.turns import (
     EffectRecorder,
@@ -404,10 +405,10 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
             agent_input,  # type: ignore[arg-type]
             context=agent_ctx,
             run_config=RunConfig(model=self.model, tracing_disabled=not self.tracing),
-            hooks=(recorder := EffectRecorder(self.store, thread.id, item_id, context)),
+            hooks=(recorder := EffectRecorder(self.store, thread.id, item_id, context, steps := TurnSteps(item_id))),
         )
         try:
-            events = with_store_ids(stream_agent_response(agent_ctx, result), self, thread, context)
+            events = with_store_ids(steps.around(stream_agent_response(agent_ctx, result), agent_ctx), self, thread, context)
             async for event in with_task_annotations(events, self.service, context):
                 yield event
         except TodoError as exc:

@@ -33,6 +33,8 @@ from typing import Any
 import anyio
 from agents import RunContextWrapper, RunHooks, Tool
 
+from todochat.agent.context import TodoAgentContext
+from todochat.chatkit.steps import TurnSteps, parse_result
 from todochat.context import RequestContext
 from todochat.tasks.journal import ActivityEntry
 
@@ -135,10 +137,14 @@ class EffectRecorder(RunHooks[Any]):
         store: the SQL store (``record_turn_effect``); another store records nothing.
         thread_id, item_id: the user message the turn answers.
         context: the request's context (its user).
+        steps: the turn's visible steps (chatkit/steps.py), shown after each committed call; None: none.
     """
 
-    def __init__(self, store: object, thread_id: str, item_id: str, context: RequestContext) -> None:
+    def __init__(
+        self, store: object, thread_id: str, item_id: str, context: RequestContext, steps: TurnSteps | None = None
+    ) -> None:
         self.store, self.thread_id, self.item_id, self.context = store, thread_id, item_id, context
+        self.steps = steps
         self.effects: list[dict[str, Any]] = []
         """This run's effects, in order (the thread's title is made from them: chatkit/titles.py)."""
 
@@ -148,7 +154,10 @@ class EffectRecorder(RunHooks[Any]):
         if effect is not None:
             self.effects.append(effect)
         record = getattr(self.store, "record_turn_effect", None)
-        if effect is None or record is None:
+        if effect is None:
+            return
+        if record is None:
+            await self._show_steps(context, tool.name, result)
             return
         write = asyncio.ensure_future(record(self.thread_id, self.item_id, effect, self.context))
         write.add_done_callback(_log_failure)
@@ -156,6 +165,13 @@ class EffectRecorder(RunHooks[Any]):
         if isinstance(pending, list):
             pending.append(write)  # awaited before the thread's turn lock is released
         await asyncio.shield(write)  # a cancelled turn still finishes this write
+        await self._show_steps(context, tool.name, result)
+
+    async def _show_steps(self, context: RunContextWrapper[Any], tool: str, result: object) -> None:
+        agent_ctx = context.context
+        parsed = parse_result(result)
+        if self.steps is not None and isinstance(agent_ctx, TodoAgentContext) and parsed is not None:
+            await self.steps.after_tool(agent_ctx, tool, parsed)
 
 
 async def finish_writes(context: RequestContext) -> None:

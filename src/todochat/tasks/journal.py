@@ -350,14 +350,17 @@ def summarize(
     group: JournalGroup,
     changes: Sequence[JournalChange],
     list_changes: Sequence[ListChange] = (),
+    *,
+    detail: bool = False,
 ) -> str:
     """The group's summary in the reader's zone (presentation.change_summary; a list change:
-    presentation.list_summary; an import that made lists reads as the import)."""
+    presentation.list_summary; an import that made lists reads as the import). ``detail``: as
+    ``change_summary``'s (an added task's due date too)."""
     pairs = [(_load(c.before), _load(c.after)) for c in changes]
     if list_changes and group.action.startswith("list_"):
         list_pairs = [(_load(c.before), _load(c.after)) for c in list_changes]
         return list_summary(group.action, list_pairs, pairs)
-    return change_summary(group.action, pairs, ctx.tz, year=ctx.local_now().year)
+    return change_summary(group.action, pairs, ctx.tz, year=ctx.local_now().year, detail=detail)
 
 
 async def step(
@@ -447,9 +450,11 @@ async def entries(
     before: int | None = None,
     since: datetime | None = None,
     turn: str | None = None,
+    detail: bool = False,
 ) -> list[ActivityEntry]:
     """The user's journal, newest first: at most ``limit`` entries with ``seq < before``, made at
-    or after ``since`` (and by chat turn ``turn``, when given)."""
+    or after ``since`` (and by chat turn ``turn``, when given); ``detail``: summaries as a turn's
+    steps show them (presentation.change_summary)."""
     stmt = select(JournalGroup).where(JournalGroup.user_id == ctx.user_id)
     if turn is not None:
         stmt = stmt.where(JournalGroup.turn == turn)
@@ -466,7 +471,7 @@ async def entries(
             id=g.seq,
             when=g.created_at,
             action=g.action,
-            summary=summarize(ctx, g, changes.get(g.id, []), listed.get(g.id, [])),
+            summary=summarize(ctx, g, changes.get(g.id, []), listed.get(g.id, []), detail=detail),
             task_numbers=sorted({c.number for c in changes.get(g.id, [])}),
             undone=g.undone_at is not None,
             front=g.front,

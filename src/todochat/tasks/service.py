@@ -1198,12 +1198,13 @@ class TaskService(ListOperations):
         async with self.sessionmaker() as session:
             return await journal.entries(session, ctx, limit=limit, before=before, since=since)
 
-    async def turn_changes(self, ctx: RequestContext, turn: str) -> list[ActivityEntry]:
+    async def turn_changes(self, ctx: RequestContext, turn: str, *, detail: bool = False) -> list[ActivityEntry]:
         """The changes chat turn ``turn`` (a ChatKit user message item id) made, oldest first, as
         the journal recorded them in each change's own transaction (undone ones included, flagged).
-        A retry of that message reads these instead of changing anything again."""
+        A retry of that message reads these instead of changing anything again; the turn's steps
+        (chatkit/steps.py) show them with ``detail`` (an added task's due date in its summary)."""
         async with self.sessionmaker() as session:
-            found = await journal.entries(session, ctx, limit=500, turn=turn)
+            found = await journal.entries(session, ctx, limit=500, turn=turn, detail=detail)
         return list(reversed(found))
 
     async def forget_changes(self, ctx: RequestContext) -> None:

@@ -1,0 +1,77 @@
+"""A turn's visible steps (issue 16, item 5): a turn that changes tasks shows one ChatKit workflow
+item with one entry per change, collapsed when the turn is done and stored in the thread; a turn
+that changes nothing shows none. Over real HTTP with the built-in model, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from tests.servers import LiveServer
+
+from todochat.presentation import already_done_words, change_summary, step_title, steps_heading
+
+
+def message(text: str) -> dict[str, Any]:
+    return {"content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}}
+
+
+def events(body: str) -> list[dict[str, Any]]:
+    return [json.loads(line[6:]) for line in body.splitlines() if line.startswith("data: ")]
+
+
+def workflows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [i for i in items if i["type"] == "workflow"]
+
+
+def test_step_words() -> None:
+    from zoneinfo import ZoneInfo
+
+    added = {"title": "Pay rent", "due_at": "2026-12-04T00:00:00+00:00", "due_all_day": True, "completed": False}
+    tz = ZoneInfo("UTC")
+    assert step_title(change_summary("add", [(None, added)], tz, year=2026, detail=True)) == "Added 'Pay rent' — due Fri 4 Dec"
+    assert change_summary("add", [(None, added)], tz, year=2026) == "added 'Pay rent'"  # activity, undo: unchanged
+    assert steps_heading(1) == "1 change" and steps_heading(2) == "2 changes"
+    assert already_done_words([3, 5]) == "2 tasks were already done: 3, 5."
+    assert already_done_words([3]) == "1 task was already done: 3."
+
+
+async def test_a_turn_that_changes_tasks_shows_its_steps_collapsed_and_stored(live_server: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=live_server.base_url, headers=live_server.headers(), timeout=60) as http:
+        turn = events((await http.post("/chatkit", json={"type": "threads.create", "params": {
+            "input": message("add pay rent on friday and call mom")}})).text)
+        thread = next(e["thread"] for e in turn if e["type"] == "thread.created")
+        added = [e for e in turn if e["type"] == "thread.item.added" and e["item"]["type"] == "workflow"]
+        assert len(added) == 1, [e["type"] for e in turn]
+        wid = added[0]["item"]["id"]
+        grown = [e for e in turn if e["type"] == "thread.item.updated" and e["item_id"] == wid]
+        assert [g["update"]["type"] for g in grown] == ["workflow.task.added"]
+        done = [e for e in turn if e["type"] == "thread.item.done" and e["item"]["type"] == "workflow"]
+        assert len(done) == 1 and done[0]["item"]["id"] == wid
+        workflow = done[0]["item"]["workflow"]
+        titles = [t["title"] for t in workflow["tasks"]]
+        assert len(titles) == 2 and titles[0].startswith("Added 'Pay rent' — due Fri "), titles
+        assert titles[1] == "Added 'Call mom'", titles
+        assert workflow["expanded"] is False and workflow["summary"]["title"] == "2 changes"
+        assert workflow["type"] == "custom" and {t["type"] for t in workflow["tasks"]} == {"custom"}
+
+        tid = {"thread_id": thread["id"]}
+        listed = (await http.post("/chatkit", json={"type": "items.list", "params": {**tid, "limit": 50, "order": "asc"}})).json()["data"]
+        stored = workflows(listed)
+        assert len(stored) == 1 and stored[0]["id"] == wid
+        assert [t["title"] for t in stored[0]["workflow"]["tasks"]] == titles and stored[0]["workflow"]["expanded"] is False
+        kinds = [i["type"] for i in listed]
+        assert kinds.index("workflow") < kinds.index("assistant_message")  # shown before the reply, as streamed
+
+        shown = events((await http.post("/chatkit", json={"type": "threads.add_user_message", "params": {
+            **tid, "input": message("show my tasks")}})).text)
+        assert not [e for e in shown if e.get("item", {}).get("type") == "workflow"]
+        assert not [e for e in shown if e["type"] == "thread.item.updated" and e["update"]["type"].startswith("workflow.")]
+        listed = (await http.post("/chatkit", json={"type": "items.list", "params": {**tid, "limit": 50}})).json()["data"]
+        assert len(workflows(listed)) == 1  # the question added none
+
+        done_one = events((await http.post("/chatkit", json={"type": "threads.add_user_message", "params": {
+            **tid, "input": message("done with 2")}})).text)
+        steps = [e["item"]["workflow"]["tasks"] for e in done_one if e["type"] == "thread.item.done" and e["item"]["type"] == "workflow"]
+        assert [[t["title"] for t in s] for s in steps] == [["Marked 'Call mom' done"]], [e["type"] for e in done_one]
