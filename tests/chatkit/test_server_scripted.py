@@ -22,7 +22,8 @@ async def test_turn_adds_task_streams_widget_and_persists(settings):
         assert turn.text == "Added task 1: Buy milk."
         assert "1. Buy milk" in turn.shown
         items = await client.items(turn.thread_id)
-        assert [i["type"] for i in items] == ["user_message", "widget", "assistant_message"]
+        assert [i["type"] for i in items] == ["user_message", "widget", "workflow", "assistant_message"]
+        assert [t["title"] for t in items[2]["workflow"]["tasks"]] == ["Added 'Buy milk'"]  # the turn's steps (chatkit/steps.py)
         thread = await client.request({"type": "threads.get_by_id", "params": {"thread_id": turn.thread_id}})
         assert thread["title"] == "Buy milk"  # named after the task the turn added (chatkit/titles.py)
         other = ChatKitClient(http, issue_token("bob", settings))
