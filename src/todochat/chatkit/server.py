@@ -53,6 +53,7 @@ from chatkit.types import (
     UserMessageItem,
     UserMessageTextContent,
     WidgetItem,
+    WorkflowItem,
     is_streaming_req,
 )
 from openai.types.responses import ResponseInputTextParam
@@ -132,6 +133,11 @@ class TodoItemConverter(TaskTagConverter):
 
     async def structured_input_to_input(self, item: StructuredInputItem) -> Any:
         return questions.history_message(item)
+
+    async def workflow_to_input(self, item: WorkflowItem) -> Any:
+        """None: a turn's steps (chatkit/steps.py) are for the person; the model already read the
+        tool results and widgets they summarise, so its input is what it was without them."""
+        return None
 
     async def widget_to_input(self, item: WidgetItem) -> Any:
         text = item.copy_text or ""
