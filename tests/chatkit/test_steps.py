@@ -75,3 +75,23 @@ async def test_a_turn_that_changes_tasks_shows_its_steps_collapsed_and_stored(li
             **tid, "input": message("done with 2")}})).text)
         steps = [e["item"]["workflow"]["tasks"] for e in done_one if e["type"] == "thread.item.done" and e["item"]["type"] == "workflow"]
         assert [[t["title"] for t in s] for s in steps] == [["Marked 'Call mom' done"]], [e["type"] for e in done_one]
+
+
+async def test_completing_tasks_already_done_shows_a_notice(live_server: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=live_server.base_url, headers=live_server.headers(), timeout=60) as http:
+        turn = events((await http.post("/chatkit", json={"type": "threads.create", "params": {
+            "input": message("add buy milk, call mom and pay rent")}})).text)
+        tid = {"thread_id": next(e["thread"] for e in turn if e["type"] == "thread.created")["id"]}
+
+        async def say(text: str) -> list[dict[str, Any]]:
+            return events((await http.post("/chatkit", json={"type": "threads.add_user_message", "params": {
+                **tid, "input": message(text)}})).text)
+
+        await say("done with 1")
+        await say("done with 2")
+        answer = await say("mark 1, 2 and 3 as done")
+        notices = [e for e in answer if e["type"] == "notice"]
+        assert [(n["level"], n["message"]) for n in notices] == [("warning", "2 tasks were already done: 1, 2.")], [
+            e["type"] for e in answer]
+        steps = [e["item"]["workflow"]["tasks"] for e in answer if e["type"] == "thread.item.done" and e["item"]["type"] == "workflow"]
+        assert [[t["title"] for t in s] for s in steps] == [["Marked 'Pay rent' done"]]
