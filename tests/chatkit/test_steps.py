@@ -95,3 +95,33 @@ async def test_completing_tasks_already_done_shows_a_notice(live_server: LiveSer
             e["type"] for e in answer]
         steps = [e["item"]["workflow"]["tasks"] for e in answer if e["type"] == "thread.item.done" and e["item"]["type"] == "workflow"]
         assert [[t["title"] for t in s] for s in steps] == [["Marked 'Pay rent' done"]]
+
+
+async def test_a_half_turn_keeps_its_steps(settings) -> None:  # type: ignore[no-untyped-def]
+    """A client that disconnects after a change committed: the steps so far are stored, collapsed."""
+    from datetime import datetime
+
+    from chatkit.types import CustomTask, ThreadMetadata, Workflow, WorkflowItem
+    from tests.servers import in_process
+
+    from todochat.api.auth import issue_token
+    from todochat.client import ChatKitClient
+    from todochat.context import RequestContext
+
+    async with in_process(settings) as (app, http):
+        client = ChatKitClient(http, issue_token("alice", settings))
+        turn = await client.send("hi")
+        ctx = RequestContext(user_id="alice")
+        server = app.state.chatkit
+        thread = await server.store.load_thread(turn.thread_id, context=ctx)
+        assert isinstance(thread, ThreadMetadata)
+        pending = WorkflowItem(
+            id="wf_half", thread_id=thread.id, created_at=datetime.now(),  # noqa: DTZ005 — chatkit's naive time
+            workflow=Workflow(type="custom", tasks=[CustomTask(title="Added 'Pay rent'")], expanded=True),
+        )
+        await server.handle_stream_cancelled(thread, [pending], ctx)
+        items = await client.items(turn.thread_id)
+        stored = workflows(items)
+        assert len(stored) == 1 and stored[0]["workflow"]["expanded"] is False
+        assert stored[0]["workflow"]["summary"]["title"] == "1 change"
+        assert [t["title"] for t in stored[0]["workflow"]["tasks"]] == ["Added 'Pay rent'"]

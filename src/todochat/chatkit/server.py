@@ -75,7 +75,7 @@ from todochat.chatkit.composer_tools import (
 from todochat.chatkit.entities import TaskTagConverter, with_task_annotations
 from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
 from todochat.chatkit.live import LiveWidgets
-from todochat.chatkit.steps import TurnSteps
+from todochat.chatkit.steps import TurnSteps, collapsed
 from todochat.chatkit.titles import summary_title
 from todochat.chatkit.turns import (
     EffectRecorder,
@@ -340,8 +340,12 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
         self, thread: ThreadMetadata, pending_items: list[ThreadItem], context: RequestContext
     ) -> None:
         """chatkit's default (store non-empty partial assistant messages and a hidden "cancelled"
-        note), shielded from the cancellation that called it, so its writes happen."""
+        note), shielded from the cancellation that called it, so its writes happen; plus the turn's
+        steps so far (chatkit/steps.py), collapsed: their changes were committed, so a reload shows them."""
         with anyio.CancelScope(shield=True):
+            for item in pending_items:
+                if isinstance(item, WorkflowItem) and item.workflow.type == "custom" and item.workflow.tasks:
+                    await self.store.add_thread_item(thread.id, collapsed(item), context=context)
             await super().handle_stream_cancelled(thread, pending_items, context)
 
     # ------------------------------------------------------------------ agent turn

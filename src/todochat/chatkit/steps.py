@@ -7,7 +7,7 @@ by its result's message, ``presentation.undo_message``). The item is announced w
 (``thread.item.added``), grows by ``workflow.task.added`` updates, and ends collapsed
 (``expanded: false``, summary "2 changes") with ``thread.item.done`` when the turn's agent run ends;
 chatkit stores it then. Its ``created_at`` is its first step's, so a reloaded thread shows it where
-it appeared. A turn that changes nothing (a question, a list) shows none. A bulk completion of
+it appeared; a turn cut short stores the steps it had (``handle_stream_cancelled``). A turn that changes nothing (a question, a list) shows none. A bulk completion of
 numbered tasks some of which were already done also streams a ``notice`` saying so.
 
 chatkit's ``stream_agent_response`` ends a workflow it tracks as soon as another item is added (our
@@ -108,11 +108,17 @@ class TurnSteps:
     def finished(self) -> WorkflowItem:
         """The steps item as stored: collapsed, titled by its number of steps."""
         assert self.item is not None
-        workflow = self.item.workflow.model_copy(update={
-            "expanded": False,
-            "summary": CustomSummary(title=steps_heading(len(self.item.workflow.tasks)), icon="check-circle"),
-        })
-        return self.item.model_copy(update={"workflow": workflow})
+        return collapsed(self.item)
+
+
+def collapsed(item: WorkflowItem) -> WorkflowItem:
+    """A steps item ended: ``expanded: false``, summary ``N changes`` (also for a half turn's steps,
+    stored by the server's ``handle_stream_cancelled``)."""
+    workflow = item.workflow.model_copy(update={
+        "expanded": False,
+        "summary": CustomSummary(title=steps_heading(len(item.workflow.tasks)), icon="check-circle"),
+    })
+    return item.model_copy(update={"workflow": workflow})
 
 
 def already_done_notice(tool: str, result: dict[str, Any], agent_ctx: TodoAgentContext) -> NoticeEvent | None:
