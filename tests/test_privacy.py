@@ -140,7 +140,7 @@ async def test_export_then_delete_over_rest_leaves_the_other_user_untouched(sett
         assert data["settings"] == [{"timezone": "Europe/Berlin"}]
         [thread] = data["threads"]
         assert thread["data"]["title"] == data["tasks"][0]["title"]  # named after the task its turn added
-        assert [i["type"] for i in thread["items"]] == ["user_message", "widget", "assistant_message"]
+        assert [i["type"] for i in thread["items"]] == ["user_message", "widget", "workflow", "assistant_message"]
         assert thread["items"][-1]["feedback"][0]["kind"] == "positive"
         assert data["attachments"][0]["data"]["name"] == "Alice secret.txt"
         bob_before = (await http.get("/api/v1/me/export", headers=bob)).json()

@@ -80,6 +80,8 @@ class UserTable:
         link: ``(column, parent column)`` pairs joining a row to its parent row.
         value: nest only this column's value (tags as a list of strings), not the whole row.
         json_columns: columns holding JSON text, exported as the JSON they hold.
+        order: columns the rows are exported in, before the primary key (a thread's items in
+            thread order, ``created_at``, as ChatKit's ``items.list`` shows them).
     """
 
     key: str
@@ -89,6 +91,7 @@ class UserTable:
     link: tuple[tuple[str, str], ...] = ()
     value: str | None = None
     json_columns: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
 
 
 _GROUPS = _t(JournalGroup)
@@ -119,7 +122,7 @@ USER_DATA: tuple[UserTable, ...] = (
     UserTable("threads", _t(ThreadRow), _by_user(_t(ThreadRow)), json_columns=("data",)),
     UserTable(
         "items", _t(ThreadItemRow), _by_user(_t(ThreadItemRow)),
-        parent="threads", link=(("thread_id", "id"),), json_columns=("data",),
+        parent="threads", link=(("thread_id", "id"),), json_columns=("data",), order=("created_at",),
     ),
     UserTable(
         "feedback", _t(FeedbackRow), _by_user(_t(FeedbackRow)),
@@ -194,7 +197,7 @@ async def export_user(
         await _snapshot(session)
         for entry in USER_DATA:
             table = entry.table
-            order = list(table.primary_key.columns)
+            order = [table.c[name] for name in entry.order] + list(table.primary_key.columns)
             result = await session.execute(select(table).where(entry.owner(user_id)).order_by(*order))
             raw[entry.key] = list(result)
             rows[entry.key] = [_plain(entry, r) for r in raw[entry.key]]

@@ -65,9 +65,9 @@ async def test_a_turn_commits_its_store_writes_in_three_transactions_each_item_b
         assert turn.error is None, turn.events
         # store writes (thread_items/threads) happen in exactly three of the commits: the user
         # message first, the widget (with what was held before it) before its done event, then the
-        # assistant message and the thread before the last event
+        # assistant message, the turn's steps (a workflow item) and the thread before the last event
         grew = [b - a for a, b in zip([0, *commits], commits, strict=False) if b > a]
         assert len(grew) == 3, (grew, writes)
         assert grew[0] == 1 and sum(grew) >= 5
         items = await client.items(first.thread_id)
-        assert [i["type"] for i in items][-3:] == ["user_message", "widget", "assistant_message"]
+        assert [i["type"] for i in items][-4:] == ["user_message", "widget", "workflow", "assistant_message"]

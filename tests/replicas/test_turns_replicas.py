@@ -40,4 +40,4 @@ async def test_concurrent_messages_to_one_thread_across_replicas(replicas: list[
         assert await titles_in_db(pg_url, "alice") == [str(i) for i in range(10)]
         items = await clients[1].items(first.thread_id)
         kinds = [i["type"] for i in items[2:]]
-        assert kinds == ["user_message", "widget", "assistant_message"] * 10  # never interleaved
+        assert kinds == ["user_message", "widget", "workflow", "assistant_message"] * 10  # never interleaved

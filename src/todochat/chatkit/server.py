@@ -288,8 +288,10 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
         """chatkit's ``_process_streaming`` (events serialised as SSE ``data:`` lines) with the
         store's writes held and committed in few transactions (``conversations.turn_writes``):
         the thread and the user's message before anything is sent (chatkit's ``stream_options``
-        event comes right after them), each finished item (a widget, the assistant's message)
-        before its ``thread.item.done`` event, and the rest before the last event — so a client
+        event comes right after them), each finished item (a widget, the assistant's message, the
+        turn's steps) before its ``thread.item.done`` event is sent — events go out one behind, so
+        items finished back to back (the reply and the steps) share one commit — and the rest
+        before the last event — so a client
         that was told an item is done, or saw the stream end, has it stored (a ``kill -9`` right
         after a widget keeps the widget). A turn cut short commits what it
         holds, shielded from the cancellation. A store without ``commit_turn`` writes as it goes.
@@ -302,11 +304,10 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
         writes = open_turn(context)
         try:
             held: bytes | None = None
+            held_done = False  # ``held`` is an item's done event
             async for event in self._process_streaming_impl(request, context):
                 if isinstance(event, StreamOptionsEvent) and writes.commits == 0:
                     await commit(context)  # the thread and the user's message, before any event
-                elif isinstance(event, ThreadItemDoneEvent) and writes.commits and writes.pending:
-                    await commit(context)  # an item the client is told is done is stored first
                 chunk = b"data: " + self._serialize(event) + b"\n\n"
                 if isinstance(event, StreamOptionsEvent) and held is None:
                     # the first event of a stream with nothing before it (threads.add_structured_input):
@@ -320,8 +321,10 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
                     held = (held or b"") + chunk  # nothing is sent before the first commit
                     continue
                 if held is not None:
+                    if held_done and writes.pending:
+                        await commit(context)  # an item the client is told is done is stored first
                     yield held
-                held = chunk
+                held, held_done = chunk, isinstance(event, ThreadItemDoneEvent)
             await commit(context)  # the turn's last writes, before its last event
             if held is not None:
                 yield held

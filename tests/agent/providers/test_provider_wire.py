@@ -93,8 +93,8 @@ async def test_tool_call_creates_a_real_task(harness):
         [task] = await h.tasks()
         assert (task.number, task.title, task.priority) == (1, "Buy milk", "high")
         items = await h.client.items(turn.thread_id)
-        assert [i["type"] for i in items] == ["user_message", "widget", "assistant_message"]
-        assert len({i["id"] for i in items}) == 3
+        assert [i["type"] for i in items] == ["user_message", "widget", "workflow", "assistant_message"]
+        assert len({i["id"] for i in items}) == 4
         # the follow-up request returned the tool's result to the model under the call's id
         second = h.fake.requests[1].body
         assert len(_calls(second)) == 1
@@ -154,7 +154,7 @@ async def test_provider_down_gives_an_error_event_and_keeps_the_message_for_retr
         assert retried.error is None, retried.events
         assert retried.text == "Added: Call mom."
         items = await h.client.items(turn.thread_id)
-        assert [i["type"] for i in items] == ["user_message", "widget", "assistant_message"]
+        assert [i["type"] for i in items] == ["user_message", "widget", "workflow", "assistant_message"]
         assert [t.title for t in await h.tasks()] == ["Call mom"]
 
 
