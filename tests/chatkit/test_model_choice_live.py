@@ -81,3 +81,15 @@ async def test_each_message_runs_on_the_model_it_chose(server_factory: Any, fake
         tasks = (await http.get("/api/v1/tasks")).json()["tasks"]
         assert [(t["title"], t["completed"]) for t in tasks] == [("Buy milk", True), ("Call the plumber", False)]
         assert len(fake_llm.requests) == 2
+
+    # the operator drops the LLM: a retry of the message that chose it is refused, nothing deleted or re-run
+    server.stop()
+    again: LiveServer = server_factory()  # the same database, only the built-in model offered
+    async with httpx.AsyncClient(base_url=again.base_url, headers=again.headers(), timeout=60) as http:
+        assert [m["id"] for m in (await http.get("/api/v1/models")).json()] == ["builtin"]
+        plumber = next(i for i in items if i["type"] == "user_message" and i["content"][0]["text"] == "plumber please")
+        refused = await http.post("/chatkit", json={"type": "threads.retry_after_item", "params": {"thread_id": thread_id, "item_id": plumber["id"]}})
+        assert [(e["type"], e["message"]) for e in events(refused.text)] == [
+            ("error", "This server does not offer the model 'openai-compatible:llama3.2'; choose one of: builtin. Nothing was sent.")]
+        assert (await http.post("/chatkit", json={"type": "items.list", "params": {"thread_id": thread_id, "limit": 100}})).json()["data"] == items
+        assert len((await http.get("/api/v1/tasks")).json()["tasks"]) == 2

@@ -65,3 +65,22 @@ def test_with_one_model_there_is_no_picker(page: Page, web_server: LiveServer, u
     expect(page.locator("#model-picker-row")).to_be_hidden()
     send(page, "add water plants")
     expect(page.locator(".msg-assistant .bubble").last).to_contain_text("Added task 1")
+
+
+CHATKIT_STUB = """
+customElements.define("openai-chatkit", class extends HTMLElement {
+  setOptions(options) { window.chatkitOptions = options; }
+});
+"""
+"""Stands in for OpenAI's chatkit.js (this machine has no internet): records the page's options."""
+
+
+def test_the_official_page_gives_the_component_the_models(page: Page, two_models: tuple[LiveServer, FakeLLM], user: str) -> None:
+    server, _fake = two_models
+    page.route("https://cdn.platform.openai.com/**", lambda route: route.fulfill(body=CHATKIT_STUB, content_type="text/javascript"))
+    page.goto(f"{server.base_url}/chatkit-ui#token={server.token(user)}")
+    page.wait_for_function("() => window.chatkitOptions && window.chatkitOptions.composer")
+    assert page.evaluate("() => window.chatkitOptions.composer.models") == [
+        {"id": "builtin", "label": "Built-in (offline)", "default": True},
+        {"id": "openai-compatible:llama3.2", "label": "Llama 3.2", "default": False, "description": "On our GPU box"},
+    ]

@@ -4,14 +4,25 @@ setting, and an LLM entry offered only when its provider is configured (``select
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
+    InferenceOptions,
+    UserMessageItem,
+    UserMessageTextContent,
+)
 from pydantic import ValidationError
 
 from todochat.agent.models import select_models
 from todochat.agent.models.builtin import BuiltinModel
 from todochat.agent.models.chat_completions import CompatibleChatCompletionsModel
+from todochat.chatkit.model_choice import ModelChoices
 from todochat.config import Settings
 from todochat.errors import ConfigurationError
+from todochat.errors import ValidationError as TodoValidationError
 
 
 def make(**values) -> Settings:
@@ -66,3 +77,23 @@ def test_an_llm_entry_without_its_provider_configured_stops_start_up(monkeypatch
         select_models(make(models=["builtin", "openai:gpt-4.1-mini"]))
     with pytest.raises(ConfigurationError, match="TODOCHAT_OPENAI_BASE_URL"):
         select_models(make(models=["openai-compatible:llama3.2"]))
+
+
+def test_a_turn_runs_on_the_model_its_last_user_message_chose() -> None:
+    settings = make(models=["builtin", "openai-compatible:llama3.2"], openai_base_url="http://127.0.0.1:9/v1")
+    choices = ModelChoices(tuple(settings.offered_models()), select_models(settings))
+    now = datetime(2026, 11, 23, 9)  # noqa: DTZ001 — chatkit's naive local stamps
+
+    def user(item_id: str, model: str | None) -> UserMessageItem:
+        return UserMessageItem(id=item_id, thread_id="t", created_at=now, content=[UserMessageTextContent(text="hi")],
+                               attachments=[], inference_options=InferenceOptions(model=model))
+
+    reply = AssistantMessageItem(id="a", thread_id="t", created_at=now, content=[AssistantMessageContent(text="Which one?")])
+    llama = choices.models["openai-compatible:llama3.2"]
+    assert choices.for_turn([user("1", "openai-compatible:llama3.2")]) is llama
+    assert choices.for_turn([user("1", "openai-compatible:llama3.2"), reply]) is llama  # an answer to its question
+    assert choices.for_turn([user("1", "openai-compatible:llama3.2"), reply, user("2", None)]) is choices.models["builtin"]
+    assert choices.default_id == "builtin" and choices.for_turn([]) is choices.models["builtin"]
+    with pytest.raises(TodoValidationError, match="does not offer the model 'gemini:x'") as caught:
+        choices.for_turn([user("3", "gemini:x")])
+    assert caught.value.field == "inference_options.model"
