@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", ""}
@@ -21,6 +21,44 @@ ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-
 """An origin as browsers send it (RFC 6454 §6.1): scheme, host and an optional port."""
 MIN_SECRET_BYTES = 32
 """The shortest JWT secret accepted in production (HS256 wants a key as long as its hash, RFC 7518 §3.2)."""
+
+
+MODEL_ID = re.compile(r"builtin|(?:openai|openai-compatible|gemini):[^\s:][^\s]{0,99}")
+"""A model id as ``TODOCHAT_MODEL`` spells it: ``builtin`` or ``<provider>:<model>``."""
+BUILTIN_LABEL = "Built-in (offline)"
+
+
+class ModelChoice(BaseModel):
+    """One model a deployment offers for a message (``TODOCHAT_MODELS``; chatkit-js ``ModelOption``).
+
+    Attributes:
+        id: what a message sends as ``inference_options.model``, spelled as ``TODOCHAT_MODEL``
+            (``builtin``, ``openai:<model>``, ``openai-compatible:<model>``, ``gemini:<model>``).
+        label: the picker's label; default: the model's name (``Built-in (offline)`` for ``builtin``).
+        description: optional helper text shown with the option.
+        default: the model a message without ``inference_options.model`` gets (one at most).
+    """
+
+    id: str
+    label: str = ""
+    description: str | None = None
+    default: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_id(cls, value: object) -> object:
+        return {"id": value} if isinstance(value, str) else value  # "openai:gpt-4.1" alone is an entry
+
+    @model_validator(mode="after")
+    def _checked(self) -> ModelChoice:
+        self.id = self.id.strip()
+        if not MODEL_ID.fullmatch(self.id):
+            raise ValueError(
+                f"TODOCHAT_MODELS: {self.id[:100]!r} is not a model id; use builtin, openai:<model>, "
+                "openai-compatible:<model> or gemini:<model>"
+            )
+        self.label = " ".join(self.label.split())[:80] or (BUILTIN_LABEL if self.id == "builtin" else self.id.partition(":")[2])
+        return self
 
 
 def default_data_dir() -> Path:
@@ -59,6 +97,13 @@ class Settings(BaseSettings):
 
     model: str = "builtin"
     """``builtin``, ``openai:<model>``, ``openai-compatible:<model>`` or ``gemini:<model>``."""
+    models: list[ModelChoice] = Field(default_factory=list)
+    """The models a message may choose (``inference_options.model``; the pages' model picker), as JSON:
+    ``[{"id": "openai:gpt-4.1-mini", "label": "GPT-4.1 mini", "default": true}, "builtin"]`` (an entry
+    may be just the id). The built-in model and ``TODOCHAT_MODEL`` are always offered; an entry marked
+    ``default`` becomes ``TODOCHAT_MODEL`` when that is unset. Unset: the built-in model, and
+    ``TODOCHAT_MODEL`` when it names an LLM. Each LLM entry needs its provider's key/URL, as
+    ``TODOCHAT_MODEL`` does (checked at start-up). See :meth:`offered_models`."""
     openai_base_url: str | None = None
     gemini_base_url: str = "https://generativelanguage.googleapis.com/v1beta/openai/"
     model_max_retries: int = 3
@@ -225,6 +270,39 @@ class Settings(BaseSettings):
     def transcription_enabled(self) -> bool:
         """Whether ``input.transcribe`` is offered: ``transcribe`` on and an API key set."""
         return self.transcribe and self.transcribe_api_key is not None and bool(self.transcribe_api_key.get_secret_value())
+
+    def offered_models(self) -> list[ModelChoice]:
+        """The models a message may choose, in ``TODOCHAT_MODELS`` order: ``TODOCHAT_MODEL`` (the
+        default: exactly one entry has ``default=True``) and the built-in model are always among them,
+        added last when not listed.
+
+        Returns:
+            one :class:`ModelChoice` per distinct id (checked when the settings were read).
+        """
+        offered = [choice.model_copy(update={"default": choice.id == self.model.strip()}) for choice in self.models]
+        ids = {choice.id for choice in offered}
+        for extra in (self.model.strip(), "builtin"):
+            if extra not in ids:
+                offered.append(ModelChoice(id=extra, default=extra == self.model.strip()))
+                ids.add(extra)
+        return offered
+
+    @model_validator(mode="after")
+    def _model_choices(self) -> Settings:
+        ids = [choice.id for choice in self.models]
+        if len(ids) != len(set(ids)):
+            raise ValueError("TODOCHAT_MODELS names a model twice")
+        defaults = [choice.id for choice in self.models if choice.default]
+        if len(defaults) > 1:
+            raise ValueError("TODOCHAT_MODELS marks more than one model as default")
+        if defaults and defaults[0] != self.model.strip():
+            if "model" in self.model_fields_set:
+                raise ValueError(
+                    f"TODOCHAT_MODELS marks {defaults[0]!r} as default but TODOCHAT_MODEL is {self.model!r}; "
+                    "set one of them"
+                )
+            self.model = defaults[0]
+        return self
 
     @field_validator("timezone")
     @classmethod

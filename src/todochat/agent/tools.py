@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from todochat import db_errors
+from todochat.agent.bulk_progress import announce_bulk
 from todochat.agent.context import TodoAgentContext
 from todochat.chatkit.widgets import (
     LIST_ROWS_MAX,
@@ -463,6 +464,7 @@ async def complete_tasks(
     arguments = _selection_args(numbers, all, "all", priority, tag, due, query)
 
     async def call() -> dict[str, Any]:
+        await announce_bulk(ctx.context, "complete", _selection(arguments), confirm=confirm)  # many tasks: a progress update
         result = await ctx.context.service.bulk_complete(
             ctx.context.request_context, _selection(arguments), confirm=confirm
         )
@@ -504,6 +506,7 @@ async def delete_tasks(
     arguments = _selection_args(numbers, all, status, priority, tag, due, query)
 
     async def call() -> dict[str, Any]:
+        await announce_bulk(ctx.context, "delete", _selection(arguments), confirm=confirm)
         result = await ctx.context.service.bulk_delete(
             ctx.context.request_context, _selection(arguments), confirm=confirm
         )
@@ -550,6 +553,7 @@ async def update_tasks(
     given = changes.model_dump(exclude_none=True)
 
     async def call() -> dict[str, Any]:
+        await announce_bulk(ctx.context, "update", _selection(arguments), confirm=confirm)
         result = await ctx.context.service.bulk_update(
             ctx.context.request_context, _selection(arguments), changes, confirm=confirm
         )

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from todochat import __version__, db_errors
-from todochat.agent.models import select_model
+from todochat.agent.models import select_model, select_models
 from todochat.api import oidc
 from todochat.api.body_limit import BodySizeLimit, PayloadTooLarge, too_large
 from todochat.api.oidc import install_oidc
@@ -44,11 +44,13 @@ from todochat.api.routes import export as export_routes
 from todochat.api.routes import imports as import_routes
 from todochat.api.routes import lists as lists_routes
 from todochat.api.routes import mentions as mention_routes
+from todochat.api.routes import models as model_routes
 from todochat.api.routes import notify as notify_routes
 from todochat.api.routes import privacy as privacy_routes
 from todochat.api.routes import voice as voice_routes
 from todochat.api.security import install_security
 from todochat.api.voice import attach_transcriber, chatkit_body_limit
+from todochat.chatkit.model_choice import ModelChoices
 from todochat.chatkit.server import TodoChatKitServer
 from todochat.config import Settings, get_settings
 from todochat.context import Clock
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     settings = settings or get_settings()
     set_tracing_disabled(not settings.tracing)  # off unless TODOCHAT_TRACING=1, for every provider
     agent_model = model or select_model(settings)
+    offered = select_models(settings, default=agent_model)  # TODOCHAT_MODELS (chatkit/model_choice.py)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -114,6 +117,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.settings = settings
     app.state.clock = clock or Clock(fixed=settings.clock_fixed)
     app.state.model = agent_model
+    app.state.models = ModelChoices(tuple(settings.offered_models()), offered)
     app.state.mcp = McpHttp(settings, lambda: app.state.service)  # /mcp, same tokens and service
     app.state.mcp.install(app)
     install_rate_limit(app, settings)  # inside CORS, so 429s carry CORS headers
@@ -149,6 +153,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(chatkit_session.router)
     app.include_router(voice_routes.router)  # GET /api/v1/voice
     app.include_router(composer_routes.router)  # GET /api/v1/composer-tools
+    app.include_router(model_routes.router)  # GET /api/v1/models (the model picker)
     app.include_router(docs_routes.router)  # /docs: vendored Swagger UI, no inline script
     app.include_router(web.router)
     return app
@@ -211,6 +216,7 @@ def attach_database(app: FastAPI, settings: Settings) -> None:
         history_window=settings.history_window,
         max_message_chars=settings.max_message_chars,
         tracing=settings.tracing,
+        models=app.state.models,
     )
 
 

@@ -75,6 +75,7 @@ from todochat.chatkit.composer_tools import (
 from todochat.chatkit.entities import TaskTagConverter, with_task_annotations
 from todochat.chatkit.imports import IMPORT_ACTIONS, ChatImports
 from todochat.chatkit.live import LiveWidgets
+from todochat.chatkit.model_choice import ModelChoices, chosen_model
 from todochat.chatkit.steps import TurnSteps, collapsed
 from todochat.chatkit.titles import summary_title
 from todochat.chatkit.turns import (
@@ -162,6 +163,8 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
             None: attachments are refused. A message with an attached task file gets an import
             preview instead of an agent turn (chatkit/imports.py).
         import_max_bytes: the import size limit (``TODOCHAT_IMPORT_MAX_BYTES``).
+        models: the models a message may choose (``inference_options.model``, chatkit/model_choice.py);
+            None: only ``model``.
     """
 
     def __init__(
@@ -175,11 +178,13 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
         tracing: bool = False,
         attachments: AttachmentFiles | None = None,
         import_max_bytes: int = 5_242_880,
+        models: ModelChoices | None = None,
     ) -> None:
         super().__init__(store, attachments)
         self.imports = ChatImports(service, attachments, max_bytes=import_max_bytes) if attachments else None
         self.service = service
         self.model = model
+        self.models = models or ModelChoices.single(model)
         self.agent = build_agent(model)
         self.history_window = history_window
         self.max_message_chars = max_message_chars
@@ -227,6 +232,10 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
             await self.check_quota(request, context)
         except QuotaExceeded as exc:  # a ChatKit error event; nothing stored
             return StreamingResult(refusal(exc))
+        try:
+            await self.check_model(request, context)
+        except ValidationError as exc:  # a model this server does not offer: an error event, nothing stored
+            return StreamingResult(refusal(exc))
         if is_streaming_req(request):
             item_id = getattr(request.params, "item_id", None)
             if thread_id and item_id:
@@ -261,6 +270,21 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
             check_message = getattr(self.store, "check_new_message", None)
             if check_message is not None:
                 await check_message(request.params.thread_id, context)
+
+    async def check_model(self, request: ChatKitReq, context: RequestContext) -> None:
+        """The model a new message (``threads.create``/``add_user_message``) or a retried one
+        (``threads.retry_after_item``) chose is offered here (chatkit/model_choice.py).
+
+        Raises:
+            ValidationError: it is not (field ``inference_options.model``); nothing was stored.
+            chatkit.store.NotFoundError: the retried item is not the user's.
+        """
+        if isinstance(request, (ThreadsCreateReq, ThreadsAddUserMessageReq)):
+            self.models.check(chosen_model(request.params.input))
+        elif isinstance(request, ThreadsRetryAfterItemReq):
+            item = await self.store.load_item(request.params.thread_id, request.params.item_id, context=context)
+            if isinstance(item, UserMessageItem):
+                self.models.check(chosen_model(item))
 
     async def process(self, request: str | bytes | bytearray, context: RequestContext) -> StreamingResult | NonStreamingResult:
         """``ChatKitServer.process`` with the request adapter built once."""
@@ -409,6 +433,10 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
         if isinstance(state_now, dict) and state_now.get("pending"):
             # a question lives for one turn: the model saw it above; a tool re-asks if needed
             thread.metadata = {**thread.metadata, STATE_KEY: {**state_now, "pending": None}}
+        try:
+            model = self.models.for_turn(items)  # the model the message chose (chatkit/model_choice.py)
+        except ValidationError as exc:
+            raise CustomStreamError(exc.message, allow_retry=False) from exc
         context = dataclasses.replace(context, turn=item_id, front="chat")  # the journal records both
         agent_ctx = TodoAgentContext(
             thread=thread, store=self.store, request_context=context, service=self.service
@@ -417,7 +445,7 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
             self.agent,
             agent_input,  # type: ignore[arg-type]
             context=agent_ctx,
-            run_config=RunConfig(model=self.model, tracing_disabled=not self.tracing),
+            run_config=RunConfig(model=model, tracing_disabled=not self.tracing),
             hooks=(recorder := EffectRecorder(self.store, thread.id, item_id, context, steps := TurnSteps(item_id))),
         )
         try:

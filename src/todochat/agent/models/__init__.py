@@ -83,3 +83,26 @@ def _base_url(setting: str, value: str) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ConfigurationError(f"{setting}={value!r} is not an http(s) URL.")
     return value
+
+
+def select_models(settings: Settings, default: Model | None = None) -> dict[str, Model]:
+    """Build every model ``settings`` offers (:meth:`Settings.offered_models`), by id.
+
+    Args:
+        settings: ``TODOCHAT_MODEL`` and ``TODOCHAT_MODELS``.
+        default: a model to use for ``TODOCHAT_MODEL``'s id instead of building it (tests, evals).
+
+    Returns:
+        ``{id: model}`` in the offered order; the built-in model is always there.
+
+    Raises:
+        ConfigurationError: as :func:`select_model` for any offered id (e.g. an LLM entry whose
+            provider has no key or base URL configured).
+    """
+    built: dict[str, Model] = {}
+    for choice in settings.offered_models():
+        if choice.default and default is not None:
+            built[choice.id] = default
+        else:
+            built[choice.id] = select_model(settings.model_copy(update={"model": choice.id}))
+    return built

@@ -8,6 +8,7 @@ import { startReminders, stopReminders } from "./reminders.js";
 import { isSyncAction, refreshWidgets, runSyncAction } from "./sync-actions.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
 import { MentionMenu, setMentionToken } from "./mentions.js";
+import { modelOption, startModelPicker } from "./model-picker.js";
 import { ThreadList } from "./threads.js";
 import { startVoice, stopVoice, wireVoice } from "./voice.js";
 import {
@@ -104,6 +105,7 @@ function showApp(token) {
   startReminders(token);
   startVoice(() => state.client); // the microphone shows when the server transcribes (voice.js)
   startComposerTools(); // "Add task", "Plan my day", "Weekly review" (composer-tools.js)
+  startModelPicker(token); // the models this server offers (model-picker.js)
 }
 
 // ---------------------------------------------------------------- threads
@@ -479,7 +481,7 @@ function wire() {
     if (!text || state.busy) return;
     input.value = "";
     autosize();
-    sendMessage(text, mentions.take(text), takeInferenceOptions()); // @-mentions go as task tags; the chosen composer tool, if any
+    sendMessage(text, mentions.take(text), { ...takeInferenceOptions(), ...modelOption() }); // @-mentions go as task tags; the chosen composer tool and model, if any
   });
   $("stop").addEventListener("click", () => state.controller?.abort());
   $("retry").addEventListener("click", () => takeRetry()?.());
@@ -493,7 +495,7 @@ function wire() {
   $("sidebar-open").addEventListener("click", () => document.body.classList.add("sidebar-open"));
   $("sidebar-close").addEventListener("click", closeSidebar);
   for (const chip of $("suggestions").querySelectorAll("button")) {
-    chip.addEventListener("click", () => { if (!state.busy) sendMessage(chip.textContent.trim()); });
+    chip.addEventListener("click", () => { if (!state.busy) sendMessage(chip.textContent.trim(), undefined, modelOption()); });
   }
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeSidebar(); });
 }

@@ -56,6 +56,9 @@ async function start(token) {
   const voice = managed ? null : await fetch("/api/v1/voice").then((r) => (r.ok ? r.json() : null)).catch(() => null);
   // Composer tools → inference_options.tool_choice (GET /api/v1/composer-tools; todochat's /chatkit only).
   const tools = managed ? [] : await fetch("/api/v1/composer-tools").then((r) => (r.ok ? r.json() : [])).catch(() => []);
+  // Models → inference_options.model (GET /api/v1/models, chatkit-js `composer.models`); a picker only with a choice.
+  const models = managed ? [] : await fetch("/api/v1/models", { headers: { Authorization: `Bearer ${token}` } })
+    .then((r) => (r.ok ? r.json() : [])).catch(() => []);
   const api = meta("todochat-managed") === "true"
     ? { getClientSecret: (current) => managedSecret(token, current) }
     : { url: new URL("/chatkit", window.location.href).href, domainKey: meta("todochat-domain-key"), fetch: authorizedFetch(token) };
@@ -75,6 +78,7 @@ async function start(token) {
     composer: {
       placeholder: "Message todochat…",
       ...(voice?.transcription ? { dictation: { enabled: true } } : {}),
+      ...(models.length > 1 ? { models: models.map((m) => ({ id: m.id, label: m.label, default: m.default, ...(m.description ? { description: m.description } : {}) })) } : {}),
       ...(tools.length ? { tools: tools.map((t) => ({ id: t.id, label: t.label, icon: t.icon, placeholderOverride: t.placeholder })) } : {}),
       // a task file to import (todochat's attachment allow-list; the server checks it again)
       attachments: meta("todochat-managed") === "true" ? { enabled: false } : {
