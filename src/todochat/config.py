@@ -146,7 +146,8 @@ class Settings(BaseSettings):
     e.g. ``["todo.example.com"]``; an entry without a port allows any port; ``["*"]`` allows any host."""
     public_url: str | None = None
     """The address clients reach this server at (``TODOCHAT_PUBLIC_URL``, e.g. ``https://todo.example.com``,
-    no path): the base of every absolute URL the MCP OAuth metadata names. Unset: ``todochat serve``
+    no path): the base of every absolute URL the server prints (the MCP OAuth metadata, the calendar
+    feed's links). Unset: ``todochat serve``
     uses ``http://<host>:<port>`` it listens on. Never taken from a request's Host header."""
     mcp_oauth: bool = True
     """Serve the OAuth 2.1 authorization server for ``/mcp`` (``/authorize``, ``/token``, ``/register``,
@@ -220,9 +221,6 @@ class Settings(BaseSettings):
     reminders_retry_seconds: list[int] = Field(default_factory=lambda: [30, 120, 600, 1800, 7200])
     """Waits before the 2nd, 3rd ... attempt of a failed delivery; after the last one it gives up
     (status ``failed``)."""
-    public_url: str | None = None
-    """The server's public base URL (e.g. ``https://todo.example.com``) for absolute links such as
-    the calendar feed; default ``http://<host>:<port>`` of ``todochat serve``. Never the Host header."""
     reminder_webhook_url: str | None = None
     """Operator-set URL that receives a JSON POST for every delivered reminder."""
     ntfy_url: str | None = None
