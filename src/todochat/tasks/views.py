@@ -34,7 +34,7 @@ def toggled_status(status: str) -> str | None:
     return {"pending": "all", "all": "pending"}.get(status)
 
 
-VIEW_TITLES: Final[dict[str, str]] = {"today": "Today", "upcoming": "Upcoming"}
+VIEW_TITLES: Final[dict[ViewName, str]] = {"today": "Today", "upcoming": "Upcoming"}
 """The default views beside the lists, in the order the page's task panel shows them."""
 
 

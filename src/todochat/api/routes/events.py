@@ -90,7 +90,7 @@ def _changed(mark: ChangeMark, event: str) -> ServerSentEvent:
     return ServerSentEvent(data=json.dumps(asdict(mark)), event=event, id=str(mark.seq), retry=RETRY_MS)
 
 
-EVENTS = {
+EVENTS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "An event stream: `event: ready` first, then `event: changed` after each change of the "
         "user's tasks or lists (data: `{\"seq\", \"undone\", \"undone_sum\"}`), and `: ping` comments",

@@ -91,5 +91,5 @@ async def panel(
         )
         for t, depth in nested(tasks)
     ]
-    views = [ViewOut(name=name, title=VIEW_TITLES[name], open_tasks=len(per_view[name])) for name in VIEW_TITLES]  # type: ignore[arg-type]
+    views = [ViewOut(name=name, title=VIEW_TITLES[name], open_tasks=len(per_view[name])) for name in VIEW_TITLES]
     return PanelOut(views=views, lists=lists, view=view, list=title if list_name is not None else None, title=title, tasks=rows)
