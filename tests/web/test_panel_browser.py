@@ -1,6 +1,6 @@
 """The task panel beside the chat (issue 16, item 4) in Debian's Chromium against a real
 ``todochat serve``: it follows a change made over REST (the SSE stream ``GET /api/v1/events``),
-completes by its checkbox, moves a task to another list by dragging it onto the list and by the
+completes by its checkbox, renames in place, moves a task to another list by dragging it onto the list and by the
 keyboard's "Move to" menu, undoes a move, and passes axe with tasks and subtasks shown."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def test_the_task_panel_updates_after_a_rest_change(page: Page, web_server: Live
     expect(panel_row(page, "Water the ferns")).to_be_visible()
 
     # the checkbox completes it (REST sees it done) and it leaves the open view
-    page.get_by_label("Water the ferns", exact=True).check()
+    page.get_by_label("Complete “Water the ferns”").check()
     expect(panel_row(page, "Water the ferns")).to_have_count(0)
     assert task(web_server, user, 1)["completed"] is True
     expect(page.locator("#panel-status")).to_contain_text("Completed “Water the ferns”")
@@ -76,7 +76,7 @@ def test_a_task_moves_between_lists_by_drag_and_by_keyboard(page: Page, web_serv
     expect(page.locator("#panel-heading")).to_have_text("Inbox")
     expect(panel_row(page, "Ask for quotes")).to_be_visible()
     rows = page.locator("#panel-tasks .panel-task").evaluate_all(
-        "rows => rows.map(r => [r.querySelector('label').textContent, r.style.getPropertyValue('--depth')])")
+        "rows => rows.map(r => [r.querySelector('.panel-task-title').textContent, r.style.getPropertyValue('--depth')])")
     assert rows == [["Send the invoice", "0"], ["Book the venue", "0"], ["Ask for quotes", "1"]]  # under its parent
     indent = [panel_row(page, t).locator("input").bounding_box()["x"] for t in ("Book the venue", "Ask for quotes")]
     assert indent[1] > indent[0] + 10
@@ -105,6 +105,20 @@ def test_a_task_moves_between_lists_by_drag_and_by_keyboard(page: Page, web_serv
     pick(page, "Work").click()
     expect(page.locator("#panel-heading")).to_have_text("Work")
     expect(panel_row(page, "Send the invoice")).to_be_visible()
+
+    # rename in place: the title is a button that becomes a text box (Enter saves, Esc cancels)
+    panel_row(page, "Send the invoice").get_by_role("button", name="Send the invoice").click()
+    box = page.get_by_label("New title for “Send the invoice”")
+    box.fill("Send the final invoice")
+    box.press("Enter")
+    expect(panel_row(page, "Send the final invoice")).to_be_visible()
+    assert task(web_server, user, 1)["title"] == "Send the final invoice"
+    expect(panel_row(page, "Send the final invoice").get_by_role("button", name="Send the final invoice")).to_be_focused()
+    panel_row(page, "Send the final invoice").get_by_role("button", name="Send the final invoice").click()
+    page.get_by_label("New title for “Send the final invoice”").fill("Never saved")
+    page.keyboard.press("Escape")
+    expect(panel_row(page, "Send the final invoice")).to_be_visible()
+    assert task(web_server, user, 1)["title"] == "Send the final invoice"
 
 
 def test_the_panel_passes_axe(chromium: Any, web_server: LiveServer, user: str, axe_script: Path) -> None:  # noqa: F811

@@ -1,6 +1,6 @@
 // The task panel beside the chat: the default views (Today, Upcoming) and the user's lists with their
 // open-task counts (GET /api/v1/panel), the open tasks of the one selected (subtasks indented), a
-// checkbox to complete, and moving a task to another list by dragging it onto the list or with its
+// checkbox to complete, its title to rename, and moving a task to another list by dragging it onto the list or with its
 // "Move to" menu (PATCH /api/v1/tasks/{n} {"list"}; undoable like every change). It re-reads itself
 // when GET /api/v1/events (Server-Sent Events, read with fetch() so the bearer token goes in the
 // Authorization header, never in the URL) says the user's tasks changed — from this page's chat,
@@ -20,6 +20,7 @@ let lists = [];
 let stream = null; // AbortController of the event stream
 let refreshing = null;
 let again = false;
+let editing = false; // a title is being renamed in the panel
 
 // ---------------------------------------------------------------- REST
 
@@ -74,6 +75,7 @@ export function refreshPanel() {
 }
 
 async function readOnce() {
+  if (editing) return; // a re-read would take the title being typed away: read when it is done
   const query = selected.list ? `list=${encodeURIComponent(selected.list)}` : `view=${encodeURIComponent(selected.view || "today")}`;
   let result;
   try {
@@ -155,13 +157,15 @@ function row(task, data) {
 
   const box = node("input", "panel-check");
   box.type = "checkbox";
-  box.id = `panel-task-${task.number}`;
   box.checked = task.completed;
+  box.setAttribute("aria-label", `${task.completed ? "Reopen" : "Complete"} “${task.title}”`);
   box.addEventListener("change", () => (box.checked ? complete(task, box) : reopen(task)));
-  const label = node("label", "panel-task-title", task.title);
-  label.htmlFor = box.id;
+  const title = node("button", "panel-task-title", task.title);
+  title.type = "button";
+  title.title = "Rename";
+  title.addEventListener("click", () => rename(task, title));
   const text = node("div", "panel-task-text");
-  text.append(label);
+  text.append(title);
   const meta = [];
   if (task.due_label) meta.push(task.due_label);
   if (data.view && task.list !== "Inbox") meta.push(task.list);
@@ -233,6 +237,44 @@ async function complete(task, box) {
     say(result.json?.message || "Could not complete the task.");
   }
   refreshPanel();
+}
+
+/** Rename in place: the title becomes a text box; Enter (or leaving it) saves, Esc cancels. */
+function rename(task, button) {
+  editing = true;
+  const input = node("input", "panel-rename");
+  input.type = "text";
+  input.value = task.title;
+  input.maxLength = 200;
+  input.setAttribute("aria-label", `New title for “${task.title}”`);
+  button.replaceWith(input);
+  input.focus();
+  input.select();
+  let done = false;
+  const finish = async (save) => {
+    if (done) return;
+    done = true;
+    const value = input.value.trim();
+    if (save && value && value !== task.title) {
+      const result = await api("PATCH", `/api/v1/tasks/${task.number}`, { title: value });
+      if (result.ok) say(`Renamed “${task.title}” to “${result.json.title}”.`, true);
+      else say(result.json?.message || "Could not rename the task.");
+    }
+    editing = false;
+    await refreshPanel();
+    $("panel-tasks").querySelector(`[data-number="${task.number}"] .panel-task-title`)?.focus({ preventScroll: true });
+  };
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      finish(true);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopPropagation();
+      finish(false);
+    }
+  });
+  input.addEventListener("blur", () => finish(true));
 }
 
 async function reopen(task) {
@@ -320,6 +362,7 @@ export function stopPanel() {
   stream?.abort();
   stream = null;
   token = null;
+  editing = false;
   lists = [];
   $("panel-nav")?.replaceChildren();
   $("panel-tasks")?.replaceChildren();
