@@ -1,8 +1,8 @@
 """The page's task panel data (``GET /api/v1/panel``) and its change stream (``GET /api/v1/events``,
 Server-Sent Events) over a real ``todochat serve`` on SQLite and PostgreSQL: the views' and lists'
 counts, subtasks under their parents, bad input; an event after the same user's REST change and
-undo, none from another user's change, 401 without a token, the per-user stream bound (429) and a
-slot given back when the client goes away; and a change made through a second replica arrives on
+undo, none from another user's change, 401 without a token, the end of the stream at sign-out,
+the per-user stream bound (429) and a slot given back when the client goes away; and a change made through a second replica arrives on
 a stream held by the first."""
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class Stream:
 
     queue: asyncio.Queue[tuple[str, dict[str, Any]]] = field(default_factory=asyncio.Queue)
     raw: list[str] = field(default_factory=list)
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def next(self) -> tuple[str, dict[str, Any]]:
         """The next event, waiting at most :data:`DEADLINE` seconds."""
@@ -44,6 +45,12 @@ async def events(http: httpx.AsyncClient, headers: dict[str, str]) -> AsyncItera
     opened: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
     async def read() -> None:
+        try:
+            await read_stream()
+        finally:
+            stream.ended.set()
+
+    async def read_stream() -> None:
         async with http.stream("GET", "/api/v1/events", headers=headers) as response:
             opened.set_result(response.status_code)
             assert response.headers["content-type"].startswith("text/event-stream")
@@ -144,6 +151,13 @@ async def test_events_tell_the_user_of_their_own_changes(server_factory) -> None
             async with events(http, alice):
                 r = await http.get("/api/v1/events", headers=alice)
                 assert r.status_code == 429 and r.json()["error"] == "too_many_streams", r.text
+            # signing out everywhere ends the user's streams (within the revocation cache's 5 s)
+            async with events(http, server.headers("dave")) as daves:
+                assert (await daves.next())[0] == "ready"
+                r = await http.post("/api/v1/me/sign-out-everywhere", headers=server.headers("dave"))
+                assert r.status_code in (200, 204), r.text
+                await asyncio.wait_for(daves.ended.wait(), DEADLINE)
+            assert not theirs.ended.is_set()  # bob's stream is still open
         # the client went away: its slots are given back (polled, the server notices the disconnect)
         deadline = time.monotonic() + DEADLINE
         while True:

@@ -136,3 +136,15 @@ def test_the_panel_passes_axe(chromium: Any, web_server: LiveServer, user: str, 
     result = page.evaluate("async () => (await axe.run(document)).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))")
     assert [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in result if v["impact"] in ("serious", "critical")] == []
     context.close()
+
+
+def test_on_a_narrower_screen_the_panel_is_a_drawer(page: Page, web_server: LiveServer, user: str) -> None:
+    page.set_viewport_size({"width": 900, "height": 800})
+    open_page(page, web_server, user)
+    panel = page.get_by_role("complementary", name="Tasks")
+    expect(panel).to_be_hidden()
+    page.get_by_role("button", name="Tasks", exact=True).click()
+    expect(panel).to_be_visible()
+    expect(panel.get_by_role("heading", name="Today")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
