@@ -141,6 +141,7 @@ function pick(title, count, target, current) {
 function row(task, data) {
   const li = node("li", "panel-task");
   li.dataset.number = String(task.number);
+  li.dataset.list = task.list;
   li.style.setProperty("--depth", String(task.depth));
   li.draggable = true;
   li.addEventListener("dragstart", (e) => {
@@ -199,8 +200,9 @@ function dropTarget(button, listName) {
     const number = Number(e.dataTransfer.getData(TASK_TYPE));
     if (!number) return;
     e.preventDefault();
-    const title = $("panel-tasks").querySelector(`[data-number="${number}"] .panel-task-title`)?.textContent || `task ${number}`;
-    moveTask({ number, title }, listName);
+    const li = $("panel-tasks").querySelector(`[data-number="${number}"]`);
+    if (li?.dataset.list === listName) return; // dropped on its own list: nothing to change
+    moveTask({ number, title: li?.querySelector(".panel-task-title")?.textContent || `task ${number}` }, listName);
   });
 }
 
