@@ -29,10 +29,10 @@ from todochat.tasks.operations import DOCS, OPERATIONS
 SRC = Path(__file__).parents[1] / "src" / "todochat"
 NOT_TASK_OPERATIONS = (
     "/api/v1/me", "/api/v1/notifications", "/api/v1/audit", "/api/v1/reminders/deliveries", "/api/v1/mentions",
-    "/api/v1/composer-tools", "/api/v1/voice", "/api/v1/models",
+    "/api/v1/composer-tools", "/api/v1/voice", "/api/v1/models", "/api/v1/events",
 )
 """REST paths under /api/v1 (and the paths below them) that are not task operations (account,
-privacy, reminder delivery, the page's @-mention menu search, composer tools, voice switch and model picker); every other /api/v1 route
+privacy, reminder delivery, the page's @-mention menu search, composer tools, voice switch, model picker and the page's change stream); every other /api/v1 route
 (/api/v1/lists and /api/v1/export too) must be declared in tasks/operations.py."""
 
 

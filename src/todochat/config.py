@@ -173,6 +173,14 @@ class Settings(BaseSettings):
     rate_limit_storage: str = "memory://"
     graceful_shutdown_seconds: int = 30
 
+    # The page's live updates (GET /api/v1/events, api/routes/events.py; README "The task panel")
+    events_poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    """How often an open event stream reads the user's change journal for news (seconds)."""
+    events_keepalive_seconds: float = Field(default=15.0, gt=0, le=300)
+    """An idle event stream sends an SSE comment this often, so proxies keep it open (seconds)."""
+    events_max_streams: int = Field(default=5, ge=1, le=100)
+    """Open event streams a user may hold on one replica (tabs, devices); more are refused (429)."""
+
     # Identity and security (README "Identity and security")
     jwt_max_ttl_minutes: int = Field(default=60 * 24 * 30, gt=0)
     """The longest lifetime (``exp`` − ``iat``) a token may have; longer ones are refused (30 days)."""

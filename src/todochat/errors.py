@@ -253,3 +253,11 @@ class TranscriptionFailed(TodoError):
 
     code = "transcription_failed"
     status = 502
+
+
+class TooManyStreams(TodoError):
+    """The user already holds as many open event streams as one replica allows
+    (``TODOCHAT_EVENTS_MAX_STREAMS``); ``max`` says how many. Nothing opened."""
+
+    code = "too_many_streams"
+    status = 429

@@ -51,7 +51,9 @@ def openapi() -> dict[str, object]:
     return create_app(Settings(jwt_secret="s" * 40, database_url="sqlite+aiosqlite:///unused.db")).openapi()
 
 
-schema = schemathesis.openapi.from_dict(openapi())
+schema = schemathesis.openapi.from_dict(openapi()).exclude(path="/api/v1/events")
+"""Every route but ``GET /api/v1/events``: an event stream never ends on its own (its HTTP
+behaviour is tested in tests/api/test_panel_events_live.py)."""
 
 
 @schema.parametrize()

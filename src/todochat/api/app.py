@@ -40,12 +40,14 @@ from todochat.api.routes import attachments as attachment_routes
 from todochat.api.routes import chatkit as chatkit_routes
 from todochat.api.routes import composer as composer_routes
 from todochat.api.routes import docs as docs_routes
+from todochat.api.routes import events as event_routes
 from todochat.api.routes import export as export_routes
 from todochat.api.routes import imports as import_routes
 from todochat.api.routes import lists as lists_routes
 from todochat.api.routes import mentions as mention_routes
 from todochat.api.routes import models as model_routes
 from todochat.api.routes import notify as notify_routes
+from todochat.api.routes import panel as panel_routes
 from todochat.api.routes import privacy as privacy_routes
 from todochat.api.routes import voice as voice_routes
 from todochat.api.security import install_security
@@ -139,6 +141,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(tasks.router)
     app.include_router(lists_routes.router)  # /api/v1/lists
     app.include_router(mention_routes.router)  # /api/v1/mentions (the composer's @-menu)
+    app.include_router(panel_routes.router)  # /api/v1/panel (the page's task panel)
+    app.include_router(event_routes.router)  # /api/v1/events (SSE: the user's tasks changed)
     app.include_router(reminders.router)
     app.include_router(activity.router)
     app.include_router(me.router)

@@ -75,6 +75,7 @@ from todochat.tasks.schemas import (
     TaskNumber,
     TaskOut,
     TaskRef,
+    ViewName,
 )
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "agent-tools.md"
@@ -577,6 +578,20 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=(ListNotFound, ValidationError, ConfirmationRequired),
         destructive=True,
         rest=(Route(method="DELETE", path="/api/v1/lists/{name}"),),
+    ),
+    Operation(
+        "show_panel",
+        "The page's task panel: the default views (Today, Upcoming) and the lists with their counts "
+        "of open tasks, and the open tasks of one view or list, subtasks under their parents (tasks/views.py).",
+        (
+            Arg("view", ViewName | None, "today (due today or overdue; the default) or upcoming (due later)."),
+            LIST_FILTER.as_(doc="Show this list's open tasks instead of a view."),
+        ),
+        errors=(ListNotFound, ValidationError),
+        read_only=True,
+        agent=None,  # the agent and MCP clients list_tasks (due=today / due_after, list=...)
+        mcp=None,
+        rest=(Route(method="GET", path="/api/v1/panel"),),
     ),
     Operation(
         "set_reminder_channel",

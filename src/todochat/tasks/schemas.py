@@ -38,6 +38,8 @@ ReminderStatusFilter = Literal["pending", "fired", "cancelled", "all"]
 """Which reminders a listing shows: one status, or ``all``."""
 ExportFormat = Literal["csv", "ics"]
 """A file of tasks: ``csv`` (a spreadsheet) or ``ics`` (RFC 5545 iCalendar)."""
+ViewName = Literal["today", "upcoming"]
+"""The default views beside the lists (tasks/views.py): ``today`` (due today or overdue), ``upcoming`` (due later)."""
 TaskRef = Annotated[
     Annotated[int, Field(ge=1, le=TASK_NUMBER_MAX)] | str,
     Field(description="The task's number (e.g. 3) or words from its title (e.g. 'dentist')."),

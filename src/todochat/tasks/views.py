@@ -11,7 +11,12 @@ syncing a list needs every task) and uses :data:`DEFAULT_SORT` unless ``sort`` i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Final, Literal
+
+from todochat.errors import ValidationError
+from todochat.tasks.schemas import TaskFilter, TaskOut, ViewName
 
 DEFAULT_STATUS: Final[Literal["pending"]] = "pending"
 """A list shows open tasks unless completed ones are asked for."""
@@ -29,4 +34,65 @@ def toggled_status(status: str) -> str | None:
     return {"pending": "all", "all": "pending"}.get(status)
 
 
-__all__ = ["DEFAULT_SORT", "DEFAULT_STATUS", "toggled_status"]
+VIEW_TITLES: Final[dict[ViewName, str]] = {"today": "Today", "upcoming": "Upcoming"}
+"""The default views beside the lists, in the order the page's task panel shows them."""
+
+
+def view_filter(view: ViewName, today: date) -> TaskFilter:
+    """The tasks a default view shows (issue 16, item 4, "Today, Upcoming, each list").
+
+    Rule: both show open tasks only (:data:`DEFAULT_STATUS`), in :data:`DEFAULT_SORT` order.
+    ``today``: due on ``today`` or before (overdue ones included: what is left to do today, the
+    selection of the "Plan my day" composer tool). ``upcoming``: due after ``today``. Tasks
+    without a due date are in neither (they are in their list).
+
+    Args:
+        view: ``today`` or ``upcoming``.
+        today: the user's local day (``RequestContext.local_now().date()``).
+
+    Raises:
+        ValidationError: another view name (field ``view``).
+    """
+    if view == "today":
+        return TaskFilter(status=DEFAULT_STATUS, due_before=today.isoformat())
+    if view == "upcoming":
+        return TaskFilter(status=DEFAULT_STATUS, due_after=(today + timedelta(days=1)).isoformat())
+    raise ValidationError(f"Unknown view {view!r}: use {' or '.join(VIEW_TITLES)}.", field="view")
+
+
+def nested(tasks: Sequence[TaskOut]) -> list[tuple[TaskOut, int]]:
+    """``tasks`` as a view shows them: each subtask right after its parent (and the parent's
+    earlier subtasks), one level deeper, when the parent is among ``tasks``; every other task
+    keeps its place at depth 0.
+
+    Args:
+        tasks: the view's tasks in their order (e.g. :data:`DEFAULT_SORT`).
+
+    Returns:
+        ``(task, depth)`` pairs, every task exactly once; depth 0 for a top-level row.
+    """
+    shown = {t.number for t in tasks}
+    children: dict[int, list[TaskOut]] = {}
+    for task in tasks:
+        if task.parent is not None and task.parent in shown and task.parent != task.number:
+            children.setdefault(task.parent, []).append(task)
+    out: list[tuple[TaskOut, int]] = []
+    placed: set[int] = set()
+
+    def place(task: TaskOut, depth: int) -> None:
+        if task.number in placed:
+            return
+        placed.add(task.number)
+        out.append((task, depth))
+        for child in children.get(task.number, []):
+            place(child, depth + 1)
+
+    for task in tasks:
+        if task.parent is None or task.parent not in shown or task.parent == task.number:
+            place(task, 0)
+    for task in tasks:  # a parent cycle cannot be stored; never drop a row if one were
+        place(task, 0)
+    return out
+
+
+__all__ = ["DEFAULT_SORT", "DEFAULT_STATUS", "VIEW_TITLES", "nested", "toggled_status", "view_filter"]

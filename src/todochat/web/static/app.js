@@ -4,6 +4,7 @@ import { ChatKitClient, ChatKitError, userTimeZone } from "./chatkit-client.js";
 import { startComposerTools, takeInferenceOptions, textForEmptyMessage } from "./composer-tools.js";
 import { downloadTasks } from "./export.js";
 import { forgetFeedback } from "./feedback.js";
+import { refreshPanel, startPanel, stopPanel } from "./panel.js";
 import { startReminders, stopReminders } from "./reminders.js";
 import { isSyncAction, refreshWidgets, runSyncAction } from "./sync-actions.js";
 import { renderThreadItem, updateThreadItem } from "./items.js";
@@ -62,6 +63,7 @@ function showLogin(message) {
 function signOut(message) {
   state.controller?.abort();
   stopReminders();
+  stopPanel();
   stopVoice();
   forgetFeedback();
   forgetToken();
@@ -103,6 +105,7 @@ function showApp(token) {
   $("tz-label").textContent = userTimeZone();
   $("remember-toggle").checked = remembering();
   startReminders(token);
+  startPanel(token); // the task panel beside the chat (panel.js)
   startVoice(() => state.client); // the microphone shows when the server transcribes (voice.js)
   startComposerTools(); // "Add task", "Plan my day", "Weekly review" (composer-tools.js)
   startModelPicker(token); // the models this server offers (model-picker.js)
@@ -321,6 +324,7 @@ async function runStream(type, params, { text = null } = {}) {
   try {
     await state.client.stream(type, params, (event) => handleEvent(event, turn), { signal: controller.signal });
     if (turn.widgets) refreshThreadWidgets(); // a turn that showed tasks may have changed them: older widgets follow
+    refreshPanel(); // at once; the event stream would tell it too, a poll later
     const call = turn.lastItem;
     if (call && call.type === "client_tool_call" && call.status === "pending") {
       state.busy = false;
@@ -415,6 +419,7 @@ async function sendAction(itemId, action) {
       if (err instanceof ChatKitError && err.unauthorized) return;
     }
     refreshThreadWidgets(); // the same task in the thread's other widgets (or all of them after a refusal)
+    refreshPanel();
     return;
   }
   await runStream("threads.custom_action", params);
@@ -457,6 +462,7 @@ function wire() {
     if (!new URLSearchParams(window.location.hash.slice(1)).has("token")) return;
     state.controller?.abort();
     stopReminders();
+    stopPanel();
     stopVoice();
     sessionStorage.removeItem(THREAD_KEY);
     resetConversation(null); // nothing of the previous user stays in the page
