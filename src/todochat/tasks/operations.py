@@ -144,11 +144,10 @@ def _bulk_route(path: str, *filters: Arg) -> Route:
 
 
 _MCP_FLAT_CHANGES = tuple(  # the MCP update_tasks takes the changes flat; due/priority select, so new_*
-    a.as_(name={"due": "new_due", "priority": "new_priority"}.get(a.name))
+    # (and new_list/new_parent: a flat ``list`` or ``parent`` would read as a filter, like due/priority)
+    a.as_(name={"due": "new_due", "priority": "new_priority", "list": "new_list", "parent": "new_parent"}.get(a.name))
     for a in CHANGES
-    # no list/parent either: the flat MCP tool does not move several tasks (a flat ``list`` would
-    # read as a filter, like due/priority); REST's and the agent's ``changes`` object does
-    if a.name not in ("title", "tags", "recurrence", "list", "parent")
+    if a.name not in ("title", "tags", "recurrence")
 )
 
 CRUD = (TaskNotFound, AmbiguousReference)
