@@ -108,6 +108,11 @@ the agent and MCP bulk tools select by status/priority/tag/due/query only (REST'
 object is a whole TaskFilter, so it takes them)."""
 WHEN = Arg("when", str | None, "Only reminders firing today, tomorrow, this_week, next_week, or on a day YYYY-MM-DD.")
 """A span of reminders by name (tasks/reminder_window.py): list_reminders and cancel_reminders."""
+_REMINDER_SPAN = {
+    "start": Arg("from", str | None, "Only reminders firing at or after this day, local time or instant with offset."),
+    "end": Arg("to", str | None, "Only reminders firing on or before this day (included), or before this time."),
+}
+"""REST's names of the reminder span: ``?from=&to=`` (the tools say start/end: ``from`` is a Python keyword)."""
 LIST_NAME = Arg("name", str, "The list's name (any case); \"Inbox\" is the default list.", required=True)
 """How every front names one list (REST: in the path)."""
 AGENT_PARENT_FILTER = PARENT_FILTER.as_(str | None, doc="Only the subtasks of this task: its number or words from its title.")
@@ -455,12 +460,9 @@ OPERATIONS: tuple[Operation, ...] = (
             str | None, doc="Only this task's reminders: its number or words from its title; null for all.", required=False)}),
         rest=(
             # ?from=&to= in a query string; the tools say start/end (``from`` is a Python keyword)
-            Route(method="GET", path="/api/v1/reminders", omit=("task",), never=BY_NUMBER, retype={
-                "start": Arg("from", str | None, "Only reminders firing at or after this day, local time or instant with offset."),
-                "end": Arg("to", str | None, "Only reminders firing on or before this day (included), or before this time."),
-            }),
-            # one task's reminders (at most 20 a task) by status only: no span
-            replace(_by_number("GET", "/api/v1/tasks/{number}/reminders"), omit=("when", "start", "end")),
+            Route(method="GET", path="/api/v1/reminders", omit=("task",), never=BY_NUMBER, retype=_REMINDER_SPAN),
+            # one task's reminders, in the same span as the tools and GET /api/v1/reminders
+            _by_number("GET", "/api/v1/tasks/{number}/reminders", **_REMINDER_SPAN),
         ),
     ),
     Operation(

@@ -27,17 +27,6 @@ REMINDER_ERRORS = {
 }
 
 
-@router.get(
-    "/tasks/{number}/reminders", response_model=list[ReminderOut], responses=REMINDER_ERRORS,
-    summary="List a task's reminders",
-)
-async def list_task_reminders(
-    ctx: CurrentContext, service: ServiceDep, number: Number, status: ReminderStatusQuery = "pending"
-) -> list[ReminderOut]:
-    """The task's reminders with this status (default pending; ``all`` for every one), soonest first."""
-    return await service.list_reminders(ctx, number, status=status)
-
-
 @router.post(
     "/tasks/{number}/reminders", response_model=ReminderOut, status_code=201, responses=REMINDER_ERRORS,
     summary="Add a reminder to a task",
@@ -61,6 +50,21 @@ To = Annotated[
     str | None,
     Query(alias="to", description="Only reminders firing on or before this day YYYY-MM-DD (included), or before this time"),
 ]
+
+
+@router.get(
+    "/tasks/{number}/reminders", response_model=list[ReminderOut], responses=REMINDER_ERRORS,
+    summary="List a task's reminders",
+)
+async def list_task_reminders(
+    ctx: CurrentContext, service: ServiceDep, number: Number, status: ReminderStatusQuery = "pending",
+    when: When = None, start: From = None, end: To = None,
+) -> list[ReminderOut]:
+    """The task's reminders with this status (default pending; ``all`` for every one), soonest
+    first; ``when`` or ``from``/``to`` keep those firing in that span, as ``GET /api/v1/reminders``
+    (tasks/reminder_window.py; 422 naming the field for a malformed one)."""
+    span = reminder_window.window(ctx.tz, ctx.now(), when=when, start=start, end=end)
+    return await service.list_reminders(ctx, number, status=status, window=span)
 
 
 @router.get("/reminders", response_model=list[ReminderOut], responses=REMINDER_ERRORS, summary="List all reminders")
