@@ -505,6 +505,10 @@ OPERATIONS: tuple[Operation, ...] = (
         destructive=True,
         agent=Front(retype={"task": AGENT_TASK.as_(
             str | None, doc="All pending reminders of this task: its number or words from its title.", required=False)}),
+        # REST names the task by its number (never ambiguous); 409 without confirm is the preview
+        rest=(Route(method="POST", path="/api/v1/reminders/cancel", never=BY_NUMBER, retype={
+            "task": REST_NUMBER.as_(TaskNumber | None, name="task", doc="All pending reminders of this task number.", required=False),
+        }),),
     ),
     Operation(
         "create_list",
