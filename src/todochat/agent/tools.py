@@ -428,9 +428,11 @@ async def update_task(
             current = await ctx.context.service.resolve(request, task)
             ref, fields["description"] = current.number, with_note(current.description, add_note)
         out = await ctx.context.service.update(request, ref, TaskChanges(**fields))
-        ctx.context.remember(touched=[out.number], pending=None)
-        await show(ctx, "Updated", [out])
-        return {"task": brief(out)}
+        # a parent moved to another list took its subtasks along (tasks/subtasks.py): say how many
+        carried = (await ctx.context.service.subtree(request, out.number))[1:] if list is not None and out.progress else []
+        ctx.context.remember(touched=[out.number, *(t.number for t in carried)], pending=None)
+        await show(ctx, "Updated", [out, *carried])
+        return {"task": brief(out), **({"subtasks_moved": len(carried)} if carried else {})}
 
     return await _guard(ctx, "update_task", {"task": task, **changes, **_args(add_note=add_note)}, call)
 

@@ -279,7 +279,8 @@ OPERATIONS: tuple[Operation, ...] = (
         "Change a task: only the fields given change. To reschedule prefer due_time (keeps the day), "
         "due_day (keeps the time) or shift; for postpone/push back/delay/snooze also set later_only.",
         (TASK, *CHANGES),
-        result='`{"ok": true, "task": Task}`',
+        result='`{"ok": true, "task": Task}`; a task moved to another list takes its subtasks along: '
+        '`"subtasks_moved": n` (agent)',
         returns=TaskOut,
         errors=(*CRUD, ValidationError, EarlierThanDue, ListNotFound),
         idempotent=True,
