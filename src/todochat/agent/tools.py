@@ -288,11 +288,13 @@ async def list_tasks(
         flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
                          due_before=due_before, query=query, list=list, parent=under.number if under else None)
         tasks = await ctx.context.service.list(request, flt, sort=sort)
+        if list is not None:  # the list as stored ("Work"), not as the user spelled it ("work")
+            flt = flt.model_copy(update={"list": tasks[0].list if tasks else (await ctx.context.service.get_list(request, list)).name})
         shown = [t.number for t, _ in tree_rows(tasks)][:LIST_ROWS_MAX]  # the order the widget shows
         ctx.context.remember(shown=shown, touched=shown, pending=None)  # "it"/"both" after a list
         heading = list_heading(flt, len(tasks)) if under is None else f"Subtasks of {under.number}. {under.title} · {len(tasks)}"
         await show(ctx, heading, tasks, view=(flt, sort))
-        return {"count": len(tasks), "tasks": [brief(t) for t in tasks], "shown": shown}
+        return {"count": len(tasks), "tasks": [brief(t) for t in tasks], "shown": shown, **_args(list=flt.list)}
 
     return await _guard(ctx, "list_tasks", arguments, call)
 

@@ -209,7 +209,8 @@ OPERATIONS: tuple[Operation, ...] = (
             LIST_FILTER,
             PARENT_FILTER,
         ),
-        result='`{"ok": true, "count": n, "tasks": [Task], "shown": [number]}` (shown: the numbers the widget shows, in order)',
+        result='`{"ok": true, "count": n, "tasks": [Task], "shown": [number], "list": name}` (shown: the numbers the widget '
+        'shows, in order; list: with a list filter, the list\'s name as stored)',
         returns=list[TaskOut],
         errors=(ValidationError, ListNotFound),
         read_only=True,

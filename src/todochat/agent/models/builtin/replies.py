@@ -360,7 +360,8 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
             return f"'{task.get('title')}' (task {task.get('number')}) has no note."
         return f"The note on '{task.get('title')}' (task {task.get('number')}): {note}"
     if tool == "list_tasks":
-        return _list_sentence(args, int(result.get("count", 0)), intent)
+        named = {"list": result["list"]} if result.get("list") else {}  # the list's stored name ("Work")
+        return _list_sentence({**args, **named}, int(result.get("count", 0)), intent)
     if tool == "complete_task":
         text = f"Marked {task_text(task)} as done."
         nxt = result.get("next_task")
