@@ -258,12 +258,15 @@ class Settings(BaseSettings):
     openai_api_base: str = "https://api.openai.com/v1"
 
     # --- voice: input.transcribe through OpenAI's transcription API (transcription.py, README "Voice") ---
-    transcribe: bool = True
-    """Offer dictation when an API key is configured (``TODOCHAT_TRANSCRIBE=false``: never)."""
-    transcribe_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("TODOCHAT_TRANSCRIBE_API_KEY", "OPENAI_API_KEY")
-    )
-    """The transcription API's key: ``TODOCHAT_TRANSCRIBE_API_KEY``, else ``OPENAI_API_KEY``; unset: no voice."""
+    transcribe: bool | None = None
+    """``TODOCHAT_TRANSCRIBE``: ``true`` offers dictation with ``TODOCHAT_TRANSCRIBE_API_KEY``, else
+    ``OPENAI_API_KEY``; ``false`` never; unset: only when ``TODOCHAT_TRANSCRIBE_API_KEY`` is set. An
+    ``OPENAI_API_KEY`` alone does not turn voice on: it may be a dummy key for an OpenAI-compatible
+    chat server (Ollama, vLLM) that has no transcription endpoint, and the recordings would fail."""
+    transcribe_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("TODOCHAT_TRANSCRIBE_API_KEY"))
+    """The transcription API's own key (``TODOCHAT_TRANSCRIBE_API_KEY``): setting it turns voice on."""
+    transcribe_openai_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))
+    """``OPENAI_API_KEY``: the transcription key only with ``TODOCHAT_TRANSCRIBE=true`` (see ``transcribe``)."""
     transcribe_base_url: str = "https://api.openai.com/v1"
     """The OpenAI-compatible API that serves ``POST /audio/transcriptions`` (operator-set only)."""
     transcribe_model: str = "gpt-4o-mini-transcribe"
@@ -273,9 +276,22 @@ class Settings(BaseSettings):
     transcribe_timeout_seconds: float = Field(default=60.0, gt=0)
     """How long one transcription may take before it fails (504)."""
 
+    def transcription_key(self) -> str | None:
+        """The key dictation uses, or None when it is off: ``TODOCHAT_TRANSCRIBE=false`` → None;
+        ``TODOCHAT_TRANSCRIBE_API_KEY`` → it; ``TODOCHAT_TRANSCRIBE=true`` → ``OPENAI_API_KEY``
+        (or None without one); else None (voice is opt-in, see ``transcribe``)."""
+        if self.transcribe is False:
+            return None
+        own = self.transcribe_api_key.get_secret_value() if self.transcribe_api_key is not None else ""
+        if own:
+            return own
+        if self.transcribe and self.transcribe_openai_api_key is not None:
+            return self.transcribe_openai_api_key.get_secret_value() or None
+        return None
+
     def transcription_enabled(self) -> bool:
-        """Whether ``input.transcribe`` is offered: ``transcribe`` on and an API key set."""
-        return self.transcribe and self.transcribe_api_key is not None and bool(self.transcribe_api_key.get_secret_value())
+        """Whether ``input.transcribe`` is offered: :meth:`transcription_key` gives a key."""
+        return self.transcription_key() is not None
 
     def offered_models(self) -> list[ModelChoice]:
         """The models a message may choose, in ``TODOCHAT_MODELS`` order: ``TODOCHAT_MODEL`` (the

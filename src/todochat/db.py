@@ -9,7 +9,6 @@ stays bounded. PostgreSQL gets a sized pool, pre-ping and a statement timeout fr
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+from tenacity import Retrying, retry_if_exception, stop_before_delay, wait_exponential
 
 from todochat.config import Settings
 from todochat.errors import ConfigurationError
@@ -73,6 +73,12 @@ SQLITE_BUSY_MS = 30_000
 SQLITE_OPEN_RETRY_SECONDS = 30.0
 
 
+def _database_locked(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (SQLITE_BUSY); the aiosqlite adapter
+    re-raises sqlite3's error as its own class, so the message is what both share."""
+    return "database is locked" in str(exc)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Set up a new SQLite connection: WAL, a 30 s busy timeout (set first, so the other pragmas
     wait too), foreign keys, ``synchronous=NORMAL``.
@@ -81,26 +87,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     under an exclusive lock) or recovering the WAL can get ``SQLITE_BUSY`` whatever the busy
     timeout (https://www.sqlite.org/wal.html, "Sometimes Queries Return SQLITE_BUSY In WAL Mode"):
     two replicas starting at once hit this. Those locks are brief, so "database is locked" here is
-    retried for up to ``SQLITE_OPEN_RETRY_SECONDS``; other errors propagate.
+    retried (tenacity: waits of 10 ms doubling up to 0.5 s, no wait that would end past
+    ``SQLITE_OPEN_RETRY_SECONDS``), then raised as it came; other errors propagate at once.
     """
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
-    deadline = time.monotonic() + SQLITE_OPEN_RETRY_SECONDS
-    pause = 0.01
-    while True:
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            return
-        except Exception as exc:  # the aiosqlite adapter re-raises sqlite3's error as its own class
-            if "database is locked" not in str(exc) or time.monotonic() + pause > deadline:
-                raise
-            time.sleep(pause)  # only at connect, only while another process holds the file briefly
-            pause = min(pause * 2, 0.5)
-        finally:
-            cursor.close()
+    retrying = Retrying(
+        retry=retry_if_exception(_database_locked),
+        wait=wait_exponential(multiplier=0.01, max=0.5),
+        stop=stop_before_delay(SQLITE_OPEN_RETRY_SECONDS),
+        reraise=True,  # the caller sees sqlite's own error, not tenacity's RetryError
+    )
+    for attempt in retrying:  # sleeps only at connect, only while another process holds the file briefly
+        with attempt:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            finally:
+                cursor.close()
 
 
 def _sqlite_begin(conn: Any) -> None:

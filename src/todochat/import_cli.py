@@ -53,11 +53,12 @@ def import_command(
         for entry in exc.details.get("errors", [])[1:]:
             err.print(Text(f"  {escape_terminal(str(entry['message']))}"))
         raise typer.Exit(1) from exc
-    table = Table("where", "title", "due", "priority", "tags", "list", title=f"{result.format}: first {len(result.first)} of {result.tasks}")
+    table = Table("where", "title", "due", "priority", "tags", "list", "parent", title=f"{result.format}: first {len(result.first)} of {result.tasks}")
     for row in result.first:
         table.add_row(
             row.line, Text(("✓ " if row.completed else "") + escape_terminal(row.title)), row.due or "", row.priority,
             Text(escape_terminal(" ".join(row.tags))), Text(escape_terminal(row.list or "")),
+            Text(escape_terminal(row.parent_title or "")),  # the task it goes under (tasks/subtasks.py import_tree)
         )
     out.print(table)
     for warning in result.warnings:

@@ -125,6 +125,9 @@ def change_summary(
             return clause
     if action == "bulk_unremind":  # TaskService.cancel_reminders
         return _bulk_unremind_clause(changes, tz, year)
+    subtree_move = _subtree_move_clause(changes, tz, year)
+    if subtree_move:
+        return subtree_move
     groups: dict[str, list[tuple[Snapshot | None, Snapshot | None]]] = {}
     for before, after in changes:
         groups.setdefault(_kind(before, after), []).append((before, after))
@@ -165,6 +168,36 @@ def already_done_words(numbers: list[int]) -> str:
     """A notice for tasks a bulk completion left alone: ``2 tasks were already done: 3, 5.``"""
     were = "tasks were" if len(numbers) != 1 else "task was"
     return f"{len(numbers)} {were} already done: {', '.join(map(str, numbers))}."
+
+
+def moved_words(title: str, subtasks: int, list_name: str | None) -> str:
+    """How a move to a list reads: ``moved 'Plan trip' and its 3 subtasks to Work`` (``subtasks``:
+    how many moved with it, any level; 0: the task alone); ``list_name`` None is the Inbox."""
+    also = f" and its {_count(subtasks, 'subtask')}" if subtasks else ""
+    return f"moved '{title}'{also} to {list_name or 'Inbox'}"
+
+
+def _subtree_move_clause(changes: list[tuple[Snapshot | None, Snapshot | None]], tz: ZoneInfo, year: int | None) -> str | None:
+    """A journal group that only moved tasks with their subtrees to one list (tasks/subtasks.py
+    ``carry_to_list``): ``moved 'Plan trip' and its 3 subtasks to Work``, or ``moved 2 tasks and
+    their 5 subtasks to Work``; None for any other group (a subtask moved alone included)."""
+    if len(changes) < 2 or any(b is None or a is None for b, a in changes):
+        return None
+    pairs = [(b, a) for b, a in changes if b is not None and a is not None]
+    targets = {a.get("list") for _, a in pairs}
+    # each task only moved (a subtask already in that list is carried along unchanged)
+    if len(targets) != 1 or any(len(_field_clauses(b, a, tz, year)) > (b.get("list") != a.get("list")) for b, a in pairs):
+        return None
+    numbers = {a.get("number") for _, a in pairs}
+    roots = [(b, a) for b, a in pairs if a.get("parent") not in numbers]
+    below = len(pairs) - len(roots)
+    if not below or any(b.get("list") == a.get("list") for b, a in roots):
+        return None
+    roots_after = [a for _, a in roots]
+    (target,) = targets
+    if len(roots_after) == 1:
+        return moved_words(str(roots_after[0].get("title", "")), below, target)
+    return f"moved {len(roots)} tasks and their {_count(below, 'subtask')} to {target or 'Inbox'}"
 
 
 def list_summary(

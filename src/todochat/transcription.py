@@ -2,7 +2,7 @@
 
 ``POST {TODOCHAT_TRANSCRIBE_BASE_URL}/audio/transcriptions`` (multipart: ``file``, ``model``), sent
 with the ``openai`` client, answers ``{"text": ...}``; the text goes into the person's composer and
-nothing is stored. Offered only when an API key is configured (:meth:`Settings.transcription_enabled`).
+nothing is stored. Offered only when configured (:meth:`Settings.transcription_enabled`: opt-in).
 
 Rules (the API's, from OpenAI's speech-to-text guide): files up to 25 MB, of the types mp3, mp4,
 mpeg, mpga, m4a, wav, webm, ogg (oga) and flac — the API tells the type by the file name's extension,
@@ -122,10 +122,11 @@ class Transcriber:
     @classmethod
     def from_settings(cls, settings: Settings) -> Transcriber | None:
         """The transcriber the settings configure, or None when voice is off (no key)."""
-        if not settings.transcription_enabled() or settings.transcribe_api_key is None:
+        key = settings.transcription_key()
+        if key is None:
             return None
         return cls(
-            api_key=settings.transcribe_api_key.get_secret_value(),
+            api_key=key,
             base_url=settings.transcribe_base_url,
             model=settings.transcribe_model,
             timeout=settings.transcribe_timeout_seconds,
@@ -172,7 +173,7 @@ def _status_error(exc: openai.APIStatusError) -> AudioRefused | TranscriptionFai
         return AudioRefused(f"The transcription service could not use this recording: {detail or exc.message}", field="audio_base64")
     if status in (401, 403):
         return TranscriptionFailed(
-            "The transcription service refused this server's API key (TODOCHAT_TRANSCRIBE_API_KEY or OPENAI_API_KEY)."
+            "The transcription service refused this server's API key (TODOCHAT_TRANSCRIBE_API_KEY, or OPENAI_API_KEY with TODOCHAT_TRANSCRIBE=true)."
         )
     if status == 429:
         return _failed("The transcription service is busy; try again shortly.", 503)

@@ -145,3 +145,32 @@ async def test_list_reminders_by_time_span(settings: Settings) -> None:
                               ({"from": "2026-11-20", "to": "2026-11-19"}, "to")):
             bad = await api.http.get("/api/v1/reminders", params=params, headers=api.auth(**TZ))
             assert bad.status_code == 422 and bad.json()["field"] == field, bad.text
+
+
+async def test_list_a_tasks_reminders_by_time_span(settings: Settings) -> None:
+    """``GET /api/v1/tasks/{n}/reminders`` takes the span of ``GET /api/v1/reminders`` (when, from, to)
+    and keeps to that task: the other task's reminder in the span is not listed."""
+    async with running(settings) as api:
+        await add(api, title="Dentist", due="2026-11-20T15:00")
+        await add(api, title="Gym", due="2026-11-20T07:00")
+        for number, body in ((1, {"before_minutes": 30}), (1, {"at": "2026-11-19T08:00:00Z"}), (2, {"before_minutes": 15})):
+            assert (await remind(api, number, body)).status_code == 201
+
+        async def times(**params: str) -> list[str]:
+            r = await api.http.get("/api/v1/tasks/1/reminders", params=params, headers=api.auth(**TZ))
+            assert r.status_code == 200, r.text
+            assert {x["task_number"] for x in r.json()} <= {1}
+            return [x["fire_at"][:16] for x in r.json()]
+
+        assert await times() == ["2026-11-19T09:00", "2026-11-20T14:30"]
+        assert await times(when="tomorrow") == ["2026-11-19T09:00"]  # Thu 19 Nov in Berlin
+        assert await times(when="2026-11-20") == ["2026-11-20T14:30"]  # not Gym's 06:45 that day
+        assert await times(**{"from": "2026-11-19T10:00"}) == ["2026-11-20T14:30"]
+        assert await times(to="2026-11-19") == ["2026-11-19T09:00"]
+        assert await times(when="next_week") == []
+        for params, field in (({"when": "someday"}, "when"), ({"to": "soon"}, "to"),
+                              ({"from": "2026-11-20", "to": "2026-11-19"}, "to")):
+            bad = await api.http.get("/api/v1/tasks/1/reminders", params=params, headers=api.auth(**TZ))
+            assert bad.status_code == 422 and bad.json()["field"] == field, bad.text
+        other = await api.http.get("/api/v1/tasks/1/reminders", params={"when": "tomorrow"}, headers=api.auth("bob", **TZ))
+        assert other.status_code == 404

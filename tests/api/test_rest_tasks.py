@@ -336,6 +336,7 @@ async def test_openapi_describes_every_route_with_schemas(settings: Settings) ->
             ("/api/v1/tasks/{number}/reminders", "post"): ("ReminderSpec", "201"),
             ("/api/v1/reminders", "get"): (None, "200"),
             ("/api/v1/reminders/{reminder_id}", "delete"): (None, "200"),
+            ("/api/v1/reminders/cancel", "post"): ("CancelRemindersRequest", "200"),
             ("/api/v1/tasks/bulk/complete", "post"): ("BulkRequest", "200"),
             ("/api/v1/tasks/bulk/delete", "post"): ("BulkRequest", "200"),
             ("/api/v1/tasks/bulk/update", "post"): ("BulkUpdateRequest", "200"),

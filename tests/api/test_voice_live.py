@@ -91,10 +91,29 @@ async def test_without_a_key_the_microphone_is_hidden_and_dictation_refused(sett
         assert (await http.get("/api/v1/voice")).json()["transcription"] is False
         answer = await http.post("/chatkit", json=transcribe(WEBM), headers={"Authorization": f"Bearer {_token(settings)}"})
         assert (answer.status_code, answer.json()["error"]) == (400, "unsupported")
-        assert "no transcription API key is configured (TODOCHAT_TRANSCRIBE_API_KEY or OPENAI_API_KEY)" in answer.json()["message"]
+        assert "off unless TODOCHAT_TRANSCRIBE_API_KEY is set, or TODOCHAT_TRANSCRIBE=true with OPENAI_API_KEY" in answer.json()["message"]
 
 
 def _token(settings: Settings) -> str:
     from todochat.api.auth import issue_token
 
     return issue_token("alice", settings)
+
+
+def test_openai_api_key_alone_gives_no_microphone_unless_asked(server_factory, fake_transcription: FakeTranscription) -> None:  # noqa: F811
+    """An Ollama-style setup (OPENAI_API_KEY is a dummy key for the chat model) has no voice; with
+    TODOCHAT_TRANSCRIBE=true the same key is the transcription key."""
+    dummy = server_factory(OPENAI_API_KEY="ollama", TODOCHAT_TRANSCRIBE_BASE_URL=fake_transcription.base_url)
+    with httpx.Client(base_url=dummy.base_url, headers=dummy.headers(), timeout=60) as http:
+        assert http.get("/api/v1/voice").json()["transcription"] is False
+        refused = http.post("/chatkit", json=transcribe(WEBM))
+        assert (refused.status_code, refused.json()["error"]) == (400, "unsupported"), refused.text
+    assert fake_transcription.uploads == []
+
+    asked = server_factory(OPENAI_API_KEY="sk-openai", TODOCHAT_TRANSCRIBE="true", TODOCHAT_TRANSCRIBE_BASE_URL=fake_transcription.base_url)
+    with httpx.Client(base_url=asked.base_url, headers=asked.headers(), timeout=60) as http:
+        assert http.get("/api/v1/voice").json()["transcription"] is True
+        fake_transcription.add(Answer(text="water the plants"))
+        answer = http.post("/chatkit", json=transcribe(WEBM))
+        assert answer.status_code == 200 and answer.json() == {"text": "water the plants"}, answer.text
+        assert fake_transcription.uploads[-1].authorization == "Bearer sk-openai"

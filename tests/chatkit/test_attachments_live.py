@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from chatkit.types import WidgetItem
-from tests.servers import LiveServer, server_factory  # noqa: F401 (fixtures)
+from tests.servers import JWT_SECRET, LiveServer, server_factory  # noqa: F401 (fixtures)
 
 from todochat.client import ChatKitClient, ChatKitError
 from todochat.config import Settings
@@ -173,3 +173,30 @@ async def test_attachment_limits(server_factory) -> None:  # type: ignore[no-unt
         # bob's quota is his own
         bob = ChatKitClient(http, server.token("bob"))
         assert (await upload(http, await create(bob, "b.txt", 1500, "text/plain"), b"b" * 1500)).status_code == 200
+
+
+async def test_upload_token_is_refused_after_sign_out(server_factory) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """An upload token carries its user's token version: once the user signs out everywhere it is
+    refused like their bearer tokens (401, nothing stored); one minted after the sign-out works."""
+    from todochat.api.auth import issue_token
+
+    server: LiveServer = server_factory()
+    data_dir = Path(server.env["TODOCHAT_DATA_DIR"])
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as http:
+        alice = ChatKitClient(http, server.token("alice"), timezone="UTC")
+        data = b"Buy milk\nCall mom\n"
+        before = await create(alice, "todo.txt", len(data), "text/plain")
+        other = await create(alice, "other.txt", len(data), "text/plain")
+        assert (await upload(http, other, data)).status_code == 200  # the token works until the sign-out
+
+        out = await http.post("/api/v1/me/sign-out-everywhere", headers=server.headers("alice"))
+        assert out.status_code == 200 and out.json()["token_version"] == 1, out.text
+        refused = await upload(http, before, data)
+        assert refused.status_code == 401 and "signed out" in refused.json()["message"], refused.text
+        assert not (data_dir / "attachments" / user_key("alice") / before["id"]).exists()
+
+        fresh = issue_token("alice", Settings(jwt_secret=JWT_SECRET, data_dir=data_dir), version=1)
+        after = await create(ChatKitClient(http, fresh, timezone="UTC"), "todo.txt", len(data), "text/plain")
+        done = await upload(http, after, data)
+        assert done.status_code == 200, done.text
+        assert (data_dir / "attachments" / user_key("alice") / after["id"]).read_bytes() == data

@@ -27,9 +27,14 @@ async def test_import_command(settings: Settings, service: TaskService, tmp_path
     env = server_env(settings.database_url, tmp_path / "data", TODOCHAT_TIMEZONE="Europe/Berlin")
     ctx = RequestContext(user_id="alice", tz=ZoneInfo("Europe/Berlin"), clock=Clock(TEST_NOW))
 
-    done = todochat(env, "import", str(FIXTURES / "todoist.csv"), "--user", "alice", "--dry-run")
+    done = todochat({**env, "COLUMNS": "200"}, "import", str(FIXTURES / "todoist.csv"), "--user", "alice", "--dry-run")
     assert done.returncode == 0, done.stderr
     assert "Import 5 tasks into 1 list? (dry run: nothing changed)" in done.stdout
+    rows = {line.split("│")[2].strip(): [cell.strip() for cell in line.split("│")[1:-1]] for line in done.stdout.splitlines()
+            if line.count("│") == 8}
+    assert "┃ list ┃ parent " in done.stdout  # the table's header
+    assert rows["Book flights"][-1] == rows["Book hotel"][-1] == "Plan the trip"
+    assert rows["Plan the trip"][-1] == rows["Water the plants"][-1] == ""
     assert "warning: Line 10: DATE 'next spring' was not understood" in done.stderr
     assert await service.list(ctx) == []
 

@@ -97,3 +97,41 @@ async def test_update_tasks_refuses_and_changes_nothing(connect, service: TaskSe
         props = tools["update_tasks"].input_schema["properties"]
         assert "title" not in props and {"due", "new_due", "due_day", "shift", "confirm"} <= set(props)
     assert await dues(service) == before
+
+
+@pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+async def test_update_tasks_moves_to_a_list_and_under_a_parent(connect, service: TaskService) -> None:  # noqa: F811
+    """``new_list``/``new_parent`` move several tasks as update_task's ``list``/``parent`` move one
+    (the same service call): one undo step each; an unknown list or parent changes nothing."""
+
+    async def placed() -> list[tuple[int, str | None, int | None]]:
+        return [(t.number, t.list, t.parent) for t in await service.list(RequestContext(user_id="alice"))]
+
+    async with connect() as client:
+        await week(client)
+        assert not (await client.call_tool("create_list", {"name": "Work"})).is_error
+        before = await placed()
+        assert before == [(1, "Inbox", None), (2, "Inbox", None), (3, "Inbox", None), (4, "Inbox", None)]
+
+        for bad in ({"new_list": "Nowhere"}, {"new_parent": 99}, {"new_parent": 1}):
+            refused = await client.call_tool("update_tasks", {"numbers": [1, 2], "confirm": True, **bad})
+            assert refused.is_error, bad
+        assert await placed() == before
+
+        moved = await client.call_tool("update_tasks", {"numbers": [1, 2], "new_list": "work", "confirm": True})
+        assert not moved.is_error, moved.content
+        assert [(t["number"], t["list"]) for t in moved.structured_content["tasks"]] == [(1, "Work"), (2, "Work")]
+        under = await client.call_tool("update_tasks", {"numbers": [3, 4], "new_parent": 1, "confirm": True})
+        assert not under.is_error, under.content
+        assert [(t["number"], t["parent"]) for t in under.structured_content["tasks"]] == [(3, 1), (4, 1)]
+        # re-parenting keeps a task's list (only a new subtask takes its parent's)
+        assert await placed() == [(1, "Work", None), (2, "Work", None), (3, "Inbox", 1), (4, "Inbox", 1)]
+
+        top = await client.call_tool("update_tasks", {"numbers": [4], "new_parent": 0})
+        assert [(t["number"], t["parent"]) for t in top.structured_content["tasks"]] == [(4, None)]
+
+        for _ in range(3):
+            assert not (await client.call_tool("undo", {})).is_error
+        assert await placed() == before

@@ -172,3 +172,17 @@ async def test_progress_is_reported(service: TaskService) -> None:
     result = await service.import_file(ctx(), data, "csv", progress=progress)
     assert result.tasks == 600
     assert seen == [(250, 600), (500, 600), (600, 600)]
+
+
+async def test_preview_names_each_rows_parent(service: TaskService) -> None:
+    """A dry run's rows name the task each one goes under (``parent_title``), as the import then
+    places it (the CLI's "parent" column shows it)."""
+    preview = await service.import_file(ctx(), (FIXTURES / "todoist.csv").read_bytes(), "todoist", dry_run=True)
+    assert [(r.title, r.parent_title) for r in preview.first] == [
+        ("Plan the trip", None), ("Book flights", "Plan the trip"), ("Book hotel", "Plan the trip"),
+        ("Water the plants", None), ("Clean the gutters", None),
+    ]
+    assert await state(service) == []
+    await service.import_file(ctx(), (FIXTURES / "todoist.csv").read_bytes(), "todoist")
+    placed = {t.title: t.parent for t in await service.list(ctx())}
+    assert placed == {"Plan the trip": None, "Book flights": 1, "Book hotel": 1, "Water the plants": None, "Clean the gutters": None}

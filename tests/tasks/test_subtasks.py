@@ -183,3 +183,41 @@ async def test_repeating_subtask_stays_under_its_parent_and_a_repeating_parent_s
     assert nxt is not None and nxt.parent == 1
     again = await service.complete(c, 1, confirm=True)
     assert again.next_task is not None and again.next_task.progress is None
+
+
+async def places(service: TaskService, user: str = "alice") -> list[tuple[int, str, int | None]]:
+    return [(t.number, t.list, t.parent) for t in await service.list(ctx(user))]
+
+
+async def test_moving_a_parent_to_a_list_moves_its_subtree_in_one_step(service: TaskService) -> None:
+    """"move plan the trip to Work" takes its subtasks (every level) along, as one undo step whose
+    summary names them; a subtask moved alone goes alone; a bulk move takes each subtree."""
+    await trip(service)
+    c = ctx()
+    await service.create_list(c, "Work")
+    await service.create_list(c, "Home")
+    start = await places(service)
+    assert {lst for _, lst, _ in start} == {"Inbox"}
+
+    moved = await service.update(c, 1, TaskChanges(list="work"))
+    assert moved.list == "Work"
+    assert await places(service) == [(1, "Work", None), (2, "Work", 1), (3, "Work", 1), (4, "Work", 3), (5, "Inbox", None)]
+    (entry,) = (await service.activity(c, limit=1))
+    assert entry.summary == "moved 'Plan the trip' and its 3 subtasks to Work"
+
+    alone = await service.update(c, 4, TaskChanges(list="Home"))  # a subtask alone: its parent stays
+    assert alone.list == "Home" and (await service.get(c, 3)).list == "Work"
+    assert (await service.undo(c)).message == "Undid: moved 'Compare prices' to Home"
+
+    undone = await service.undo(c)
+    assert undone.message == "Undid: moved 'Plan the trip' and its 3 subtasks to Work"
+    assert await places(service) == start
+    assert (await service.redo(c)).message == "Redid: moved 'Plan the trip' and its 3 subtasks to Work"
+    assert (await places(service))[:4] == [(1, "Work", None), (2, "Work", 1), (3, "Work", 1), (4, "Work", 3)]
+
+    both = await service.bulk_update(c, Selection(numbers=[3, 5]), TaskChanges(list="Home"), confirm=True)
+    assert [t.number for t in both.tasks] == [3, 5]
+    assert await places(service) == [(1, "Work", None), (2, "Work", 1), (3, "Home", 1), (4, "Home", 3), (5, "Home", None)]
+    assert (await service.undo(c)).message == "Undid: moved 2 tasks and their 1 subtask to Home"
+    assert (await places(service))[2:] == [(3, "Work", 1), (4, "Work", 3), (5, "Inbox", None)]
+    assert await places(service, "bob") == []

@@ -289,11 +289,13 @@ async def list_tasks(
         flt = TaskFilter(status=status, priority=priority, tag=tag, due=due, due_after=due_after,
                          due_before=due_before, query=query, list=list, parent=under.number if under else None)
         tasks = await ctx.context.service.list(request, flt, sort=sort)
+        if list is not None:  # the list as stored ("Work"), not as the user spelled it ("work")
+            flt = flt.model_copy(update={"list": tasks[0].list if tasks else (await ctx.context.service.get_list(request, list)).name})
         shown = [t.number for t, _ in tree_rows(tasks)][:LIST_ROWS_MAX]  # the order the widget shows
         ctx.context.remember(shown=shown, touched=shown, pending=None)  # "it"/"both" after a list
         heading = list_heading(flt, len(tasks)) if under is None else f"Subtasks of {under.number}. {under.title} · {len(tasks)}"
         await show(ctx, heading, tasks, view=(flt, sort))
-        return {"count": len(tasks), "tasks": [brief(t) for t in tasks], "shown": shown}
+        return {"count": len(tasks), "tasks": [brief(t) for t in tasks], "shown": shown, **_args(list=flt.list)}
 
     return await _guard(ctx, "list_tasks", arguments, call)
 
@@ -429,9 +431,11 @@ async def update_task(
             current = await ctx.context.service.resolve(request, task)
             ref, fields["description"] = current.number, with_note(current.description, add_note)
         out = await ctx.context.service.update(request, ref, TaskChanges(**fields))
-        ctx.context.remember(touched=[out.number], pending=None)
-        await show(ctx, "Updated", [out])
-        return {"task": brief(out)}
+        # a parent moved to another list took its subtasks along (tasks/subtasks.py): say how many
+        carried = (await ctx.context.service.subtree(request, out.number))[1:] if list is not None and out.progress else []
+        ctx.context.remember(touched=[out.number, *(t.number for t in carried)], pending=None)
+        await show(ctx, "Updated", [out, *carried])
+        return {"task": brief(out), **({"subtasks_moved": len(carried)} if carried else {})}
 
     return await _guard(ctx, "update_task", {"task": task, **changes, **_args(add_note=add_note)}, call)
 

@@ -210,6 +210,8 @@ def attach_database(app: FastAPI, settings: Settings) -> None:
         base_url=settings.public_url or "http://127.0.0.1:8000",
         max_bytes=settings.attachment_max_bytes,
         quota_bytes=settings.quota_attachment_bytes,
+        sessionmaker=sessionmaker,  # upload tokens are refused after sign-out (revocation.py)
+        revocation_cache_seconds=settings.revocation_cache_seconds,
     )
     app.state.chatkit = TodoChatKitServer(
         store,

@@ -10,8 +10,8 @@ from todochat.errors import Unsupported
 from todochat.transcription import Transcriber
 
 NOT_CONFIGURED = (
-    "Dictation (input.transcribe) is not available on this server: no transcription API key is "
-    "configured (TODOCHAT_TRANSCRIBE_API_KEY or OPENAI_API_KEY)."
+    "Dictation (input.transcribe) is not available on this server: it is off unless "
+    "TODOCHAT_TRANSCRIBE_API_KEY is set, or TODOCHAT_TRANSCRIBE=true with OPENAI_API_KEY."
 )
 """The refusal when voice is off."""
 

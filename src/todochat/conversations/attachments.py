@@ -33,10 +33,12 @@ from chatkit.types import (
     AttachmentUploadDescriptor,
     FileAttachment,
 )
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from todochat.context import RequestContext
 from todochat.errors import AttachmentRefused, AuthError, QuotaExceeded
 from todochat.files import FILE_MODE, ensure_private_dir
+from todochat.revocation import check_not_revoked, token_state
 
 ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "text/csv": (".csv",),
@@ -86,6 +88,12 @@ class AttachmentFiles(AttachmentStore[RequestContext]):
         base_url: the server's public address (``TODOCHAT_PUBLIC_URL``): upload URLs start with it.
         max_bytes: the largest file (``TODOCHAT_ATTACHMENT_MAX_BYTES``).
         quota_bytes: the most bytes one user keeps (``TODOCHAT_QUOTA_ATTACHMENT_BYTES``; 0: none).
+        sessionmaker: the database holding users' token versions (todochat/revocation.py): an
+            upload token carries the version of its user's tokens when it was minted and is
+            refused once the user signed out everywhere, as their bearer tokens are. None: not
+            checked (no database).
+        revocation_cache_seconds: how old a copy of a token version may be
+            (``TODOCHAT_REVOCATION_CACHE_SECONDS``; a sign-out in this process is seen at once).
     """
 
     def __init__(
@@ -97,7 +105,11 @@ class AttachmentFiles(AttachmentStore[RequestContext]):
         base_url: str,
         max_bytes: int,
         quota_bytes: int,
+        sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+        revocation_cache_seconds: float = 0.0,
     ) -> None:
+        self.sessionmaker = sessionmaker
+        self.revocation_cache_seconds = revocation_cache_seconds
         self.store = store
         self.root = root
         self.secret = secret
@@ -188,7 +200,7 @@ class AttachmentFiles(AttachmentStore[RequestContext]):
             raise AttachmentRefused("size is a number of bytes.", field="size")
         self.check_size(context.user_id, input.size)
         attachment_id = self.generate_attachment_id(input.mime_type, context)
-        token = self.upload_token(context.user_id, attachment_id)
+        token = self.upload_token(context.user_id, attachment_id, version=await self._token_version(context.user_id))
         return FileAttachment(
             id=attachment_id,
             name=name,
@@ -257,23 +269,57 @@ class AttachmentFiles(AttachmentStore[RequestContext]):
         return erase_files(self.root, user_id)
 
     # ------------------------------------------------------------------ upload tokens
-    def upload_token(self, user_id: str, attachment_id: str) -> str:
+    def upload_token(self, user_id: str, attachment_id: str, *, version: int = 0) -> str:
         """A JWT (HS256, audience ``todochat-attachment-upload``) that lets its holder upload
-        this one attachment of this user within :data:`UPLOAD_TOKEN_SECONDS`."""
+        this one attachment of this user within :data:`UPLOAD_TOKEN_SECONDS`; ``ver`` is the
+        user's token version (todochat/revocation.py) when it was minted."""
         now = int(time.time())
-        claims = {"sub": user_id, "att": attachment_id, "aud": UPLOAD_AUDIENCE, "iat": now, "exp": now + UPLOAD_TOKEN_SECONDS}
+        claims = {
+            "sub": user_id, "att": attachment_id, "ver": version, "aud": UPLOAD_AUDIENCE, "iat": now,
+            "exp": now + UPLOAD_TOKEN_SECONDS,
+        }
         return jwt.encode(claims, self.secret, algorithm="HS256")
 
     def check_upload_token(self, token: str, attachment_id: str) -> str:
-        """The user an upload token was issued to, for ``attachment_id``.
+        """The user an upload token was issued to, for ``attachment_id`` (signature, audience,
+        expiry and attachment only: :meth:`upload_user` also checks sign-out).
 
         Raises:
             AuthError: forged, expired, or for another attachment (401).
         """
+        return self._upload_claims(token, attachment_id)[0]
+
+    async def upload_user(self, token: str, attachment_id: str) -> str:
+        """The user an upload token was issued to, for ``attachment_id``, checked as
+        :meth:`check_upload_token` and against sign-out: a token minted before the user signed out
+        everywhere (its ``ver`` is not the user's current token version) is refused, as REST
+        refuses the bearer tokens of that time (todochat/revocation.py ``check_not_revoked``).
+
+        Raises:
+            AuthError: forged, expired, for another attachment, or signed out (401).
+        """
+        user_id, version, issued_at = self._upload_claims(token, attachment_id)
+        if self.sessionmaker is not None:
+            state = await token_state(self.sessionmaker, user_id, max_age=self.revocation_cache_seconds)
+            check_not_revoked(state, version=version, issued_at=issued_at)
+        return user_id
+
+    def _upload_claims(self, token: str, attachment_id: str) -> tuple[str, int, float]:
+        """``(user, version, iat)`` of a valid upload token for ``attachment_id``; a token without
+        ``ver`` (minted before versions were carried) counts as version 0."""
         try:
             claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=UPLOAD_AUDIENCE, options={"require": ["exp", "sub", "att"]})
         except jwt.PyJWTError as exc:
             raise AuthError("The upload token is invalid or expired.") from exc
         if claims.get("att") != attachment_id or not isinstance(claims.get("sub"), str):
             raise AuthError("The upload token is for another attachment.")
-        return str(claims["sub"])
+        version = claims.get("ver", 0)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise AuthError("The upload token is invalid or expired.")
+        return str(claims["sub"]), version, float(claims.get("iat", 0))
+
+    async def _token_version(self, user_id: str) -> int:
+        """The user's current token version (0 without a database)."""
+        if self.sessionmaker is None:
+            return 0
+        return (await token_state(self.sessionmaker, user_id, max_age=self.revocation_cache_seconds)).version

@@ -331,13 +331,21 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
         later_only: Annotated[
             bool | None, Field(description="Postpone: refuse (change nothing) if any task would move earlier.")
         ] = None,
+        new_list: Annotated[
+            str | None, Field(description="Move every task to the list with this name ('Inbox': no list).")
+        ] = None,
+        new_parent: Annotated[
+            int | None,
+            Field(ge=0, le=TASK_NUMBER_MAX, description="Make every task a subtask of this task number (0: top-level)."),
+        ] = None,
         confirm: Confirm = False,
         confirmation: Asked = None,
     ) -> BulkResult:
         """Apply the same changes to several tasks ("move everything due Friday to Monday":
         due=<friday>, due_day=<monday>). Select them with exactly one of: numbers, filter arguments
         (status, priority, tag, due, query), or all=true; change them with description, new_due,
-        new_priority, add_tags, remove_tags, due_day, due_time, shift, later_only (no title: rename
+        new_priority, add_tags, remove_tags, due_day, due_time, shift, later_only, new_list (move them
+        to a list), new_parent (make them subtasks of a task; 0: top-level) (no title: rename
         tasks one by one with update_task). All or nothing, one `undo` reverts it all. Errors (nothing
         changed): more than one task without confirm=true lists what would change (ask the user
         first); a shift of a task with no due date, or later_only and a task moving earlier
@@ -357,6 +365,8 @@ def register_tools(server: ToolSet, backend: Backend) -> None:
             due_time=due_time,
             shift=shift,
             later_only=later_only,
+            list=new_list,
+            **({"parent": new_parent} if new_parent is not None else {}),
         )
         return await svc().bulk_update(await backend.context(), selection, changes, confirm=confirm)
 

@@ -69,6 +69,9 @@ class PreviewRow(BaseModel):
     recurrence: str | None = None
     list: str | None = None
     parent: str | None = Field(default=None, description="The parent's reference in the file")
+    parent_title: str | None = Field(
+        default=None, description="The title of the task it goes under, as the import places it (null: top-level)"
+    )
 
 
 class ImportPreview(BaseModel):
@@ -178,8 +181,9 @@ def preview(ctx: RequestContext, parsed: ParsedFile, tasks: list[CleanTask], *, 
                 recurrence=t.recurrence,
                 list=t.list_name,
                 parent=t.draft.parent,
+                parent_title=tasks[up].title if up is not None else None,
             )
-            for t in tasks[:PREVIEW_ROWS]
+            for t, up in zip(tasks[:PREVIEW_ROWS], parents, strict=False)
         ],
         warnings=warnings,
         question=import_question(len(tasks), len(named)),

@@ -109,6 +109,11 @@ the agent and MCP bulk tools select by status/priority/tag/due/query only (REST'
 object is a whole TaskFilter, so it takes them)."""
 WHEN = Arg("when", str | None, "Only reminders firing today, tomorrow, this_week, next_week, or on a day YYYY-MM-DD.")
 """A span of reminders by name (tasks/reminder_window.py): list_reminders and cancel_reminders."""
+_REMINDER_SPAN = {
+    "start": Arg("from", str | None, "Only reminders firing at or after this day, local time or instant with offset."),
+    "end": Arg("to", str | None, "Only reminders firing on or before this day (included), or before this time."),
+}
+"""REST's names of the reminder span: ``?from=&to=`` (the tools say start/end: ``from`` is a Python keyword)."""
 LIST_NAME = Arg("name", str, "The list's name (any case); \"Inbox\" is the default list.", required=True)
 """How every front names one list (REST: in the path)."""
 AGENT_PARENT_FILTER = PARENT_FILTER.as_(str | None, doc="Only the subtasks of this task: its number or words from its title.")
@@ -145,11 +150,10 @@ def _bulk_route(path: str, *filters: Arg) -> Route:
 
 
 _MCP_FLAT_CHANGES = tuple(  # the MCP update_tasks takes the changes flat; due/priority select, so new_*
-    a.as_(name={"due": "new_due", "priority": "new_priority"}.get(a.name))
+    # (and new_list/new_parent: a flat ``list`` or ``parent`` would read as a filter, like due/priority)
+    a.as_(name={"due": "new_due", "priority": "new_priority", "list": "new_list", "parent": "new_parent"}.get(a.name))
     for a in CHANGES
-    # no list/parent either: the flat MCP tool does not move several tasks (a flat ``list`` would
-    # read as a filter, like due/priority); REST's and the agent's ``changes`` object does
-    if a.name not in ("title", "tags", "recurrence", "list", "parent")
+    if a.name not in ("title", "tags", "recurrence")
 )
 
 CRUD = (TaskNotFound, AmbiguousReference)
@@ -206,7 +210,8 @@ OPERATIONS: tuple[Operation, ...] = (
             LIST_FILTER,
             PARENT_FILTER,
         ),
-        result='`{"ok": true, "count": n, "tasks": [Task], "shown": [number]}` (shown: the numbers the widget shows, in order)',
+        result='`{"ok": true, "count": n, "tasks": [Task], "shown": [number], "list": name}` (shown: the numbers the widget '
+        'shows, in order; list: with a list filter, the list\'s name as stored)',
         returns=list[TaskOut],
         errors=(ValidationError, ListNotFound),
         read_only=True,
@@ -276,7 +281,8 @@ OPERATIONS: tuple[Operation, ...] = (
         "Change a task: only the fields given change. To reschedule prefer due_time (keeps the day), "
         "due_day (keeps the time) or shift; for postpone/push back/delay/snooze also set later_only.",
         (TASK, *CHANGES),
-        result='`{"ok": true, "task": Task}`',
+        result='`{"ok": true, "task": Task}`; a task moved to another list takes its subtasks along: '
+        '`"subtasks_moved": n` (agent)',
         returns=TaskOut,
         errors=(*CRUD, ValidationError, EarlierThanDue, ListNotFound),
         idempotent=True,
@@ -457,12 +463,9 @@ OPERATIONS: tuple[Operation, ...] = (
             str | None, doc="Only this task's reminders: its number or words from its title; null for all.", required=False)}),
         rest=(
             # ?from=&to= in a query string; the tools say start/end (``from`` is a Python keyword)
-            Route(method="GET", path="/api/v1/reminders", omit=("task",), never=BY_NUMBER, retype={
-                "start": Arg("from", str | None, "Only reminders firing at or after this day, local time or instant with offset."),
-                "end": Arg("to", str | None, "Only reminders firing on or before this day (included), or before this time."),
-            }),
-            # one task's reminders (at most 20 a task) by status only: no span
-            replace(_by_number("GET", "/api/v1/tasks/{number}/reminders"), omit=("when", "start", "end")),
+            Route(method="GET", path="/api/v1/reminders", omit=("task",), never=BY_NUMBER, retype=_REMINDER_SPAN),
+            # one task's reminders, in the same span as the tools and GET /api/v1/reminders
+            _by_number("GET", "/api/v1/tasks/{number}/reminders", **_REMINDER_SPAN),
         ),
     ),
     Operation(
@@ -505,6 +508,10 @@ OPERATIONS: tuple[Operation, ...] = (
         destructive=True,
         agent=Front(retype={"task": AGENT_TASK.as_(
             str | None, doc="All pending reminders of this task: its number or words from its title.", required=False)}),
+        # REST names the task by its number (never ambiguous); 409 without confirm is the preview
+        rest=(Route(method="POST", path="/api/v1/reminders/cancel", never=BY_NUMBER, retype={
+            "task": REST_NUMBER.as_(TaskNumber | None, name="task", doc="All pending reminders of this task number.", required=False),
+        }),),
     ),
     Operation(
         "create_list",

@@ -524,7 +524,9 @@ class TaskService(ListOperations):
     async def update(self, ctx: RequestContext, ref: str | int, changes: TaskChanges) -> TaskOut:
         """Change the fields set in ``changes``; validation as in :meth:`add`. ``due=""`` and
         ``recurrence=""`` clear those fields; ``due_day``/``due_time``/``shift``/``later_only``
-        follow the rescheduling rules (tasks/rescheduling.py).
+        follow the rescheduling rules (tasks/rescheduling.py). A move to another list
+        (``changes.list``) moves the task's whole subtree with it, in the same journal step
+        (tasks/subtasks.py :func:`~todochat.tasks.subtasks.carry_to_list`).
 
         Raises:
             ValidationError: nothing to change, or a field breaks its rule.
@@ -541,6 +543,8 @@ class TaskService(ListOperations):
             await reminders.lock_rows(session, [task])
             await self._move_rows(session, ctx, [task], changes, rec)
             self._apply_changes(ctx, task, changes, prepared, rec)
+            if "list" in prepared:  # its subtasks follow it (tasks/subtasks.py)
+                await subtasks.carry_to_list(session, ctx, [task], prepared["list"], rec.track)  # type: ignore[arg-type]
             await rec.save()
             return self.to_out(ctx, task)
 
@@ -576,7 +580,8 @@ class TaskService(ListOperations):
         act on each task's own due date: ``shift="P1W"`` moves each by a week, ``due_day`` keeps
         each task's time ("move everything due friday to monday"). All or nothing: if any task
         breaks a rule (``later_only`` and a new date before its due date, a shift of a task with
-        no due date), nothing changes. More than one task needs ``confirm=True``; without it
+        no due date), nothing changes. A move to another list moves the subtrees of the tasks
+        selected too (tasks/subtasks.py). More than one task needs ``confirm=True``; without it
         :class:`ConfirmationRequired` (``action="update"``) lists the tasks that would change.
 
         Returns:
@@ -601,6 +606,8 @@ class TaskService(ListOperations):
             await self._move_rows(session, ctx, rows, changes, rec)
             for row in rows:
                 self._apply_changes(ctx, row, changes, prepared, rec)
+            if "list" in prepared:  # their subtasks follow them (tasks/subtasks.py)
+                await subtasks.carry_to_list(session, ctx, rows, prepared["list"], rec.track)  # type: ignore[arg-type]
             await rec.save()
             return BulkResult(tasks=[self.to_out(ctx, r) for r in rows])
 

@@ -20,19 +20,22 @@ tasks. The rules:
   the next occurrence of a repeating *parent* starts with no subtasks (they were steps of the
   occurrence just completed, and stay with it, completed).
 - **Progress**: a task with subtasks shows ``done/total`` of its live direct subtasks.
-- **Lists**: a subtask added without a list named goes to its parent's list.
+- **Lists**: a subtask added without a list named goes to its parent's list. Moving a task to
+  another list moves its whole subtree with it, in the same journal step (one undo moves them all
+  back): people expect "move plan the trip to Work" to take its steps along (Todoist and Things
+  move a task's sub-tasks with it). A subtask alone may still be moved to another list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from todochat.context import RequestContext
 from todochat.errors import ValidationError
 from todochat.tasks import queries
-from todochat.tasks.models import Task
+from todochat.tasks.models import Task, TaskList
 from todochat.tasks.rules import check_number
 
 DEPTH_MAX = 3
@@ -100,6 +103,27 @@ async def descendants(session: AsyncSession, ctx: RequestContext, tasks: Sequenc
         found.extend(rows)
         level = [r.id for r in rows]
     return found
+
+
+async def carry_to_list(
+    session: AsyncSession, ctx: RequestContext, moved: Sequence[Task], target: TaskList | None,
+    track: Callable[[Task], object],
+) -> list[Task]:
+    """The list rule of the tree: give every live subtask (any level) of the ``moved`` tasks the
+    list ``target`` (None: the Inbox), as their parents were given. ``track`` (the journal
+    group's ``Recorder.track``) is called on each before it changes, so the move and its subtree are
+    one undo step.
+
+    Returns:
+        The subtasks that now follow their parent into ``target``, level by level (empty: none).
+    """
+    below = await descendants(session, ctx, moved)
+    now = ctx.now()
+    for task in below:
+        track(task)
+        task.task_list = target
+        task.updated_at = now
+    return below
 
 
 async def height(session: AsyncSession, ctx: RequestContext, task: Task) -> int:

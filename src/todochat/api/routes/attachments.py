@@ -27,7 +27,7 @@ async def _upload(request: Request, attachment_id: str) -> dict[str, Any]:
     if request.headers.get("authorization"):
         user_id = await authenticated_user(request)
     else:
-        user_id = files.check_upload_token(request.headers.get(UPLOAD_HEADER, ""), attachment_id)
+        user_id = await files.upload_user(request.headers.get(UPLOAD_HEADER, ""), attachment_id)  # sign-out checked too
     ctx = dataclasses.replace(await resolve_zone(request, user_id), front="rest", tool="upload attachment")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form()

@@ -27,6 +27,7 @@ FILES = {
     "subtasks": ROOT / "evals" / "subtasks.jsonl",  # issue 15 item 3 (frozen_subtasks.jsonl: report only)
     "exact_refs": ROOT / "evals" / "exact_refs.jsonl",  # issue 16 item 1: what a task tag becomes (frozen_exact_refs.jsonl: report only)
     "ask_dates": ROOT / "evals" / "ask_dates.jsonl",  # issue 16 item 2: date questions (frozen_ask_dates.jsonl: report only)
+    "subtree_move": ROOT / "evals" / "subtree_move.jsonl",  # a parent moved to a list takes its subtree (frozen_subtree_move.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

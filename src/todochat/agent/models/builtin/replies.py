@@ -10,7 +10,7 @@ import isodate
 from todochat.agent.models.builtin.lists import list_sentence
 from todochat.errors import ValidationError
 from todochat.presentation import local_due_words as when_text
-from todochat.presentation import note_line, priority_words, recurrence_words
+from todochat.presentation import moved_words, note_line, priority_words, recurrence_words
 from todochat.tasks.rescheduling import parse_shift
 from todochat.tasks.views import DEFAULT_STATUS
 
@@ -360,7 +360,8 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
             return f"'{task.get('title')}' (task {task.get('number')}) has no note."
         return f"The note on '{task.get('title')}' (task {task.get('number')}): {note}"
     if tool == "list_tasks":
-        return _list_sentence(args, int(result.get("count", 0)), intent)
+        named = {"list": result["list"]} if result.get("list") else {}  # the list's stored name ("Work")
+        return _list_sentence({**args, **named}, int(result.get("count", 0)), intent)
     if tool == "complete_task":
         text = f"Marked {task_text(task)} as done."
         nxt = result.get("next_task")
@@ -379,6 +380,9 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
             note = note_line(task.get("description"))
             return f"Changed the note on '{task.get('title')}': {note}." if note else f"Removed the note from '{task.get('title')}'."
         if not changed and "list" in args:
+            if result.get("subtasks_moved"):  # the subtree followed (tasks/subtasks.py)
+                words = moved_words(str(task.get("title")), int(result["subtasks_moved"]), task.get("list"))
+                return f"M{words[1:]}."
             return f"Moved {task_text(task)} to {task.get('list')}."
         if changed == ["title"]:
             return f"Renamed it: {task_text(task)}."
