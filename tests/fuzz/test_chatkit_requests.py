@@ -183,3 +183,14 @@ async def test_random_chatkit_requests_never_get_a_5xx(settings: Settings, datab
             "content": [{"type": "input_text", "text": "add check the thread"}], "attachments": [], "inference_options": {}}}})  # fmt: skip
         assert not [e for e in sse_events(last.text) if e.get("type") == "error"], last.text[:500]
     assert failures() == before  # no 5xx (send asserts each)
+
+
+async def test_a_widget_action_without_a_type_is_refused_not_a_5xx(settings: Settings) -> None:
+    """Found by the fuzzer: ``{"action": {}}`` made chatkit's ``Action.type`` its type variable
+    (a 500 while building the error message); now a 422 naming ``action``."""
+    headers = {"Authorization": f"Bearer {issue_token('fuzz', settings)}", "X-Timezone": "UTC"}
+    async with in_process(settings) as (_app, http):
+        thread, item = await a_thread(http, headers)
+        for kind in WIDGET_ACTIONS:
+            r = await send(http, headers, {"type": kind, "params": {"thread_id": thread, "item_id": item, "action": {}}})
+            assert r.status_code == 422 and r.json()["field"] == "action", r.text
