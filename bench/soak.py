@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import ctypes
 import gc
 import os
@@ -85,6 +86,7 @@ async def soak(args: argparse.Namespace, settings: Settings) -> list[tuple[int, 
     app = create_app(settings)
     samples: list[tuple[int, float, int, int, int]] = []
     first_snapshot = None
+    first_census = None
     started = time.perf_counter()
     async with app.router.lifespan_context(app), httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://soak", timeout=120
@@ -111,6 +113,10 @@ async def soak(args: argparse.Namespace, settings: Settings) -> list[tuple[int, 
                 sample = (turn, time.perf_counter() - started, rss_kib(), traced, len(gc.get_objects()))
                 samples.append(sample)
                 record(sample, args.csv)
+                if args.census and first_census is None:
+                    first_census = census()
+                elif args.census:
+                    census_growth(first_census)
                 if args.tracemalloc and turn == args.every * 2:
                     first_snapshot = tracemalloc.take_snapshot()
                 if tracemalloc.is_tracing() and args.snapshots:
@@ -122,6 +128,37 @@ async def soak(args: argparse.Namespace, settings: Settings) -> list[tuple[int, 
             for stat in last.compare_to(first_snapshot, "lineno")[:15]:
                 print(f"  {stat}")
     return samples
+
+
+CONTAINERS = (dict, list, set, collections.deque, bytearray)
+
+
+def census() -> dict[int, tuple[type, int, object]]:
+    """Every dict, list, set, deque and bytearray alive, GC-tracked or not, by ``id``:
+    (type, length, the object). Untracked ones (a dict holding only strings and numbers, which
+    ``gc.get_objects()`` leaves out) are found among the referents of tracked objects."""
+    found: dict[int, tuple[type, int, object]] = {}
+    for obj in gc.get_objects():
+        for item in (obj, *gc.get_referents(obj)):
+            if type(item) in CONTAINERS and id(item) not in found:
+                found[id(item)] = (type(item), len(item), item)
+    return found
+
+
+def census_growth(before: dict[int, tuple[type, int, object]], top: int = 8) -> None:
+    """Print the containers alive in both censuses that grew most, with a few of their newest
+    entries and the type of what holds them."""
+    after = census()
+    grew = sorted(((n - before[k][1], k) for k, (t, n, obj) in after.items() if k in before and before[k][0] is t and n > before[k][1]),
+                  reverse=True)[:top]  # fmt: skip
+    untracked = sum(n for t, n, obj in after.values() if not gc.is_tracked(obj))
+    print(f"  census: {len(after)} containers, untracked entries {untracked}; grew most:")
+    for diff, k in grew:
+        t, n, obj = after[k]
+        sample = list(obj)[-3:] if not isinstance(obj, bytearray) else bytes(obj[-40:])
+        holders = sorted({type(h).__name__ for h in gc.get_referrers(obj) if h is not after})[:4]
+        tracked = "tracked" if gc.is_tracked(obj) else "untracked"
+        print(f"    +{diff} → {n} {t.__name__} ({tracked}; held by {holders}): {str(sample)[:160]}")
 
 
 def sqlite_kib() -> int:
@@ -279,6 +316,8 @@ def main() -> None:
     parser.add_argument("--summarize", metavar="CSV", default=None,
                         help="print the growth per turn of a run's CSV (halves after --skip turns) and exit")
     parser.add_argument("--skip", type=int, default=2000, help="warm-up turns --summarize leaves out")
+    parser.add_argument("--census", action="store_true",
+                        help="at each sample, the containers (GC-tracked or not) that grew most since the first sample")
     parser.add_argument("--frames", type=int, default=10, help="traceback depth tracemalloc keeps")
     parser.add_argument("--trace-from", type=int, default=0, metavar="TURN",
                         help="start tracemalloc at this turn (cheaper than --tracemalloc: the warm-up runs at full speed)")

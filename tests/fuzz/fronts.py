@@ -10,9 +10,17 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import httpx
 from tests import hardening_tally as tally
 
 T = TypeVar("T")
+
+
+def answering(app: Any) -> httpx.AsyncClient:
+    """A client over ``app`` (ASGI) that gets a 500 where the app raises, as a real server's
+    client would: the fuzz tests then count it as a 5xx and fail on it (the default in-process
+    client raises the app's exception instead, before any answer is counted)."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t")
 
 
 def answered(front: str, status: int) -> None:

@@ -14,7 +14,7 @@ import httpx
 from hypothesis import HealthCheck, given, note
 from hypothesis import settings as run_settings
 from hypothesis import strategies as st
-from tests.fuzz.fronts import answered, drive, failures, sse_events
+from tests.fuzz.fronts import answered, answering, drive, failures, sse_events
 from tests.servers import in_process
 
 from todochat.api.auth import issue_token
@@ -162,7 +162,7 @@ async def test_random_chatkit_requests_never_get_a_5xx(settings: Settings, datab
     s = settings.model_copy(update={"rate_limit": "off"})
     headers = {"Authorization": f"Bearer {issue_token('fuzz', s)}", "X-Timezone": "UTC"}
     before = failures()
-    async with in_process(s) as (_app, http):
+    async with in_process(s) as (app, _), answering(app) as http:
 
         def examples(run: Any) -> None:
             @run_settings(max_examples=200 if database_url.startswith("sqlite") else 40, derandomize=True, database=None,

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from mcp import Client
 from tests import hardening_tally as tally
-from tests.fuzz.fronts import answered, drive, failures, sse_events
+from tests.fuzz.fronts import answered, answering, drive, failures, sse_events
 from tests.servers import in_process
 
 from todochat.api.auth import issue_token
@@ -348,7 +348,7 @@ def run_examples(http: httpx.AsyncClient, app: Any, s: Settings, max_examples: i
 async def test_two_users_on_every_front_never_see_each_other_or_lose_a_write(settings: Settings, database_url: str) -> None:
     s = settings.model_copy(update={"rate_limit": "off"})
     before = failures()
-    async with in_process(s) as (app, http):
+    async with in_process(s) as (app, _), answering(app) as http:
         await drive(run_examples(http, app, s, 60 if database_url.startswith("sqlite") else 12))
     assert failures() == before  # no 5xx, leak or lost write (each is asserted where it is seen)
 
@@ -359,7 +359,7 @@ async def test_every_cross_user_attempt_on_every_front_is_refused(settings: Sett
     every attempt at the other's, and afterwards both still hold exactly what they were told."""
     s = settings.model_copy(update={"rate_limit": "off"})
     before = failures()
-    async with in_process(s) as (app, http):
+    async with in_process(s) as (app, _), answering(app) as http:
         parties = [Party(f"sweep{side}", {"Authorization": f"Bearer {issue_token(f'sweep{side}', s)}"}, MARKERS[i])
                    for i, side in enumerate("ab")]  # fmt: skip
         ex = Example(http, s, app.state.service, parties, fuzzing=False)
