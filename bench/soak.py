@@ -203,7 +203,7 @@ def anon_split() -> tuple[int, int, int]:
 def pymalloc_kib() -> tuple[int, int, int]:
     """pymalloc's state from ``sys._debugmallocstats()`` (CPython; it writes to the C ``stderr``,
     captured here through a temporary file): (arenas allocated now × 1 MiB, bytes in allocated
-    blocks, bytes in free blocks of used pools), in KiB. Arena KiB minus the other two is held by
+    blocks, bytes in free blocks of used pools), in KiB; -1 each while tracemalloc traces. Arena KiB minus the other two is held by
     empty pools and alignment: fragmentation shows as arenas growing while allocated blocks do not."""
     saved = os.dup(2)
     with tempfile.TemporaryFile(mode="w+") as out:
@@ -220,6 +220,8 @@ def pymalloc_kib() -> tuple[int, int, int]:
             if line.startswith("#") and "=" in line:
                 name, value = line[1:].split("=")
                 figures[name.strip()] = int(value.strip().replace(",", ""))
+    if "arenas allocated current" not in figures:  # tracemalloc on: pymalloc is wrapped, no figures
+        return -1, -1, -1
     arenas = figures["arenas allocated current"] * 1024  # 1 MiB arenas (CPython 3.10+)
     return arenas, figures["bytes in allocated blocks"] // 1024, figures["bytes in available blocks"] // 1024
 
