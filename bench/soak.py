@@ -12,6 +12,7 @@ completed two turns later, and "show my pending tasks" lists only open ones).
     nice .venv/bin/python bench/soak.py --trim ...   # malloc_trim(0) before each sample
     nice .venv/bin/python bench/soak.py --tracemalloc --snapshots DIR ...   # dump a snapshot per sample
     nice .venv/bin/python bench/soak.py --trace-from 2000 --snapshots DIR ...   # trace from turn 2000 only
+    nice .venv/bin/python bench/soak.py --census ...   # containers (GC-tracked or not) that grew
     .venv/bin/python bench/soak.py --compare DIR/turn-02000.snap DIR/turn-06000.snap   # growth by traceback
     .venv/bin/python bench/soak.py --summarize out.csv [--skip 2000]   # slopes of a (stopped) run
 
@@ -133,22 +134,23 @@ async def soak(args: argparse.Namespace, settings: Settings) -> list[tuple[int, 
 CONTAINERS = (dict, list, set, collections.deque, bytearray)
 
 
-def census() -> dict[int, tuple[type, int, object]]:
+def census(keep: bool = False) -> dict[int, tuple[type, int, object]]:
     """Every dict, list, set, deque and bytearray alive, GC-tracked or not, by ``id``:
-    (type, length, the object). Untracked ones (a dict holding only strings and numbers, which
+    (type, length, the object if ``keep`` else None: a census kept between samples must not keep
+    dead containers alive). Untracked ones (a dict holding only strings and numbers, which
     ``gc.get_objects()`` leaves out) are found among the referents of tracked objects."""
     found: dict[int, tuple[type, int, object]] = {}
     for obj in gc.get_objects():
         for item in (obj, *gc.get_referents(obj)):
             if type(item) in CONTAINERS and id(item) not in found:
-                found[id(item)] = (type(item), len(item), item)
+                found[id(item)] = (type(item), len(item), item if keep else None)
     return found
 
 
 def census_growth(before: dict[int, tuple[type, int, object]], top: int = 8) -> None:
     """Print the containers alive in both censuses that grew most, with a few of their newest
     entries and the type of what holds them."""
-    after = census()
+    after = census(keep=True)
     grew = sorted(((n - before[k][1], k) for k, (t, n, obj) in after.items() if k in before and before[k][0] is t and n > before[k][1]),
                   reverse=True)[:top]  # fmt: skip
     untracked = sum(n for t, n, obj in after.values() if not gc.is_tracked(obj))
@@ -156,9 +158,10 @@ def census_growth(before: dict[int, tuple[type, int, object]], top: int = 8) -> 
     for diff, k in grew:
         t, n, obj = after[k]
         sample = list(obj)[-3:] if not isinstance(obj, bytearray) else bytes(obj[-40:])
-        holders = sorted({type(h).__name__ for h in gc.get_referrers(obj) if h is not after})[:4]
+        holders = sorted({type(h).__name__ for h in gc.get_referrers(obj) if h is not after and not isinstance(h, tuple)})[:4]
         tracked = "tracked" if gc.is_tracked(obj) else "untracked"
         print(f"    +{diff} → {n} {t.__name__} ({tracked}; held by {holders}): {str(sample)[:160]}")
+    after.clear()
 
 
 def sqlite_kib() -> int:
