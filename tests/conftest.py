@@ -87,3 +87,26 @@ async def sessionmaker(settings: Settings) -> AsyncIterator[async_sessionmaker[A
 def service(sessionmaker: async_sessionmaker[AsyncSession]) -> TaskService:
     """The task service over the test database."""
     return TaskService(sessionmaker)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Remember ``TODOCHAT_HARDENING_REPORT`` before any test's ``_isolated_env`` clears it."""
+    config.stash[HARDENING_REPORT] = os.environ.get("TODOCHAT_HARDENING_REPORT", "")
+
+
+HARDENING_REPORT = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    """Print the hardening figures of this run (tests/hardening_tally.py) as one table, when a
+    fuzz, fault or isolation test ran; write it to ``TODOCHAT_HARDENING_REPORT`` if that is set."""
+    from tests import hardening_tally
+
+    if hardening_tally.empty():
+        return
+    table = hardening_tally.table()
+    terminalreporter.write_sep("=", "hardening figures")
+    terminalreporter.write_line(table)
+    if path := config.stash.get(HARDENING_REPORT, ""):
+        Path(path).write_text(table + "\n")
+        terminalreporter.write_line(f"(written to {path})")

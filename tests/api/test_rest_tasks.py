@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import jwt
 from agents.testing import ScriptedModel
+from tests import hardening_tally as tally
 from tests.servers import in_process
 
 from todochat.api.auth import issue_token
@@ -178,11 +179,13 @@ async def test_another_users_task_is_not_found_and_untouched(settings: Settings)
     async with running(settings) as api:
         bob = await api.add("bob", title="Bob's secret plan", description="top secret")
         for method, path in ROUTES[2:7]:
+            tally.cross_user("rest")
             r = await api.call(method, path, "alice", json=BODIES.get((method, path)))
             assert r.status_code == 404, (method, path, r.text)
             assert r.json()["error"] == "not_found"
             assert "secret" not in r.text
         assert await api.titles("alice") == []
+        tally.cross_user("rest", 4)  # undo, bulk delete, bulk complete (all, then bob's number)
         assert (await api.call("POST", "/undo", "alice")).status_code == 409
         r = await api.call("POST", "/bulk/delete", "alice", json={"filter": {"numbers": [1]}, "confirm": True})
         assert r.status_code == 404

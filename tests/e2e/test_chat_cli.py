@@ -11,6 +11,7 @@ import time
 import httpx
 import jwt
 import pytest
+from tests import hardening_tally as tally
 from tests.servers import JWT_SECRET, TODOCHAT, free_port, server_env
 
 pytestmark = pytest.mark.slow
@@ -33,11 +34,17 @@ def test_chat_cli_talks_chatkit_and_resumes_a_thread(live_server):
     resumed = chat(live_server, "complete it\n", "--thread", thread)
     assert "you> add buy milk" in resumed  # history printed on resume
     assert re.search(r"│ ✓ │ 1\. Buy milk", resumed), resumed
-    other = subprocess.run(
-        [TODOCHAT, "chat", "--url", live_server.base_url, "--token", live_server.token("bob"), "--thread", thread],
-        input="", capture_output=True, text=True, timeout=60, env=live_server.env,
-    )
-    assert "404" in other.stdout and "Buy milk" not in other.stdout
+    for lines in ("", "delete task 1\n"):  # bob resumes alice's thread: to read it, to write into it
+        tally.cross_user("cli")
+        other = subprocess.run(
+            [TODOCHAT, "chat", "--url", live_server.base_url, "--token", live_server.token("bob"), "--thread", thread],
+            input=lines, capture_output=True, text=True, timeout=60, env=live_server.env,
+        )
+        assert "404" in other.stdout and "Buy milk" not in other.stdout
+    again = chat(live_server, "", "--thread", thread)  # alice's thread and task are as she left them
+    assert "you> complete it" in again and "delete task 1" not in again
+    tasks = httpx.get(f"{live_server.base_url}/api/v1/tasks", params={"status": "all"}, headers=live_server.headers("alice")).json()["tasks"]
+    assert [(t["number"], t["title"], t["completed"]) for t in tasks] == [(1, "Buy milk", True)]
 
 
 def test_chat_cli_exports_tasks_through_the_client_tool(live_server, tmp_path):

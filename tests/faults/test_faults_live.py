@@ -6,7 +6,8 @@ the fault lands after an acknowledged change and before the turn ends.
 
 After each fault: the thread holds only whole items (the user message and the widget, no half
 assistant message), the acknowledged task is stored and in the journal, and the next turn in
-the same thread works. ``FAULTS`` counts the faults injected."""
+the same thread works. Each fault injected is counted in the hardening figures
+(tests/hardening_tally.py), and an acknowledged task missing after one as a lost write."""
 
 from __future__ import annotations
 
@@ -20,13 +21,13 @@ from typing import Any
 
 import httpx
 import pytest
+from tests import hardening_tally as tally
 from tests.fake_llm import FakeLLM, FakeLLMServer, Reply, ToolCall
 from tests.servers import LiveServer, server_env
 
 from todochat.client import ChatKitClient
 
 pytestmark = pytest.mark.slow
-FAULTS: list[str] = []
 
 
 @pytest.fixture
@@ -80,6 +81,8 @@ async def after_the_fault(server: LiveServer, fake: FakeLLM, thread: str) -> Non
         assert "assistant_message" not in kinds, items  # no half answer
         assert set(kinds) <= {"user_message", "widget", "hidden_context_item"}, kinds
         tasks = (await http.get("/api/v1/tasks")).json()["tasks"]
+        if "Call mom" not in [t["title"] for t in tasks]:
+            tally.observed("lost_writes")
         assert [(t["number"], t["title"]) for t in tasks] == [(1, "Call mom")]
         journal = (await http.get("/api/v1/activity")).json()
         assert "Call mom" in json.dumps(journal), journal
@@ -106,7 +109,7 @@ async def test_client_disconnect_mid_stream_leaves_a_consistent_thread(database_
         thread, http, response = await start_turn_until_widget(server, fake, hang=8)
         await response.aclose()  # the browser tab closes mid-answer
         await http.aclose()
-        FAULTS.append("client disconnect")
+        tally.fault("client disconnect mid-stream")
         await after_the_fault(server, fake, thread)
     finally:
         server.stop()
@@ -119,7 +122,7 @@ async def test_kill_9_mid_turn_then_restart_leaves_a_consistent_thread(database_
         assert server.process is not None
         server.process.send_signal(signal.SIGKILL)
         server.process.wait(30)
-        FAULTS.append("kill -9")
+        tally.fault("kill -9 mid-turn")
         await response.aclose()
         await http.aclose()
         # the restarted server talks to a fresh fake: the fake's uvicorn stops answering new
@@ -136,7 +139,7 @@ async def test_a_provider_that_never_answers_ends_the_turn_within_the_timeout(da
     server = serve(database_url, tmp_path, fake, TODOCHAT_MODEL_TIMEOUT_SECONDS="2")
     try:
         fake.add(Reply(text="too late", delay=600))
-        FAULTS.append("provider timeout")
+        tally.fault("provider timeout")
         async with httpx.AsyncClient(base_url=server.base_url, headers=server.headers(), timeout=60) as http:
             client = ChatKitClient(http, server.token())
             started = time.monotonic()

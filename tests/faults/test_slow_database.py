@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.faults.test_faults_live import FAULTS
+from tests import hardening_tally as tally
 from tests.replicas.test_outage import lock_counter
 from tests.servers import LiveServer, server_env
 
@@ -25,7 +25,7 @@ async def test_a_statement_past_the_timeout_is_a_clear_error_not_a_hang(pg_url: 
         async with httpx.AsyncClient(base_url=server.base_url, headers=server.headers(), timeout=60) as http:
             assert (await http.post("/api/v1/tasks", json={"title": "first"})).status_code == 201
             lock = await lock_counter(pg_url, "alice")  # another session holds alice's counter row
-            FAULTS.append("slow database")
+            tally.fault("slow database (statement timeout)")
             try:
                 started = time.monotonic()
                 slow = await http.post("/api/v1/tasks", json={"title": "second"})
@@ -48,6 +48,7 @@ async def test_a_statement_past_the_timeout_is_a_clear_error_not_a_hang(pg_url: 
             again = await http.post("/api/v1/tasks", json={"title": "second"})
             assert again.status_code == 201 and again.json()["number"] == 2, again.text
             titles = [t["title"] for t in (await http.get("/api/v1/tasks")).json()["tasks"]]
+            tally.observed("lost_writes", len({"first", "second"} - set(titles)))
             assert titles == ["first", "second"]
     finally:
         server.stop()

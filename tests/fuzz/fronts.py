@@ -1,19 +1,33 @@
 """Helpers for the property tests over every front: one in-process app whose event loop runs in
-the test's task while hypothesis (a sync API) drives examples from a worker thread, and counters
-for the closing figures (requests sent, cross-user attempts, 5xx, leaks, lost writes)."""
+the test's task while hypothesis (a sync API) drives examples from a worker thread, and
+:func:`answered`, which counts each fuzzed request and its 5xx in the run's hardening figures
+(tests/hardening_tally.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import httpx
+from tests import hardening_tally as tally
+
 T = TypeVar("T")
 
-FIGURES: Counter[str] = Counter()
-"""Summed over the session: ``requests``, ``cross_user``, ``5xx``, ``leaks``, ``lost_writes``."""
+
+def answering(app: Any) -> httpx.AsyncClient:
+    """A client over ``app`` (ASGI) that gets a 500 where the app raises, as a real server's
+    client would: the fuzz tests then count it as a 5xx and fail on it (the default in-process
+    client raises the app's exception instead, before any answer is counted)."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t")
+
+
+def answered(front: str, status: int) -> None:
+    """Count one fuzzed request to ``front`` that got ``status``, and a 5xx if it is one."""
+    tally.fuzzed(front)
+    if status >= 500:
+        tally.observed("5xx")
 
 
 async def drive(examples: Callable[[Callable[[Awaitable[T]], T]], None]) -> None:
@@ -32,6 +46,6 @@ def sse_events(body: str) -> list[dict[str, Any]]:
     return [json.loads(line[5:].strip()) for line in body.splitlines() if line.startswith("data:")]
 
 
-def report(name: str) -> None:
-    """Print the figures so far (visible with ``-s``)."""
-    print(f"\n{name}: " + ", ".join(f"{k} {FIGURES[k]}" for k in ("requests", "cross_user", "5xx", "leaks", "lost_writes")))
+def failures() -> dict[str, int]:
+    """The 5xx, leaks and lost writes seen so far in the run (compare before and after a test)."""
+    return {kind: tally.OBSERVED[kind] for kind in tally.BAD}

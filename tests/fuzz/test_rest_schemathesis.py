@@ -13,6 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
+from tests import hardening_tally as tally
 from tests.servers import LiveServer, server_env
 
 from todochat.api.app import create_app
@@ -71,8 +72,19 @@ def test_every_rest_route_answers_without_5xx_and_as_documented(case: schemathes
     checks = [response_schema_conformance]
     if not not_configured(case, response):
         checks.append(not_a_server_error)
+    tally.fuzzed(front(case))
+    if not_a_server_error in checks and response.status_code >= 500:
+        tally.observed("5xx")
     FUZZED.append((case.operation.label, response.status_code if not_a_server_error in checks else 0))
     case.validate_response(response, checks=checks)
+
+
+def front(case: schemathesis.Case) -> str:
+    """The front a fuzzed operation belongs to: ``chatkit`` (``POST /chatkit``), ``chat endpoint``
+    (``/api/{user_id}/…``) or ``rest`` (the rest of the OpenAPI)."""
+    if case.operation.path == "/chatkit":
+        return "chatkit"
+    return "chat endpoint" if "{user_id}" in case.operation.path else "rest"
 
 
 def not_configured(case: schemathesis.Case, response: object) -> bool:

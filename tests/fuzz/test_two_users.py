@@ -1,15 +1,19 @@
 """Property test: random interleavings of two users' operations over every front — ChatKit turns
 with the built-in model, widget actions, REST, the ``/api/{user}/chat`` endpoint and the MCP tools
-(in process) — plus each user's attempts at the other's threads and conversations.
+(in process) — plus each user's attempts at the other's threads, conversations and attachments
+(ChatKit, widget action, chat endpoint, REST upload) and MCP tool calls naming the other user.
 
 After every operation the acknowledged state (a model built only from what each front answered)
 must equal what the service reads for both users: no acknowledged write lost, no change without
 an acknowledgement. No answer to one user may contain the other's data (each user's titles carry a
-marker word), and no answer is a 5xx. Bounded and derandomized; SQLite always, PostgreSQL once."""
+marker word), and no answer is a 5xx. Bounded and derandomized; SQLite always, PostgreSQL once.
+Each request, cross-user attempt, 5xx, leak and lost write is counted in the hardening figures
+(tests/hardening_tally.py) by front."""
 
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -19,7 +23,8 @@ import httpx
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from mcp import Client
-from tests.fuzz.fronts import FIGURES, drive, report, sse_events
+from tests import hardening_tally as tally
+from tests.fuzz.fronts import answered, answering, drive, failures, sse_events
 from tests.servers import in_process
 
 from todochat.api.auth import issue_token
@@ -52,7 +57,11 @@ OWN_OPS = st.one_of(
 )
 CROSS = ("threads.get_by_id", "items.list", "threads.add_user_message", "threads.custom_action",
          "threads.update", "threads.delete", "threads.retry_after_item", "items.feedback",
-         "api_chat_conversation", "api_messages", "api_chat_as_other")  # fmt: skip
+         "api_chat_conversation", "api_messages", "api_chat_as_other", "attachments.delete",
+         "rest_attachment_upload", "mcp_user_argument")  # fmt: skip
+CROSS_FRONT = {"threads.custom_action": "widget", "api_chat_conversation": "chat endpoint", "api_messages": "chat endpoint",
+               "api_chat_as_other": "chat endpoint", "rest_attachment_upload": "rest", "mcp_user_argument": "mcp"}  # fmt: skip
+"""The front of each cross-user attempt (``chatkit`` when not listed)."""
 OPS = st.lists(
     # cross-user attempts first: hypothesis favours a one_of's first branch when it simplifies
     st.tuples(st.integers(0, 1), st.one_of(st.tuples(st.just("cross"), st.sampled_from(CROSS)), OWN_OPS)),
@@ -92,26 +101,29 @@ class Example:
     settings: Settings
     service: Any
     parties: list[Party]
+    fuzzing: bool = True
+    """Count the requests as fuzzed (the drawn interleavings); False for the fixed sweep."""
 
     async def read(self, party: Party) -> State:
         r = await self.http.get("/api/v1/tasks", params={"status": "all", "limit": 200}, headers=party.headers)
         assert r.status_code == 200, r.text
         return {t["number"]: (t["title"], t["completed"]) for t in r.json()["tasks"]}
 
-    def seen(self, party: Party, status: int, body: str) -> None:
-        """Every answer: counted, never a 5xx, never the other user's marker."""
-        FIGURES["requests"] += 1
-        if status >= 500:
-            FIGURES["5xx"] += 1
+    def seen(self, party: Party, status: int, body: str, front: str) -> None:
+        """Every answer: counted for its front, never a 5xx, never the other user's marker."""
+        if self.fuzzing:
+            answered(front, status)
+        elif status >= 500:
+            tally.observed("5xx")
         assert status < 500, body[:500]
         other = next(p for p in self.parties if p is not party)
         if other.marker in body.lower():
-            FIGURES["leaks"] += 1
+            tally.observed("leaks")
             raise AssertionError(f"{party.user} was shown {other.user}'s data: {body[:500]}")
 
-    async def chatkit(self, party: Party, payload: dict[str, Any]) -> tuple[int, str]:
+    async def chatkit(self, party: Party, payload: dict[str, Any], front: str = "chatkit") -> tuple[int, str]:
         r = await self.http.post("/chatkit", json=payload, headers=party.headers)
-        self.seen(party, r.status_code, r.text)
+        self.seen(party, r.status_code, r.text, front)
         return r.status_code, r.text
 
     async def say(self, party: Party, text: str) -> str:
@@ -149,7 +161,7 @@ async def own(ex: Example, party: Party, op: tuple[Any, ...]) -> None:
     h = party.headers
     if kind == "rest_add":
         r = await ex.http.post("/api/v1/tasks", json={"title": f"{party.marker} {op[1]}"}, headers=h)
-        ex.seen(party, r.status_code, r.text)
+        ex.seen(party, r.status_code, r.text, "rest")
         assert r.status_code == 201, r.text
         party.changed({**party.tasks, r.json()["number"]: (r.json()["title"], False)})
     elif kind in ("rest_complete", "rest_delete", "rest_rename"):
@@ -160,7 +172,7 @@ async def own(ex: Example, party: Party, op: tuple[Any, ...]) -> None:
             r = await ex.http.delete(f"/api/v1/tasks/{number}", headers=h)
         else:
             r = await ex.http.patch(f"/api/v1/tasks/{number}", json={"title": f"{party.marker} {op[2]} renamed"}, headers=h)
-        ex.seen(party, r.status_code, r.text)
+        ex.seen(party, r.status_code, r.text, "rest")
         if number not in party.tasks:
             assert r.status_code == 404, r.text
         elif kind == "rest_complete":
@@ -174,7 +186,7 @@ async def own(ex: Example, party: Party, op: tuple[Any, ...]) -> None:
             party.changed({**party.tasks, number: (r.json()["title"], party.tasks[number][1])})
     elif kind == "rest_undo":
         r = await ex.http.post("/api/v1/tasks/undo", headers=h)
-        ex.seen(party, r.status_code, r.text)
+        ex.seen(party, r.status_code, r.text, "rest")
         if party.undo:
             assert r.status_code == 200, r.text
             party.tasks = party.undo.pop()
@@ -193,7 +205,7 @@ async def own(ex: Example, party: Party, op: tuple[Any, ...]) -> None:
             await ex.say(party, "show my tasks")
         number = party.pick(op[1])
         status, body = await ex.chatkit(party, {"type": "threads.custom_action", "params": {
-            "thread_id": party.thread, "action": {"type": "task.complete", "payload": {"number": number}}}})  # fmt: skip
+            "thread_id": party.thread, "action": {"type": "task.complete", "payload": {"number": number}}}}, "widget")  # fmt: skip
         assert status == 200, body[:500]
         failed = any(e.get("type") == "error" for e in sse_events(body))
         assert failed == (number not in party.tasks), body[:500]
@@ -201,7 +213,7 @@ async def own(ex: Example, party: Party, op: tuple[Any, ...]) -> None:
             party.changed({**party.tasks, number: (party.tasks[number][0], True)})
     elif kind == "api_chat_add":
         r = await ex.http.post(f"/api/{party.user}/chat", json={"message": f"add {party.marker} {op[1]}"}, headers=h)
-        ex.seen(party, r.status_code, r.text)
+        ex.seen(party, r.status_code, r.text, "chat endpoint")
         assert r.status_code == 200, r.text
         [call] = r.json()["tool_calls"]
         m = re.fullmatch(r"task (\d+): (.+)", call["result"])
@@ -217,7 +229,7 @@ async def own(ex: Example, party: Party, op: tuple[Any, ...]) -> None:
                 result = await mcp.call_tool("complete_task", {"task": number})
             else:
                 result = await mcp.call_tool("list_tasks", {"status": "all"})
-        ex.seen(party, 200, str(result.structured_content) + str(result.content))
+        ex.seen(party, 200, str(result.structured_content) + str(result.content), "mcp")
         if kind == "mcp_add":
             assert not result.is_error, result
             data = result.structured_content
@@ -229,8 +241,9 @@ async def own(ex: Example, party: Party, op: tuple[Any, ...]) -> None:
 
 
 async def cross(ex: Example, party: Party, other: Party, kind: str) -> None:
-    """``party`` reaches for ``other``'s thread or conversation: refused (403/404), nothing changed."""
-    FIGURES["cross_user"] += 1
+    """``party`` reaches for ``other``'s thread, conversation or attachment, or names ``other`` in
+    an MCP tool call: refused (403/404, an error event, a tool error), nothing changed."""
+    tally.cross_user(CROSS_FRONT.get(kind, "chatkit"))
     if other.thread is None:
         await ex.say(other, "show my tasks")
     thread = other.thread
@@ -248,20 +261,43 @@ async def cross(ex: Example, party: Party, other: Party, kind: str) -> None:
         "items.feedback": {"thread_id": thread, "item_ids": [before.json()["data"][0]["id"]], "kind": "positive"},
     }
     if kind in payloads:
-        status, body = await ex.chatkit(party, {"type": kind, "params": payloads[kind]})
+        status, body = await ex.chatkit(party, {"type": kind, "params": payloads[kind]}, CROSS_FRONT.get(kind, "chatkit"))
         refused = status == 404 or (status == 200 and any(e.get("type") == "error" for e in sse_events(body)))
         assert refused, (kind, status, body[:500])
     elif kind == "api_chat_conversation":
         r = await ex.http.post(f"/api/{party.user}/chat", json={"message": "show my tasks", "conversation_id": thread}, headers=party.headers)
-        ex.seen(party, r.status_code, r.text)
+        ex.seen(party, r.status_code, r.text, "chat endpoint")
         assert r.status_code == 404, r.text
     elif kind == "api_messages":
         r = await ex.http.get(f"/api/{party.user}/conversations/{thread}/messages", headers=party.headers)
-        ex.seen(party, r.status_code, r.text)
+        ex.seen(party, r.status_code, r.text, "chat endpoint")
         assert r.status_code == 404, r.text
+    elif kind in ("attachments.delete", "rest_attachment_upload"):
+        status, body = await ex.chatkit(other, {"type": "attachments.create", "params": {
+            "name": f"{other.marker}.txt", "size": 4, "mime_type": "text/plain"}})  # fmt: skip
+        assert status == 200, body[:500]
+        attachment = json.loads(body)
+        if kind == "attachments.delete":
+            status, body = await ex.chatkit(party, {"type": kind, "params": {"attachment_id": attachment["id"]}})
+            assert status == 404 or any(e.get("type") == "error" for e in sse_events(body)), (status, body[:500])
+        else:  # one's own bearer token on the other's upload URL
+            path = httpx.URL(attachment["upload_descriptor"]["url"]).path
+            r = await ex.http.put(path, content=b"mine", headers=party.headers)
+            ex.seen(party, r.status_code, r.text, "rest")
+            assert r.status_code == 404, r.text
+        descriptor = attachment["upload_descriptor"]  # still the other's, still open for its upload
+        r = await ex.http.put(httpx.URL(descriptor["url"]).path, content=b"ours", headers=descriptor["headers"])
+        assert r.status_code == 200 and r.json()["id"] == attachment["id"], r.text
+    elif kind == "mcp_user_argument":  # a tool call naming the other user: a strict-argument error
+        server = build_server(Backend(service=lambda: ex.service, user=lambda: party.user, settings=ex.settings))
+        async with Client(server) as mcp:
+            for tool, args in (("list_tasks", {"user_id": other.user}), ("complete_task", {"task": 1, "user": other.user})):
+                result = await mcp.call_tool(tool, args)
+                ex.seen(party, 200, str(result.structured_content) + str(result.content), "mcp")
+                assert result.is_error, result
     else:  # the other user's name in the path, with one's own token
         r = await ex.http.post(f"/api/{other.user}/chat", json={"message": "show my tasks"}, headers=party.headers)
-        ex.seen(party, r.status_code, r.text)
+        ex.seen(party, r.status_code, r.text, "chat endpoint")
         assert r.status_code == 403, r.text
     after = await ex.http.post("/chatkit", json={"type": "items.list", "params": {"thread_id": thread, "limit": 100}}, headers=other.headers)
     assert after.status_code == 200 and after.json()["data"] == before.json()["data"], "the other user's thread changed"
@@ -274,7 +310,7 @@ async def check_state(ex: Example) -> None:
         stored = await ex.read(party)
         if stored != party.tasks:
             lost = {n: t for n, t in party.tasks.items() if stored.get(n) != t}
-            FIGURES["lost_writes"] += len(lost) or 1
+            tally.observed("lost_writes", len(lost) or 1)
             raise AssertionError(f"{party.user}: acknowledged {party.tasks}, stored {stored}")
 
 
@@ -311,7 +347,27 @@ def run_examples(http: httpx.AsyncClient, app: Any, s: Settings, max_examples: i
 
 async def test_two_users_on_every_front_never_see_each_other_or_lose_a_write(settings: Settings, database_url: str) -> None:
     s = settings.model_copy(update={"rate_limit": "off"})
-    async with in_process(s) as (app, http):
+    before = failures()
+    async with in_process(s) as (app, _), answering(app) as http:
         await drive(run_examples(http, app, s, 60 if database_url.startswith("sqlite") else 12))
-    report("two users")
-    assert FIGURES["5xx"] == FIGURES["leaks"] == FIGURES["lost_writes"] == 0
+    assert failures() == before  # no 5xx, leak or lost write (each is asserted where it is seen)
+
+
+async def test_every_cross_user_attempt_on_every_front_is_refused(settings: Settings, database_url: str) -> None:
+    """Each kind of cross-user attempt (ChatKit, widget action, chat endpoint, REST, MCP) at least
+    once, whatever the random interleavings drew: both users hold tasks and a thread, each tries
+    every attempt at the other's, and afterwards both still hold exactly what they were told."""
+    s = settings.model_copy(update={"rate_limit": "off"})
+    before = failures()
+    async with in_process(s) as (app, _), answering(app) as http:
+        parties = [Party(f"sweep{side}", {"Authorization": f"Bearer {issue_token(f'sweep{side}', s)}"}, MARKERS[i])
+                   for i, side in enumerate("ab")]  # fmt: skip
+        ex = Example(http, s, app.state.service, parties, fuzzing=False)
+        for party in parties:
+            await own(ex, party, ("rest_add", "kiwi"))
+            await own(ex, party, ("chat_add", "plum"))
+        for party, other in (parties, parties[::-1]):
+            for kind in CROSS:
+                await cross(ex, party, other, kind)
+                await check_state(ex)
+    assert failures() == before

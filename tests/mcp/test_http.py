@@ -17,6 +17,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.exceptions import MCPError
+from tests import hardening_tally as tally
 from tests.servers import JWT_SECRET, LiveServer, server_env
 
 from todochat import migrations
@@ -128,7 +129,9 @@ async def test_another_users_token_sees_none_of_them(live_server: LiveServer, us
     async with mcp_client(live_server, alice) as client:
         await client.call_tool("add_task", {"title": "Alice only"})
     async with mcp_client(live_server, bob) as client:
+        tally.cross_user("mcp")  # bob's token: alice's tasks listed, then her task 1 deleted
         assert (await client.call_tool("list_tasks", {})).structured_content["count"] == 0
+        tally.cross_user("mcp")
         refused = await client.call_tool("delete_task", {"task": 1})
         assert refused.is_error and refused.structured_content["error"] == "not_found"
         too_long = await client.call_tool("add_task", {"title": "y" * 300})

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 from mcp import Client
+from tests import hardening_tally as tally
 
 from todochat.config import Settings
 from todochat.context import RequestContext
@@ -175,16 +176,20 @@ async def test_another_user_sees_none_of_them(connect, service: TaskService) -> 
     async with connect("alice") as alice:
         await alice.call_tool("add_task", {"title": "Alice's secret"})
     async with connect("bob") as bob:
+        tally.cross_user("mcp")
         assert (await bob.call_tool("list_tasks", {})).structured_content == {
             "count": 0,
             "tasks": [],
         }
         for tool in ("complete_task", "delete_task", "reopen_task"):
+            tally.cross_user("mcp")
             result = await bob.call_tool(tool, {"task": 1})
             assert result.is_error and result.structured_content["error"] == "not_found", tool
             assert result.content[0].text == "There is no task 1."
+        tally.cross_user("mcp")
         result = await bob.call_tool("update_task", {"task": "secret", "title": "mine"})
         assert result.is_error and result.structured_content["error"] == "not_found"
+        tally.cross_user("mcp")
         assert (await bob.call_tool("undo", {})).structured_content["error"] == "nothing_to_undo"
     assert await titles(service) == [(1, "Alice's secret", False)]
     assert await titles(service, "bob") == []

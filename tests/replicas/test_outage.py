@@ -11,6 +11,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from tests import hardening_tally as tally
 from tests.pg import PgCluster
 from tests.servers import LiveServer, server_env
 
@@ -107,6 +108,7 @@ async def test_outage_gives_503_and_recovers_without_losing_acknowledged_tasks(
 
             await until(lambda: acked_at_least(2), "two writes acknowledged before the outage")
             cluster.stop("immediate")  # a crash, not a polite shutdown
+            tally.fault("database outage")
 
             await wait_for(http, "/ready", 503, within=15)
             began = time.monotonic()
@@ -131,6 +133,7 @@ async def test_outage_gives_503_and_recovers_without_losing_acknowledged_tasks(
 
             listed = (await http.get("/api/v1/tasks", params={"limit": 500}, headers=headers)).json()["tasks"]
             titles = {t["title"] for t in listed}
+            tally.observed("lost_writes", len(set(acked) - titles))
             assert set(acked) <= titles, "an acknowledged task was lost"
             assert sorted(t["number"] for t in listed) == list(range(1, len(listed) + 1))
             assert statuses.count(503) >= 1 and len(acked) >= 3
@@ -170,6 +173,7 @@ async def test_sigterm_lets_a_running_request_finish(pg_url: str, tmp_path: Path
             await until(lambda: blocked(pg_url), "the second request waiting for the lock")
             assert not pending.done()  # it is waiting for the database
             process.send_signal(signal.SIGTERM)
+            tally.fault("SIGTERM mid-request")
 
             async def refused() -> bool:  # no new connections once stopping
                 try:
@@ -207,6 +211,7 @@ async def test_sigterm_gives_up_after_the_graceful_timeout(pg_url: str, tmp_path
             await until(lambda: blocked(pg_url), "the request waiting for the lock")
             began = time.monotonic()
             process.send_signal(signal.SIGTERM)
+            tally.fault("SIGTERM mid-request")
             await asyncio.to_thread(process.wait, 30)
             took = time.monotonic() - began
             await lock.execute("ROLLBACK")

@@ -706,12 +706,25 @@ def check_action(action: Action[str, Any]) -> None:
     action without a task number, or a list toggle without a valid view.
 
     Raises:
-        ValidationError: as :func:`action_number` / :func:`action_view` (field ``action``).
+        ValidationError: an action without a type, or as :func:`action_number` /
+            :func:`action_view` (field ``action``).
     """
+    check_action_type(action)
     if action.type == VIEW_ACTION:
         action_view(action)
     else:
         action_number(action)
+
+
+def check_action_type(action: Action[str, Any]) -> None:
+    """Refuse an action whose ``type`` is missing: chatkit 1.6.5's ``Action`` then defaults
+    ``type`` to its ``TType`` type variable (not a string), which the checks below cannot read.
+
+    Raises:
+        ValidationError: ``type`` is not a string (field ``action``).
+    """
+    if not isinstance(action.type, str):
+        raise ValidationError("The action has no type.", field="action")
 
 
 def action_view(action: Action[str, Any]) -> tuple[TaskFilter, str]:
@@ -742,6 +755,7 @@ def action_number(action: Action[str, Any]) -> int:
         ValidationError: an unknown action type, or no task number in range (1..2^31-1)
             (field ``action``).
     """
+    check_action_type(action)
     if action.type not in ACTION_TYPES:
         raise ValidationError(f"Unknown action {action.type[:60]!r}.", field="action")
     payload = action.payload if isinstance(action.payload, dict) else {}
