@@ -26,7 +26,8 @@ FILES = {
     "lists": ROOT / "evals" / "lists.jsonl",  # issue 15 item 2 (frozen_lists.jsonl: report only)
     "subtasks": ROOT / "evals" / "subtasks.jsonl",  # issue 15 item 3 (frozen_subtasks.jsonl: report only)
     "exact_refs": ROOT / "evals" / "exact_refs.jsonl",  # issue 16 item 1: what a task tag becomes (frozen_exact_refs.jsonl: report only)
-    "ask_dates": ROOT / "evals" / "ask_dates.jsonl",  # issue 16 item 2: date questions (frozen_ask_dates.jsonl: report only)
+    "ask_dates": ROOT / "evals" / "ask_dates.jsonl",
+    "time_grammar": ROOT / "evals" / "time_grammar.jsonl",  # issue 12 item 3 (frozen_time_grammar.jsonl: report only)  # issue 16 item 2: date questions (frozen_ask_dates.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

@@ -1,0 +1,111 @@
+"""The composable time grammar: composed dates, clock words, RRULEs with DTSTART/UNTIL/COUNT
+(RFC 5545 §3.3.10), checked by expanding them with python-dateutil, and title cuts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from dateutil.rrule import rrulestr
+
+from todochat.agent.models.builtin import timegrammar
+from todochat.agent.models.builtin.dates import cut, due_text, find_when
+from todochat.tasks.dates import normalize_rrule
+
+WED = datetime(2026, 11, 18, 9, 0, tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("the 3rd of next month", "2026-12-03"),
+        ("on the third of next month", "2026-12-03"),
+        ("the twenty-first of this month", "2026-11-21"),
+        ("the last day of next month", "2026-12-31"),
+        ("the 1st of the month after next", "2027-01-01"),
+        ("two weeks from friday", "2026-12-04"),
+        ("3 days after tomorrow", "2026-11-22"),
+        ("a week from monday", "2026-11-30"),
+        ("the day after friday", "2026-11-21"),
+        ("3 days before december 10", "2026-12-07"),
+        ("2 days after the 3rd of next month", "2026-12-05"),  # composes over a composed date
+        ("tomorrow at half past six", "2026-11-19T18:30"),
+        ("at quarter to 5", "2026-11-18T16:45"),
+        ("twenty past 2 tomorrow", "2026-11-19T14:20"),
+        ("at seven thirty pm tomorrow", "2026-11-19T19:30"),
+        ("at half past eleven on saturday", "2026-11-21T11:30"),
+        ("the end of march", "2027-03-31"),
+        ("at the beginning of december", "2026-12-01"),
+        ("the start of next week", "2026-11-23"),
+        ("in december", "2026-12-01"),
+        ("in february", "2027-02-01"),
+        ("due last friday", "2026-11-13"),
+        ("last wednesday", "2026-11-11"),  # the most recent one before today
+        ("by dec 1st", "2026-12-01"),  # an atom the older patterns read, not "by december" + "1st"
+        ("tonight at 7", "2026-11-18T19:00"),
+    ],
+)
+def test_composed_dates(phrase: str, due: str) -> None:
+    when = find_when(phrase, WED)
+    assert due_text(when) == due
+    assert cut(phrase, when.spans) == ""
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due", "rule"),
+    [
+        ("the first monday of every month", "2026-12-07", "FREQ=MONTHLY;BYDAY=+1MO"),
+        ("on the last friday of every month", "2026-11-27", "FREQ=MONTHLY;BYDAY=-1FR"),
+        ("every first of the month", "2026-12-01", "FREQ=MONTHLY;BYMONTHDAY=1"),
+        ("every last day of the month", "2026-11-30", "FREQ=MONTHLY;BYMONTHDAY=-1"),
+        ("every other tuesday at 10", "2026-11-24T10:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"),
+        ("every 3 weeks on saturday", "2026-11-21", "FREQ=WEEKLY;INTERVAL=3;BYDAY=SA"),
+        ("every weekday at 3pm", "2026-11-18T15:00", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+        ("every 2 weeks starting january", "2027-01-01", "FREQ=WEEKLY;INTERVAL=2"),
+        ("every other friday starting next week", "2026-11-27", "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"),
+        ("every day until march", "2026-11-18", "FREQ=DAILY;UNTIL=20270228"),
+        ("every saturday until the end of december", "2026-11-21", "FREQ=WEEKLY;BYDAY=SA;UNTIL=20261231"),
+        ("every evening until december 15", "2026-11-18T19:00", "FREQ=DAILY;UNTIL=20261215T235959"),
+        ("every monday for 5 times", "2026-11-23", "FREQ=WEEKLY;BYDAY=MO;COUNT=5"),
+        ("every day for 10 days", "2026-11-18", "FREQ=DAILY;UNTIL=20261127"),
+        ("every wednesday at 5pm for 4 weeks", "2026-11-18T17:00", "FREQ=WEEKLY;BYDAY=WE;UNTIL=20261215T235959"),
+    ],
+)
+def test_recurrences(phrase: str, due: str, rule: str) -> None:
+    when = find_when(phrase, WED)
+    assert due_text(when) == due
+    assert when.recurrence == rule
+    assert normalize_rrule(rule) == rule  # the task service accepts it as stored
+    assert cut(phrase, when.spans) == ""
+
+
+def test_rrules_expand_to_what_was_said() -> None:
+    """Expanded by dateutil from the due date (DTSTART), the rules give the days the words name."""
+    def days(phrase: str, n: int = 10) -> list[date]:
+        when = find_when(phrase, WED)
+        start = datetime.combine(when.day, when.at or time(0, 0))
+        return [d.date() for d in list(rrulestr(when.recurrence, dtstart=start))[:n]]
+
+    assert days("every monday for 5 times") == [date(2026, 11, 23) + (date(2026, 11, 30) - date(2026, 11, 23)) * k
+                                                 for k in range(5)]
+    assert days("every day for 10 days", 20)[-1] == date(2026, 11, 27)
+    assert len(days("every wednesday at 5pm for 4 weeks")) == 4
+    assert days("every other tuesday at 10", 3) == [date(2026, 11, 24), date(2026, 12, 8), date(2026, 12, 22)]
+    assert days("the first monday of every month", 3) == [date(2026, 12, 7), date(2027, 1, 4), date(2027, 2, 1)]
+    assert days("every day until march", 200)[-1] == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["add buy milk", "move task 5 to 10", "add call mom may 3", "add read chapter 2 of the book", "remind me in 2 hours"],
+)
+def test_no_composed_reading_where_none_was_said(phrase: str) -> None:
+    parsed = timegrammar.parse(phrase, WED.date())
+    assert timegrammar.select(parsed, mods=True) == []
+
+
+def test_a_long_message_stays_bounded() -> None:
+    text = ", ".join(f"item {i} on the 3rd of next month" for i in range(200))
+    parsed = timegrammar.parse(text, WED.date())
+    assert len(parsed.tokens) == 200
