@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -310,26 +311,40 @@ RULES: list[Rule] = [
 ]
 
 
-def _lex(token: str) -> list[tuple[str, Any]]:
+def _word_kinds(token: str) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
-    if token.isdigit() and len(token) <= 4:
-        out.append(("num", int(token)))
     if token in NUMBER_WORDS:
         out += [("num", NUMBER_WORDS[token]), ("numword", NUMBER_WORDS[token])]
-        if NUMBER_WORDS[token] in (15, 30, 45) or token in ("forty-five", "fifteen", "thirty", "twenty", "ten",
-                                                            "fifty", "forty", "twenty-five"):
+        if token in ("fifteen", "thirty", "forty-five", "twenty", "ten", "fifty", "forty", "twenty-five"):
             out.append(("minword", NUMBER_WORDS[token]))
-    if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", token):
-        out.append(("ord", int(token[:-2])))
     if token in ORDINAL_WORDS:
         out.append(("ord", ORDINAL_WORDS[token]))
-    if token in WEEKDAY_WORDS or (token.endswith("s") and token[:-1] in WEEKDAY_WORDS and len(token) > 4):
-        out.append(("wd", WEEKDAY_WORDS.get(token, WEEKDAY_WORDS.get(token[:-1]))))
+    if token in WEEKDAY_WORDS:
+        out.append(("wd", WEEKDAY_WORDS[token]))
+    elif token.endswith("s") and token[:-1] in WEEKDAY_WORDS and len(token) > 4:
+        out.append(("wd", WEEKDAY_WORDS[token[:-1]]))  # "mondays"
     if token in MONTH_WORDS:
         out.append(("month", MONTH_WORDS[token]))
     if token in UNIT_WORDS:
         out.append(("unit", UNIT_WORDS[token]))
     return out
+
+
+LEXICON: dict[str, list[tuple[str, Any]]] = {
+    w: kinds for w in {*NUMBER_WORDS, *ORDINAL_WORDS, *WEEKDAY_WORDS, *(d + "s" for d in WEEKDAY_WORDS), *MONTH_WORDS,
+                       *UNIT_WORDS} if (kinds := _word_kinds(w))
+}
+"""Each word the grammar knows → its typed readings (built once at import)."""
+_ORDINAL_DIGITS = re.compile(r"(\d{1,2})(?:st|nd|rd|th)")
+
+
+def _lex(token: str) -> list[tuple[str, Any]]:
+    if token[:1].isdigit():
+        if token.isdigit():
+            return [("num", int(token))] if len(token) <= 4 else []
+        m = _ORDINAL_DIGITS.fullmatch(token)
+        return [("ord", int(m[1]))] if m else []
+    return LEXICON.get(token, [])
 
 
 class Chart:
@@ -339,6 +354,10 @@ class Chart:
         self.words = words
         self.by_start: dict[int, list[Span]] = {}
         self.seen: set[tuple[int, int, str, Any]] = set()
+        self.kind_at: dict[str, set[int]] = {}
+        self.word_at: dict[str, set[int]] = {}
+        for i, word in enumerate(words):
+            self.word_at.setdefault(word, set()).add(i)
 
     def add(self, span: Span) -> bool:
         key = (span.start, span.end, span.kind, repr(span.value))
@@ -346,6 +365,7 @@ class Chart:
             return False
         self.seen.add(key)
         self.by_start.setdefault(span.start, []).append(span)
+        self.kind_at.setdefault(span.kind, set()).add(span.start)
         return True
 
     def match(self, pattern: tuple[Item, ...], i: int) -> list[tuple[int, list[Any]]]:
@@ -372,17 +392,22 @@ class Chart:
 _MAX_TOKENS = 200
 
 
-def _can_start(chart: Chart, rule: Rule, i: int) -> bool:
-    """Whether ``rule`` may match at token ``i`` (a cheap look at its leading items)."""
+def _starts(rule: Rule) -> tuple[frozenset[str], frozenset[str]]:
+    """The words and span kinds ``rule`` can start with (its leading optional items and the first
+    required one)."""
+    words: set[str] = set()
+    kinds: set[str] = set()
     for item in rule.pattern:
         if item.startswith("<"):
-            if any(s.kind == item[1:-1] for s in chart.by_start.get(i, ())):
-                return True
-        elif i < len(chart.words) and chart.words[i] in item.rstrip("?").split("|"):
-            return True
+            kinds.add(item[1:-1])
+        else:
+            words |= set(item.rstrip("?").split("|"))
         if not item.endswith("?"):
-            return False
-    return False
+            break
+    return frozenset(words), frozenset(kinds)
+
+
+_STARTS = [(rule, *_starts(rule)) for rule in RULES]
 
 
 @dataclass
@@ -393,12 +418,16 @@ class Parse:
     chart: Chart | None
 
 
+@lru_cache(maxsize=128)
 def parse(text: str, today: date) -> Parse:
     """Tokenise ``text`` (any case) once and apply the lexical and composition rules (at most
-    three passes over :data:`RULES`, which are ordered so that one pass usually suffices)."""
+    three passes over :data:`RULES`, which are ordered so that one pass usually suffices).
+
+    Cached: the stages of one turn read the same text several times; a :class:`Parse` is never
+    changed after it is made."""
     tokens = [(m[0], m.start(), m.end()) for m in _TOKEN.finditer(text.lower())][:_MAX_TOKENS]
     words = [t[0] for t in tokens]
-    if not any(w in _TRIGGERS or w[:1].isdigit() for w in words):
+    if not any(w in LEXICON or w in _TRIGGERS or w[:1].isdigit() for w in words):
         return Parse(tokens, None)
     chart = Chart(words)
     for i, word in enumerate(words):
@@ -407,10 +436,13 @@ def parse(text: str, today: date) -> Parse:
     c = Ctx(today)
     for _ in range(3):
         changed = False
-        for rule in RULES:
-            for i in range(len(words)):
-                if not _can_start(chart, rule, i):
-                    continue
+        for rule, first_words, first_kinds in _STARTS:
+            places: set[int] = set()
+            for word in first_words:
+                places |= chart.word_at.get(word, set())
+            for kind in first_kinds:
+                places |= chart.kind_at.get(kind, set())
+            for i in sorted(places):
                 for end, values in chart.match(rule.pattern, i):
                     if end == i:
                         continue
