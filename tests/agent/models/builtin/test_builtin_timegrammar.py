@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.rrule import rrulestr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from todochat.agent.models.builtin import timegrammar
 from todochat.agent.models.builtin.dates import cut, due_text, find_when
@@ -109,3 +112,24 @@ def test_a_long_message_stays_bounded() -> None:
     text = ", ".join(f"item {i} on the 3rd of next month" for i in range(200))
     parsed = timegrammar.parse(text, WED.date())
     assert len(parsed.tokens) == 200
+
+
+_WORDS = ["the", "3rd", "of", "next", "month", "every", "other", "tuesday", "at", "10", "half", "past", "six",
+          "two", "weeks", "from", "friday", "until", "march", "for", "5", "times", "last", "day", "end", "in",
+          "december", "quarter", "to", "starting", "january", "add", "milk", ",", "first", "monday", "a", "before"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=14))
+def test_any_word_salad_reads_without_error(words: list[str]) -> None:
+    """Whatever the words, reading never raises, spans lie inside the text and never overlap, and
+    a recurrence the reader returns is one the task service accepts."""
+    text = " ".join(words)
+    when = find_when(text, WED)
+    spans = sorted(when.spans)
+    assert all(0 <= a < b <= len(text) for a, b in spans)
+    if when.recurrence:
+        assert normalize_rrule(when.recurrence)
+    chosen = timegrammar.select(timegrammar.parse(text, WED.date()), mods=True)
+    places = sorted(where for where, _ in chosen)
+    assert all(a[1] <= b[0] for a, b in pairwise(places))
