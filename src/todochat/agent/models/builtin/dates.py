@@ -367,6 +367,10 @@ def find_when(text: str, now: datetime, *, recurrence: bool = True) -> When:
         chosen = timegrammar.select(parsed, mods=False, recurrence=False)
     mods = _use_grammar(chosen, when)
     grammar_at = when.at is not None
+    if grammar_at and when.at.hour < 12 and _LATER_IN_DAY.search(text) and not any(
+        re.search(r"\b(?:am|a\.m\.|morning)\b", text[a:b], re.IGNORECASE) for (a, b), s in chosen if s.kind == "time"
+    ):
+        when.at = when.at.replace(hour=when.at.hour + 12)  # "tonight at half past 8" is 20:30
     masked = _mask(text, when.spans)
     if when.day is None and when.at is None and _find_hours_from_now(masked, now, when):
         pass
@@ -393,8 +397,11 @@ def find_when(text: str, now: datetime, *, recurrence: bool = True) -> When:
                             when.at = moment
                             break
                 break
-    if not grammar_at and when.from_now is None:
+    if when.from_now is None:
+        said_at = when.at
         _find_time(_mask(text, when.spans), when, text)
+        if grammar_at:  # the older patterns only cut the words ("tomorrow evening at quarter to 8")
+            when.at = said_at
     if when.recurrence and when.day is None:
         start = mods.get("start")
         origin = datetime.combine(start, time(0, 0), now.tzinfo) if start and start > today else now
@@ -407,6 +414,9 @@ def find_when(text: str, now: datetime, *, recurrence: bool = True) -> When:
     if when.recurrence and when.day is not None:
         when.recurrence = bounded_rule(when.recurrence, when.day, when.at, mods)
     return when
+
+
+_LATER_IN_DAY = re.compile(r"\b(?:tonight|evening|afternoon|night)\b", re.IGNORECASE)
 
 
 def _use_grammar(chosen: list[tuple[tuple[int, int], timegrammar.Span]], when: When) -> dict[str, object]:

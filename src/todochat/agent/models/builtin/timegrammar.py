@@ -217,6 +217,24 @@ def _monthly_day(v: list[Any], c: Ctx) -> dict[str, str] | None:
     return {"FREQ": "MONTHLY", "BYMONTHDAY": str(day)} if day == -1 or 1 <= day <= 31 else None
 
 
+def _monthly_days(v: list[Any], c: Ctx) -> dict[str, str] | None:
+    days = sorted({v[2], v[4]})
+    if not all(d == -1 or 1 <= d <= 31 for d in days) or (v[0] == "on" and v[-2] not in ("every", "each")):
+        return None
+    return {"FREQ": "MONTHLY", "BYMONTHDAY": ",".join(str(d) for d in days)}
+
+
+def _next_month_day(today: date, day: int) -> date | None:
+    """The next date on or after ``today`` whose day of the month is ``day``."""
+    if not 1 <= day <= 31:
+        return None
+    for months in range(13):
+        found = _day_in(((first := today.replace(day=1) + relativedelta(months=months)).year, first.month), day)
+        if found is not None and found >= today:
+            return found
+    return None
+
+
 def _interval(n: int, unit: str, weekday: int | None) -> dict[str, str] | None:
     if unit == "fortnight":
         n, unit = 2 * n, "weeks"
@@ -239,8 +257,10 @@ RULES: list[Rule] = [
     Rule("month day", ("<month>", "<num>"), "date", lambda v, c: _day_in(month_of(c.today, v[0]), v[1]), composed=False),
     Rule("month ord", ("<month>", "<ord>"), "date", lambda v, c: _day_in(month_of(c.today, v[0]), v[1]), composed=False),
     Rule("next week", ("next", "week"), "date", lambda v, c: next_week(c.today, 0), composed=False),
+    Rule("the nth", ("the", "<ord>"), "date", lambda v, c: _next_month_day(c.today, v[1]), composed=False),
     # past dues
     Rule("last weekday", ("last", "<wd>"), "date", lambda v, c: last_weekday(c.today, v[-1])),
+    Rule("ago", ("<dur>", "ago"), "date", lambda v, c: c.today - v[0]),
     # months as references
     Rule("month", ("<month>",), "monthref", lambda v, c: month_of(c.today, v[0]), composed=False),
     Rule("month year", ("<month>", "<num>"), "monthref",
@@ -253,6 +273,8 @@ RULES: list[Rule] = [
     Rule("month as a date", ("<monthref>",), "mdate", lambda v, c: _day_in(v[0], 1), composed=False),
     # <ordinal> of <month>
     Rule("ord of month", ("the?", "<ord>", "of", "the|this?", "<monthref>"), "date", _ord_of_month),
+    Rule("ord month", ("the?", "<ord>", "<monthref>"), "date", _ord_of_month),
+    Rule("month on the ord", ("<monthref>", "on", "the", "<ord>"), "date", lambda v, c: _day_in(v[0], v[3])),
     Rule("num of month", ("the?", "<num>", "of", "the|this?", "<monthref>"), "date", _ord_of_month),
     Rule("last day of month", ("the?", "last", "day", "of", "the|this?", "<monthref>"), "date",
          lambda v, c: _day_in(v[-1], -1)),
@@ -278,6 +300,7 @@ RULES: list[Rule] = [
     Rule("n minutes", ("<num>", "minutes|mins|min"), "mins", lambda v, c: v[0] if v[0] < 60 else None, composed=False),
     Rule("n", ("five|ten|twenty|twenty-five",), "mins", lambda v, c: NUMBER_WORDS[v[0]], composed=False),
     Rule("past", ("<mins>", "past|after", "<num>"), "time", _past),
+    Rule("digits past", ("<num>", "past", "<num>"), "time", lambda v, c: _past(v, c) if v[0] < 60 else None),
     Rule("half past", ("half", "past", "<num>"), "time", lambda v, c: _past([30, v[-1]], c)),
     Rule("to", ("<mins>", "to|till|before", "<num>"), "time", _to),
     Rule("half hour", ("at", "half", "<num>"), "time", lambda v, c: _past([30, v[-1]], c)),
@@ -292,10 +315,18 @@ RULES: list[Rule] = [
     Rule("every nth of the month", ("every|each", "<ord>", "of", "the|every|each?", "month"), "rec", _monthly_day),
     Rule("every nth day of the month", ("every|each", "<ord>", "day", "of", "the|every|each?", "month"), "rec",
          _monthly_day),
+    Rule("monthly on the nth weekday", ("monthly", "on", "the", "<ord>", "<wd>"), "rec",
+         lambda v, c: _monthly_byday([None, v[3], v[4]], c)),
+    Rule("every month on the nth weekday", ("every|each", "month", "on", "the", "<ord>", "<wd>"), "rec",
+         lambda v, c: _monthly_byday([None, v[4], v[5]], c)),
+    Rule("every nth and nth of the month", ("every|each|on", "the?", "<ord>", "and", "<ord>", "of", "the|every|each?", "month"),
+         "rec", _monthly_days),
     Rule("the nth of every month", ("the", "<ord>", "of", "every|each", "month"), "rec", _monthly_day),
     Rule("the nth day of every month", ("the", "<ord>", "day", "of", "every|each", "month"), "rec", _monthly_day),
     Rule("every n units on", ("every|each", "<num>", "<unit>", "on", "<wd>"), "rec",
          lambda v, c: _interval(v[1], v[2], v[4])),
+    Rule("fortnightly on", ("biweekly|bi-weekly|fortnightly", "on", "<wd>"), "rec", lambda v, c: _interval(2, "weeks", v[2])),
+    Rule("every fortnight on", ("every|each", "fortnight", "on", "<wd>"), "rec", lambda v, c: _interval(2, "weeks", v[3])),
     Rule("every other unit on", ("every|each", "other", "<unit>", "on", "<wd>"), "rec",
          lambda v, c: _interval(2, v[2], v[4])),
     # modifiers of a recurrence
@@ -304,6 +335,7 @@ RULES: list[Rule] = [
     Rule("until", ("until|till|til|through|thru|up", "to|until?", "<date>"), "mod", lambda v, c: ("until", v[-1])),
     Rule("until month", ("until|till|til|up", "to|until?", "<mdate>"), "mod",
          lambda v, c: ("until", v[-1] - timedelta(days=1))),
+    Rule("through month", ("through|thru", "<mdate>"), "mod", lambda v, c: ("until", v[-1] + relativedelta(day=31))),
     Rule("times", ("for?", "<num>", "times|occurrences|sessions"), "mod",
          lambda v, c: ("count", v[1]) if 1 <= v[1] <= 999 else None),
     Rule("for duration", ("for", "<dur>"), "mod", lambda v, c: ("for", v[-1])),
