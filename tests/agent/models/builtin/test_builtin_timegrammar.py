@@ -119,7 +119,8 @@ def test_rrules_expand_to_what_was_said() -> None:
 @pytest.mark.parametrize(
     "phrase",
     ["add buy milk", "move task 5 to 10", "add call mom may 3", "add read chapter 2 of the book", "remind me in 2 hours",
-     "add buy 2 past papers", "add practice 3 times"],
+     "add buy 2 past papers", "add practice 3 times", "add talk to may about the budget",
+     "add book flights for december", "add read the ides of march"],
 )
 def test_no_composed_reading_where_none_was_said(phrase: str) -> None:
     parsed = timegrammar.parse(phrase, WED.date())

@@ -66,7 +66,10 @@ UNIT_WORDS = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", 
 RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 _TOKEN = re.compile(r"\d{1,2}:\d{2}|\d+(?:st|nd|rd|th)\b|[a-z]+(?:-[a-z]+)*|\d+|[^\sa-z\d]")
 _PREPS = {"on", "by", "due", "for", "before", "in", "at", "from", "starting", "until", "till", "around", "about"}
-_MDATE_PREPS = {"in", "to", "by", "for", "during", "before", "of"}
+_MDATE_PREPS = {"in", "to", "by", "during", "before"}
+"""Words after which a month alone is a due date ("in december"); "to" only at the end of the
+message ("move the report to january", not "talk to may about it"); never "for" ("book flights
+for december" names the trip, not the due)."""
 
 
 @dataclass(frozen=True)
@@ -489,6 +492,16 @@ def parse(text: str, today: date) -> Parse:
     return Parse(tokens, chart)
 
 
+def _month_as_date(words: list[str], span: Span) -> bool:
+    """Whether a month said alone is meant as a date here (see :data:`_MDATE_PREPS`)."""
+    if span.start == 0 and span.end == len(words):
+        return True
+    before = words[span.start - 1] if span.start > 0 else ""
+    if before not in _MDATE_PREPS or (before != "in" and words[span.start] == "may"):
+        return False
+    return before != "to" or span.end == len(words)
+
+
 def select(parsed: Parse, *, mods: bool, recurrence: bool = True) -> list[tuple[tuple[int, int], Span]]:
     """The composed top-level spans of ``parsed``, longest first, never overlapping, in text order.
 
@@ -508,9 +521,7 @@ def select(parsed: Parse, *, mods: bool, recurrence: bool = True) -> list[tuple[
     candidates: list[Span] = []
     for spans in parsed.chart.by_start.values():
         for span in spans:
-            month_date = span.kind == "mdate" and (
-                (span.start > 0 and words[span.start - 1] in _MDATE_PREPS) or (span.start == 0 and span.end == len(words))
-            )
+            month_date = span.kind == "mdate" and _month_as_date(words, span)
             if (span.kind in kinds and (span.composed or span.kind in ("date", "time"))) or month_date:
                 candidates.append(span)
     candidates.sort(key=lambda s: (-(s.end - s.start), s.start))
