@@ -153,3 +153,13 @@ def test_any_word_salad_reads_without_error(words: list[str]) -> None:
     chosen = timegrammar.select(timegrammar.parse(text, WED.date()), mods=True)
     places = sorted(where for where, _ in chosen)
     assert all(a[1] <= b[0] for a, b in pairwise(places))
+
+
+def test_a_month_said_alone_is_a_period_for_questions() -> None:
+    """ "in december" is due on the 1st, and a question about it covers the whole month."""
+    from todochat.agent.models.builtin.queries import filter_args
+
+    assert find_when("in december", WED).period == (date(2026, 12, 1), date(2026, 12, 31))
+    assert find_when("the 3rd of next month", WED).period is None
+    args = filter_args("what's due in february?", WED)
+    assert (args["due_after"], args["due_before"]) == ("2027-02-01", "2027-02-28")

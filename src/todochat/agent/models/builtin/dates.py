@@ -76,6 +76,9 @@ class When:
     from_now: timedelta | None = None
     """Set for "in 10 minutes" / "in 2 hours": the elapsed time from now (a reminder keeps its
     seconds, tasks/reminders.py ``from_now``; the due is to the minute)."""
+    period: tuple[date, date] | None = None
+    """Set when the day is a whole month said alone ("in december"): its first and last day
+    (a due is the 1st; a question about the month means all of it)."""
 
     @property
     def found(self) -> bool:
@@ -426,6 +429,8 @@ def _use_grammar(chosen: list[tuple[tuple[int, int], timegrammar.Span]], when: W
     for where, span in chosen:
         if span.kind in ("date", "mdate") and when.day is None:
             when.day = span.value
+            if span.kind == "mdate":
+                when.period = (span.value, span.value + relativedelta(day=31))
         elif span.kind == "time" and when.at is None:
             when.at = span.value
         elif span.kind == "rec" and when.recurrence is None:
