@@ -28,6 +28,7 @@ FILES = {
     "exact_refs": ROOT / "evals" / "exact_refs.jsonl",  # issue 16 item 1: what a task tag becomes (frozen_exact_refs.jsonl: report only)
     "ask_dates": ROOT / "evals" / "ask_dates.jsonl",  # issue 16 item 2: date questions (frozen_ask_dates.jsonl: report only)
     "subtree_move": ROOT / "evals" / "subtree_move.jsonl",  # a parent moved to a list takes its subtree (frozen_subtree_move.jsonl: report only)
+    "time_grammar": ROOT / "evals" / "time_grammar.jsonl",  # issue 12 item 3 (frozen_time_grammar.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

@@ -8,7 +8,9 @@ Pipeline, one module each: ``normalize`` (clean text) → ``intents`` (what each
 Decisions: "add milk, eggs and bread" makes three tasks (a comma list always splits; " and "
 splits only between two verb phrases, so "call mom and dad" stays one task); "for work" is a tag
 only for the life areas in ``slots.CONTEXT_TAGS``; a bare weekday is the next one, today included;
-"next friday" is next week's Friday. See ``dates`` for the other date rules.
+"next friday" is next week's Friday. See ``dates`` for the other date rules; composed dates and
+recurrences ("the 3rd of next month", "every other tuesday until march") come from the time
+grammar in ``timegrammar`` (README.md in this package: how it works, the library comparison).
 
 Reminders (issue 14; ``intents._reminder``, ``planner.plan_remind``/``plan_unremind``): "remind me to
 X <when>" adds X with a reminder at its due time (an all-day due reminds at 09:00, the domain's rule;

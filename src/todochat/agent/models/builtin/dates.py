@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
+from todochat.agent.models.builtin import timegrammar
+
 WEEKDAYS = {
     "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
     "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5,
@@ -74,6 +76,9 @@ class When:
     from_now: timedelta | None = None
     """Set for "in 10 minutes" / "in 2 hours": the elapsed time from now (a reminder keeps its
     seconds, tasks/reminders.py ``from_now``; the due is to the minute)."""
+    period: tuple[date, date] | None = None
+    """Set when the day is a whole month said alone ("in december"): its first and last day
+    (a due is the 1st; a question about the month means all of it)."""
 
     @property
     def found(self) -> bool:
@@ -354,10 +359,25 @@ def find_when(text: str, now: datetime, *, recurrence: bool = True) -> When:
     """
     when = When()
     today = now.date()
+    parsed = timegrammar.parse(text, today)
+    chosen = timegrammar.select(parsed, mods=True, recurrence=recurrence)
     if recurrence:
-        _find_recurrence(text, when)
+        if not any(span.kind == "rec" for _, span in chosen):
+            _find_recurrence(_mask(text, [where for where, _ in chosen]), when)
+        if not when.recurrence and not any(span.kind == "rec" for _, span in chosen):
+            chosen = timegrammar.select(parsed, mods=False, recurrence=recurrence)
+    else:
+        chosen = timegrammar.select(parsed, mods=False, recurrence=False)
+    mods = _use_grammar(chosen, when)
+    grammar_at = when.at is not None
+    if grammar_at and when.at.hour < 12 and _LATER_IN_DAY.search(text) and not any(
+        re.search(r"\b(?:am|a\.m\.|morning)\b", text[a:b], re.IGNORECASE) for (a, b), s in chosen if s.kind == "time"
+    ):
+        when.at = when.at.replace(hour=when.at.hour + 12)  # "tonight at half past 8" is 20:30
     masked = _mask(text, when.spans)
-    if not _find_hours_from_now(masked, now, when):
+    if when.day is None and when.at is None and _find_hours_from_now(masked, now, when):
+        pass
+    elif when.day is None:
         for pattern, resolve in _day_patterns(today):
             m = re.search(_B + r"(?:(?:due|by|on|for|before|until|till|til|from|starting) )*(?:" + pattern + ")" + _E, masked, re.IGNORECASE)
             if not m:
@@ -374,24 +394,82 @@ def find_when(text: str, now: datetime, *, recurrence: bool = True) -> When:
                 when.day = value
                 when.spans.append(m.span())
                 said = m[0].lower()
-                for word, moment in sorted(VAGUE_TIMES.items(), key=lambda kv: -len(kv[0])):
-                    if re.search(rf"\b{word}\b", said):
-                        when.at = moment
-                        break
+                if not grammar_at:
+                    for word, moment in sorted(VAGUE_TIMES.items(), key=lambda kv: -len(kv[0])):
+                        if re.search(rf"\b{word}\b", said):
+                            when.at = moment
+                            break
                 break
+    if when.from_now is None:
+        said_at = when.at
         _find_time(_mask(text, when.spans), when, text)
+        if grammar_at:  # the older patterns only cut the words ("tomorrow evening at quarter to 8")
+            when.at = said_at
     if when.recurrence and when.day is None:
-        when.day, first_at = first_occurrence(when.recurrence, now, when.at)
+        start = mods.get("start")
+        origin = datetime.combine(start, time(0, 0), now.tzinfo) if start and start > today else now
+        when.day, first_at = first_occurrence(when.recurrence, origin, when.at)
         if first_at is not None:
             when.at = first_at
     elif when.day is None and when.at is not None:
         naive_now = now.replace(tzinfo=None)
         when.day = today if datetime.combine(today, when.at) > naive_now else today + timedelta(days=1)
+    if when.recurrence and when.day is not None:
+        when.recurrence = bounded_rule(when.recurrence, when.day, when.at, mods)
     return when
 
 
+_LATER_IN_DAY = re.compile(r"\b(?:tonight|evening|afternoon|night)\b", re.IGNORECASE)
+
+
+def _use_grammar(chosen: list[tuple[tuple[int, int], timegrammar.Span]], when: When) -> dict[str, object]:
+    """Put the time grammar's spans into ``when``; returns the recurrence modifiers said
+    (``{"start": date, "until": date, "count": int, "for": relativedelta}``)."""
+    mods: dict[str, object] = {}
+    for where, span in chosen:
+        if span.kind in ("date", "mdate") and when.day is None:
+            when.day = span.value
+            if span.kind == "mdate":
+                when.period = (span.value, span.value + relativedelta(day=31))
+        elif span.kind == "time" and when.at is None:
+            when.at = span.value
+        elif span.kind == "rec" and when.recurrence is None:
+            when.recurrence = ";".join(f"{k}={v}" for k, v in span.value.items())
+        elif span.kind == "mod":
+            mods.setdefault(span.value[0], span.value[1])
+        else:
+            continue
+        when.spans.append(where)
+    return mods
+
+
+def bounded_rule(rule: str, first: date, at: time | None, mods: dict[str, object]) -> str:
+    """``rule`` with the COUNT or UNTIL its modifiers said (RFC 5545 §3.3.10: not both; COUNT wins).
+
+    ``until`` is the last day an occurrence may fall on; ``for`` a duration from ``first`` (the
+    first occurrence, the task's due date = DTSTART). UNTIL is a date for an all-day due and the
+    end of that local day for a timed one (the same value type as DTSTART, §3.3.10).
+    """
+    if "COUNT=" in rule or "UNTIL=" in rule:
+        return rule
+    if "count" in mods:
+        return f"{rule};COUNT={mods['count']}"
+    until = mods.get("until")
+    if "for" in mods and until is None:
+        until = first + mods["for"] - timedelta(days=1)  # type: ignore[operator]
+    if isinstance(until, date) and until >= first:
+        return f"{rule};UNTIL={until:%Y%m%d}" + ("T235959" if at is not None else "")
+    return rule
+
+
 def first_occurrence(rule: str, now: datetime, at: time | None) -> tuple[date, time | None]:
-    """The first day (and time) of ``rule`` at or after ``now`` (dateutil rrule in local wall time)."""
+    """The first day (and time) of ``rule`` at or after ``now`` (dateutil rrule in local wall time).
+
+    The rule's INTERVAL is left out for this: the first occurrence becomes the due date, which is
+    where the interval counts from ("every other tuesday" said on a Wednesday is due next Tuesday;
+    dateutil, started on the Wednesday, would skip to the Tuesday after).
+    """
+    rule = re.sub(r";?INTERVAL=\d+", "", rule)
     start = datetime.combine(now.date(), at or time(0, 0))
     floor = now.replace(tzinfo=None, second=0, microsecond=0) if at else start
     found = rrulestr(rule, dtstart=start).after(floor, inc=True)

@@ -87,7 +87,12 @@ def _filters(text: str, now: datetime, *, for_list: bool) -> tuple[dict[str, Any
         args["due"] = "any"
     else:
         when = find_when(low, now, recurrence=False)
-        if when.day:
+        if when.period and for_list:  # "what's due in december?": the whole month (time grammar)
+            args["due_after"], args["due_before"] = when.period[0].isoformat(), when.period[1].isoformat()
+            soonest = True
+            for start, end in when.spans:
+                rest = rest[:start] + " " * (end - start) + rest[end:]
+        elif when.day:
             today = now.date()
             delta = (when.day - today).days
             args["due"] = "today" if delta == 0 else ("tomorrow" if delta == 1 else when.day.isoformat())
