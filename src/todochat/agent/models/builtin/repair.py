@@ -53,11 +53,12 @@ _HIDDEN = (
 )
 
 CHANGED = re.compile(
-    r"\b(?:Added|Marked|Deleted|Reopened|Updated|Renamed it:|Moved|Made|Removed the due date of|Changed the note|"
+    r"\b(?:Added|Marked|Deleted|Reopened|Updated|Renamed it|Moved|Made|Removed the due date of|Changed the note|"
     r"Added a note|Removed the note|Undid|Redid|Cancelled|I'll remind you)\b"
 )
 """A sentence of the model's own replies (replies.py) that reports a change."""
 _CHANGED_TASKS = re.compile(r"\b(?:Added|Marked|Reopened|Updated|Renamed it:|Moved|Made) task (\d+):")
+_REPLY_TASKS = re.compile(r"\b(?:Added|Marked|Deleted|Reopened|Updated|Renamed it:|Moved|Made) task (\d+):")
 LIST_REPLY = re.compile(r"^(?:Here (?:are|is) your|You have (?:\d+|no|nothing)|Your list is empty)")
 _DATE_QUESTION = re.compile(r"Do you mean (\d{1,2} [A-Z][a-z]+) or (\d{1,2} [A-Z][a-z]+)\?")
 _WHICH_TASK = re.compile(r"Which (?:task|tasks|one task) (?:do you mean|should)|Which one do you mean|I haven't shown you that many|The last list only had")
@@ -80,8 +81,9 @@ class Exchange:
 
     @property
     def asked(self) -> bool:
-        """The reply ended with a question."""
-        return self.reply.rstrip().endswith("?")
+        """The reply ended with a question, or is one of the model's own questions (which may
+        end with an example: "What should the new task be called? For example: …")."""
+        return self.reply.rstrip().endswith("?") or bool(_DATE_QUESTION.search(self.reply) or _WHAT_TITLE.search(self.reply) or _WHICH_TASK.search(self.reply))
 
     @property
     def changed(self) -> bool:
@@ -247,15 +249,18 @@ def _other(text: str, turns: list[Exchange], state: State, now: datetime) -> Rep
     if not m:
         return None
     last = turns[-1]
-    if not last.changed or len(state.touched) != 1:
+    said = list(dict.fromkeys(int(n) for n in _REPLY_TASKS.findall(last.reply)))  # a deleted task is not "touched"
+    changed = state.touched if len(state.touched) == 1 else said
+    if not last.changed or len(changed) != 1:
         return Repair([_say(ASK_TASK)])
-    done = state.touched[0]
+    done = changed[0]
     pools: list[list[int]] = []
     for turn in reversed(turns[-3:]):  # the candidates of the question just answered
         if turn.asked and _WHICH_TASK.search(turn.reply):
             pools.append([int(n) for n in _TASK_NUMBERS.findall(turn.reply)])
             break
-    pools.append(list(state.shown))
+    listed = any(LIST_REPLY.match(t.reply) for t in turns[-3:-1])
+    pools.append(list(state.shown) if done in state.shown or not listed else [done, *state.shown])  # a deleted task leaves the list
     for pool in pools:
         if done in pool:
             others = [n for n in dict.fromkeys(pool) if n != done]
@@ -359,6 +364,8 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
     # a date, time or priority: the task just touched
     when = find_when(value, now)
     rest, level = take_priority(value)
+    if not level and kind == "update" and value.lower() in _LEVELS:  # "make X high priority" → "sorry, medium"
+        rest, level = "", _LEVELS[value.lower()]
     leftover = re.sub(r"\b(?:on|at|for|by|in|the|due|priority|to|be|it|one)\b|[,.;:-]", " ", rest, flags=IC).strip()
     dated = when.found and not when.ambiguous and not re.sub(r"\b(?:on|at|for|by|in|the|due|to|be|it)\b|[,.;:-]", " ", _cut(value, when.spans), flags=IC).strip()
     if dated or (level and not leftover):
@@ -383,6 +390,9 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
     if kind == "add" and len(state.touched) == 1 and said.kind in ("unknown", "add"):
         return Repair([Call("update_task", {"task": str(state.touched[0]), "title": clean_title(value)}, Intent("update"))])
     return None
+
+
+_LEVELS = {"high": "high", "medium": "medium", "normal": "medium", "low": "low", "none": "none", "no priority": "none"}
 
 
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
