@@ -702,8 +702,11 @@ class Turn:
             state.pending = None
         results = iter(self.results)
         fragments: list[str] = []
-        from todochat.agent.models.builtin import repair  # repair reads the planner's plans
+        from todochat.agent.models.builtin import guard, repair  # repair reads the planner's plans
 
+        refused = guard.refusal(self.message, pending=bool(state.pending))
+        if refused:
+            return refused
         repair.widen_touched(state, self.history)
         fixed = repair.repair(self.message, self.history, state, self.now, pending_live=self.pending_live)
         message = fixed.message if fixed is not None and fixed.message else self.message
