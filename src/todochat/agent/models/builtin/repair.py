@@ -220,7 +220,7 @@ def repair(message: str, history: list[tuple[str, str]], state: State, now: date
 # --- take-back ----------------------------------------------------------------------------------
 _TAKE_BACK = re.compile(
     rf"^(?:{_LEAD}\b[\s,.!:;-]*)*(?:never ?mind|nvm|scratch that|forget (?:that|it)|cancel that|take that back|undo that|ignore that|"
-    r"don'?t (?:add|do|change|delete|make) (?:that|it)|(?:i )?changed my mind|leave it)(?:[\s,.!;-]+(?:leave it|forget it|never ?mind|then|please|thanks))*$",
+    r"don'?t (?:add|do|change|delete|make) (?:that|it)|(?:i )?changed my mind)(?:[\s,.!;-]+(?:leave it|forget it|never ?mind|then|please|thanks))*$",
     IC,
 )
 
@@ -332,7 +332,8 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
     body = _LEADS.sub("", text).strip(" ,")
     rename = _RENAME.match(body)
     m = _CORRECTION.match(text)
-    said_lead = bool(m and (m["lead"] or re.match(rf"^{_SAY}\b", text, IC)))
+    explicit = bool(m and (m["lead"] or re.match(r"^(?:i meant|i mean|i said|i wanted|meant)\b", text, IC)))
+    said_lead = explicit or bool(m and re.match(rf"^{_SAY}\b", text, IC))  # "make that 6" / "make it high priority"
     if not rename and not said_lead:
         return None
     request, answer = request_of(turns, len(turns) - 1)
@@ -370,7 +371,7 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
     dated = when.found and not when.ambiguous and not re.sub(r"\b(?:on|at|for|by|in|the|due|to|be|it)\b|[,.;:-]", " ", _cut(value, when.spans), flags=IC).strip()
     if dated or (level and not leftover):
         if kind not in ("add", "update", "remind") or len(state.touched) != 1:
-            return Repair([_say(ASK_TASK)])
+            return Repair([_say(ASK_TASK)]) if explicit else None  # "make it high priority": a plain update
         changes: dict[str, Any] = {}
         if dated:
             if when.recurrence:
@@ -379,7 +380,7 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
         if level:
             changes["priority"] = level
         return Repair([Call("update_task", {"task": str(state.touched[0]), **changes}, Intent("update"))])
-    if when.ambiguous:
+    if when.ambiguous or not explicit:
         return None
     # other words: another task for a change of a named task, a new title for a task just added
     if kind in TARGETED and answer is None:
