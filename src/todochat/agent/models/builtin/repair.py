@@ -342,7 +342,7 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
             return Repair([_say(ASK_TASK)])
         return Repair([Call("update_task", {"task": str(state.touched[0]), "title": clean_title(rename["title"])}, Intent("update"))])
     assert m is not None
-    value = m["value"].strip(" ,")
+    value = _value(m["value"])
     if not value:
         return None
     parsed = _parsed(request, now)
@@ -391,6 +391,18 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
     if kind == "add" and len(state.touched) == 1 and said.kind in ("unknown", "add"):
         return Repair([Call("update_task", {"task": str(state.touched[0]), "title": clean_title(value)}, Intent("update"))])
     return None
+
+
+_NOT_CLAUSE = re.compile(r"(?:^not [^,]+,\s*|,?\s+not [^,]+$)", IC)
+_WRONG = re.compile(rf"^(?:(?:wrong (?:one|task|day|date|time)|not (?:that|this)(?: one)?|{_SAY})\b[\s,.;:-]*)+", IC)
+
+
+def _value(said: str) -> str:
+    """The corrected value of a correction: without "wrong one", "I meant" said again, or the
+    value it replaces ("friday, not thursday" → "friday")."""
+    value = _WRONG.sub("", said.strip(" ,")).strip(" ,")
+    value = _NOT_CLAUSE.sub("", value).strip(" ,")
+    return value
 
 
 _LEVELS = {"high": "high", "medium": "medium", "normal": "medium", "low": "low", "none": "none", "no priority": "none"}
