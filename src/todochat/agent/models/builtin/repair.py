@@ -225,12 +225,21 @@ _TAKE_BACK = re.compile(
 )
 
 
+_STEP = re.compile(r"(?:^|(?<=[.!?] ))(?:Added|Marked|Deleted|Reopened|Updated|Renamed it|Moved|Made|Removed the|Changed the note|Cancelled|I'll remind you about)\b")
+"""The start of one change sentence of a reply: one tool call, one journal step."""
+
+
 def _take_back(text: str, turns: list[Exchange], state: State, now: datetime) -> Repair | None:
     if not _TAKE_BACK.match(text):
         return None
     last = turns[-1]
-    if last.changed:
-        return Repair([_undo()])
+    if last.changed and re.match(r"(?:Undid|Redid)\b", last.reply):  # taking back an undo is a redo
+        from todochat.agent.models.builtin.planner import Call
+
+        tool = "redo" if last.reply.startswith("Undid") else "undo"
+        return Repair([Call(tool, {}, Intent(tool))])
+    if last.changed:  # every step the last reply reports ("add milk, eggs and bread": three)
+        return Repair([_undo() for _ in range(max(1, len(_STEP.findall(last.reply))))])
     if last.asked:
         return Repair([_say("OK, I won't change anything.")])
     return Repair([_say("OK, nothing changed.")])
