@@ -36,9 +36,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from todochat.agent.models.builtin.dates import find_when
+from todochat.agent.models.builtin.dates import cut, find_when
 from todochat.agent.models.builtin.intents import Intent, classify
 from todochat.agent.models.builtin.normalize import clean
+from todochat.agent.models.builtin.planner import (
+    _NUMERIC_DATE,
+    Call,
+    Say,
+    due_changes,
+    plan,
+    plan_add,
+    plan_clause,
+)
 from todochat.agent.models.builtin.references import ORDINALS, State, resolve
 from todochat.agent.models.builtin.slots import clean_title, take_priority
 
@@ -154,8 +163,6 @@ def widen_touched(state: State, history: list[tuple[str, str]]) -> None:
 
 
 def _plan_text(text: str, state: State, now: datetime) -> list[Any]:
-    from todochat.agent.models.builtin.planner import plan, plan_clause
-
     actions: list[Any] = []
     for intent, quotes, _part in plan(text, state, now, pending_live=False):
         actions.extend(plan_clause(intent, quotes, state, now))
@@ -163,16 +170,12 @@ def _plan_text(text: str, state: State, now: datetime) -> list[Any]:
 
 
 def _change_calls(actions: list[Any]) -> list[Any]:
-    from todochat.agent.models.builtin.planner import Call
-
     return [a for a in actions if isinstance(a, Call) and a.tool not in ("list_tasks", "show_task", "list_reminders", "list_lists", "list_activity")]
 
 
 def retarget(request: str, target: str, state: State, now: datetime, *, body: str | None = None) -> list[Any] | None:
     """The request's one change made on ``target`` instead (or, for an add, on the new item
     ``body``); None when the request was not one change of a named task / one add."""
-    from todochat.agent.models.builtin.planner import plan, plan_add, plan_clause
-
     parsed = plan(request, State(), now, pending_live=False)
     if len(parsed) != 1:
         return None
@@ -186,14 +189,10 @@ def retarget(request: str, target: str, state: State, now: datetime, *, body: st
 
 
 def _undo() -> Any:
-    from todochat.agent.models.builtin.planner import Call
-
     return Call("undo", {}, Intent("undo"))
 
 
 def _say(text: str) -> Any:
-    from todochat.agent.models.builtin.planner import Say
-
     return Say(text)
 
 
@@ -234,8 +233,6 @@ def _take_back(text: str, turns: list[Exchange], state: State, now: datetime) ->
         return None
     last = turns[-1]
     if last.changed and re.match(r"(?:Undid|Redid)\b", last.reply):  # taking back an undo is a redo
-        from todochat.agent.models.builtin.planner import Call
-
         tool = "redo" if last.reply.startswith("Undid") else "undo"
         return Repair([Call(tool, {}, Intent(tool))])
     if last.changed:  # every step the last reply reports ("add milk, eggs and bread": three)
@@ -333,8 +330,6 @@ _CLOCK_VALUE = re.compile(r"^(?:at\s+)?\d{1,2}(?::\d{2})?$")
 
 
 def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -> Repair | None:
-    from todochat.agent.models.builtin.planner import Call, due_changes
-
     last = turns[-1]
     if not last.changed:
         return None
@@ -418,14 +413,10 @@ _LEVELS = {"high": "high", "medium": "medium", "normal": "medium", "low": "low",
 
 
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
-    from todochat.agent.models.builtin.dates import cut
-
     return cut(text, spans)
 
 
 def _parsed(request: str, now: datetime) -> Intent | None:
-    from todochat.agent.models.builtin.planner import plan
-
     parsed = plan(request, State(), now, pending_live=False)
     return parsed[0][0] if len(parsed) == 1 else None
 
@@ -454,8 +445,6 @@ def _answer(text: str, turns: list[Exchange], state: State, now: datetime) -> Re
         actions = retarget(last.user, answer, state, now)
         return Repair(actions) if actions is not None else None
     if _WHAT_TITLE.search(last.reply):
-        from todochat.agent.models.builtin.planner import plan_add
-
         return Repair(plan_add(answer, [], now, Intent("add")))
     return None
 
@@ -492,8 +481,6 @@ def _date_answer(answer: str, said: Intent, question: re.Match[str], last: Excha
     options = (state.pending or {}).get("options") if state.pending and state.pending.get("kind") == "ask" else None
     if isinstance(options, list) and len(options) == 2:
         return Repair(message=str(options[pick]))
-    from todochat.agent.models.builtin.planner import _NUMERIC_DATE
-
     found = list(_NUMERIC_DATE.finditer(last.user))
     if len(found) != 1:
         return None
