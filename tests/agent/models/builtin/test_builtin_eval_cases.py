@@ -29,6 +29,7 @@ FILES = {
     "ask_dates": ROOT / "evals" / "ask_dates.jsonl",  # issue 16 item 2: date questions (frozen_ask_dates.jsonl: report only)
     "subtree_move": ROOT / "evals" / "subtree_move.jsonl",  # a parent moved to a list takes its subtree (frozen_subtree_move.jsonl: report only)
     "time_grammar": ROOT / "evals" / "time_grammar.jsonl",  # issue 12 item 3 (frozen_time_grammar.jsonl: report only)
+    "repair": ROOT / "evals" / "repair.jsonl",  # issue 12 item 4: corrections and follow-ups (frozen_repair.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

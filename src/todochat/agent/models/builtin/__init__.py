@@ -3,7 +3,10 @@
 Pipeline, one module each: ``normalize`` (clean text) → ``intents`` (what each clause asks) →
 ``slots``/``dates``/``queries`` (titles, descriptions, priority, tags, dates, filters) →
 ``references`` ("task 3", "the first one", "it", words) → ``planner`` (tool calls, one per round)
-→ ``replies`` (one sentence) → ``events``/``model`` (the Agents SDK ``Model``).
+→ ``replies`` (one sentence) → ``events``/``model`` (the Agents SDK ``Model``). Before parsing,
+``guard`` answers bad input (empty, symbols only, too long, too many items) and ``repair`` reads
+the thread's earlier messages for corrections, take-backs, answers to the model's own questions
+and follow-ups ("and 5 too", "the other one").
 
 Decisions: "add milk, eggs and bread" makes three tasks (a comma list always splits; " and "
 splits only between two verb phrases, so "call mom and dad" stays one task); "for work" is a tag

@@ -27,6 +27,7 @@ from todochat.agent.models.builtin.events import (
 )
 from todochat.agent.models.builtin.planner import Call, Turn
 from todochat.agent.models.builtin.references import State
+from todochat.agent.models.builtin.repair import read_history
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,8 @@ def decide(
     message, state, results, asked = read_input(input)
     now = read_clock(system_instructions)
     names = frozenset(str(getattr(t, "name", "")) for t in tools) if tools else None
-    action = Turn(message, state, now, results, pending_live=asked, tools=names).next_action()
+    history = read_history(input)
+    action = Turn(message, state, now, results, pending_live=asked, tools=names, history=history).next_action()
     if isinstance(action, Call):
         return [function_call_item(action.tool, action.args)]
     return [message_item(action)]

@@ -46,12 +46,15 @@ class Utterance:
 
 
 def strip_symbols(text: str) -> str:
-    """Drop emoji and pictographs (Unicode categories So, Sk, Cs, Co and variation selectors)."""
+    """Drop emoji and pictographs (Unicode categories So, Cs, Co and variation selectors) and
+    control (Cc) and format (Cf, zero-width) characters."""
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
-        if cat in ("So", "Cs", "Co") or ch in ("\ufe0f", "\u200d", "\ufe0e"):
-            out.append(" ")
+        if cat in ("So", "Cs", "Co", "Cc") or ch in ("\ufe0f", "\u200d", "\ufe0e"):
+            out.append(" ")  # control characters too: never in a title (and \x01 masks quotes)
+        elif cat == "Cf":  # zero-width and format characters
+            continue
         else:
             out.append(ch)
     return "".join(out)

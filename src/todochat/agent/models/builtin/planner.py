@@ -691,6 +691,9 @@ class Turn:
     pending_live: bool = True
     tools: frozenset[str] | None = None
     """The agent's tool names (None: not known); a call to another tool is said, not made."""
+    history: list[tuple[str, str]] = field(default_factory=list)
+    """The thread before this message: ``[(role, text)]`` of typed user messages and replies
+    (repair.read_history); corrections and follow-ups read it (builtin/repair.py)."""
 
     def next_action(self) -> Call | str:
         """The next tool call, or the final reply text."""
@@ -699,12 +702,24 @@ class Turn:
             state.pending = None
         results = iter(self.results)
         fragments: list[str] = []
-        parsed = plan(self.message, state, self.now, pending_live=self.pending_live)
+        from todochat.agent.models.builtin import guard, repair  # repair reads the planner's plans
+
+        refused = guard.refusal(self.message, pending=bool(state.pending))
+        if refused:
+            return refused
+        repair.widen_touched(state, self.history)
+        fixed = repair.repair(self.message, self.history, state, self.now, pending_live=self.pending_live)
+        message = fixed.message if fixed is not None and fixed.message else self.message
+        parsed = plan(message, state, self.now, pending_live=self.pending_live)
+        if fixed is not None and fixed.actions:
+            parsed = [(Intent("repair"), [], message)]
         for index, (intent, quotes, part) in enumerate(parsed):
             if intent.kind == "too_long":
                 return "That message is too long for me. Please keep it short, like \"add pay rent on friday\"."
             actions: list[Action] | None = None
-            if index == 0 and state.pending:
+            if intent.kind == "repair" and fixed is not None:
+                actions = list(fixed.actions)
+            elif index == 0 and state.pending:
                 actions = plan_pending(unmask(part, quotes), intent, state)
             if actions is None:
                 actions = plan_clause(intent, quotes, state, self.now)

@@ -26,7 +26,7 @@ SINGULAR = re.compile(
     r"the one i added|that last one|this item|that item|him|her)$"
 )
 PLURAL = re.compile(
-    r"^(?:them|those|these|both|both of them|all of them|all of those|all those|all these|them all|all of these|each of them|every one of them|"
+    r"^(?:them|those|these|both|both of them|them both|the both of them|all of them|all (?:two|three|four|five) of them|all of those|all those|all these|them all|all of these|each of them|every one of them|"
     r"these tasks|those tasks|the ones|both tasks|those ones|these ones|all (?:two|three|four|five) of them|"
     r"all (?:two|three|four|five)|the two|the three|those two|these two|those three|these three)$"
 )
