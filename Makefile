@@ -24,7 +24,7 @@ lint: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/todochat eval ../shared/eval/cases.jsonl
-	for f in evals/cases.jsonl evals/resched.jsonl evals/bulk_scope.jsonl evals/undo_levels.jsonl evals/dates_family.jsonl evals/reminders.jsonl evals/reminders_bulk.jsonl evals/reminders_when.jsonl evals/notes.jsonl evals/views.jsonl evals/lists.jsonl evals/subtasks.jsonl evals/exact_refs.jsonl evals/ask_dates.jsonl; do \
+	for f in evals/cases.jsonl evals/resched.jsonl evals/bulk_scope.jsonl evals/undo_levels.jsonl evals/dates_family.jsonl evals/reminders.jsonl evals/reminders_bulk.jsonl evals/reminders_when.jsonl evals/notes.jsonl evals/views.jsonl evals/lists.jsonl evals/subtasks.jsonl evals/exact_refs.jsonl evals/ask_dates.jsonl evals/queries.jsonl evals/update_wording.jsonl; do \
 	  $(BIN)/todochat eval $$f || exit 1; done
 	@echo "frozen slices (report only):"
 	-for f in evals/frozen_*.jsonl; do echo "$$f"; $(BIN)/todochat eval $$f | tail -1; done

@@ -27,6 +27,8 @@ FILES = {
     "subtasks": ROOT / "evals" / "subtasks.jsonl",  # issue 15 item 3 (frozen_subtasks.jsonl: report only)
     "exact_refs": ROOT / "evals" / "exact_refs.jsonl",  # issue 16 item 1: what a task tag becomes (frozen_exact_refs.jsonl: report only)
     "ask_dates": ROOT / "evals" / "ask_dates.jsonl",  # issue 16 item 2: date questions (frozen_ask_dates.jsonl: report only)
+    "queries": ROOT / "evals" / "queries.jsonl",  # issue 12 item 5 (frozen_queries.jsonl: report only)
+    "update_wording": ROOT / "evals" / "update_wording.jsonl",  # issue 12 wording family (frozen_update_wording.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

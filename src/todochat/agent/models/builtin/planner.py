@@ -590,9 +590,7 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
     if kind in ("list", "count"):
         args = filter_args(unmask(intent.body, quotes), now)
         if kind == "list" and asks_next(intent.body):  # "what's next?": the reply leads with the soonest
-            nxt = Intent("next", body=intent.body)
-            undated = {k: v for k, v in args.items() if k != "due"}
-            return [Call("list_tasks", args, nxt, fallback=[Call("list_tasks", undated, nxt)] if args.get("due") == "any" else [])]
+            return [Call("list_tasks", args, Intent("next", body=intent.body))]
         call = Call("list_tasks", args, intent)
         if "tag" in args and "#" not in intent.body and not re.search(r"\btag", intent.body, re.IGNORECASE):
             call.fallback = [Call("list_tasks", {**{k: v for k, v in args.items() if k != "tag"}, "query": args["tag"]}, intent)]

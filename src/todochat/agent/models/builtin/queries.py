@@ -120,8 +120,7 @@ def _filters(text: str, now: datetime, *, for_list: bool) -> tuple[dict[str, Any
         if m:
             args["tag"] = m[1] or m[2]
             rest = rest[: m.start()] + " " + rest[m.end():]
-    if for_list and asks_next(low):  # "what's next?": the open dated tasks, soonest first
-        args.setdefault("due", "any")
+    if for_list and asks_next(low):  # "what's next?": the open tasks, soonest due first (undated last)
         soonest = True
         rest = re.sub(NEXT_UP, " ", rest)
     if for_list:
