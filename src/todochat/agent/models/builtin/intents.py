@@ -319,7 +319,8 @@ def _command_words(t: str) -> Intent:
             return Intent("complete", target=f"{base} {_tail(t, m, 2)}")
     # --- list / query
     if (re.match(rf"^{LIST_LEAD}", t, IC) and (re.search(TASKY, t, IC) or re.match(r"^(?:find|search|look (?:up|for))\b", t, IC)
-                                                 or find_when(t, _ANY_DAY, recurrence=False).day or find_period(t.lower(), _ANY_DAY))) \
+                                                 or find_when(t, _ANY_DAY, recurrence=False).day
+                                                 or (find_period(t.lower(), _ANY_DAY) and not is_task_verb(t.split()[0])))) \
             or re.search(r"\b(?:my (?:tasks|todos|to-?dos|list|agenda|schedule)|to-?do list|task list)\b", t, IC) \
             or (re.match(_TASK_NOUN_PHRASE, t, IC) and not is_task_verb(t.split()[0])):
         kind = "count" if re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", t, IC) else "list"

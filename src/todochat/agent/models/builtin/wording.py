@@ -59,7 +59,7 @@ def priority_wording(t: str) -> Intent | None:
     """
     up, down = PRIORITY_UP, PRIORITY_DOWN
     m = _m(rf"(?P<verb>{up}|{down}|change|set|adjust)(?: up| down)? (?:the |its |it'?s )?{_PRIO_NOUN} (?:of|on|for) (?P<x>.+?)(?: (?:to|at|as) (?:a )?(?P<level>{LEVEL})(?: {_PRIO_NOUN})?)?", t) \
-        or _m(rf"(?P<verb>{up}|{down}) (?P<x>.+?)'?s? {_PRIO_NOUN}(?: (?:to|at) (?:a )?(?P<level>{LEVEL})(?: {_PRIO_NOUN})?)?", t)
+        or _m(rf"(?P<verb>{up}|{down}) (?P<x>.+?)(?:'s|’s|s') {_PRIO_NOUN}(?: (?:to|at) (?:a )?(?P<level>{LEVEL})(?: {_PRIO_NOUN})?)?", t)
     if m:
         return _level(t, m, m["verb"])
     m = _m(rf"(?P<verb>{up}|{down}|make|set|change|switch|turn|mark|move|put) (?P<x>.+?) (?:up |down )?(?:(?:to|as|at|into) )?(?:a |the )?(?P<level>{LEVEL})(?: {_PRIO_NOUN})?", t)
@@ -100,7 +100,7 @@ def day_list(t: str) -> Intent | None:
     one is added when no task is X)."""
     m = _m(rf"(?:put|add|move|stick|slot|pop|throw|place|schedule|bump|shift) (?P<x>.+?) (?:on|to|onto|in|into|for) (?:the |my )?(?P<day>[\w ]+?)(?:'s|’s|s') {DAY_LIST}", t) \
         or _m(rf"(?:put|add|move|stick|slot|pop|throw|place|schedule) (?P<x>.+?) (?:on|to|onto|in|into) (?:the |my )?{DAY_LIST} (?:for|on) (?P<day>.+)", t)
-    if m and _day_only(m["day"]):
+    if m and _day_only(m["day"]) and not re.fullmatch(r"\s*\x01\d+\x01\s*", m["x"]):  # a quoted title is a new task
         return Intent("update", target=_tail(t, m, "x"), body=_tail(t, m, "day"), field="day_list")
     return None
 
