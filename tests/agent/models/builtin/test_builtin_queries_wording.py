@@ -162,3 +162,23 @@ def test_putting_off_is_a_postpone(text: str, target: str, when: str) -> None:
 @pytest.mark.parametrize("text", ["kill task 4", "nix the groceries", "zap task 2"])
 def test_more_delete_verbs(text: str) -> None:
     assert classify(text).kind == "delete"
+
+
+def test_the_reply_says_the_period() -> None:
+    from todochat.agent.models.builtin.replies import describe
+
+    weekend = {"status": "pending", "due_after": "2026-11-21", "due_before": "2026-11-22"}
+    assert describe("list_tasks", weekend, {"ok": True, "count": 2, "tasks": []}, "list") == \
+        "Here are your 2 open tasks due Sat 21 Nov to Sun 22 Nov."
+    assert describe("list_tasks", {"due_before": "2026-11-19"}, {"ok": True, "count": 0, "tasks": []}, "list") == \
+        "You have no open tasks due by Thu 19 Nov."
+
+
+def test_the_reply_to_what_is_next_names_the_first_task() -> None:
+    from todochat.agent.models.builtin.replies import describe
+
+    tasks = [{"number": 2, "title": "Pay rent", "due": "2026-11-19"}, {"number": 9, "title": "Clean garage"}]
+    assert describe("list_tasks", {"sort": "due"}, {"ok": True, "count": 2, "tasks": tasks}, "next") == \
+        "Next up: task 2: Pay rent, due Thu 19 Nov. After that: 1 more open task."
+    assert describe("list_tasks", {"sort": "due"}, {"ok": True, "count": 0, "tasks": []}, "next") == \
+        "Nothing is next: you have no open tasks."

@@ -320,6 +320,13 @@ def _list_sentence(args: dict[str, Any], count: int, intent: str) -> str:
         scope = " without a due date"
     elif due and due not in ("any", "overdue"):
         scope = f" due {when_text(due)}"
+    after, before = args.get("due_after"), args.get("due_before")  # a period (builtin/periods.py)
+    if after and before:
+        scope += f" due {when_text(after)} to {when_text(before)}"
+    elif before:
+        scope += f" due by {when_text(before)}"
+    elif after:
+        scope += f" due from {when_text(after)} on"
     if args.get("priority"):
         noun = f"{args['priority']} priority {noun}"
     if args.get("tag"):
