@@ -45,13 +45,23 @@ async def run_eval(path: Path, report: Path | None, model: str, quiet: bool = Fa
 
 
 def category_table(results: list[CaseResult]) -> Table:
-    """Passed/total per case category."""
+    """Passed/total/percent per case category (``CaseResult.category``: the case's ``category``
+    field or its id prefix, evals.case_category), sorted by name, with an "all" row last when
+    there is more than one category."""
     total: Counter[str] = Counter()
     ok: Counter[str] = Counter()
     for r in results:
         total[r.category] += 1
         ok[r.category] += r.passed
-    table = Table("category", "passed", "total")
+    table = Table("category", "passed", "total", "%")
     for name in sorted(total):
-        table.add_row(name, str(ok[name]), str(total[name]))
+        table.add_row(name, str(ok[name]), str(total[name]), _percent(ok[name], total[name]))
+    if len(total) > 1:
+        passed, count = sum(ok.values()), sum(total.values())
+        table.add_section()
+        table.add_row("all", str(passed), str(count), _percent(passed, count))
     return table
+
+
+def _percent(passed: int, total: int) -> str:
+    return f"{100 * passed / total:.1f}" if total else "-"

@@ -78,6 +78,16 @@ def category(case_id: str) -> str:
     return parts[1] if parts[0] == "p" and len(parts) > 1 else parts[0]
 
 
+def case_category(case: dict[str, Any]) -> str:
+    """A case's category for the per-category table: its ``category`` field when it has one (a
+    non-empty string, our extension of the shared format, evals/README.md), else the prefix of
+    its ``id`` (:func:`category`)."""
+    said = case.get("category")
+    if isinstance(said, str) and said.strip():
+        return said.strip()
+    return category(str(case["id"]))
+
+
 def norm_title(text: str) -> str:
     """Title normalisation of the eval README: case, quotes, spaces, trailing .!?, a/an/the/my."""
     text = text.strip().strip("'\"“”‘’").strip().lower()
@@ -313,7 +323,7 @@ class Runner:
                     created = await service.add(ctx, TaskCreate(**fields))
                     made.setdefault(norm_title(created.title), created.number)
                 except Exception as exc:  # a case this build cannot set up fails alone, the run goes on
-                    return CaseResult(case["id"], category(case["id"]), [f"setup: task {seed['title']!r}: {exc}"])
+                    return CaseResult(case["id"], case_category(case), [f"setup: task {seed['title']!r}: {exc}"])
                 if seed.get("completed"):
                     await service.complete(ctx, created.number, advance_recurrence=False)
             await service.forget_changes(ctx)  # the case's starting list is not the user's doing: nothing to undo
@@ -332,7 +342,7 @@ class Runner:
             await app.state.engine.dispose()
             db.unlink(missing_ok=True)
         shown = turn.shown + (f"\n{turn.error}" if turn.error else "")
-        return CaseResult(case["id"], category(case["id"]), check(case, tasks, shown), tasks, shown)
+        return CaseResult(case["id"], case_category(case), check(case, tasks, shown), tasks, shown)
 
     def _app(self) -> FastAPI:
         """One app for every case (building it costs ~0.7 s); each case attaches its own database."""

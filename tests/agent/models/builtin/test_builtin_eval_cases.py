@@ -30,6 +30,8 @@ FILES = {
     "subtree_move": ROOT / "evals" / "subtree_move.jsonl",  # a parent moved to a list takes its subtree (frozen_subtree_move.jsonl: report only)
     "time_grammar": ROOT / "evals" / "time_grammar.jsonl",  # issue 12 item 3 (frozen_time_grammar.jsonl: report only)
     "repair": ROOT / "evals" / "repair.jsonl",  # issue 12 item 4: corrections and follow-ups (frozen_repair.jsonl: report only)
+    "queries": ROOT / "evals" / "queries.jsonl",  # issue 12 item 5 (frozen_queries.jsonl: report only)
+    "update_wording": ROOT / "evals" / "update_wording.jsonl",  # issue 12 wording family (frozen_update_wording.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

@@ -19,6 +19,7 @@ from todochat.agent.models.builtin.lexicon import (
     past_to_base,
 )
 from todochat.agent.models.builtin.lists import classify_list
+from todochat.agent.models.builtin.periods import find_period
 from todochat.agent.models.builtin.phrasebook import (
     ACTIVITY,
     ADD_LEAD,
@@ -186,6 +187,11 @@ def _command_words(t: str) -> Intent:
     reminder = _reminder(t)
     if reminder:
         return reminder
+    from todochat.agent.models.builtin.wording import update_wording  # imports Intent from here
+
+    worded = update_wording(t)  # rule family "wording outside the keyword lists" (builtin/wording.py)
+    if worded:
+        return worded
     listed = classify_list(t)  # rule family "lists" (builtin/lists.py)
     if listed:
         return listed
@@ -255,7 +261,7 @@ def _command_words(t: str) -> Intent:
         return Intent("reopen", target="it")
     # --- a question about the list ("did I finish anything?", "have I paid the bills?")
     if re.match(r"^(?:did|have|has|do|does|am|is|are) (?:i|we|you|there)\b|^(?:what|which|how|when|whats|what'?s)\b|^(?:is|are|was|were) (?:task|#|\d|the|my)", t, IC) and (
-        re.search(TASKY, t, IC) or find_when(t, _ANY_DAY, recurrence=False).day
+        re.search(TASKY, t, IC) or find_when(t, _ANY_DAY, recurrence=False).day or find_period(t.lower(), _ANY_DAY)
     ) and not re.match(r"^(?:what|which)\b.*\b(?:to|into|as)\b.*$", t, IC) and "?" not in t[:-1]:
         kind = "count" if re.search(r"\bhow many\b", t, IC) else "list"
         return Intent(kind, body=t)
@@ -313,8 +319,10 @@ def _command_words(t: str) -> Intent:
             return Intent("complete", target=f"{base} {_tail(t, m, 2)}")
     # --- list / query
     if (re.match(rf"^{LIST_LEAD}", t, IC) and (re.search(TASKY, t, IC) or re.match(r"^(?:find|search|look (?:up|for))\b", t, IC)
-                                                 or find_when(t, _ANY_DAY, recurrence=False).day)) \
-            or re.search(r"\b(?:my (?:tasks|todos|to-?dos|list|agenda|schedule)|to-?do list|task list)\b", t, IC):
+                                                 or find_when(t, _ANY_DAY, recurrence=False).day
+                                                 or (find_period(t.lower(), _ANY_DAY) and not is_task_verb(t.split()[0])))) \
+            or re.search(r"\b(?:my (?:tasks|todos|to-?dos|list|agenda|schedule)|to-?do list|task list)\b", t, IC) \
+            or (re.match(_TASK_NOUN_PHRASE, t, IC) and not is_task_verb(t.split()[0])):
         kind = "count" if re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", t, IC) else "list"
         return Intent(kind, body=t)
     # --- a bare task ("buy milk tomorrow")
@@ -325,6 +333,11 @@ def _command_words(t: str) -> Intent:
     return Intent("unknown", body=t)
 
 
+_TASK_NOUN_PHRASE = (
+    r"(?:[\w#'-]+\s+){0,3}(?:tasks|todos|to-?dos|stuff|things|items|errands|chores)"
+    r"(?:\s+(?:due|for|in|on|this|next|tagged|with|about|from|that|before|after|by|until|between|over|within)\b.*)?\??$"
+)
+"""A list question said as a noun phrase ("travel stuff due in december", "work tasks this week")."""
 _NOTE_NOUN = r"(?:note|comment|memo)s?"
 _NOTE_VERB = r"(?:add|put|attach|write|append|stick|jot(?: down)?|leave|drop|pin|include|set)"
 

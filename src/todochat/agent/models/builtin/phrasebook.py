@@ -4,7 +4,7 @@ from __future__ import annotations
 
 DONE_WORDS = r"(?:done|complete|completed|finished|resolved|closed|taken care of|sorted|handled|dealt with|ticked off|checked off|crossed off|over with|all set)"
 UNDONE_WORDS = r"(?:not done|undone|incomplete|not complete|not completed|not finished|unfinished|pending|open|active|to ?do|uncompleted|not yet done|outstanding|unchecked|unticked)"
-DELETE_VERBS = r"(?:delete|remove|scratch|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe)"
+DELETE_VERBS = r"(?:delete|remove|scratch|erase|drop|trash|scrap|discard|del|rm|cancel|forget about|forget|get rid of|throw away|throw out|toss|ditch|nuke|cross out|eliminate|clear|wipe|purge|bin|axe|kill|nix|zap|dump|junk)"
 COMPLETE_VERBS = r"(?:complete|finish|close|resolve|tick off|tick|check off|check|cross off|strike off|knock out|knock off|wrap up|done with|finished with|through with)"
 PRIORITY_WORDS = r"(?:(?:a |the )?(?:very |super |really )?(?:high|top|highest|max|low|lowest|medium|normal|mid|moderate|minor)[- ]?(?:priority|prio|pri)|urgent|important|critical|not urgent|not important|unimportant|p[1-4]|priority (?:high|low|medium|normal|[1-4]))"
 
@@ -64,3 +64,38 @@ LIST_LEAD = (
     r"is there|are there|pull up|open|check|read|print|bring up|let me see|let'?s see|can i see|may i see|my|all|am i|where|when|whats|"
     r"pending|completed|overdue|due|today|tomorrow|this week|high priority|tasks|todos|to-?dos|everything|what else|remaining|upcoming)\b"
 )
+OVERDUE = (
+    r"\b(?:overdue|late|past due|past (?:the |their |its |my )?(?:due date|deadline)s?|missed|behind|expired"
+    r"|miss(?:ed)? (?:the |a |their |its |my |any )?(?:due date|deadline)s?|(?:due|deadline) (?:has |have )?(?:passed|gone by))\b"
+)
+"""A list question about tasks past their due date ("what's overdue?", "which did I miss the deadline on?")."""
+NEXT_UP = (
+    r"\bwhat'?s (?:up |coming (?:up )?)?next\b|\bwhats (?:up )?next\b|\bwhat (?:is|comes) next\b"
+    r"|\bnext (?:thing|task|item|one|todo|to-?do|deadline)s?\b|\b(?:up|coming) next\b"
+    r"|\bwhat (?:should|shall|do|must|can) (?:i|we) (?:do|tackle|work on|start(?: on)?|focus on|pick up) next\b"
+)
+"""Asking what comes next: the soonest-due open task leads the answer."""
+OFF_TOPIC = (
+    r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|sunny|temperature|umbrella"
+    r"|score|scores|won|win|winning|game|match|league|team|election|president|prime minister|news|headlines"
+    r"|stock|stocks|bitcoin|price of|exchange rate|capital of|population|tall|how far|how old|distance"
+    r"|joke|poem|story|song|riddle|recipe|translate|meaning of|define|definition|who (?:is|was|are|were)"
+    r"|what time is it|time in|plus|minus|divided|multiplied|square root|\d+\s*(?:[-+*/x]|times|plus|minus|divided by|over)\s*\d+)\b"
+)
+"""Topics outside the task list: such a question gets an honest "I can't" and changes nothing."""
+PRIORITY_UP = r"(?:raise|increase|bump|boost|upgrade|escalate|lift|up|push up|bring up|move up|crank up|prioriti[sz]e)"
+"""Verbs that raise a task's priority ("raise the priority on X", "bump X up")."""
+PRIORITY_DOWN = (
+    r"(?:lower|reduce|decrease|drop|downgrade|lessen|de-?escalate|de-?prioriti[sz]e|demote|knock down|bring down"
+    r"|move down|tone down|turn down)"
+)
+"""Verbs that lower a task's priority ("lower the priority on X", "downgrade X to low")."""
+PRIORITY_ALONE = (
+    r"(?:lower|reduce|decrease|downgrade|lessen|de-?escalate|de-?prioriti[sz]e|demote|escalate|prioriti[sz]e|upgrade"
+    r"|raise|increase|boost)"
+)
+"""The priority verbs that say the change alone ("downgrade X"); "drop X"/"bump X" need up/down."""
+LEVEL = r"(?:high|higher|highest|top|max|maximum|urgent|low|lower|lowest|minimum|medium|normal|mid|moderate|none|p[1-4])"
+"""A priority level said as one word ("bump X to high", "make it low")."""
+DAY_LIST = r"(?:to-?do list|todo list|task list|list|agenda|plan|schedule|todos|to-?dos|tasks|docket|plate)"
+"""The nouns of "a day's list" ("tomorrow's list", "friday's agenda")."""

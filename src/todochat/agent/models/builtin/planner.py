@@ -21,7 +21,7 @@ from todochat.agent.models.builtin.dates import When, cut, due_text, find_offset
 from todochat.agent.models.builtin.intents import Intent, classify
 from todochat.agent.models.builtin.lexicon import is_task_verb, past_to_base
 from todochat.agent.models.builtin.normalize import normalize, strip_politeness
-from todochat.agent.models.builtin.queries import bulk_target, filter_args
+from todochat.agent.models.builtin.queries import asks_next, bulk_target, filter_args, off_topic
 from todochat.agent.models.builtin.references import State, choose, clean_phrase, resolve
 from todochat.agent.models.builtin.slots import (
     clean_title,
@@ -244,6 +244,13 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
     body = intent.body.strip()
     kind = intent.field
     changes: dict[str, Any] = {}
+    if kind == "day_list":  # "put X on tomorrow's list": X moves to that day; no task X: a new one due then
+        moved = plan_update(Intent("update", target=intent.target, body=intent.body, field="due"), quotes, state, now)
+        for action in moved:
+            if isinstance(action, Call):
+                action.fallback = plan_add(f"{intent.target} {intent.body}", quotes, now, Intent("add"))
+                action.fallback_on = ("not_found",)
+        return moved
     if kind == "auto" and re.fullmatch(r"(?:done|complete|completed|finished|closed)", body, re.IGNORECASE):
         return _ref_calls(intent, unmask(intent.target, quotes), state, now, "complete_task", None)
     if kind == "auto" and re.fullmatch(r"(?:not done|undone|incomplete|open|pending|to ?do|not finished)", body, re.IGNORECASE):
@@ -582,6 +589,8 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
         return plan_add(intent.body, quotes, now, intent)
     if kind in ("list", "count"):
         args = filter_args(unmask(intent.body, quotes), now)
+        if kind == "list" and asks_next(intent.body):  # "what's next?": the reply leads with the soonest
+            return [Call("list_tasks", args, Intent("next", body=intent.body))]
         call = Call("list_tasks", args, intent)
         if "tag" in args and "#" not in intent.body and not re.search(r"\btag", intent.body, re.IGNORECASE):
             call.fallback = [Call("list_tasks", {**{k: v for k, v in args.items() if k != "tag"}, "query": args["tag"]}, intent)]
@@ -632,6 +641,8 @@ def plan(message: str, state: State, now: datetime, *, pending_live: bool = True
         intent = classify(part, pending=bool(state.pending) and pending_live)
         if intent.kind == "add" and intent.field == "bare" and utterance.question:
             intent = Intent("unknown", body=part)  # "can you order pizza?" asks the assistant to act
+        if intent.kind in ("unknown", "list", "count") and off_topic(part):
+            intent = Intent("out_of_scope", body=part)  # "what's the weather?": an honest no, nothing changed
         if intent.kind == "complete":
             # "called mom and paid the bills": each past-tense verb starts another task
             pieces = re.split(r"\s*(?:,|\band\b|&)\s+(?:also\s+|then\s+)?(?=(\w+)\s)", intent.target)

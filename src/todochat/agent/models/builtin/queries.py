@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from todochat.agent.models.builtin.dates import find_when
+from todochat.agent.models.builtin.periods import find_period
+from todochat.agent.models.builtin.phrasebook import NEXT_UP, OFF_TOPIC, OVERDUE
 from todochat.agent.models.builtin.slots import CONTEXT_TAGS
 
 IC = re.IGNORECASE
@@ -66,12 +68,21 @@ def _filters(text: str, now: datetime, *, for_list: bool) -> tuple[dict[str, Any
     elif for_list and re.search(_ALL, low):
         args["status"] = "all"  # the default view shows open tasks only (tasks/views.py)
     rest = re.sub(_BOTH, " ", low) if args.get("status") == "all" else low
-    if re.search(r"\b(?:overdue|late|past due|past their due|missed|behind|expired)\b", low):
+    period = find_period(low, now) if for_list else None
+    if re.search(OVERDUE, low):
         args["due"] = "overdue"
-        rest = re.sub(r"\b(?:overdue|late|past due|missed|behind|expired)\b", " ", rest)
+        rest = re.sub(OVERDUE, " ", rest)
     elif re.search(_NO_DUE, low):
         args["due"] = "none"
         rest = re.sub(_NO_DUE, " ", rest)
+    elif period:  # rule family "periods" (builtin/periods.py): a range of due days
+        if period.after:
+            args["due_after"] = period.after.isoformat()
+        if period.before:
+            args["due_before"] = period.before.isoformat()
+        soonest = True
+        for start, end in period.spans:
+            rest = rest[:start] + " " * (end - start) + rest[end:]
     elif re.search(r"\b(?:this week|the week|rest of the week|week ahead|coming week)\b", low):
         args["due"] = "this_week"
         rest = re.sub(r"\b(?:(?:for |due |in )?(?:this|the|rest of the|coming) week(?: ahead)?)\b", " ", rest)
@@ -114,6 +125,9 @@ def _filters(text: str, now: datetime, *, for_list: bool) -> tuple[dict[str, Any
         if m:
             args["tag"] = m[1] or m[2]
             rest = rest[: m.start()] + " " + rest[m.end():]
+    if for_list and asks_next(low):  # "what's next?": the open tasks, soonest due first (undated last)
+        soonest = True
+        rest = re.sub(NEXT_UP, " ", rest)
     if for_list:
         sort = _sort(low) or ("due" if soonest else None)
         if sort:
@@ -125,6 +139,20 @@ def _filters(text: str, now: datetime, *, for_list: bool) -> tuple[dict[str, Any
             if words:
                 args["query"] = words
     return args, rest
+
+
+def asks_next(text: str) -> bool:
+    """True when a list question asks what comes next ("what's next?", "the next thing due",
+    "what should I do next"): its answer leads with the soonest-due open task."""
+    return bool(re.search(NEXT_UP, text, IC))
+
+
+def off_topic(text: str) -> bool:
+    """True when a question is about something other than the user's tasks ("what's the
+    weather?", "who won the game?", "tell me a joke") and names no task words."""
+    return bool(re.search(OFF_TOPIC, text, IC)) and not re.search(
+        r"#\w|\b(?:tasks?|todos?|to-?dos?|list|agenda|plate|schedule|due|overdue|deadlines?|remind(?:ers?| me)?|anything|something|"
+        r"everything|items?|stuff|things|priority|tag(?:s|ged)?|done|finished|completed?|pending|open)\b", text, IC)
 
 
 def _span(low: str, today: date) -> tuple[date, date] | None:

@@ -24,6 +24,11 @@ CHAT = {
     "help": HELP,
     "greet": "Hello! I can add, show, complete, change and delete your tasks. What would you like to do?",
     "thanks": "You're welcome! Anything else for your task list?",
+    "out_of_scope": (
+        "I can't help with that: I only manage your task list, and I have no access to the web, news, "
+        "weather or general knowledge. Nothing was changed. Ask me things like \"what's due this weekend?\" "
+        "or \"what's next?\"."
+    ),
     "unknown": (
         "Sorry, I didn't understand that. I can add, list, search, complete, update and delete your "
         "tasks, for example \"add call mom tomorrow at 6pm\" or \"show my tasks\"."
@@ -315,6 +320,13 @@ def _list_sentence(args: dict[str, Any], count: int, intent: str) -> str:
         scope = " without a due date"
     elif due and due not in ("any", "overdue"):
         scope = f" due {when_text(due)}"
+    after, before = args.get("due_after"), args.get("due_before")  # a period (builtin/periods.py)
+    if after and before:
+        scope += f" due {when_text(after)} to {when_text(before)}"
+    elif before:
+        scope += f" due by {when_text(before)}"
+    elif after:
+        scope += f" due from {when_text(after)} on"
     if args.get("priority"):
         noun = f"{args['priority']} priority {noun}"
     if args.get("tag"):
@@ -339,6 +351,19 @@ def _list_sentence(args: dict[str, Any], count: int, intent: str) -> str:
     return f"Here are your {count} {noun}{scope}."
 
 
+def _next_sentence(result: dict[str, Any]) -> str:
+    """The answer to "what's next?": the first task of the list (soonest due first), then how
+    many more are open."""
+    tasks = result.get("tasks") or []
+    if not tasks:
+        return "Nothing is next: you have no open tasks."
+    first = tasks[0]
+    due = f", due {when_text(first['due'])}" if first.get("due") else ""
+    more = len(tasks) - 1
+    after = f" After that: {more} more open task{'s' if more != 1 else ''}." if more else ""
+    return f"Next up: {task_text(first)}{due}.{after}"
+
+
 def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: str = "") -> str:
     """One sentence saying what ``tool`` did, from its JSON ``result`` (shapes in docs/agent-tools.md)."""
     if not result.get("ok"):
@@ -359,6 +384,8 @@ def describe(tool: str, args: dict[str, Any], result: dict[str, Any], intent: st
         if not note:
             return f"'{task.get('title')}' (task {task.get('number')}) has no note."
         return f"The note on '{task.get('title')}' (task {task.get('number')}): {note}"
+    if tool == "list_tasks" and intent == "next":
+        return _next_sentence(result)
     if tool == "list_tasks":
         named = {"list": result["list"]} if result.get("list") else {}  # the list's stored name ("Work")
         return _list_sentence({**args, **named}, int(result.get("count", 0)), intent)
