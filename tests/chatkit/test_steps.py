@@ -55,6 +55,8 @@ async def test_a_turn_that_changes_tasks_shows_its_steps_collapsed_and_stored(li
         assert titles[1] == "Added 'Call mom'", titles
         assert workflow["expanded"] is False and workflow["summary"]["title"] == "2 changes"
         assert workflow["type"] == "custom" and {t["type"] for t in workflow["tasks"]} == {"custom"}
+        effects = [e for e in turn if e["type"] == "client_effect"]
+        assert [e["name"] for e in effects] == ["tasks_changed"] * len(effects) and sum(e["data"]["changes"] for e in effects) == 2
 
         tid = {"thread_id": thread["id"]}
         listed = (await http.post("/chatkit", json={"type": "items.list", "params": {**tid, "limit": 50, "order": "asc"}})).json()["data"]
@@ -68,6 +70,7 @@ async def test_a_turn_that_changes_tasks_shows_its_steps_collapsed_and_stored(li
             **tid, "input": message("show my tasks")}})).text)
         assert not [e for e in shown if e.get("item", {}).get("type") == "workflow"]
         assert not [e for e in shown if e["type"] == "thread.item.updated" and e["update"]["type"].startswith("workflow.")]
+        assert not [e for e in shown if e["type"] == "client_effect"]  # nothing changed: the panel is not told
         listed = (await http.post("/chatkit", json={"type": "items.list", "params": {**tid, "limit": 50}})).json()["data"]
         assert len(workflows(listed)) == 1  # the question added none
 

@@ -7,7 +7,9 @@ by its result's message, ``presentation.undo_message``). The item is announced w
 (``thread.item.added``), grows by ``workflow.task.added`` updates, and ends collapsed
 (``expanded: false``, summary "2 changes") with ``thread.item.done`` when the turn's agent run ends;
 chatkit stores it then. Its ``created_at`` is its first step's, so a reloaded thread shows it where
-it appeared; a turn cut short stores the steps it had (``handle_stream_cancelled``). A turn that changes nothing (a question, a list) shows none. A bulk completion of
+it appeared; a turn cut short stores the steps it had (``handle_stream_cancelled``). With each new
+step the turn also streams the client effect ``tasks_changed`` (ChatKit ``client_effect``, not stored),
+so the page's task panel follows the thread's changes as they commit. A turn that changes nothing (a question, a list) shows none. A bulk completion of
 numbered tasks some of which were already done also streams a ``notice`` saying so.
 
 chatkit's ``stream_agent_response`` ends a workflow it tracks as soon as another item is added (our
@@ -23,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from chatkit.types import (
+    ClientEffectEvent,
     CustomSummary,
     CustomTask,
     NoticeEvent,
@@ -37,6 +40,10 @@ from chatkit.types import (
 
 from todochat.agent.context import TodoAgentContext
 from todochat.presentation import already_done_words, step_title, steps_heading
+
+TASKS_CHANGED = "tasks_changed"
+"""The ChatKit client effect a turn streams as soon as a tool call committed a change (data:
+``{"changes": N}``, the steps it added): a page showing the user's tasks beside the thread re-reads them."""
 
 STEP_TOOLS_BY_MESSAGE = frozenset({"undo", "redo"})
 """Tools whose change is no journal entry of the turn (they revert or reapply an earlier one): their
@@ -72,6 +79,10 @@ class TurnSteps:
                     titles.append(step_title(entry.summary))
         for title in titles:
             await self._add(agent_ctx, title)
+        if titles:
+            # the page's task panel re-reads at once (web/static/app.js); other tabs and fronts
+            # learn of the change from GET /api/v1/events
+            await agent_ctx.stream(ClientEffectEvent(name=TASKS_CHANGED, data={"changes": len(titles)}))
         notice = already_done_notice(tool, result, agent_ctx)
         if notice is not None:
             await agent_ctx.stream(notice)

@@ -44,7 +44,7 @@ from todochat.presentation import (
     reminder_label,
 )
 from todochat.tasks.schemas import TaskFilter, TaskOut
-from todochat.tasks.views import toggled_status
+from todochat.tasks.views import nested, toggled_status
 
 ACTION_TYPES = ("task.complete", "task.reopen", "task.delete", "task.undo_delete")
 UNDO_DELETE_ACTION = "task.undo_delete"
@@ -78,32 +78,9 @@ INDENT = 20
 
 
 def tree_rows(tasks: Iterable[TaskOut]) -> list[tuple[TaskOut, int]]:
-    """``tasks`` with each subtask moved right after its parent (when the parent is among them),
-    as ``(task, depth)``: depth 0 for a task whose parent is not listed, parent's depth + 1 else.
-    The order among siblings, and of top-level rows, is the order given."""
-    items = list(tasks)
-    listed = {t.number for t in items}
-    children: dict[int, list[TaskOut]] = {}
-    for t in items:
-        if t.parent is not None and t.parent in listed and t.parent != t.number:
-            children.setdefault(t.parent, []).append(t)
-    out: list[tuple[TaskOut, int]] = []
-    seen: set[int] = set()
-
-    def walk(task: TaskOut, depth: int) -> None:
-        if task.number in seen:
-            return
-        seen.add(task.number)
-        out.append((task, depth))
-        for child in children.get(task.number, []):
-            walk(child, depth + 1)
-
-    for t in items:
-        if t.parent is None or t.parent not in listed:
-            walk(t, 0)
-    for t in items:  # a cycle in bad data: never drop a row
-        walk(t, 0)
-    return out
+    """``tasks`` with each subtask right after its parent (when the parent is among them), as
+    ``(task, depth)``: the rule of ``tasks.views.nested``, which the task panel shows too."""
+    return nested(list(tasks))
 
 
 def progress_words(task: TaskOut) -> str | None:

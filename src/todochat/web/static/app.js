@@ -298,6 +298,9 @@ function handleEvent(event, turn) {
     case "notice":
       showNotice(event);
       break;
+    case "client_effect":
+      if (event.name === "tasks_changed") refreshPanel(); // a change of this turn committed (chatkit/steps.py)
+      break;
     case "stream_options":
       $("stop").hidden = !event.stream_options?.allow_cancel;
       $("send").hidden = !$("stop").hidden;
