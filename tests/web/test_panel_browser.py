@@ -93,14 +93,15 @@ def test_a_task_moves_between_lists_by_drag_and_by_keyboard(page: Page, web_serv
     menu.select_option("Work")
     expect(panel_row(page, "Book the venue")).to_have_count(0)
     assert task(web_server, user, 2)["list"] == "Work"
-    # a subtask keeps its own list (tasks/subtasks.py): alone in the Inbox now, it is a top-level row
-    assert task(web_server, user, 3)["list"] == "Inbox"
-    expect(panel_row(page, "Ask for quotes")).to_have_attribute("style", "--depth: 0;")
+    # a parent takes its subtasks along (tasks/subtasks.py carry_to_list), in the same change
+    expect(panel_row(page, "Ask for quotes")).to_have_count(0)
+    assert task(web_server, user, 3)["list"] == "Work"
 
-    # undo (the journal's, as every change): back in the Inbox
+    # undo (the journal's, as every change): both back in the Inbox, the subtask under its parent
     page.locator("#panel-status").get_by_role("button", name="Undo").click()
     expect(panel_row(page, "Book the venue")).to_be_visible()
-    assert task(web_server, user, 2)["list"] == "Inbox"
+    expect(panel_row(page, "Ask for quotes")).to_have_attribute("style", "--depth: 1;")
+    assert task(web_server, user, 2)["list"] == "Inbox" and task(web_server, user, 3)["list"] == "Inbox"
 
     pick(page, "Work").click()
     expect(page.locator("#panel-heading")).to_have_text("Work")
