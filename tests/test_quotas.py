@@ -82,15 +82,15 @@ async def test_thread_quota_is_a_chatkit_error_event_and_stores_nothing(settings
 
 
 async def test_items_per_thread_quota(settings: Settings) -> None:
-    s = limited(settings, quota_items_per_thread=3)
+    s = limited(settings, quota_items_per_thread=4)
     async with in_process(s) as (app, http):
         client = ChatKitClient(http, issue_token("alice", s))
-        first = await client.send("add buy milk")  # user message, widget, assistant message
-        assert first.error is None and len(await client.items(first.thread_id)) == 3
+        first = await client.send("add buy milk")  # user message, widget, the turn's steps, assistant message
+        assert first.error is None and len(await client.items(first.thread_id)) == 4
         items = await rows(app, ThreadItemRow)
 
         refused = await client.send("add walk the dog", first.thread_id)
-        assert refused.error and "the limit is 3 per conversation" in refused.error, refused.events
+        assert refused.error and "the limit is 4 per conversation" in refused.error, refused.events
         assert await rows(app, ThreadItemRow) == items
         assert len(await app.state.service.list(RequestContext(user_id="alice"))) == 1
 
