@@ -9,13 +9,12 @@ Run: ``.venv/bin/python -m tests.web.make_panel_screenshot [--dark] [path]`` (no
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import expect, sync_playwright
-from tests.servers import LiveServer, server_env
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
+from playwright.sync_api import expect
+from tests.servers import LiveServer
+from tests.web.demo import demo_page, save
 from tests.web.helpers import open_page, send
 
 USER = "sam"
@@ -47,28 +46,12 @@ def main(argv: list[str]) -> None:
     dark = "--dark" in argv
     paths = [a for a in argv if not a.startswith("--")]
     target = Path(paths[0] if paths else "docs/screenshot-panel.png")
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp)
-        server = LiveServer(server_env(f"sqlite+aiosqlite:///{data / 'demo.db'}", data, TODOCHAT_TIMEZONE="Europe/Paris")).start(120)
-        try:
-            seed(server)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                context = browser.new_context(
-                    viewport={"width": 1440, "height": 860}, device_scale_factor=1,
-                    color_scheme="dark" if dark else "light", timezone_id="Europe/Paris", locale="en-GB",
-                )
-                context.set_default_timeout(30_000)
-                page = context.new_page()
-                open_page(page, server, USER)
-                send(page, "what's due today?")
-                expect(page.locator("#panel-tasks .panel-task", has_text="Check the numbers")).to_be_visible()
-                page.mouse.move(0, 0)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(target))
-                browser.close()
-        finally:
-            server.stop()
+    with demo_page(1440, 860, dark=dark, start_seconds=120) as (server, page):
+        seed(server)
+        open_page(page, server, USER)
+        send(page, "what's due today?")
+        expect(page.locator("#panel-tasks .panel-task", has_text="Check the numbers")).to_be_visible()
+        save(page, target)
     print(target)
 
 
