@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from todochat.agent.models.builtin.dates import find_when
+from todochat.agent.models.builtin.templates import plural, t
 
 IC = re.IGNORECASE
 _ANY_DAY = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -132,18 +133,19 @@ def classify_list(t: str) -> Any:
 
 
 def list_sentence(tool: str, args: dict[str, Any], result: dict[str, Any]) -> str | None:
-    """One sentence saying what a list tool did (None: not a list tool's success)."""
+    """One sentence saying what a list tool did (None: not a list tool's success); the words are
+    the current reply language's templates (builtin/templates.py)."""
     item = result.get("list") or {}
     if tool == "create_list":
-        return f"Created the list {item.get('name')}. Add to it with \"add … to my {item.get('name')} list\"."
+        return t("list_created", name=item.get("name"))
     if tool == "rename_list":
-        return f"Renamed the list {args.get('name')} to {item.get('name')}."
+        return t("list_renamed", old=args.get("name"), name=item.get("name"))
     if tool == "archive_list":
-        return f"{'Archived' if item.get('archived') else 'Unarchived'} the list {item.get('name')}."
+        return t("list_archived" if item.get("archived") else "list_unarchived", name=item.get("name"))
     if tool == "delete_list":
-        return f"Deleted the list {item.get('name')} and its tasks. Say \"undo\" to bring it back."
+        return t("list_deleted", name=item.get("name"))
     if tool == "list_lists":
         found = result.get("lists") or []
-        names = ", ".join(f"{x['name']} ({x['open_tasks']} open)" for x in found)
-        return f"You have {len(found)} list{'s' if len(found) != 1 else ''}: {names}."
+        names = ", ".join(t("list_entry", name=x["name"], open=x["open_tasks"]) for x in found)
+        return plural("lists", len(found), names=names)
     return None

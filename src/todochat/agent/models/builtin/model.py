@@ -19,6 +19,7 @@ from agents.tool import Tool
 from agents.usage import Usage
 from openai.types.responses.response_prompt_param import ResponsePromptParam
 
+from todochat.agent.models.builtin import lang, templates
 from todochat.agent.models.builtin.events import (
     OutputItem,
     function_call_item,
@@ -27,16 +28,16 @@ from todochat.agent.models.builtin.events import (
 )
 from todochat.agent.models.builtin.planner import Call, Turn
 from todochat.agent.models.builtin.references import State
-from todochat.agent.models.builtin.repair import read_history
+from todochat.agent.models.builtin.repair import LIST_REPLY, read_history
 
 logger = logging.getLogger(__name__)
 
 CLOCK_LINE = re.compile(
     r"Current local time: (\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?::\d{2})? \(\w+\); time zone: ([\w/+\-]+)\."
 )
+LANGUAGE_LINE = re.compile(r"Reply language: ([a-z]{2})\.")
+"""The user's language setting in the instructions (agent.language_line), when it names one."""
 STATE_PREFIX = "todochat-state:"
-# The built-in model's own list replies (replies.py): the last turn showed a list.
-LIST_REPLY = re.compile(r"^(?:Here (?:are|is) your|You have (?:\d+|no|nothing)|Your list is empty)")
 _NOT_TYPED = (
     "The following graphical UI widget",
     "Hidden context for the agent",
@@ -76,6 +77,17 @@ def read_clock(system_instructions: str | None) -> datetime:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     return datetime.fromisoformat(m[1]).replace(tzinfo=zone)
+
+
+def reply_language(system_instructions: str | None, message: str) -> str:
+    """The language of this turn's reply: the one the instructions' ``Reply language: xx.`` line
+    names (the user's setting, agent.language_line) when the engine has its templates, else the
+    language of the latest user message (``lang.detect``), else English."""
+    m = LANGUAGE_LINE.search(system_instructions or "")
+    if m and m[1] in templates.TABLES:
+        return m[1]
+    detected = lang.detect(message) if message else lang.DEFAULT
+    return detected if detected in templates.TABLES else templates.DEFAULT
 
 
 def read_input(items: str | list[TResponseInputItem]) -> tuple[str, State, list[dict[str, Any]], bool]:
@@ -139,7 +151,8 @@ def decide(
     now = read_clock(system_instructions)
     names = frozenset(str(getattr(t, "name", "")) for t in tools) if tools else None
     history = read_history(input)
-    action = Turn(message, state, now, results, pending_live=asked, tools=names, history=history).next_action()
+    with templates.replying_in(reply_language(system_instructions, message)):
+        action = Turn(message, state, now, results, pending_live=asked, tools=names, history=history).next_action()
     if isinstance(action, Call):
         return [function_call_item(action.tool, action.args)]
     return [message_item(action)]

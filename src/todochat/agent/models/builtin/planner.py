@@ -726,7 +726,7 @@ class Turn:
             parsed = [(Intent("repair"), [], message)]
         for index, (intent, quotes, part) in enumerate(parsed):
             if intent.kind == "too_long":
-                return "That message is too long for me. Please keep it short, like \"add pay rent on friday\"."
+                return replies.too_long()
             actions: list[Action] | None = None
             if intent.kind == "repair" and fixed is not None:
                 actions = list(fixed.actions)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from todochat.agent.models.builtin import templates
 from todochat.agent.models.builtin.dates import cut, find_when
 from todochat.agent.models.builtin.intents import Intent, classify
 from todochat.agent.models.builtin.normalize import clean
@@ -68,7 +69,12 @@ CHANGED = re.compile(
 """A sentence of the model's own replies (replies.py) that reports a change."""
 _CHANGED_TASKS = re.compile(r"\b(?:Added|Marked|Reopened|Updated|Renamed it:|Moved|Made) task (\d+):")
 _REPLY_TASKS = re.compile(r"\b(?:Added|Marked|Deleted|Reopened|Updated|Renamed it:|Moved|Made) task (\d+):")
-LIST_REPLY = re.compile(r"^(?:Here (?:are|is) your|You have (?:\d+|no|nothing)|Your list is empty)")
+LIST_KEYS = ("list_one", "list_many", "list_count", "list_none", "nothing_overdue", "list_empty")
+LIST_REPLY = re.compile(
+    r"^(?:Here (?:are|is) your|You have (?:\d+|no|nothing)|Your list is empty|"
+    + "|".join(templates.openings(*LIST_KEYS)) + ")"
+)
+"""The start of the model's own list replies (replies.py), in any language: that turn showed a list."""
 _DATE_QUESTION = re.compile(r"Do you mean (\d{1,2} [A-Z][a-z]+) or (\d{1,2} [A-Z][a-z]+)\?")
 _WHICH_TASK = re.compile(r"Which (?:task|tasks|one task) (?:do you mean|should)|Which one do you mean|I haven't shown you that many|The last list only had")
 _WHAT_TITLE = re.compile(r"What should the new task be called\?")
