@@ -1221,6 +1221,7 @@ class TaskService(ListOperations):
         activity feed starts empty (after seeding or importing a list)."""
         async with self.sessionmaker.begin() as session:
             await session.execute(delete(JournalGroup).where(JournalGroup.user_id == ctx.user_id))
+            await session.execute(journal.bump_mark(ctx.user_id))  # the undo/redo state changed
 
     async def purge(self, ctx: RequestContext, *, older_than: timedelta = UNDO_WINDOW) -> int:
         """Remove for good the user's tasks deleted more than ``older_than`` ago (and journal
