@@ -27,6 +27,7 @@ from todochat.agent.models.builtin.phrasebook import (
     DELETE_VERBS,
     DONE_WORDS,
     GREET,
+    HEADING,
     HELP,
     LIST_LEAD,
     NO,
@@ -176,6 +177,9 @@ def _command(t: str) -> Intent:
         inner = _command(lead[2])
         if inner.kind == "add":  # "tomorrow: call mom", "today I need to finish the report"
             return Intent("add", body=f"{inner.body} {lead[1]}", field=inner.field)
+    heading = re.match(rf"^{HEADING}\s*[:\-]\s*(.+)$", t, IC)
+    if heading and _command(heading[1]).kind == "add":  # "low priority: sort the shelf" (planner.plan_add reads the heading)
+        return Intent("add", body=t)
     return _command_words(t)
 
 

@@ -21,6 +21,7 @@ from todochat.agent.models.builtin.dates import When, cut, due_text, find_offset
 from todochat.agent.models.builtin.intents import Intent, classify
 from todochat.agent.models.builtin.lexicon import is_task_verb, past_to_base
 from todochat.agent.models.builtin.normalize import normalize, strip_politeness
+from todochat.agent.models.builtin.phrasebook import HEADING
 from todochat.agent.models.builtin.queries import asks_next, bulk_target, filter_args, off_topic
 from todochat.agent.models.builtin.references import State, choose, clean_phrase, resolve
 from todochat.agent.models.builtin.slots import (
@@ -109,6 +110,17 @@ def clauses(message: str) -> tuple[list[str], list[str]]:
 
 def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> list[Action]:
     """Tool calls for a new task phrase (one ``add_task`` per item of an enumeration)."""
+    heading = re.match(rf"^\s*({HEADING})\s*[:\-]\s*(.+)$", body, re.IGNORECASE)
+    if heading:  # "an urgent one: fix the tap", "three things: a, b, c": the heading's priority for each
+        actions = plan_add(heading[2], quotes, now, intent)
+        level = take_priority(heading[1])[1]
+        for action in actions:
+            if level and isinstance(action, Call) and action.tool == "add_task" and not action.args.get("priority"):
+                action.args["priority"] = level
+                for other in action.fallback:
+                    if isinstance(other, Call):
+                        other.args.setdefault("priority", level)
+        return actions
     rest, description = take_description(body)
     if description is None and "\x01" not in rest:
         items = split_items(rest, share_verb=False)
