@@ -288,6 +288,7 @@ def _command_words(t: str) -> Intent:
         or _m(r"(?:i |we )?(?:no longer|don'?t|do not|dont|won'?t|will not) (?:need|have|want|got) to (.+?)(?: (?:anymore|any more|after all|now))?", t) \
         or _m(r"(?:i |we )?(?:no longer need|don'?t need|do not need|dont need) (.+?)(?: (?:anymore|any more|after all|now))?", t) \
         or _m(r"(?:there'?s |there is )?no (?:need|reason) to (.+?)(?: (?:anymore|any more|after all|now))?", t) \
+        or _m(r"(?:there'?s |there is |i have |i'?ve got )?no (?:more )?(?:need|use) (?:for|of) (.+?)(?: (?:anymore|any more|after all|now))?", t) \
         or _m(r"(.+?) (?:is|are|was|has been|got) (?:cancel+ed|called off|off|no longer needed|not needed anymore|not needed any more|not needed)", t)
     if m:
         return Intent("delete", target=_tail(t, m, 1))
@@ -307,10 +308,10 @@ def _command_words(t: str) -> Intent:
         or _m(r"(.+?)\s*[:\-=]\s*(?:done|complete|finished|✓|✔|x)", t)
     if m and not re.match(r"^(?:what|which|how|show|list|is|are|did|have|any)\b", t, IC):
         return Intent("complete", target=_tail(t, m, 1))
-    m = _m(r"(?:i'?m|i am|we'?re|we are) (?:all |finally |now |totally |completely )?(?:done|finished|through) with (.+)", t)
+    m = _m(r"(?:(?:i'?m|i am|we'?re|we are) )?(?:all |finally |now |totally |completely )?(?:done|finished|through) with (.+)", t)
     if m:
         return Intent("complete", target=_tail(t, m, 1))
-    m = _m(r"(.+?) (?:is|are|was|were|'s|has been|have been|got|is now|are now|all) (?:all |now |finally |already )?(\w+)(?: now| already| finally| today| yesterday)?", t)
+    m = _m(r"(.+?)(?: (?:is|are|was|were|'s|has been|have been|got|is now|are now|all)|'s|'s been) (?:all |now |finally |already )?(\w+)(?: now| already| finally| today| yesterday)?", t)
     if m and past_to_base(m[2]) and m[2].lower() not in ("called", "named", "titled", "scheduled", "due", "overdue") and not re.match(r"^(?:what|which|how|is|are|did|have|any|who|why|when|where)\b", t, IC):
         return Intent("complete", target=f"{past_to_base(m[2])} {_tail(t, m, 1)}")
     m = _m(r"(?:i |we |i'?ve |we'?ve )?(?:have |'ve |just |already |finally |also |totally |successfully |now )*(?:finished|completed|done|did|accomplished|wrapped up|took care of|handled|sorted|got) (?:with |off |out )?(.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning))?", t)

@@ -39,7 +39,8 @@ _CLAUSE_SPLIT = re.compile(
     r"\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|remind me|what'?s|whats|what)\b)|"
     r"\s+and\s+(?=(?:make|set|change|put|move) (?:it|that|them|those|both|task|#)\b)|"
     r"\s+and\s+(?=(?:also|please)\s+(?:add|create|complete|mark|delete|remove|show|list|rename|move|make|set|tag|remind))|"
-    r",\s+(?=(?:add|create|delete|remove|show|list|rename)\s))",
+    r",\s+(?=(?:add|create|delete|remove|show|list|rename)\s)|"
+    r",\s+(?=(?:tick|check|cross|mark|strike) (?:it|that|this|them|those|both)\b))",
     re.IGNORECASE,
 )
 
@@ -642,6 +643,10 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
     return [Say(replies.chat(kind))]
 
 
+_PRONOUN = r"(?:it|that|this|them|those|both|that one|this one)"
+"""A target that only points back ("tick it off" after "rent's paid")."""
+
+
 def plan(message: str, state: State, now: datetime, *, pending_live: bool = True) -> list[tuple[Intent, list[str], str]]:
     """Classify each clause of ``message``: ``[(intent, quotes, clause text)]``."""
     utterance = normalize(message)
@@ -670,6 +675,9 @@ def plan(message: str, state: State, now: datetime, *, pending_live: bool = True
             if len(targets) > 1:
                 out.extend((Intent("complete", target=t_), quotes, part) for t_ in targets)
                 continue
+        if out and intent.kind in ("complete", "delete") and out[-1][0].kind == intent.kind \
+                and re.fullmatch(_PRONOUN, intent.target.strip(), re.IGNORECASE):
+            continue  # "rent's paid, tick it off", "no need for X anymore, remove it": one act, said twice
         out.append((intent, quotes, part))
     if len(out) > 1 and not (state.pending and pending_live):
         # "ok, add milk" / "hi, show my tasks": the courtesy clause needs no answer of its own
