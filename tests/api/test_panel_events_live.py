@@ -129,23 +129,23 @@ async def test_events_tell_the_user_of_their_own_changes(server_factory) -> None
         assert (await http.get("/api/v1/events", headers={"Authorization": "Bearer nope"})).status_code == 401
 
         async with events(http, alice) as mine, events(http, bob) as theirs:
-            assert await mine.next() == ("ready", {"seq": 0, "undone": 0, "undone_sum": 0})
+            assert await mine.next() == ("ready", {"mark": 0})
             assert (await theirs.next())[0] == "ready"
 
             # bob's change reaches bob's stream, and nothing reaches alice's
             assert (await http.post("/api/v1/tasks", json={"title": "Bob's"}, headers=bob)).status_code == 201
-            assert await theirs.next() == ("changed", {"seq": 1, "undone": 0, "undone_sum": 0})
+            assert await theirs.next() == ("changed", {"mark": 1})
             assert (await http.post("/api/v1/tasks", json={"title": "Bob's 2"}, headers=bob)).status_code == 201
-            assert (await theirs.next())[1]["seq"] == 2
+            assert (await theirs.next())[1]["mark"] == 2
             assert mine.queue.empty(), mine.raw
 
             # alice's own change, then its undo, each arrive
             assert (await http.post("/api/v1/tasks", json={"title": "Mine"}, headers=alice)).status_code == 201
-            assert await mine.next() == ("changed", {"seq": 1, "undone": 0, "undone_sum": 0})
+            assert await mine.next() == ("changed", {"mark": 1})
             assert (await http.post("/api/v1/tasks/undo", headers=alice)).status_code == 200
-            assert await mine.next() == ("changed", {"seq": 1, "undone": 1, "undone_sum": 1})
+            assert await mine.next() == ("changed", {"mark": 2})  # an undo moves the mark on
             assert (await http.post("/api/v1/lists", json={"name": "Home"}, headers=alice)).status_code == 201
-            assert (await mine.next())[1]["seq"] == 2
+            assert (await mine.next())[1]["mark"] == 3
 
             # at most TODOCHAT_EVENTS_MAX_STREAMS (2) per user: a third is refused, nothing opened
             async with events(http, alice):
@@ -179,6 +179,6 @@ async def test_a_change_through_another_replica_arrives(server_factory) -> None:
                 assert (await stream.next())[0] == "ready"
                 r = await http.post(second.base_url + "/api/v1/tasks", json={"title": "From replica two"}, headers=headers)
                 assert r.status_code == 201
-                assert await stream.next() == ("changed", {"seq": 1, "undone": 0, "undone_sum": 0})
+                assert await stream.next() == ("changed", {"mark": 1})
     finally:
         second.stop()

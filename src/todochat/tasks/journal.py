@@ -10,6 +10,9 @@ each sees the previous one committed, and ``seq`` is their commit order on every
 Undo is strictly last-in-first-out per user: at undo time every task the latest group touched is
 in that group's "after" state (any newer change has been undone already), so restoring "before"
 is exact. A new change clears the redo stack (``redoable``).
+
+Change mark: every journal write, undo and redo also bumps the user's ``task_counters.change_mark``
+in its own transaction (:func:`bump_mark`), which the page's event stream reads (tasks/changes.py).
 """
 
 from __future__ import annotations
@@ -226,6 +229,12 @@ async def _lock(session: AsyncSession, ctx: RequestContext) -> int:
     return int(row.scalar_one())
 
 
+def bump_mark(user_id: str) -> Any:
+    """The statement that moves ``user_id``'s change mark on (run it in the transaction of the
+    change; their counter row exists once the journal lock was taken)."""
+    return update(TaskCounter).where(TaskCounter.user_id == user_id).values(change_mark=TaskCounter.change_mark + 1)
+
+
 class Recorder:
     """Records one change group. Make it with :func:`begin` at the start of the transaction (before
     reading tasks), :meth:`track` each task before changing it, :meth:`track_new` each task created,
@@ -286,7 +295,9 @@ class Recorder:
             return None
         seq = self.last + 1
         await self.session.execute(
-            update(TaskCounter).where(TaskCounter.user_id == self.ctx.user_id).values(last_change=seq)
+            update(TaskCounter)
+            .where(TaskCounter.user_id == self.ctx.user_id)
+            .values(last_change=seq, change_mark=TaskCounter.change_mark + 1)
         )
         await self.session.execute(
             update(JournalGroup)
@@ -435,6 +446,7 @@ async def step(
         group.undone_at, group.redoable = now, True
     else:
         group.undone_at, group.redoable = None, False
+    await session.execute(bump_mark(ctx.user_id))
     await session.flush()
     for task in tasks.values():  # the joined list row follows a restored list_id
         if (task.task_list.id if task.task_list else None) != task.list_id:

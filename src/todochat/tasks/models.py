@@ -209,14 +209,17 @@ class Reminder(Base):
 
 
 class TaskCounter(Base):
-    """Per user: the last task number given (bumped atomically to number new tasks) and the last
-    change-journal sequence number (its row lock orders a user's changes, see tasks/journal.py)."""
+    """Per user: the last task number given (bumped atomically to number new tasks), the last
+    change-journal sequence number (its row lock orders a user's changes, see tasks/journal.py) and
+    the change mark (bumped with every journal write, undo, redo and journal drop, in the same
+    transaction: the page's "anything changed?" read, tasks/changes.py)."""
 
     __tablename__ = "task_counters"
 
     user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_change: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    change_mark: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
 
 class JournalGroup(Base):

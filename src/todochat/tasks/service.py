@@ -317,17 +317,19 @@ class TaskService(ListOperations):
         number = _NUMBER_REF.match(check_reference(ref))
         if number:
             return await self._by_number(session, ctx, int(number.group(1)))
-        tasks = list((await session.execute(queries.live(ctx).order_by(Task.number))).scalars())
-        pools: list[list[Task]] = []
-        if prefer == "pending":
-            pools.append([t for t in tasks if not t.completed])
-        elif prefer == "completed":
-            pools.append([t for t in tasks if t.completed])
-        pools.append(tasks)
+        # Titles only (number, title; no ORM objects), the preferred pool first in SQL: a user
+        # with thousands of completed tasks completes a pending one without reading them all.
+        light = select(Task.number, Task.title).where(
+            Task.user_id == ctx.user_id, Task.deleted_at.is_(None)
+        ).order_by(Task.number)
+        pools = []
+        if prefer in ("pending", "completed"):
+            pools.append(light.where(Task.completed.is_(prefer == "completed")))
+        pools.append(light)
         for pool in pools:
-            found = matching.match(ref, pool)
+            found = matching.match(ref, list((await session.execute(pool)).all()))
             if len(found.best) == 1:
-                return found.best[0]  # type: ignore[return-value]
+                return await self._by_number(session, ctx, found.best[0].number)  # type: ignore[attr-defined]
             if len(found.best) > 1:
                 candidates = [{"number": t.number, "title": t.title} for t in found.best]  # type: ignore[attr-defined]
                 names = " or ".join(f"{c['number']} \"{c['title']}\"" for c in candidates)
@@ -1219,6 +1221,7 @@ class TaskService(ListOperations):
         activity feed starts empty (after seeding or importing a list)."""
         async with self.sessionmaker.begin() as session:
             await session.execute(delete(JournalGroup).where(JournalGroup.user_id == ctx.user_id))
+            await session.execute(journal.bump_mark(ctx.user_id))  # the undo/redo state changed
 
     async def purge(self, ctx: RequestContext, *, older_than: timedelta = UNDO_WINDOW) -> int:
         """Remove for good the user's tasks deleted more than ``older_than`` ago (and journal

@@ -87,13 +87,13 @@ def slots(app: FastAPI) -> StreamSlots:
 
 
 def _changed(mark: ChangeMark, event: str) -> ServerSentEvent:
-    return ServerSentEvent(data=json.dumps(asdict(mark)), event=event, id=str(mark.seq), retry=RETRY_MS)
+    return ServerSentEvent(data=json.dumps(asdict(mark)), event=event, id=str(mark.mark), retry=RETRY_MS)
 
 
 EVENTS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "An event stream: `event: ready` first, then `event: changed` after each change of the "
-        "user's tasks or lists (data: `{\"seq\", \"undone\", \"undone_sum\"}`), and `: ping` comments",
+        "user's tasks or lists (data: `{\"mark\"}`, a per-user counter that grows with every change, undo and redo), and `: ping` comments",
         "content": {"text/event-stream": {"schema": {"type": "string"}}},
     },
     401: {"model": ErrorOut, "description": "Missing, malformed, forged or expired token"},

@@ -27,6 +27,7 @@ from todochat.agent.models.builtin.phrasebook import (
     DELETE_VERBS,
     DONE_WORDS,
     GREET,
+    HEADING,
     HELP,
     LIST_LEAD,
     NO,
@@ -51,7 +52,7 @@ class Intent:
             list_rename, list_delete, list_show, move (and add with ``target`` = the list's name).
         target: the phrase naming the task(s) acted on (complete/reopen/delete/update).
         body: the task phrase (add), the list phrase (list/count) or the new value (update).
-        field: for update: title, due, priority, tags, remove_tags, description, recurrence, clear_due,
+        field: for update: title, due, priority, tags, remove_tags, clear_tags, description, recurrence, clear_due,
             clear_recurrence, or "auto" (decide from ``body``); for add: "bare" (no lead verb) or
             "remind" (a reminder at the due time, see :func:`_reminder`).
 
@@ -176,6 +177,9 @@ def _command(t: str) -> Intent:
         inner = _command(lead[2])
         if inner.kind == "add":  # "tomorrow: call mom", "today I need to finish the report"
             return Intent("add", body=f"{inner.body} {lead[1]}", field=inner.field)
+    heading = re.match(rf"^{HEADING}\s*[:\-]\s*(.+)$", t, IC)
+    if heading and _command(heading[1]).kind == "add":  # "low priority: sort the shelf" (planner.plan_add reads the heading)
+        return Intent("add", body=t)
     return _command_words(t)
 
 
@@ -209,6 +213,9 @@ def _command_words(t: str) -> Intent:
         or _m(r"(?:tag|label) (.+?) #?([\w-]+)", t)
     if m:
         return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="add_tags")
+    m = _m(r"(?:untag|clear (?:the |all )?(?:tags|labels)(?: (?:from|off|on|of))?|remove (?:all |the |every )?(?:tags|labels) (?:from|off|on|of)|strip (?:the |all )?(?:tags|labels) (?:from|off)) (.+)", t)
+    if m and not re.search(r"\bfrom\b", m[1]):  # "untag the flights": every tag goes
+        return Intent("update", target=_tail(t, m, 1), field="clear_tags")
     m = _m(r"(?:untag|remove (?:the )?(?:tag|label)|take (?:the )?(?:tag|label)|delete (?:the )?(?:tag|label)) #?(\S+?) (?:from|off|on) (.+)", t) \
         or _m(r"(?:remove|take|delete|drop|clear) (?:the )?#?(\S+?) (?:tag|label) (?:from|off|on) (.+)", t)
     if m:
@@ -284,6 +291,7 @@ def _command_words(t: str) -> Intent:
         or _m(r"(?:i |we )?(?:no longer|don'?t|do not|dont|won'?t|will not) (?:need|have|want|got) to (.+?)(?: (?:anymore|any more|after all|now))?", t) \
         or _m(r"(?:i |we )?(?:no longer need|don'?t need|do not need|dont need) (.+?)(?: (?:anymore|any more|after all|now))?", t) \
         or _m(r"(?:there'?s |there is )?no (?:need|reason) to (.+?)(?: (?:anymore|any more|after all|now))?", t) \
+        or _m(r"(?:there'?s |there is |i have |i'?ve got )?no (?:more )?(?:need|use) (?:for|of) (.+?)(?: (?:anymore|any more|after all|now))?", t) \
         or _m(r"(.+?) (?:is|are|was|has been|got) (?:cancel+ed|called off|off|no longer needed|not needed anymore|not needed any more|not needed)", t)
     if m:
         return Intent("delete", target=_tail(t, m, 1))
@@ -303,10 +311,10 @@ def _command_words(t: str) -> Intent:
         or _m(r"(.+?)\s*[:\-=]\s*(?:done|complete|finished|✓|✔|x)", t)
     if m and not re.match(r"^(?:what|which|how|show|list|is|are|did|have|any)\b", t, IC):
         return Intent("complete", target=_tail(t, m, 1))
-    m = _m(r"(?:i'?m|i am|we'?re|we are) (?:all |finally |now |totally |completely )?(?:done|finished|through) with (.+)", t)
+    m = _m(r"(?:(?:i'?m|i am|we'?re|we are) )?(?:all |finally |now |totally |completely )?(?:done|finished|through) with (.+)", t)
     if m:
         return Intent("complete", target=_tail(t, m, 1))
-    m = _m(r"(.+?) (?:is|are|was|were|'s|has been|have been|got|is now|are now|all) (?:all |now |finally |already )?(\w+)(?: now| already| finally| today| yesterday)?", t)
+    m = _m(r"(.+?)(?: (?:is|are|was|were|'s|has been|have been|got|is now|are now|all)|'s|'s been) (?:all |now |finally |already )?(\w+)(?: now| already| finally| today| yesterday)?", t)
     if m and past_to_base(m[2]) and m[2].lower() not in ("called", "named", "titled", "scheduled", "due", "overdue") and not re.match(r"^(?:what|which|how|is|are|did|have|any|who|why|when|where)\b", t, IC):
         return Intent("complete", target=f"{past_to_base(m[2])} {_tail(t, m, 1)}")
     m = _m(r"(?:i |we |i'?ve |we'?ve )?(?:have |'ve |just |already |finally |also |totally |successfully |now )*(?:finished|completed|done|did|accomplished|wrapped up|took care of|handled|sorted|got) (?:with |off |out )?(.+?)(?: (?:today|yesterday|already|now|just now|finally|too|earlier|this morning))?", t)
@@ -457,6 +465,8 @@ def _shift(t: str) -> Intent | None:
     return None
 
 
+_MOVED = r"moved|rescheduled|re-scheduled|pushed(?: back)?|postponed|shifted|bumped|changed|put off|delayed|switched"
+"""Past participles of rescheduling ("the dentist got moved to thursday")."""
 _GROUP_START = r"(?:all|every|everything|each)\b"
 """A target starting so names a group of tasks (queries.bulk_target reads its scope)."""
 
@@ -472,8 +482,10 @@ def _maybe_update(t: str) -> Intent | None:
         return split
     m = _m(r"(?:rename|retitle|re-title|re-name|call|name) (.+?) (?:to|as|into|->) (.+)", t) \
         or _m(r"change (?:the )?(?:name|title|wording|text) (?:of|for|on) (.+?) to (.+)", t) \
-        or _m(r"(.+?) should (?:be called|be named|say|read) (.+)", t)
-    if m:
+        or _m(r"(.+?) should (?:be called|be named|say|read) (.+)", t) \
+        or _m(r"(?:rename|retitle|re-title|re-name) (.+?) (\x01\d+\x01)", t) \
+        or _m(r"(?:call|name|title) (.+?) (\x01\d+\x01) instead", t)
+    if m:  # "call buy milk 'buy oat milk' instead": the quoted text is the new title
         return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="title")
     m = _m(r"(?:set|change|update|make|edit) (?:the )?(?:description|notes?|details) (?:of|for|on) (.+?) (?:to|as|:)\s*(.+)", t) \
         or _m(r"describe (.+?) as (.+)", t)
@@ -509,6 +521,7 @@ def _maybe_update(t: str) -> Intent | None:
         or _m(r"(?:move|reschedule|re-schedule|postpone|push|delay|shift|defer) (.+?) (\S+(?: \S+)?)", t) \
         or _m(r"(?:make|set) (.+?) (?:due|for) (.+)", t) \
         or _m(r"(.+?) (?:is|should be|will be|needs to be|must be|has to be) (?:now |actually )?(?:due|done|finished|moved to|rescheduled to|happening|on) (.+)", t) \
+        or _m(rf"(.+?) (?:got|was|were|has been|have been|'s been|is being|is getting|gets) (?:{_MOVED}) (?:to|till|until|for|on|back to|over to) (.+)", t) \
         or _m(r"(?:change|set|update) (?:the )?(?:due date|deadline|date|due|time) (?:of|for|on) (.+?) to (.+)", t)
     if m:
         return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="due")

@@ -21,6 +21,7 @@ from todochat.agent.models.builtin.dates import When, cut, due_text, find_offset
 from todochat.agent.models.builtin.intents import Intent, classify
 from todochat.agent.models.builtin.lexicon import is_task_verb, past_to_base
 from todochat.agent.models.builtin.normalize import normalize, strip_politeness
+from todochat.agent.models.builtin.phrasebook import HEADING
 from todochat.agent.models.builtin.queries import asks_next, bulk_target, filter_args, off_topic
 from todochat.agent.models.builtin.references import State, choose, clean_phrase, resolve
 from todochat.agent.models.builtin.slots import (
@@ -38,7 +39,8 @@ _CLAUSE_SPLIT = re.compile(
     r"\s+and\s+(?=(?:add|create|complete|mark|delete|remove|show|list|rename|move|reschedule|tag|undo|reopen|uncheck|remind me|what'?s|whats|what)\b)|"
     r"\s+and\s+(?=(?:make|set|change|put|move) (?:it|that|them|those|both|task|#)\b)|"
     r"\s+and\s+(?=(?:also|please)\s+(?:add|create|complete|mark|delete|remove|show|list|rename|move|make|set|tag|remind))|"
-    r",\s+(?=(?:add|create|delete|remove|show|list|rename)\s))",
+    r",\s+(?=(?:add|create|delete|remove|show|list|rename)\s)|"
+    r",\s+(?=(?:tick|check|cross|mark|strike) (?:it|that|this|them|those|both)\b))",
     re.IGNORECASE,
 )
 
@@ -96,6 +98,25 @@ def date_options(clause: str, readings: list[date]) -> list[str] | None:
 
 
 Action = Call | Say
+_AMOUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_LATER_SAID = (
+    r"(?:to )?(?:the )?(?P<unit>day|week|month) after(?: that)?|(?:to )?the (?:next|following) (?P<unit2>day|week|month)"
+    r"|(?:to )?(?P<n>a|an|one|two|three|four|five|six|seven|\d{1,2}) (?P<unit3>days?|weeks?|months?) later"
+)
+"""A new date said only relative to the task's own ("the day after", "a week later", "the following day")."""
+
+
+def later_said(text: str) -> str | None:
+    """The ISO 8601 duration ("P1D", "P2W") when ``text`` is only a date relative to the task's own
+    ("the day after", "a week later", "the following day"), else None."""
+    later = re.fullmatch(_LATER_SAID, text.strip(), re.IGNORECASE)
+    if not later:
+        return None
+    said = later.groupdict()
+    amount = said.get("n") or "1"
+    n = int(amount) if amount.isdigit() else _AMOUNTS.get(amount.lower(), 1)
+    unit = (said.get("unit") or said.get("unit2") or said.get("unit3") or "day").lower().rstrip("s")
+    return f"P{n}{unit[0].upper()}"
 
 
 def clauses(message: str) -> tuple[list[str], list[str]]:
@@ -109,6 +130,17 @@ def clauses(message: str) -> tuple[list[str], list[str]]:
 
 def plan_add(body: str, quotes: list[str], now: datetime, intent: Intent) -> list[Action]:
     """Tool calls for a new task phrase (one ``add_task`` per item of an enumeration)."""
+    heading = re.match(rf"^\s*({HEADING})\s*[:\-]\s*(.+)$", body, re.IGNORECASE)
+    if heading:  # "an urgent one: fix the tap", "three things: a, b, c": the heading's priority for each
+        actions = plan_add(heading[2], quotes, now, intent)
+        level = take_priority(heading[1])[1]
+        for action in actions:
+            if level and isinstance(action, Call) and action.tool == "add_task" and not action.args.get("priority"):
+                action.args["priority"] = level
+                for other in action.fallback:
+                    if isinstance(other, Call):
+                        other.args.setdefault("priority", level)
+        return actions
     rest, description = take_description(body)
     if description is None and "\x01" not in rest:
         items = split_items(rest, share_verb=False)
@@ -251,6 +283,9 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
                 action.fallback = plan_add(f"{intent.target} {intent.body}", quotes, now, Intent("add"))
                 action.fallback_on = ("not_found",)
         return moved
+    later = later_said(body) if kind in ("auto", "due") else None
+    if later:  # "make it the day after", "move it to a week later": from its own due date
+        return plan_update(Intent("update", target=intent.target, body=later, field="shift"), quotes, state, now)
     if kind == "auto" and re.fullmatch(r"(?:done|complete|completed|finished|closed)", body, re.IGNORECASE):
         return _ref_calls(intent, unmask(intent.target, quotes), state, now, "complete_task", None)
     if kind == "auto" and re.fullmatch(r"(?:not done|undone|incomplete|open|pending|to ?do|not finished)", body, re.IGNORECASE):
@@ -287,6 +322,8 @@ def plan_update(intent: Intent, quotes: list[str], state: State, now: datetime) 
         if not level:
             return [Say("Which priority: high, medium, low or none?")]
         changes["priority"] = level
+    elif kind == "clear_tags":  # "untag X": every tag goes
+        changes["tags"] = []
     elif kind in ("add_tags", "remove_tags"):
         tags = [t.lower() for t in re.findall(r"[\w-]+", unmask(body, quotes)) if t.lower() not in ("and", "tag", "tags", "label", "the")]
         changes[kind] = tags
@@ -630,6 +667,10 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
     return [Say(replies.chat(kind))]
 
 
+_PRONOUN = r"(?:it|that|this|them|those|both|that one|this one)"
+"""A target that only points back ("tick it off" after "rent's paid")."""
+
+
 def plan(message: str, state: State, now: datetime, *, pending_live: bool = True) -> list[tuple[Intent, list[str], str]]:
     """Classify each clause of ``message``: ``[(intent, quotes, clause text)]``."""
     utterance = normalize(message)
@@ -658,6 +699,9 @@ def plan(message: str, state: State, now: datetime, *, pending_live: bool = True
             if len(targets) > 1:
                 out.extend((Intent("complete", target=t_), quotes, part) for t_ in targets)
                 continue
+        if out and intent.kind in ("complete", "delete") and out[-1][0].kind == intent.kind \
+                and re.fullmatch(_PRONOUN, intent.target.strip(), re.IGNORECASE):
+            continue  # "rent's paid, tick it off", "no need for X anymore, remove it": one act, said twice
         out.append((intent, quotes, part))
     if len(out) > 1 and not (state.pending and pending_live):
         # "ok, add milk" / "hi, show my tasks": the courtesy clause needs no answer of its own

@@ -45,6 +45,7 @@ from todochat.agent.models.builtin.planner import (
     Call,
     Say,
     due_changes,
+    later_said,
     plan,
     plan_add,
     plan_clause,
@@ -390,6 +391,9 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
         if level:
             changes["priority"] = level
         return Repair([Call("update_task", {"task": str(state.touched[0]), **changes}, Intent("update"))])
+    later = later_said(value)
+    if later and kind in ("add", "update") and len(state.touched) == 1:  # "actually, the day after"
+        return Repair([Call("update_task", {"task": str(state.touched[0]), "shift": later}, Intent("update"))])
     if when.ambiguous or not explicit:
         return None
     # other words: another task for a change of a named task, a new title for a task just added

@@ -91,12 +91,18 @@ def take_description(text: str) -> tuple[str, str | None]:
     return text[: first.start()].strip(), description
 
 
+_DEGREE = r"(?:pretty|quite|very|really|super|extremely|kind of|kinda|rather|fairly|somewhat|a bit|a little|so|too)"
+_PRIORITY_INTRO = rf"(?:(?:,|\band\b)?\s*(?:it'?s|it is|this is|that'?s|that is|which is|this one'?s)\s+)?(?:{_DEGREE}\s+)*$"
+"""What may stand before a priority phrase and goes with it ("…, it's pretty important")."""
+
+
 def take_priority(text: str) -> tuple[str, str | None]:
     """Find and cut a priority phrase; returns (rest, ``none/low/medium/high`` or None)."""
     for level, pattern in PRIORITY_PATTERNS:
         m = re.search(_B + pattern + r"(?![\w'-])", text, re.IGNORECASE)
         if m:
-            rest = text[: m.start()] + " " + text[m.end():]
+            head = re.sub(_PRIORITY_INTRO, "", text[: m.start()], count=1, flags=re.IGNORECASE)
+            rest = head + " " + text[m.end():]
             return re.sub(r"\s+", " ", rest).strip(), level
     return text, None
 

@@ -73,6 +73,10 @@ def priority_wording(t: str) -> Intent | None:
         or _m(rf"(?P<x>.+?) (?:needs to be|should be|must be|has to be|is now|are now|is|are|becomes|gets) (?:a |an )?(?:now )?(?P<level>{LEVEL}) {_PRIO_NOUN}", t)
     if m:
         return _level(t, m, "")
+    m = _m(rf"(?:make|mark|set|consider) (?P<x>.+?) (?P<dir>less|more) (?:important|urgent|pressing|of a {_PRIO_NOUN})", t) \
+        or _m(rf"(?P<x>.+?) (?:is|are|'s|has become|became|got) (?:now |a bit |a lot |much )?(?P<dir>less|more) (?:important|urgent|pressing|of a {_PRIO_NOUN})(?: now)?", t)
+    if m:  # a comparative says the direction: one level is not said, so high or low
+        return _level(t, m, "lower" if m["dir"].lower() == "less" else "raise")
     m = _m(r"(?:there'?s )?no (?:rush|hurry) (?:on|for|with|about) (?P<x>.+)", t) \
         or _m(rf"(?P<x>.+?) (?:is|are) (?:not|no longer|not really) (?:a )?(?:{_PRIO_NOUN}|rush job|urgent|important)(?: (?:anymore|any more|now))?", t) \
         or _m(rf"(?P<x>.+?) (?:isn'?t|aren'?t) (?:a )?(?:{_PRIO_NOUN}|rush job|that urgent|that important)(?: (?:anymore|any more|now))?", t)
