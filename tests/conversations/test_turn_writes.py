@@ -71,3 +71,43 @@ async def test_a_turn_commits_its_store_writes_in_three_transactions_each_item_b
         assert grew[0] == 1 and sum(grew) >= 5
         items = await client.items(first.thread_id)
         assert [i["type"] for i in items][-4:] == ["user_message", "widget", "workflow", "assistant_message"]
+
+
+async def test_the_history_read_answers_chatkits_next_page_read_only_while_nothing_changed(
+    store, alice, make_thread, make_message
+) -> None:
+    await store.save_thread(make_thread("t1"), alice)
+    for n in range(3):
+        await store.add_thread_item("t1", make_message("t1", f"m{n}", str(n), seconds=n), alice)
+    fresh = await store.load_thread_items("t1", None, 2, "desc", alice)
+    turn = RequestContext(user_id="alice")
+    writes = open_turn(turn)
+    await store.load_history("t1", 20, turn)
+    version = writes.version
+    assert await store.load_thread_items("t1", None, 2, "desc", turn) == fresh  # no transaction of its own
+    assert writes.version == version
+    assert (await store.load_thread_items("t1", None, 2, "desc", turn)) == fresh  # given once: read again
+    assert writes.version == version + 1
+    # a write held after the history read: the page is read (the held write included)
+    await store.load_history("t1", 20, turn)
+    await store.add_thread_item("t1", make_message("t1", "m3", "3", seconds=3), turn)
+    assert [i.id for i in (await store.load_thread_items("t1", None, 2, "desc", turn)).data] == ["m3", "m2"]
+    close_turn(turn)
+
+
+async def test_an_add_buy_milk_turn_runs_at_most_eight_transactions(settings) -> None:
+    """Every transaction of a ChatKit ``threads.create`` "add buy milk" turn (issue 13; 10 before
+    the quota check joined the first commit and chatkit's read of the newest items joined the
+    history read): first commit (quota check, thread, user message), history read, the task
+    service's change, the widget's commit, the turn's steps read, the reply's task mentions read,
+    the reply and steps commit, the thread's title commit."""
+    async with in_process(settings) as (app, http):
+        client = ChatKitClient(http, issue_token("alice", settings), "UTC")
+        assert (await client.send("add warm up")).error is None
+        begun: list[int] = []
+        event.listen(app.state.engine.sync_engine, "begin", lambda conn: begun.append(1))
+        turn = await client.send("add buy milk")
+        assert turn.error is None, turn.events
+        assert len(begun) <= 8, len(begun)
+        titles = [t.title for t in await app.state.service.list(RequestContext(user_id="alice"))]
+        assert titles == ["Warm up", "Buy milk"]

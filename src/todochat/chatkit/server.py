@@ -228,10 +228,12 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
         thread_id = getattr(request.params, "thread_id", None)
         if thread_id:
             await self.store.load_thread(thread_id, context=context)
-        try:
-            await self.check_quota(request, context)
-        except QuotaExceeded as exc:  # a ChatKit error event; nothing stored
-            return StreamingResult(refusal(exc))
+        if not (is_streaming_req(request) and hasattr(self.store, "commit_turn")):
+            # a streamed turn checks in the transaction of its first writes (_one_commit_per_turn)
+            try:
+                await self.check_quota(request, context)
+            except QuotaExceeded as exc:  # a ChatKit error event; nothing stored
+                return StreamingResult(refusal(exc))
         try:
             await self.check_model(request, context)
         except ValidationError as exc:  # a model this server does not offer: an error event, nothing stored
@@ -257,7 +259,9 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
     async def check_quota(self, request: ChatKitReq, context: RequestContext) -> None:
         """Ask the store whether ``request`` fits the user's quotas (conversations/quotas.py): a
         new thread (``threads.create``) or a new message (``threads.add_user_message``). Stores
-        without quotas pass everything.
+        without quotas pass everything. Within a streamed turn the SQL store holds the check and
+        runs it first in the transaction of the turn's first writes (``_one_commit_per_turn``
+        answers its refusal, before anything is sent).
 
         Raises:
             QuotaExceeded: the request would exceed a limit; nothing was stored.
@@ -319,6 +323,8 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
         that was told an item is done, or saw the stream end, has it stored (a ``kill -9`` right
         after a widget keeps the widget). A turn cut short commits what it
         holds, shielded from the cancellation. A store without ``commit_turn`` writes as it goes.
+        The request's quota check is held too and runs first in the first commit: a refusal rolls
+        that commit back and the stream is the refusal's error event alone.
         """
         commit = getattr(self.store, "commit_turn", None)
         if commit is None:
@@ -326,7 +332,9 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
                 yield chunk
             return
         writes = open_turn(context)
+        sent = False
         try:
+            await self.check_quota(request, context)  # held: runs first in the first commit
             held: bytes | None = None
             held_done = False  # ``held`` is an item's done event
             async for event in self._process_streaming_impl(request, context):
@@ -339,6 +347,7 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
                     # route's first read (api/routes/chatkit.py ``started``, in the request's context)
                     # does not leave that manager to be closed in another one — under uvicorn that
                     # ended the answer's stream with a stream.error (tests/chatkit/test_questions_live.py)
+                    sent = True
                     yield chunk
                     continue
                 if writes.commits == 0:
@@ -347,13 +356,21 @@ class TodoChatKitServer(VoiceMixin, ChatKitServer[RequestContext]):  # VoiceMixi
                 if held is not None:
                     if held_done and writes.pending:
                         await commit(context)  # an item the client is told is done is stored first
+                    sent = True
                     yield held
                 held, held_done = chunk, isinstance(event, ThreadItemDoneEvent)
             await commit(context)  # the turn's last writes, before its last event
             if held is not None:
+                sent = True
                 yield held
         except asyncio.CancelledError:
             raise
+        except QuotaExceeded as exc:
+            if sent or writes.commits:
+                raise
+            # refused by the quota guard of the first commit: rolled back, nothing stored or sent
+            async for chunk in refusal(exc):
+                yield chunk
         except Exception:
             logger.exception("Error while generating streamed response")
             raise

@@ -130,10 +130,12 @@ class SQLBase:
         (``turn_writes``), so whatever the body reads includes them."""
         writes = turn_writes(context)
         async with self._begin() as db:
-            if writes is not None and writes.pending:
-                for write in writes.take():
-                    await write(db)
-                writes.commits += 1
+            if writes is not None:
+                writes.version += 1
+                if writes.pending:
+                    for write in writes.take():
+                        await write(db)
+                    writes.commits += 1
             yield db
 
     async def _write(self, context: RequestContext, statement: Any, params: dict[str, Any]) -> None:

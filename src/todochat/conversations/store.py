@@ -31,6 +31,7 @@ from todochat.conversations.sql import (
     THREAD_EXISTS,
     THREAD_PAGING,
 )
+from todochat.conversations.turn_writes import LATEST_ROWS, turn_writes
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,14 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
             NotFoundError: ``after`` is not an item of this thread of this user.
             ValueError: ``order`` is neither ``asc`` nor ``desc``.
         """
+        writes = turn_writes(context)
+        if writes is not None and after is None and order == "desc":
+            rows = writes.take_latest(thread_id, max(1, int(limit)))
+            if rows is not None:  # read by this turn's history read, nothing written since
+                limit = max(1, int(limit))
+                data = [codec.load_item(row.data, row.created_at) for row in rows[:limit]]
+                has_more = len(rows) > limit
+                return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
         return await self._page(
             ITEM_PAGING, {"uid": context.user_id, "tid": thread_id}, after, limit, order,
             lambda row: codec.load_item(row.data, row.created_at), context,
@@ -181,8 +190,13 @@ class SQLStore(QuotaMixin, FeedbackMixin, EffectsMixin, Store[RequestContext]):
         query = HISTORY if upto is None else HISTORY_UPTO
         if upto is not None:
             params["iid"] = upto
+        writes = turn_writes(context)
         async with self._tx(context) as db:
             rows = (await db.execute(query, params)).all()
+            if writes is not None:  # the page chatkit's stream_agent_response reads next (turn_writes.py)
+                page = {"uid": context.user_id, "tid": thread_id, "lim": LATEST_ROWS}
+                latest = (await db.execute(ITEM_PAGING.pages[True, False], page)).all()
+                writes.latest = (thread_id, list(latest), writes.version)
         return [codec.load_history_item(row.type, row.data, row.created_at) for row in reversed(rows)]
 
     async def add_thread_item(

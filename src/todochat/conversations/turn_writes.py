@@ -20,6 +20,18 @@ transactions, not their SQL, is the cost):
   ``finally``. What a crash between two commits loses was never acknowledged as finished: the
   stream had not ended, and tasks changed by tools are committed (and journalled) by the task
   service in their own transaction as before, so a retry finds them (``chatkit/turns.py``).
+- A quota check of a streamed turn (``SQLStore.check_new_thread``/``check_new_message``) is held
+  as a *guard*: it runs first in the transaction that commits the turn's first writes (the thread
+  and the user's message), so it needs no transaction of its own and nothing is stored when it
+  refuses (the transaction rolls back and the server answers with the refusal before sending
+  anything). Guards never run alone: a read with no held writes leaves them held.
+- The history read of an agent turn (``SQLStore.load_history``) also reads, in its transaction, the
+  first page chatkit's ``stream_agent_response`` asks for next (the thread's newest two items,
+  ``load_thread_items(thread, None, 2, "desc")``: is a workflow to be continued?) and keeps it in
+  :attr:`TurnWrites.latest`; that call is answered from it — once, and only if no store
+  transaction ran and no write was held since (:attr:`TurnWrites.version`), so it is the page a
+  read would give: a thread's items are written only by its turns, one at a time under the
+  thread's turn lock (a new thread is known to nobody else yet).
 - Without an open ``TurnWrites`` (every non-streaming request, the Store test suites, the REST
   and MCP fronts) each store call is its own transaction, exactly as chatkit's Store API says.
 """
@@ -30,6 +42,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from todochat.context import RequestContext
+
+LATEST_ROWS = 3
+"""Rows of the kept first page (:meth:`TurnWrites.take_latest`): a page of two and whether there are more."""
 
 TURN_WRITES = "store_turn_writes"
 """``RequestContext.metadata`` key of the open :class:`TurnWrites` of a streamed request."""
@@ -43,17 +58,39 @@ class TurnWrites:
 
     Attributes:
         pending: held writes, in the order they were made.
+        guards: held checks (a quota) that run before the next held writes, in their transaction,
+            and may raise to roll them back.
         commits: how many times held writes were committed (0 until the first).
+        version: how many store transactions the turn ran (each ``SQLBase._tx``).
+        latest: ``(thread id, rows, version)``: the first page of the thread's items, newest first
+            (up to ``LATEST_ROWS`` rows), read by the history read's transaction ``version``;
+            None when none is kept.
     """
 
     def __init__(self) -> None:
         self.pending: list[Write] = []
+        self.guards: list[Write] = []
         self.commits = 0
+        self.version = 0
+        self.latest: tuple[str, list[Any], int] | None = None
+
+    def take_latest(self, thread_id: str, limit: int) -> list[Any] | None:
+        """The kept first page's rows for ``thread_id`` (at most ``LATEST_ROWS``), if it still is
+        what a read would give (no transaction ran and nothing was held since) and answers a page
+        of ``limit`` items; None otherwise. It is given once."""
+        latest, self.latest = self.latest, None
+        if latest is None or self.pending or limit >= LATEST_ROWS:
+            return None
+        tid, rows, version = latest
+        return rows if tid == thread_id and version == self.version else None
 
     def take(self) -> list[Write]:
-        """The held writes (now no longer held); an empty list when there are none."""
-        pending, self.pending = self.pending, []
-        return pending
+        """The held guards, then the held writes (now no longer held); an empty list when no write
+        is held (guards wait for a write)."""
+        if not self.pending:
+            return []
+        taken, self.guards, self.pending = [*self.guards, *self.pending], [], []
+        return taken
 
 
 def open_turn(context: RequestContext) -> TurnWrites:
