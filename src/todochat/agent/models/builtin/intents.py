@@ -534,11 +534,11 @@ def _maybe_update(t: str) -> Intent | None:
 # --- rule family "reminders" (issue 14) --------------------------------------------------------
 REMIND_LEAD = (
     r"(?:(?:can|could|would|will) you |please |pls |also |and )*"
-    r"(?:remind me|ping me|nudge me|give me a (?:reminder|nudge|ping)"
+    r"(?:remind me|ping me|nudge me|alert me|notify me|warn me|buzz me|give me (?:a |an )?(?:reminder|nudge|ping|heads[- ]?up|shout|alert|notification|buzz)"
     r"|(?:set|create|add|make|schedule|put in|set up)(?: me)?(?: up)? (?:a |an |another |one more )?(?:new )?(?:reminder|alarm))"
     r"(?: please)?"
 )
-"""Asking to be reminded: "remind me", "set a reminder", "ping me", "add a reminder"."""
+"""Asking to be reminded: "remind me", "set a reminder", "ping me", "alert me", "give me a heads up"."""
 _OFFSET_RE = re.compile(rf"^(?:{OFFSET})(?:\s+(?P<target>.+?))?$", IC)
 _OFFSET_END = re.compile(rf"^(?P<target>.+?),?\s+(?:{OFFSET})$", IC)
 _REMINDER_NOUN = r"(?:reminders?|alarms?|notifications?|alerts?)"
@@ -750,6 +750,9 @@ def _subtask(t: str) -> Intent | None:
     m = _m(rf"{lead} (.+?),? (?:as|like) (?:a |an |another )?(?:new )?{SUB} {_PARENT_PREP} (.+)", t)
     if m:
         return Intent("subtask", target=_tail(t, m, 2), body=_tail(t, m, 1))
+    m = _m(rf"{lead} (.+?),? (?:as (?:a )?part of|as (?:a |one )?(?:step|piece|part) (?:of|in|for)|as one of the {SUB} (?:of|for)) (.+)", t)
+    if m:  # "add send invites as part of plan party": no such task, a plain add (field "under")
+        return Intent("subtask", target=_tail(t, m, 2), body=_tail(t, m, 1), field="under")
     m = _m(rf"{lead} (.+?) (?:to|under|in|on|into|for) (.+?),? as (?:a |an |another )?(?:new )?{SUB}", t)
     if m:
         return Intent("subtask", target=_tail(t, m, 2), body=_tail(t, m, 1))

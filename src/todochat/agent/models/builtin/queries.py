@@ -21,7 +21,8 @@ _ALL = (r"\b(?:all (?:of )?(?:my |the )?(?:tasks|todos|to-?dos|items|list|stuff|
 _BOTH = (r"\b(?:includ(?:e|ing) (?:the |my )?(?:done|completed|finished|closed|old)(?: ones| tasks| items)?"
          r"|(?:with|plus) (?:the |my )?(?:done|completed|finished) (?:ones|tasks|items)"
          r"|(?:done|completed|finished) (?:and|or|&|as well as) (?:open|pending|not done|undone)"
-         r"|(?:open|pending) (?:and|or|&|as well as) (?:done|completed|finished))\b")
+         r"|(?:open|pending) (?:and|or|&|as well as) (?:done|completed|finished)"
+         r"|(?:the )?(?:done|completed|finished|closed|old|ticked|checked)(?: ones| tasks| items)? (?:too|as well|also|included))\b")
 """Asking for open and completed tasks together ("including the done ones", "open and done")."""
 _NO_DUE = r"\b(?:no|without(?: a| any)?|(?:don'?t|do not|doesn'?t|does not) (?:have|has)(?: a| any)?|missing(?: a)?|lacking(?: a)?) (?:due )?(?:date|deadline)s?\b|\bundated\b|\bunscheduled\b"
 _STOP = {"a", "an", "the", "my", "me", "i", "all", "any", "some", "tasks", "task", "todo", "todos", "to-dos", "items", "item", "things", "thing", "stuff", "list", "show", "find", "search", "look", "for", "about", "with", "of", "in", "on", "to", "that", "which", "what", "whats", "what's", "is", "are", "there", "do", "does", "have", "has", "got", "get", "anything", "something", "related", "regarding", "concerning", "mentioning", "mention", "mentions", "containing", "contain", "contains", "include", "includes", "including", "called", "named", "titled", "matching", "match", "up", "please", "can", "you", "could", "would", "see", "view", "display", "give", "tell", "everything", "every", "one", "ones", "status", "details", "info"}
@@ -121,9 +122,11 @@ def _filters(text: str, now: datetime, *, for_list: bool) -> tuple[dict[str, Any
         args["tag"] = m[1] or m[2] or m[3]
         rest = rest[: m.start()] + " " + rest[m.end():]
     else:
-        m = re.search(rf"\b({'|'.join(sorted(CONTEXT_TAGS))})(?:[- ]related)? (?:tasks|todos|items|stuff|things|list)\b|\b(?:for|at) ({'|'.join(sorted(CONTEXT_TAGS))})\b", rest)
+        areas = "|".join(sorted(CONTEXT_TAGS))
+        m = re.search(rf"\b({areas})(?:[- ]related)? (?:tasks|todos|items|stuff|things|list)\b|\b(?:for|at) ({areas})\b"
+                      rf"|^\W*(?:(?:any|my|the|show|me|list|all|see|got|do|i|have)\s+)+({areas})\W*$", rest)  # "any errands?"
         if m:
-            args["tag"] = m[1] or m[2]
+            args["tag"] = m[1] or m[2] or m[3]
             rest = rest[: m.start()] + " " + rest[m.end():]
     if for_list and asks_next(low):  # "what's next?": the open tasks, soonest due first (undated last)
         soonest = True

@@ -87,6 +87,8 @@ def priority_wording(t: str) -> Intent | None:
 
 def _level(t: str, m: re.Match[str], direction: str) -> Intent | None:
     target = _tail(t, m, "x").strip()
+    if re.match(r"(?:which|what|whichever|any|how many|who)\b", target, IC):
+        return None  # "which ones are high priority?": a question (intents' list rules)
     if not target or re.search(rf"\b{_PRIO_NOUN}\b", target, IC) or find_when(target, _ANY_DAY).found:
         return None  # "make task 1 due next week and high priority": several settings (intents._split_settings)
     said = (m.groupdict().get("level") or "").lower()
