@@ -47,7 +47,7 @@ async def chatkit_endpoint(request: Request, user_id: CurrentUser) -> Response:
             field="body",
         ) from exc
     check_voice(parsed, len(body), server.transcriber, request.app.state.settings)  # input.transcribe: api/voice.py
-    context = await resolve_zone(request, user_id, _metadata_zone(parsed))
+    context = await resolve_zone(request, user_id, _metadata_zone(parsed), language=True)
     await check_request(
         parsed, server.store, context, max_message_chars=server.max_message_chars, service=server.service
     )
