@@ -9,6 +9,7 @@ from tests.servers import in_process
 
 from todochat.agent.models.builtin import BuiltinModel
 from todochat.api.auth import issue_token
+from todochat.client import ChatKitClient
 from todochat.config import Settings
 from todochat.context import Clock
 
@@ -52,3 +53,14 @@ async def test_a_chat_turn_answers_in_the_stored_language(settings: Settings) ->
         bob = {"Authorization": f"Bearer {issue_token('bob', s)}"}
         r = await http.post("/api/bob/chat", json={"message": "add call mom"}, headers=bob)
         assert r.json()["response"] == "Added task 1: Call mom."
+
+
+async def test_a_chatkit_turn_answers_in_the_stored_language(settings: Settings) -> None:
+    s = app_settings(settings)
+    async with in_process(s, clock=Clock(fixed=NOW), model=BuiltinModel()) as (_app, http):
+        client = ChatKitClient(http, issue_token("alice", s))
+        first = await client.send("add pay rent")
+        assert first.error is None and first.text == "Added task 1: Pay rent."
+        await http.put("/api/v1/me/language", json={"language": "de"}, headers={"Authorization": f"Bearer {issue_token('alice', s)}"})
+        turn = await client.send("show my tasks", first.thread_id)
+        assert turn.error is None and turn.text == "Hier ist deine 1 offene Aufgabe."
