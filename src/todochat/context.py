@@ -41,6 +41,24 @@ class Clock:
         return self.fixed.astimezone(UTC) if self.fixed else utcnow()
 
 
+LANGUAGE_SETTINGS = ("auto", "en", "de")
+"""The reply-language setting's values: ``auto`` (each message's own language) or an ISO 639-1
+code the assistant answers in (``PUT /api/v1/me/language``)."""
+
+
+def check_language(value: str) -> str:
+    """Return ``value`` if it is one of :data:`LANGUAGE_SETTINGS`.
+
+    Raises:
+        ValidationError: any other value (field ``language``).
+    """
+    if value not in LANGUAGE_SETTINGS:
+        raise ValidationError(
+            f"Unknown language {value!r}: use one of {', '.join(LANGUAGE_SETTINGS)}.", field="language"
+        )
+    return value
+
+
 Front = Literal["chat", "widget", "rest", "mcp", "cli"]
 """Where a change came from, as the audit log names it: a chat turn (ChatKit or the chat API), a
 task-widget button, the REST API, an MCP client, or the ``todochat`` command."""
@@ -83,6 +101,8 @@ class RequestContext:
             change journal records it with every change the turn makes.
         front: where the request came in (:data:`Front`), set once by the front that builds the
             context; the change journal records it (the audit log's "which front").
+        language: the user's reply-language setting (:data:`LANGUAGE_SETTINGS`; ``auto``: each
+            message's own language), read by chat fronts only; the agent puts it in its instructions.
         tool: what acted within that front: the REST route (``"POST /api/v1/tasks"``), the widget
             action (``"task.complete"``), the CLI command; agent and MCP tool calls name theirs
             with :func:`acting_tool`. Recorded with each change (the audit log's "which tool").
@@ -96,6 +116,7 @@ class RequestContext:
     turn: str | None = None
     front: Front | None = None
     tool: str | None = None
+    language: str = "auto"
 
     def now(self) -> datetime:
         """The current instant (aware, UTC)."""

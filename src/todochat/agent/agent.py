@@ -58,8 +58,21 @@ def clock_line(ctx: TodoAgentContext) -> str:
     )
 
 
+LANGUAGE_NAMES = {"en": "English", "de": "German"}
+
+
+def language_line(ctx: TodoAgentContext) -> str:
+    """``Reply language: de. Answer in German, whatever language the user writes in.`` when the
+    user's setting names a language; ``""`` for ``auto`` (the built-in model parses the line)."""
+    code = ctx.request_context.language
+    if code not in LANGUAGE_NAMES:
+        return ""
+    return f"Reply language: {code}. Answer in {LANGUAGE_NAMES[code]}, whatever language the user writes in."
+
+
 def _instructions(ctx: RunContextWrapper[TodoAgentContext], _agent: Agent[TodoAgentContext]) -> str:
-    return INSTRUCTIONS.format(clock=clock_line(ctx.context))
+    line = language_line(ctx.context)
+    return INSTRUCTIONS.format(clock=clock_line(ctx.context) + (f"\n{line}" if line else ""))
 
 
 def build_agent(model: Model | str) -> Agent[TodoAgentContext]:

@@ -45,22 +45,29 @@ async def authenticated_user(request: Request) -> str:
     return user_id
 
 
-async def resolve_zone(request: Request, user_id: str, requested: str | None = None) -> RequestContext:
+async def resolve_zone(
+    request: Request, user_id: str, requested: str | None = None, *, language: bool = False
+) -> RequestContext:
     """Build the request context: zone from the ``X-Timezone`` header, else ``requested`` (e.g.
-    ChatKit request metadata), else the user's stored setting, else the server default.
+    ChatKit request metadata), else the user's stored setting, else the server default. With
+    ``language`` (chat fronts) also the user's stored reply language (``RequestContext.language``),
+    read in the same statement as the zone.
 
     Raises:
         ValidationError: an unknown zone name, field ``timezone`` (→ 422).
     """
     settings: Settings = request.app.state.settings
     name = request.headers.get("x-timezone") or requested
-    if not name:
-        name = await request.app.state.service.get_timezone(user_id) or settings.timezone
+    reply_language = "auto"
+    if not name or language:
+        stored, reply_language = await request.app.state.service.get_preferences(user_id)
+        name = name or stored or settings.timezone
     return RequestContext(
         user_id=user_id,
         tz=parse_zone(name),
         clock=request.app.state.clock,
         request_id=getattr(request.state, "request_id", ""),
+        language=reply_language,
     )
 
 

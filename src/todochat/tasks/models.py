@@ -303,12 +303,13 @@ class ListChange(Base):
 
 
 class UserSettings(Base):
-    """Per-user preferences (currently the time zone)."""
+    """Per-user preferences: the time zone, and the reply language (None: auto)."""
 
     __tablename__ = "user_settings"
 
     user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 def _tree_columns() -> None:

@@ -1297,6 +1297,30 @@ class TaskService(ListOperations):
             row = await session.get(UserSettings, user_id)
             return row.timezone if row else None
 
+    async def get_preferences(self, user_id: str) -> tuple[str | None, str]:
+        """The user's stored time zone name (None: not set) and reply language (``"auto"`` when
+        not set), read in one statement."""
+        async with self.sessionmaker() as session:
+            row = await session.get(UserSettings, user_id)
+            return (row.timezone, row.language or "auto") if row else (None, "auto")
+
+    async def set_language(self, ctx: RequestContext, value: str) -> None:
+        """Store the user's reply language (``auto``, ``en``, ``de``; ``auto`` is stored as NULL).
+
+        Raises:
+            ValidationError: any other value (field ``language``); nothing is stored.
+        """
+        from todochat.context import check_language
+
+        check_language(value)
+        stored = None if value == "auto" else value
+        async with self.sessionmaker.begin() as session:
+            row = await session.get(UserSettings, ctx.user_id)
+            if row is None:
+                session.add(UserSettings(user_id=ctx.user_id, language=stored))
+            else:
+                row.language = stored
+
     async def set_timezone(self, ctx: RequestContext, name: str) -> None:
         """Store the user's time zone.
 

@@ -74,7 +74,7 @@ async def chat(request: Request, user_id: str, body: ChatRequest, token_user: Cu
     """Run one turn of the same agent over the same Store as ``/chatkit``."""
     _same_user(user_id, token_user)
     server: TodoChatKitServer = request.app.state.chatkit
-    context = await resolve_zone(request, token_user)
+    context = await resolve_zone(request, token_user, language=True)
     message = {"content": [{"type": "input_text", "text": body.message}], "attachments": [], "inference_options": {}}
     if body.conversation_id:
         payload: dict[str, Any] = {"type": "threads.add_user_message", "params": {"thread_id": body.conversation_id, "input": message}}

@@ -26,6 +26,13 @@ DATABASE_DOWN = ErrorEvent(
 DATABASE_SLOW = ErrorEvent(message=db_errors.TIMEOUT_MESSAGE, allow_retry=True).model_dump_json()
 
 
+TURN_REQUESTS = frozenset({
+    "threads.create", "threads.add_user_message", "threads.retry_after_item", "threads.add_client_tool_output",
+    "threads.add_structured_input", "threads.custom_action",
+})
+"""Requests that may run the agent: only these read the user's reply language (one statement)."""
+
+
 @router.post("/chatkit", summary="ChatKit protocol endpoint")
 async def chatkit_endpoint(request: Request, user_id: CurrentUser) -> Response:
     """Run one ChatKit request for the token's user.
@@ -47,7 +54,8 @@ async def chatkit_endpoint(request: Request, user_id: CurrentUser) -> Response:
             field="body",
         ) from exc
     check_voice(parsed, len(body), server.transcriber, request.app.state.settings)  # input.transcribe: api/voice.py
-    context = await resolve_zone(request, user_id, _metadata_zone(parsed))
+    turn = getattr(parsed, "type", "") in TURN_REQUESTS
+    context = await resolve_zone(request, user_id, _metadata_zone(parsed), language=turn)
     await check_request(
         parsed, server.store, context, max_message_chars=server.max_message_chars, service=server.service
     )

@@ -1,4 +1,4 @@
-"""``/api/v1/me``: the authenticated user's identity and stored settings (time zone)."""
+"""``/api/v1/me``: the authenticated user's identity and stored settings (time zone, reply language)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,19 @@ class TimezoneIn(BaseModel):
     timezone: str = Field(examples=["Europe/Berlin"])
 
 
+class LanguageIO(BaseModel):
+    """The user's reply language: ``auto`` (each message's own language), ``en`` or ``de``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: str = Field(examples=["de"])
+
+
+LANGUAGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Missing, malformed, forged or expired token"},
+    422: {"model": ErrorOut, "description": "Unknown language (not auto, en or de); nothing is stored"},
+}
+
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Missing, malformed, forged or expired token"},
     422: {"model": ErrorOut, "description": "Unknown time zone (X-Timezone or body); the body names the field"},
@@ -49,3 +62,18 @@ async def set_timezone(ctx: CurrentContext, service: ServiceDep, body: TimezoneI
     """Store the user's IANA time zone."""
     await service.set_timezone(ctx, body.timezone)
     return Me(user_id=ctx.user_id, timezone=body.timezone)
+
+
+@router.get("/language", response_model=LanguageIO, responses=LANGUAGE_ERRORS, summary="My reply language")
+async def get_language(ctx: CurrentContext, service: ServiceDep) -> LanguageIO:
+    """The stored reply language (``auto`` when never set)."""
+    _zone, language = await service.get_preferences(ctx.user_id)
+    return LanguageIO(language=language)
+
+
+@router.put("/language", response_model=LanguageIO, responses=LANGUAGE_ERRORS, summary="Store my reply language")
+async def set_language(ctx: CurrentContext, service: ServiceDep, body: LanguageIO) -> LanguageIO:
+    """Store the language the assistant answers in: ``en`` or ``de`` for every reply, ``auto``
+    for the language of each message (English when unsure)."""
+    await service.set_language(ctx, body.language)
+    return LanguageIO(language=body.language)
