@@ -32,6 +32,7 @@ FILES = {
     "repair": ROOT / "evals" / "repair.jsonl",  # issue 12 item 4: corrections and follow-ups (frozen_repair.jsonl: report only)
     "queries": ROOT / "evals" / "queries.jsonl",  # issue 12 item 5 (frozen_queries.jsonl: report only)
     "update_wording": ROOT / "evals" / "update_wording.jsonl",  # issue 12 wording family (frozen_update_wording.jsonl: report only)
+    "de": ROOT / "evals" / "de.jsonl",  # issue 12 item 6: German reading (frozen_de.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 

@@ -19,6 +19,7 @@ from agents.tool import Tool
 from agents.usage import Usage
 from openai.types.responses.response_prompt_param import ResponsePromptParam
 
+from todochat.agent.models.builtin import lang
 from todochat.agent.models.builtin.events import (
     OutputItem,
     function_call_item,
@@ -79,10 +80,11 @@ def read_clock(system_instructions: str | None) -> datetime:
 
 
 def read_input(items: str | list[TResponseInputItem]) -> tuple[str, State, list[dict[str, Any]], bool]:
-    """From the agent input: the latest user message, the state, this turn's tool results (in
-    call order, decoded JSON), and whether a pending question was the last thing asked."""
+    """From the agent input: the latest user message (in the engine's English, see
+    :func:`lang.canonical`), the state, this turn's tool results (in call order, decoded JSON), and
+    whether a pending question was the last thing asked."""
     if isinstance(items, str):
-        return items, State(), [], False
+        return lang.canonical(items), State(), [], False
     state = State()
     last_user = -1
     for index, item in enumerate(items):
@@ -96,7 +98,7 @@ def read_input(items: str | list[TResponseInputItem]) -> tuple[str, State, list[
                     logger.warning("unreadable conversation state message")
         elif role == "user" and not _text(item).startswith(_NOT_TYPED):
             last_user = index
-    message = _text(items[last_user]) if last_user >= 0 else ""
+    message = lang.canonical(_text(items[last_user])) if last_user >= 0 else ""
     asked = False
     for item in reversed(items[: max(last_user, 0)]):
         if _get(item, "role") == "assistant":

@@ -51,3 +51,15 @@ def detect(text: str) -> str:
     counts = {code: sum(word in markers for word in words) for code, markers in _MARKERS.items()}
     best = max(counts, key=lambda code: (counts[code], code == DEFAULT))
     return best if counts[best] > counts[DEFAULT] else DEFAULT
+
+
+def canonical(text: str) -> str:
+    """``text`` as the engine reads it: a message :func:`detect` finds in another language and
+    whose package's grammar reads it becomes its canonical English command; anything else
+    (English, or a sentence no rule reads) is returned unchanged."""
+    code = detect(text)
+    grammar = getattr(_PACKAGES[code], "GRAMMAR", None)
+    if grammar is None:
+        return text
+    english = grammar.canonical(text)
+    return text if english is None else english
