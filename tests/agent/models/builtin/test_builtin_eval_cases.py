@@ -32,11 +32,13 @@ FILES = {
     "repair": ROOT / "evals" / "repair.jsonl",  # issue 12 item 4: corrections and follow-ups (frozen_repair.jsonl: report only)
     "queries": ROOT / "evals" / "queries.jsonl",  # issue 12 item 5 (frozen_queries.jsonl: report only)
     "update_wording": ROOT / "evals" / "update_wording.jsonl",  # issue 12 wording family (frozen_update_wording.jsonl: report only)
+    "de": ROOT / "evals" / "de.jsonl",  # issue 12 item 6: German reading (frozen_de.jsonl: report only)
     "public": ROOT.parent / "shared" / "eval" / "cases.jsonl",
 }
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # 536 cases, each in its own database: past 300 s on a loaded machine
 @pytest.mark.parametrize("name", sorted(FILES))
 def test_every_case_passes(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = FILES[name]

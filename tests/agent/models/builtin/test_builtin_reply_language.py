@@ -94,6 +94,17 @@ async def test_an_english_message_gets_a_german_reply_when_the_setting_says_de()
     assert english.content[0].text == "Added task 1: Pay rent, due Fri 20 Nov."
 
 
+async def test_a_german_message_gets_a_german_reply_without_a_setting() -> None:
+    """The reply language is detected on the message as typed, not on the English the engine
+    reads it as (lang.canonical)."""
+    items: list[dict[str, Any]] = [state(), user("füg Miete zahlen am Freitag hinzu")]
+    call = await respond(CLOCK, items)
+    assert call.name == "add_task"
+    items += done(call, {"ok": True, "task": {"number": 1, "title": "Miete zahlen", "due": "2026-11-20"}})
+    message = await respond(CLOCK, items)
+    assert message.content[0].text == "Hinzugefügt: Aufgabe 1: Miete zahlen, fällig Fr 20. Nov."
+
+
 async def test_the_model_knows_its_own_german_list_reply_as_a_list() -> None:
     items: list[dict[str, Any]] = [state(), user("show my tasks")]
     call = await respond(GERMAN, items)

@@ -90,25 +90,40 @@ def reply_language(system_instructions: str | None, message: str) -> str:
     return detected if detected in templates.TABLES else templates.DEFAULT
 
 
-def read_input(items: str | list[TResponseInputItem]) -> tuple[str, State, list[dict[str, Any]], bool]:
-    """From the agent input: the latest user message, the state, this turn's tool results (in
-    call order, decoded JSON), and whether a pending question was the last thing asked."""
+def _last_typed(items: list[TResponseInputItem]) -> int:
+    """The index of the latest message the user typed (not a widget or context message); -1: none."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if _get(item, "role") == "user" and not _text(item).startswith(_NOT_TYPED):
+            return index
+    return -1
+
+
+def typed_message(items: str | list[TResponseInputItem]) -> str:
+    """The latest user message as typed, in the user's own language ("" when there is none)."""
     if isinstance(items, str):
-        return items, State(), [], False
+        return items
+    last_user = _last_typed(items)
+    return _text(items[last_user]) if last_user >= 0 else ""
+
+
+def read_input(items: str | list[TResponseInputItem]) -> tuple[str, State, list[dict[str, Any]], bool]:
+    """From the agent input: the latest user message (in the engine's English, see
+    :func:`lang.canonical`), the state, this turn's tool results (in call order, decoded JSON), and
+    whether a pending question was the last thing asked."""
+    if isinstance(items, str):
+        return lang.canonical(items), State(), [], False
     state = State()
-    last_user = -1
-    for index, item in enumerate(items):
-        role = _get(item, "role")
-        if role in ("developer", "system"):
+    for item in items:
+        if _get(item, "role") in ("developer", "system"):
             text = _text(item).strip()
             if text.startswith(STATE_PREFIX):
                 try:
                     state = State.from_json(json.loads(text[len(STATE_PREFIX):]))
                 except (ValueError, TypeError):
                     logger.warning("unreadable conversation state message")
-        elif role == "user" and not _text(item).startswith(_NOT_TYPED):
-            last_user = index
-    message = _text(items[last_user]) if last_user >= 0 else ""
+    last_user = _last_typed(items)
+    message = lang.canonical(_text(items[last_user])) if last_user >= 0 else ""
     asked = False
     for item in reversed(items[: max(last_user, 0)]):
         if _get(item, "role") == "assistant":
@@ -151,7 +166,7 @@ def decide(
     now = read_clock(system_instructions)
     names = frozenset(str(getattr(t, "name", "")) for t in tools) if tools else None
     history = read_history(input)
-    with templates.replying_in(reply_language(system_instructions, message)):
+    with templates.replying_in(reply_language(system_instructions, typed_message(input))):
         action = Turn(message, state, now, results, pending_live=asked, tools=names, history=history).next_action()
     if isinstance(action, Call):
         return [function_call_item(action.tool, action.args)]

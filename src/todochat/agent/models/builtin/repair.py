@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from todochat.agent.models.builtin import templates
+from todochat.agent.models.builtin import lang, templates
 from todochat.agent.models.builtin.dates import cut, find_when
 from todochat.agent.models.builtin.intents import Intent, classify
 from todochat.agent.models.builtin.normalize import clean
@@ -118,7 +118,8 @@ class Repair:
 
 def read_history(items: Any) -> list[tuple[str, str]]:
     """``[(role, text)]`` of the typed user messages and the assistant's replies before the
-    latest user message of the agent input (widgets and hidden context left out)."""
+    latest user message of the agent input (widgets and hidden context left out); a user message
+    in another language is read as the engine's English (:func:`lang.canonical`)."""
     from todochat.agent.models.builtin.model import _get, _text
 
     if isinstance(items, str):
@@ -131,7 +132,7 @@ def read_history(items: Any) -> list[tuple[str, str]]:
         text = _text(item).strip()
         if role == "user" and (not text or text.startswith(_HIDDEN)):
             continue
-        out.append((str(role), text))
+        out.append((str(role), lang.canonical(text) if role == "user" else text))
     last_user = max((i for i, (role, _) in enumerate(out) if role == "user"), default=-1)
     return out[:last_user] if last_user >= 0 else out
 
