@@ -137,7 +137,7 @@ async def test_export_then_delete_over_rest_leaves_the_other_user_untouched(sett
         assert data["lists"][0]["name"] == "Alice secret list"
         assert journal[1]["list_changes"][0]["after"]["name"] == "Alice secret list"
         assert journal[2]["changes"][0]["after"]["title"] == "Alice secret"  # JSON, not text
-        assert data["settings"] == [{"timezone": "Europe/Berlin"}]
+        assert data["settings"] == [{"timezone": "Europe/Berlin", "language": None}]  # language None: auto
         [thread] = data["threads"]
         assert thread["data"]["title"] == data["tasks"][0]["title"]  # named after the task its turn added
         assert [i["type"] for i in thread["items"]] == ["user_message", "widget", "workflow", "assistant_message"]
