@@ -1313,13 +1313,7 @@ class TaskService(ListOperations):
         from todochat.context import check_language
 
         check_language(value)
-        stored = None if value == "auto" else value
-        async with self.sessionmaker.begin() as session:
-            row = await session.get(UserSettings, ctx.user_id)
-            if row is None:
-                session.add(UserSettings(user_id=ctx.user_id, language=stored))
-            else:
-                row.language = stored
+        await self._store_setting(ctx, language=None if value == "auto" else value)
 
     async def set_timezone(self, ctx: RequestContext, name: str) -> None:
         """Store the user's time zone.
@@ -1330,12 +1324,17 @@ class TaskService(ListOperations):
         from todochat.context import parse_zone
 
         parse_zone(name)
+        await self._store_setting(ctx, timezone=name)
+
+    async def _store_setting(self, ctx: RequestContext, **values: str | None) -> None:
+        """Set these columns of the user's settings row (made on first use), in one transaction."""
         async with self.sessionmaker.begin() as session:
             row = await session.get(UserSettings, ctx.user_id)
             if row is None:
-                session.add(UserSettings(user_id=ctx.user_id, timezone=name))
+                session.add(UserSettings(user_id=ctx.user_id, **values))
             else:
-                row.timezone = name
+                for name, value in values.items():
+                    setattr(row, name, value)
 
 
 def _in_window(stmt: Any, window: Window | None) -> Any:
