@@ -39,9 +39,10 @@ async def run(args: argparse.Namespace) -> None:
         thread = (await client.send("add warm up")).thread_id
         for i in range(10):
             await client.send(f"add warm {i}", thread)
-        prof = cProfile.Profile()
+        prof = None if args.no_profile else cProfile.Profile()
         start, cpu = time.perf_counter(), time.process_time()
-        prof.enable()
+        if prof is not None:
+            prof.enable()
         statements: list[str] = []
         event.listen(_app.state.engine.sync_engine, "before_cursor_execute",
                      lambda *a: statements.append(a[2].split()[0]))
@@ -53,10 +54,13 @@ async def run(args: argparse.Namespace) -> None:
                 turn = await client.send(text, thread)
             if turn.error:
                 raise RuntimeError(turn.error)
-        prof.disable()
+        if prof is not None:
+            prof.disable()
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     print("SQL statements per turn:", {k: round(statements.count(k) / args.turns, 2) for k in sorted(set(statements))})
     print(f"{args.turns} turns: {wall / args.turns * 1000:.1f} ms wall, {cpu / args.turns * 1000:.1f} ms CPU per turn (client included)")
+    if prof is None:
+        return
     if args.out:
         prof.dump_stats(args.out)
     stats = pstats.Stats(prof)
@@ -71,4 +75,6 @@ if __name__ == "__main__":
     parser.add_argument("--out", default=None)
     parser.add_argument("--mode", choices=["create", "mixed"], default="create")
     parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--no-profile", action="store_true",
+                        help="no cProfile (time the turns alone, or sample them with py-spy)")
     asyncio.run(run(parser.parse_args()))

@@ -100,6 +100,7 @@ def serve(
     from todochat.api.app import create_app
     from todochat.errors import ConfigurationError
     from todochat.logging import configure_logging
+    from todochat.warmup import warm_up
 
     settings = load_settings()
     os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
@@ -132,6 +133,7 @@ def serve(
             timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
         )
         return
+    warm_up()  # the first turn's lazy work, done now (todochat/warmup.py)
     gc.freeze()  # the imported app is long-lived: keep it out of every GC pass (~1 ms per turn)
     uvicorn.run(
         application,

@@ -176,15 +176,17 @@ def file_routes(settings: Settings) -> dict[str, int]:
 
 def worker_app() -> FastAPI:
     """The app of one ``todochat serve --workers N`` worker process (a uvicorn factory): settings
-    and logging from the environment, as the parent process checked and migrated them, and the
-    start-up objects frozen out of the garbage collector's passes (``gc.freeze``)."""
+    and logging from the environment, as the parent process checked and migrated them, the first
+    turn's lazy work done (``todochat.warmup``), and the start-up objects frozen out of the garbage collector's passes (``gc.freeze``)."""
     import gc
 
     from todochat.logging import configure_logging
+    from todochat.warmup import warm_up
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     app = create_app(settings)
+    warm_up()
     gc.freeze()
     return app
 

@@ -223,3 +223,28 @@ class BuiltinModel(Model):
         output = decide(system_instructions, input, tools)
         for event in stream_events(output):
             yield event
+
+
+WARM_UP_MESSAGES = (
+    "add buy milk",
+    "add call mom tomorrow at 5pm #family !high",
+    "remind me to pay rent every month on the 1st at 9am",
+    "show my tasks",
+    "what's overdue?",
+    "complete 1",
+    "move the dentist to thursday",
+    "delete 2 and 3",
+    "undo",
+    "füg Milch kaufen hinzu",
+    "erinnere mich morgen um halb sieben an den Zahnarzt",
+    "Aufgabe 3 erledigt",
+)
+"""Messages :func:`warm_up` reads: one of each common kind, English and German."""
+
+
+def warm_up() -> None:
+    """Read :data:`WARM_UP_MESSAGES` once (no tools run, nothing stored), so the patterns the
+    engine compiles on first use are compiled at start-up rather than in a user's first turn."""
+    clock = "Current local time: 2026-11-18T09:00 (Wednesday); time zone: UTC."
+    for text in WARM_UP_MESSAGES:
+        decide(clock, text)
