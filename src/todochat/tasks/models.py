@@ -64,7 +64,10 @@ class Task(Base):
         Index("ix_tasks_user_deleted_number", "user_id", "deleted_at", "number"),
         Index("ix_tasks_user_due", "user_id", "due_at"),
         Index("ix_tasks_user_list", "user_id", "list_id"),
-        Index("ix_tasks_parent_id", "parent_id"),
+        Index(  # subtasks only (0016): statistics over all-NULL keys made SQLite scan the table
+            "ix_tasks_parent_id", "parent_id",
+            sqlite_where=text("parent_id IS NOT NULL"), postgresql_where=text("parent_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
