@@ -104,3 +104,15 @@ async def test_search_combines_with_other_filters_and_refuses_a_query_without_wo
     with pytest.raises(ValidationError) as err:
         await service.list(c, TaskFilter(query="the %"))
     assert err.value.field == "query"
+
+
+def test_the_stemmer_is_the_c_build_and_stems_as_snowballs_own_english() -> None:
+    """snowballstemmer hands out PyStemmer's C stemmer when it is installed (a dependency: ~2 µs a
+    word instead of ~40; title matching stems every distinct title word); its stems are Snowball's
+    English stems, as the pure-Python one gives them."""
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    pure = EnglishStemmer()
+    assert type(search._STEMMER).__module__ == "Stemmer"
+    for word in ["groceries", "grocery", "buying", "cards", "skies", "dying", "generously", "relational", "mom's", "café"]:
+        assert search.stem(word) == pure.stemWord(word), word

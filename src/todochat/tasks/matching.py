@@ -40,18 +40,37 @@ def word_matches(ref: str, title_word: str) -> bool:
     if len(ref) >= 4 and len(title_word) >= 4:
         if title_word.startswith(ref) or ref.startswith(title_word):
             return min(len(ref), len(title_word)) >= 4
-        return fuzz.ratio(ref, title_word) >= 80
+        return fuzz.ratio(ref, title_word, score_cutoff=80) >= 80
     return False
 
 
 def score(reference: str, title: str) -> float:
     """Share (0..1) of the reference's words found in ``title``."""
-    ref_words = words(reference)
-    if not ref_words:
-        return 0.0
-    title_words = words(title)
-    hits = sum(1 for r in ref_words if any(word_matches(r, t) for t in title_words))
-    return hits / len(ref_words)
+    return _Scorer(reference).score(title)
+
+
+class _Scorer:
+    """:func:`score` against one reference for many titles: the reference's words are read once,
+    and each distinct title word is compared with them once (a user's titles share most words)."""
+
+    def __init__(self, reference: str) -> None:
+        self.ref_words = words(reference)
+        self.seen: dict[str, frozenset[int]] = {}  # title word -> the reference words (indices) it matches
+
+    def _hits(self, title_word: str) -> frozenset[int]:
+        hits = self.seen.get(title_word)
+        if hits is None:
+            hits = frozenset(i for i, r in enumerate(self.ref_words) if word_matches(r, title_word))
+            self.seen[title_word] = hits
+        return hits
+
+    def score(self, title: str) -> float:
+        if not self.ref_words:
+            return 0.0
+        found: set[int] = set()
+        for word in words(title):
+            found |= self._hits(word)
+        return len(found) / len(self.ref_words)
 
 
 @dataclass
@@ -69,7 +88,8 @@ def match(reference: str, tasks: Sequence[Titled]) -> Match:
         ``Match(best=[t], full=True)`` for a clear winner; ``best`` with several tasks when
         they tie (ambiguous); ``best=[]`` when nothing matches well enough.
     """
-    scored = [(score(reference, t.title), t) for t in tasks]
+    scorer = _Scorer(reference)
+    scored = [(scorer.score(t.title), t) for t in tasks]
     top = max((s for s, _ in scored), default=0.0)
     if top >= 1.0:
         full = [t for s, t in scored if s >= 1.0]

@@ -30,7 +30,7 @@ FILLER_WORDS = frozenset(
 """Words a query may contain that say nothing about the task ("tasks about the groceries")."""
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER = snowballstemmer.stemmer("english")  # PyStemmer's C build when installed (a dependency)
 
 
 def tokens(text: str) -> list[str]:
