@@ -63,13 +63,28 @@ _HIDDEN = (
     "The following image was generated",
 )
 
+_CHANGE_KEYS = ("added", "completed", "reopened", "moved", "renamed", "updated", "note_added", "reminder_added",
+                "reminder_cancelled", "subtask_added", "made_subtask")
+
+
+def _sentence_start(*keys: str) -> str:
+    return r"(?:^|(?<=[.!?] ))(?:" + "|".join(templates.openings(*keys)) + ")"
+
+
+_OPENED = _sentence_start(*_CHANGE_KEYS, "deleted")
+"""The start of a change sentence of the model's replies in any language's templates ("Erledigt: …")."""
+_TASK_WORD = "(?:" + "|".join(templates.openings("task_ref")) + ")"
 CHANGED = re.compile(
     r"\b(?:Added|Marked|Deleted|Reopened|Updated|Renamed it|Moved|Made|Removed the due date of|Changed the note|"
-    r"Added a note|Removed the note|Undid|Redid|Cancelled|I'll remind you)\b"
+    r"Added a note|Removed the note|Undid|Redid|Cancelled|I'll remind you)\b|" + _OPENED
 )
-"""A sentence of the model's own replies (replies.py) that reports a change."""
-_CHANGED_TASKS = re.compile(r"\b(?:Added|Marked|Reopened|Updated|Renamed it:|Moved|Made) task (\d+):")
-_REPLY_TASKS = re.compile(r"\b(?:Added|Marked|Deleted|Reopened|Updated|Renamed it:|Moved|Made) task (\d+):")
+"""A sentence of the model's own replies (replies.py) that reports a change, in any language."""
+_CHANGED_TASKS = re.compile(
+    r"(?:\b(?:Added|Marked|Reopened|Updated|Renamed it:|Moved|Made) task |" + _sentence_start(*_CHANGE_KEYS) + _TASK_WORD + r")(\d+):"
+)
+_REPLY_TASKS = re.compile(
+    r"(?:\b(?:Added|Marked|Deleted|Reopened|Updated|Renamed it:|Moved|Made) task |" + _OPENED + _TASK_WORD + r")(\d+):"
+)
 LIST_KEYS = ("list_one", "list_many", "list_count", "list_none", "nothing_overdue", "list_empty")
 LIST_REPLY = re.compile(
     r"^(?:Here (?:are|is) your|You have (?:\d+|no|nothing)|Your list is empty|"
@@ -232,7 +247,7 @@ _TAKE_BACK = re.compile(
 )
 
 
-_STEP = re.compile(r"(?:^|(?<=[.!?] ))(?:Added|Marked|Deleted|Reopened|Updated|Renamed it|Moved|Made|Removed the|Changed the note|Cancelled|I'll remind you about)\b")
+_STEP = re.compile(r"(?:^|(?<=[.!?] ))(?:Added|Marked|Deleted|Reopened|Updated|Renamed it|Moved|Made|Removed the|Changed the note|Cancelled|I'll remind you about)\b|" + _OPENED)
 """The start of one change sentence of a reply: one tool call, one journal step."""
 
 
