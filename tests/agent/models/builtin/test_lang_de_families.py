@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 
-from todochat.agent.models.builtin import repair
+from todochat.agent.models.builtin import repair, replies, templates
 from todochat.agent.models.builtin.dates import cut, find_when
 from todochat.agent.models.builtin.intents import _ANY_DAY
 from todochat.agent.models.builtin.lang import canonical
@@ -52,3 +52,13 @@ def test_a_vague_time_after_a_day_does_not_overlap_the_day(text: str) -> None:
 )
 def test_held_out_german_families_read_as_english(german: str, english: str) -> None:
     assert canonical(german) == english
+
+
+@pytest.mark.parametrize(
+    ("language", "duration", "said"),
+    [("de", "PT1H", "in einer Stunde"), ("de", "PT72H", "in 3 Tagen"), ("de", "PT1M", "in einer Minute"),
+     ("de", "P7D", "in einer Woche"), ("en", "PT1H", "in an hour"), ("en", "PT72H", "in 3 days")],
+)
+def test_a_duration_after_in_takes_the_dative_in_german(language: str, duration: str, said: str) -> None:
+    with templates.replying_in(language):
+        assert replies.from_now_text(duration) == said
