@@ -62,3 +62,14 @@ def test_held_out_german_families_read_as_english(german: str, english: str) -> 
 def test_a_duration_after_in_takes_the_dative_in_german(language: str, duration: str, said: str) -> None:
     with templates.replying_in(language):
         assert replies.from_now_text(duration) == said
+
+
+def test_the_which_task_questions_are_german_and_recognised_as_questions() -> None:
+    with templates.replying_in("de"):
+        german = [repair.ask_task(), templates.t("ask.list_only_had", count=1), templates.t("ask.tasks")]
+    with templates.replying_in("en"):
+        assert repair.ask_task() == "Which task do you mean? Tell me its number or some words from its title."
+    for question in german:
+        assert question.startswith(("Welche", "Die letzte"))
+        assert repair.Exchange(user="x", reply=question).asked
+        assert repair._WHICH_TASK.search(question)

@@ -29,6 +29,14 @@ TEMPLATES: dict[str, str] = {
     ),
     "too_long": "Diese Nachricht ist mir zu lang. Bitte fasse dich kurz, etwa \"add pay rent on friday\".",
     # pieces
+    # questions about which task, and declining (references.py, repair.py)
+    "ask.task": "Welche Aufgabe meinst du? Sag mir ihre Nummer oder ein paar Wörter aus ihrem Titel.",
+    "ask.tasks": "Welche Aufgaben meinst du? Sag mir ihre Nummern.",
+    "ask.task_show_first": "Welche Aufgabe meinst du? Lass dir zuerst deine Liste zeigen, oder sag mir ihre Nummer oder ihren Titel.",
+    "ask.not_that_many": "So viele Aufgaben habe ich dir nicht gezeigt. Welche meinst du?",
+    "ask.list_only_had": "Die letzte Liste hatte nur {count} Aufgabe(n). Welche meinst du?",
+    "nothing_changed": "OK, nichts geändert.",
+    "wont_change": "OK, ich ändere nichts.",
     "task_ref": "Aufgabe {number}: {title}",
     "candidate": "Aufgabe {number} \"{title}\"",
     "numbered": "{number} \"{title}\"",

@@ -28,6 +28,14 @@ TEMPLATES: dict[str, str] = {
     ),
     "too_long": "That message is too long for me. Please keep it short, like \"add pay rent on friday\".",
     # pieces
+    # questions about which task, and declining (references.py, repair.py)
+    "ask.task": "Which task do you mean? Tell me its number or some words from its title.",
+    "ask.tasks": "Which tasks do you mean? Tell me their numbers.",
+    "ask.task_show_first": "Which task do you mean? Show your list first, or tell me its number or title.",
+    "ask.not_that_many": "I haven't shown you that many tasks. Which ones do you mean?",
+    "ask.list_only_had": "The last list only had {count} task(s). Which one do you mean?",
+    "nothing_changed": "OK, nothing changed.",
+    "wont_change": "OK, I won't change anything.",
     "task_ref": "task {number}: {title}",
     "candidate": "task {number} \"{title}\"",
     "numbered": "{number} \"{title}\"",
