@@ -290,7 +290,7 @@ def _find_time(text: str, when: When, said: str) -> None:
             when.at = VAGUE_TIMES[(vm[1] or vm[2] or vm[3]).lower()]
         span = vm.span()
         word = vm[0].lower().split()[0]
-        if word in ("tomorrow", "today"):
+        if word in ("tomorrow", "today", "\x00"):  # the day is its own span (\x00: a day another reader took)
             span = (vm.start(1) if vm[1] else vm.start(2), vm.end())
         when.spans.append(span)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import isodate
 
-from todochat.agent.models.builtin import replies
+from todochat.agent.models.builtin import replies, templates
 from todochat.agent.models.builtin.dates import When, cut, due_text, find_offset, find_when
 from todochat.agent.models.builtin.intents import Intent, classify
 from todochat.agent.models.builtin.lexicon import is_task_verb, past_to_base
@@ -517,7 +517,7 @@ def plan_pending(text: str, intent: Intent, state: State) -> list[Action] | None
     kind = pending.get("kind")
     if intent.kind == "deny":
         state.pending = None
-        return [Say("OK, I won't change anything.")]
+        return [Say(templates.t("wont_change"))]
     if kind == "confirm" and intent.kind == "confirm":
         yes = pending.get("yes")  # the exact call the question offered: these tasks, this change
         if not isinstance(yes, dict):
@@ -663,7 +663,7 @@ def plan_clause(intent: Intent, quotes: list[str], state: State, now: datetime) 
     if kind == "confirm":
         return [Say("There's nothing waiting for a yes right now. What would you like to do with your tasks?")]
     if kind == "deny":
-        return [Say("OK, nothing changed.")]
+        return [Say(templates.t("nothing_changed"))]
     return [Say(replies.chat(kind))]
 
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from todochat.agent.models.builtin.templates import t
+
 ORDINALS = {
     "first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
     "4th": 3, "fifth": 4, "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "7th": 6, "eighth": 7,
@@ -114,7 +116,7 @@ def resolve(phrase: str, state: State) -> Ref:
         count = _COUNT[m[2]]
         picked = state.shown[:count] if m[1] in ("first", "top") else state.shown[-count:]
         if len(picked) < count:
-            return Ref(problem="I haven't shown you that many tasks. Which ones do you mean?")
+            return Ref(problem=t("ask.not_that_many"))
         return Ref(numbers=picked)
     parts = re.split(r"\s*(?:,|\band\b|&)\s*", raw)
     indices: list[int] = []
@@ -126,16 +128,16 @@ def resolve(phrase: str, state: State) -> Ref:
         indices.append(ORDINALS[m[1]])
     if indices:
         if not state.shown:
-            return Ref(problem="Which task do you mean? Show your list first, or tell me its number or title.")
+            return Ref(problem=t("ask.task_show_first"))
         chosen = _pick(indices, state.shown)
         if chosen is None:
-            return Ref(problem=f"The last list only had {len(state.shown)} task(s). Which one do you mean?")
+            return Ref(problem=t("ask.list_only_had", count=len(state.shown)))
         return Ref(numbers=chosen)
     if SINGULAR.match(raw):
         for pool in ((state.shown, state.touched) if state.listed_last else (state.touched, state.shown)):
             if len(pool) == 1:
                 return Ref(numbers=list(pool))
-        return Ref(problem="Which task do you mean? Tell me its number or some words from its title.")
+        return Ref(problem=t("ask.task"))
     if PLURAL.match(raw):
         want = 2 if "both" in raw or "two" in raw else (3 if "three" in raw else None)
         pools = (state.touched, state.shown) if want and not state.listed_last else (
@@ -144,10 +146,10 @@ def resolve(phrase: str, state: State) -> Ref:
         for pool in pools:
             if pool and (want is None or len(pool) == want):
                 return Ref(numbers=list(pool))
-        return Ref(problem="Which tasks do you mean? Tell me their numbers.")
+        return Ref(problem=t("ask.tasks"))
     words = clean_phrase(phrase)
     if not words:
-        return Ref(problem="Which task do you mean? Tell me its number or some words from its title.")
+        return Ref(problem=t("ask.task"))
     return Ref(words=words)
 
 

@@ -63,13 +63,28 @@ _HIDDEN = (
     "The following image was generated",
 )
 
+_CHANGE_KEYS = ("added", "completed", "reopened", "moved", "renamed", "updated", "note_added", "reminder_added",
+                "reminder_cancelled", "subtask_added", "made_subtask")
+
+
+def _sentence_start(*keys: str) -> str:
+    return r"(?:^|(?<=[.!?] ))(?:" + "|".join(templates.openings(*keys)) + ")"
+
+
+_OPENED = _sentence_start(*_CHANGE_KEYS, "deleted")
+"""The start of a change sentence of the model's replies in any language's templates ("Erledigt: …")."""
+_TASK_WORD = "(?:" + "|".join(templates.openings("task_ref")) + ")"
 CHANGED = re.compile(
     r"\b(?:Added|Marked|Deleted|Reopened|Updated|Renamed it|Moved|Made|Removed the due date of|Changed the note|"
-    r"Added a note|Removed the note|Undid|Redid|Cancelled|I'll remind you)\b"
+    r"Added a note|Removed the note|Undid|Redid|Cancelled|I'll remind you)\b|" + _OPENED
 )
-"""A sentence of the model's own replies (replies.py) that reports a change."""
-_CHANGED_TASKS = re.compile(r"\b(?:Added|Marked|Reopened|Updated|Renamed it:|Moved|Made) task (\d+):")
-_REPLY_TASKS = re.compile(r"\b(?:Added|Marked|Deleted|Reopened|Updated|Renamed it:|Moved|Made) task (\d+):")
+"""A sentence of the model's own replies (replies.py) that reports a change, in any language."""
+_CHANGED_TASKS = re.compile(
+    r"(?:\b(?:Added|Marked|Reopened|Updated|Renamed it:|Moved|Made) task |" + _sentence_start(*_CHANGE_KEYS) + _TASK_WORD + r")(\d+):"
+)
+_REPLY_TASKS = re.compile(
+    r"(?:\b(?:Added|Marked|Deleted|Reopened|Updated|Renamed it:|Moved|Made) task |" + _OPENED + _TASK_WORD + r")(\d+):"
+)
 LIST_KEYS = ("list_one", "list_many", "list_count", "list_none", "nothing_overdue", "list_empty")
 LIST_REPLY = re.compile(
     r"^(?:Here (?:are|is) your|You have (?:\d+|no|nothing)|Your list is empty|"
@@ -77,7 +92,10 @@ LIST_REPLY = re.compile(
 )
 """The start of the model's own list replies (replies.py), in any language: that turn showed a list."""
 _DATE_QUESTION = re.compile(r"Do you mean (\d{1,2} [A-Z][a-z]+) or (\d{1,2} [A-Z][a-z]+)\?")
-_WHICH_TASK = re.compile(r"Which (?:task|tasks|one task) (?:do you mean|should)|Which one do you mean|I haven't shown you that many|The last list only had")
+_WHICH_TASK = re.compile(
+    r"Which (?:task|tasks|one task) (?:do you mean|should)|Which one do you mean|I haven't shown you that many|The last list only had|"
+    + "|".join(templates.openings("ask.task", "ask.tasks", "ask.task_show_first", "ask.not_that_many", "ask.list_only_had", "which_one"))
+)
 _WHAT_TITLE = re.compile(r"What should the new task be called\?")
 
 _LEAD = r"(?:no+|nope|nah|oh|oops|whoops|wait|sorry|actually|hmm+|hold on|my bad|err|um+|uh+|ah|correction|no no|ugh|ok|okay)"
@@ -204,7 +222,9 @@ def _say(text: str) -> Any:
     return Say(text)
 
 
-ASK_TASK = "Which task do you mean? Tell me its number or some words from its title."
+def ask_task() -> str:
+    """The question "which task do you mean?" in the reply language."""
+    return templates.t("ask.task")
 
 
 def repair(message: str, history: list[tuple[str, str]], state: State, now: datetime, *, pending_live: bool = False) -> Repair | None:
@@ -232,7 +252,7 @@ _TAKE_BACK = re.compile(
 )
 
 
-_STEP = re.compile(r"(?:^|(?<=[.!?] ))(?:Added|Marked|Deleted|Reopened|Updated|Renamed it|Moved|Made|Removed the|Changed the note|Cancelled|I'll remind you about)\b")
+_STEP = re.compile(r"(?:^|(?<=[.!?] ))(?:Added|Marked|Deleted|Reopened|Updated|Renamed it|Moved|Made|Removed the|Changed the note|Cancelled|I'll remind you about)\b|" + _OPENED)
 """The start of one change sentence of a reply: one tool call, one journal step."""
 
 
@@ -246,8 +266,8 @@ def _take_back(text: str, turns: list[Exchange], state: State, now: datetime) ->
     if last.changed:  # every step the last reply reports ("add milk, eggs and bread": three)
         return Repair([_undo() for _ in range(max(1, len(_STEP.findall(last.reply))))])
     if last.asked:
-        return Repair([_say("OK, I won't change anything.")])
-    return Repair([_say("OK, nothing changed.")])
+        return Repair([_say(templates.t("wont_change"))])
+    return Repair([_say(templates.t("nothing_changed"))])
 
 
 # --- the other one -------------------------------------------------------------------------------
@@ -266,7 +286,7 @@ def _other(text: str, turns: list[Exchange], state: State, now: datetime) -> Rep
     said = list(dict.fromkeys(int(n) for n in _REPLY_TASKS.findall(last.reply)))  # a deleted task is not "touched"
     changed = state.touched if len(state.touched) == 1 else said
     if not last.changed or len(changed) != 1:
-        return Repair([_say(ASK_TASK)])
+        return Repair([_say(ask_task())])
     done = changed[0]
     pools: list[list[int]] = []
     for turn in reversed(turns[-3:]):  # the candidates of the question just answered
@@ -279,13 +299,13 @@ def _other(text: str, turns: list[Exchange], state: State, now: datetime) -> Rep
         if done in pool:
             others = [n for n in dict.fromkeys(pool) if n != done]
             if len(others) != 1:
-                return Repair([_say(ASK_TASK)])
+                return Repair([_say(ask_task())])
             request, _answer_text = request_of(turns, len(turns) - 1)
             actions = retarget(request, str(others[0]), state, now)
             if actions is None:
-                return Repair([_say(ASK_TASK)])
+                return Repair([_say(ask_task())])
             return Repair(actions if m["too"] else [_undo(), *actions])
-    return Repair([_say(ASK_TASK)])
+    return Repair([_say(ask_task())])
 
 
 # --- also / too -----------------------------------------------------------------------------------
@@ -351,7 +371,7 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
     request, answer = request_of(turns, len(turns) - 1)
     if rename:
         if len(state.touched) != 1:
-            return Repair([_say(ASK_TASK)])
+            return Repair([_say(ask_task())])
         return Repair([Call("update_task", {"task": str(state.touched[0]), "title": clean_title(rename["title"])}, Intent("update"))])
     assert m is not None
     value = _value(m["value"])
@@ -383,7 +403,7 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
     dated = when.found and not when.ambiguous and not re.sub(r"\b(?:on|at|for|by|in|the|due|to|be|it)\b|[,.;:-]", " ", _cut(value, when.spans), flags=IC).strip()
     if dated or (level and not leftover):
         if kind not in ("add", "update", "remind") or len(state.touched) != 1:
-            return Repair([_say(ASK_TASK)]) if explicit else None  # "make it high priority": a plain update
+            return Repair([_say(ask_task())]) if explicit else None  # "make it high priority": a plain update
         changes: dict[str, Any] = {}
         if dated:
             if when.recurrence:
@@ -401,7 +421,7 @@ def _correction(text: str, turns: list[Exchange], state: State, now: datetime) -
     if kind in TARGETED and answer is None:
         actions = retarget(request, value, state, now)
         if actions is None:
-            return Repair([_say(ASK_TASK)])
+            return Repair([_say(ask_task())])
         return Repair([_undo(), *actions])
     if kind == "add" and len(state.touched) == 1 and said.kind in ("unknown", "add"):
         return Repair([Call("update_task", {"task": str(state.touched[0]), "title": clean_title(value)}, Intent("update"))])

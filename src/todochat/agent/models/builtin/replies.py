@@ -77,12 +77,13 @@ def _details(task: dict[str, Any]) -> str:
     return (", " + ", ".join(parts)) if parts else ""
 
 
-def minutes_text(minutes: int) -> str:
-    """``30`` → ``30 minutes``, ``60`` → ``an hour``, ``1440`` → ``a day``, ``90`` → ``90 minutes``."""
+def minutes_text(minutes: int, *, units: str = "unit") -> str:
+    """``30`` → ``30 minutes``, ``60`` → ``an hour``, ``1440`` → ``a day``, ``90`` → ``90 minutes``;
+    ``units="in_unit"`` gives the form said after "in" (German "in einer Stunde")."""
     for size, unit in ((10080, "week"), (1440, "day"), (60, "hour")):
         if minutes % size == 0:
-            return plural(f"unit.{unit}", minutes // size)
-    return plural("unit.minute", minutes)
+            return plural(f"{units}.{unit}", minutes // size)
+    return plural(f"{units}.minute", minutes)
 
 
 def reminder_text(reminder: dict[str, Any]) -> str:
@@ -188,7 +189,7 @@ def from_now_text(duration: str) -> str:
     seconds = int(delta.total_seconds()) if isinstance(delta, timedelta) else 0
     if seconds % 60:
         return t("in_seconds", count=seconds)
-    return t("in_span", span=minutes_text(seconds // 60))
+    return t("in_span", span=minutes_text(seconds // 60, units="in_unit"))
 
 
 def _on(text: str) -> str:

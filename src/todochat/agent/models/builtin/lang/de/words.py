@@ -44,6 +44,7 @@ NUMBERS = {
 ORDINALS = {
     "ersten": 1, "erste": 1, "erster": 1, "zweiten": 2, "zweite": 2, "zweiter": 2, "dritten": 3,
     "dritte": 3, "dritter": 3, "vierten": 4, "vierte": 4, "fünften": 5, "fünfte": 5,
+    "zweites": 2, "drittes": 3, "viertes": 4, "vierter": 4, "fünftes": 5, "fünfter": 5,
 }
 WEEKDAYS = {
     "montag": "monday", "dienstag": "tuesday", "mittwoch": "wednesday", "donnerstag": "thursday",
