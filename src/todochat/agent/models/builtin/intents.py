@@ -112,6 +112,9 @@ def classify(text: str, *, pending: bool = False) -> Intent:
         return Intent("confirm", body=t)
     if command_after_yes:
         return _command(re.sub(r"^(?:ok|okay|sure|yes|yeah)[,! ]+", "", t, flags=IC))
+    taken_back = re.match(rf"^{_NO_LEAD}(.+)$", low)
+    if taken_back and (_m(UNDO, taken_back[1]) or _m(r"(?:un ?do|revert)(?: (?:it|that|this|pls|please))*", taken_back[1])):
+        return Intent("undo")  # "wait no, undo", "oh no undo that", "no no, revert it"
     if _m(NO, low) and not _m(r"no[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|make|set)\b.*", low):
         return Intent("deny", body=t)
     m = _m(r"(?:undo|revert) (?:the )?(?:complet\w*|check\w*|tick\w*|done|finish\w*)(?: (?:of|on|for))? (.+)", low)
@@ -254,7 +257,7 @@ def _command_words(t: str) -> Intent:
     m = _m(r"(.+?) (?:is|are|was|were|'s|has|have) (?:still |actually )?(?:not|n't|not yet|never been|not been|not actually) (?:been )?(?:done|finished|complete|completed|taken care of)(?: yet| after all| actually)?", t) \
         or _m(r"(.+?) (?:isn'?t|aren'?t|wasn'?t|weren'?t|hasn'?t been|haven'?t been) (?:really |actually )?(?:done|finished|complete|completed)(?: yet| after all| actually)?", t) \
         or _m(r"(.+?) (?:is|are) (?:still )?(?:pending|open|incomplete|unfinished|not done)(?: again)?", t)
-    if m:
+    if m and not re.match(_QUESTION_START, t, IC):  # "how many things are still open?" asks
         return Intent("reopen", target=_tail(t, m, 1))
     m = _m(r"(?:i |we )?(?:actually |still |really )?(?:haven'?t|have not|didn'?t|did not|never|hadn'?t|have yet to|still have to|still need to|actually need to) (?:actually |really |yet |even )?(\w+) (.+?)(?: yet| after all| actually| at all)?", t)
     if m and not re.match(r"^(?:still have to|still need to)", t, IC):
@@ -267,7 +270,8 @@ def _command_words(t: str) -> Intent:
     if _m(r"(?:it'?s |that'?s |this is |that is |it is )?(?:not|n't) (?:done|finished|complete)(?: yet)?|not yet|not done yet|undo that completion|that wasn'?t done", t.lower()):
         return Intent("reopen", target="it")
     # --- a question about the list ("did I finish anything?", "have I paid the bills?")
-    if re.match(r"^(?:did|have|has|do|does|am|is|are) (?:i|we|you|there)\b|^(?:what|which|how|when|whats|what'?s)\b|^(?:is|are|was|were) (?:task|#|\d|the|my)", t, IC) and (
+    if (re.match(r"^(?:did|have|has|do|does|am|is|are) (?:i|we|you|there)\b|^(?:what|which|how|when|whats|what'?s)\b|^(?:is|are|was|were) (?:task|#|\d|the|my)", t, IC) \
+            or re.match(_GOT_ANY, t, IC)) and (
         re.search(TASKY, t, IC) or find_when(t, _ANY_DAY, recurrence=False).day or find_period(t.lower(), _ANY_DAY)
     ) and not re.match(r"^(?:what|which)\b.*\b(?:to|into|as)\b.*$", t, IC) and "?" not in t[:-1]:
         kind = "count" if re.search(r"\bhow many\b", t, IC) else "list"
@@ -339,6 +343,15 @@ def _command_words(t: str) -> Intent:
             and not re.fullmatch(r"\w+ (?:it|that|this|them|those|these)(?: (?:please|now|again))?", t, IC):
         return Intent("add", body=t, field="bare")
     return Intent("unknown", body=t)
+
+
+_NO_LEAD = r"(?:(?:oh|wait|ah|hmm+|um+|uh+|oops|whoops|sorry)[,!. ]+)*(?:no+|nope|nah)(?:[,!. ]+(?:no+|wait|sorry|oops))*[,!. ]+"
+"""A "no" said before a take-back ("wait no, undo", "oh no undo that", "no no, revert it")."""
+_QUESTION_START = r"^(?:how many|how much|what|which|whats|what'?s|wats|any|anything|is there|are there)\b"
+"""A message that starts as a question about the list: its "X are still open" is no reopen."""
+_GOT_ANY = r"^(?:(?:have|do|did) )?(?:(?:i|we|you|u) )?(?:got|have|get) (?:any|anything|something|stuff|things)\b"
+"""The colloquial list question without a question word: "got anything overdue", "have i got any
+tasks today", "i have anything due friday?" (the words after it still have to be about tasks)."""
 
 
 _TASK_NOUN_PHRASE = (
