@@ -108,3 +108,28 @@ def test_a_kindred_verb_tries_the_object(message: str, tool: str, target: str, a
     assert (a.tool, a.args) == (tool, {"task": target})
     assert [(f.tool, f.args) for f in a.fallback] == [(tool, {"task": again})]
     assert a.fallback_on == ("not_found",)
+
+
+@pytest.mark.parametrize(("message", "task", "due_day"), [
+    ("give buy milk a deadline of friday", "buy milk", "2026-11-20"),
+    ("set a deadline of friday for buy milk", "buy milk", "2026-11-20"),
+    ("the deadline for pay rent is dec 1", "pay rent", "2026-12-01"),
+    ("pay rent's deadline is the 1st", "pay rent", "2026-12-01"),
+    ("put a deadline on the report: friday", "report", "2026-11-20"),
+    ("set the deadline for buy milk to friday", "buy milk", "2026-11-20"),
+])
+def test_the_due_date_said_as_a_noun(message: str, task: str, due_day: str) -> None:
+    assert first(message) == ("update_task", {"task": task, "due_day": due_day})
+
+
+@pytest.mark.parametrize(("message", "task"), [
+    ("rent paid", "pay rent"), ("invoice sent", "send invoice"), ("milk bought", "buy milk"),
+    ("the garage cleaned", "clean garage"), ("flights booked", "book flights"), ("report finished", "report"),
+])
+def test_a_participle_reports_done(message: str, task: str) -> None:
+    assert first(message) == ("complete_task", {"task": task})
+
+
+@pytest.mark.parametrize("message", ["call mom when landed", "get car washed", "pay rent tomorrow"])
+def test_a_task_phrase_ending_in_a_participle_stays_a_task(message: str) -> None:
+    assert first(message)[0] == "add_task"
