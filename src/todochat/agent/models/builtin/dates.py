@@ -156,7 +156,11 @@ _RECURRENCE: list[tuple[str, str]] = [
 ]
 
 
-def _find_recurrence(text: str, when: When) -> None:
+def _find_recurrence(text: str, when: When) -> time | None:
+    """Set ``when.recurrence`` from the older patterns; returns the time of day a part of the day
+    said with it means ("every morning" 09:00), which a clock time said too overrides ("every
+    morning at 7" is 07:00; the caller applies it only when no time was said)."""
+    part_time: time | None = None
     for pattern, kind in _RECURRENCE:
         m = re.search(_B + r"(?:(?:repeat(?:ing|s)?|recurring)\s+)?" + "(?:" + pattern + ")" + _E, text, re.IGNORECASE)
         if not m:
@@ -174,8 +178,8 @@ def _find_recurrence(text: str, when: When) -> None:
         elif kind == "daily":
             rule = "FREQ=DAILY" + other
             part = groups[1] or groups[2]
-            if part and when.at is None:
-                when.at = VAGUE_TIMES[part.lower()]
+            if part:
+                part_time = VAGUE_TIMES[part.lower()]
         elif kind == "weekly":
             rule = "FREQ=WEEKLY" + other
         elif kind == "monthly":
@@ -191,9 +195,10 @@ def _find_recurrence(text: str, when: When) -> None:
         when.recurrence = rule
         adjective = m[0].lower() in ("daily", "weekly", "monthly", "yearly", "nightly", "annually", "fortnightly")
         if adjective and re.match(r"\s+(?!(?:on|at|by|from|starting|until|for|in|and|every|due|#)\b)[a-z]", text[m.end():], re.IGNORECASE):
-            return  # "weekly report": the word stays in the title, the task still repeats
+            return part_time  # "weekly report": the word stays in the title, the task still repeats
         when.spans.append(m.span())
-        return
+        return part_time
+    return None
 
 
 def _day_patterns(today: date) -> list[tuple[str, object]]:
@@ -359,11 +364,12 @@ def find_when(text: str, now: datetime, *, recurrence: bool = True) -> When:
     """
     when = When()
     today = now.date()
+    part_time: time | None = None
     parsed = timegrammar.parse(text, today)
     chosen = timegrammar.select(parsed, mods=True, recurrence=recurrence)
     if recurrence:
         if not any(span.kind == "rec" for _, span in chosen):
-            _find_recurrence(_mask(text, [where for where, _ in chosen]), when)
+            part_time = _find_recurrence(_mask(text, [where for where, _ in chosen]), when)
         if not when.recurrence and not any(span.kind == "rec" for _, span in chosen):
             chosen = timegrammar.select(parsed, mods=False, recurrence=recurrence)
     else:
@@ -405,6 +411,8 @@ def find_when(text: str, now: datetime, *, recurrence: bool = True) -> When:
         _find_time(_mask(text, when.spans), when, text)
         if grammar_at:  # the older patterns only cut the words ("tomorrow evening at quarter to 8")
             when.at = said_at
+    if when.at is None and part_time is not None:
+        when.at = part_time
     if when.recurrence and when.day is None:
         start = mods.get("start")
         origin = datetime.combine(start, time(0, 0), now.tzinfo) if start and start > today else now

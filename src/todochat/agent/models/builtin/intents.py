@@ -112,6 +112,9 @@ def classify(text: str, *, pending: bool = False) -> Intent:
         return Intent("confirm", body=t)
     if command_after_yes:
         return _command(re.sub(r"^(?:ok|okay|sure|yes|yeah)[,! ]+", "", t, flags=IC))
+    taken_back = re.match(rf"^{_NO_LEAD}(.+)$", low)
+    if taken_back and (_m(UNDO, taken_back[1]) or _m(r"(?:un ?do|revert)(?: (?:it|that|this|pls|please))*", taken_back[1])):
+        return Intent("undo")  # "wait no, undo", "oh no undo that", "no no, revert it"
     if _m(NO, low) and not _m(r"no[,! ]+(?:add|show|list|delete|remove|complete|mark|change|rename|move|create|make|set)\b.*", low):
         return Intent("deny", body=t)
     m = _m(r"(?:undo|revert) (?:the )?(?:complet\w*|check\w*|tick\w*|done|finish\w*)(?: (?:of|on|for))? (.+)", low)
@@ -254,7 +257,7 @@ def _command_words(t: str) -> Intent:
     m = _m(r"(.+?) (?:is|are|was|were|'s|has|have) (?:still |actually )?(?:not|n't|not yet|never been|not been|not actually) (?:been )?(?:done|finished|complete|completed|taken care of)(?: yet| after all| actually)?", t) \
         or _m(r"(.+?) (?:isn'?t|aren'?t|wasn'?t|weren'?t|hasn'?t been|haven'?t been) (?:really |actually )?(?:done|finished|complete|completed)(?: yet| after all| actually)?", t) \
         or _m(r"(.+?) (?:is|are) (?:still )?(?:pending|open|incomplete|unfinished|not done)(?: again)?", t)
-    if m:
+    if m and not re.match(_QUESTION_START, t, IC):  # "how many things are still open?" asks
         return Intent("reopen", target=_tail(t, m, 1))
     m = _m(r"(?:i |we )?(?:actually |still |really )?(?:haven'?t|have not|didn'?t|did not|never|hadn'?t|have yet to|still have to|still need to|actually need to) (?:actually |really |yet |even )?(\w+) (.+?)(?: yet| after all| actually| at all)?", t)
     if m and not re.match(r"^(?:still have to|still need to)", t, IC):
@@ -267,7 +270,8 @@ def _command_words(t: str) -> Intent:
     if _m(r"(?:it'?s |that'?s |this is |that is |it is )?(?:not|n't) (?:done|finished|complete)(?: yet)?|not yet|not done yet|undo that completion|that wasn'?t done", t.lower()):
         return Intent("reopen", target="it")
     # --- a question about the list ("did I finish anything?", "have I paid the bills?")
-    if re.match(r"^(?:did|have|has|do|does|am|is|are) (?:i|we|you|there)\b|^(?:what|which|how|when|whats|what'?s)\b|^(?:is|are|was|were) (?:task|#|\d|the|my)", t, IC) and (
+    if (re.match(r"^(?:did|have|has|do|does|am|is|are) (?:i|we|you|there)\b|^(?:what|which|how|when|whats|what'?s)\b|^(?:is|are|was|were) (?:task|#|\d|the|my)", t, IC) \
+            or re.match(_GOT_ANY, t, IC)) and (
         re.search(TASKY, t, IC) or find_when(t, _ANY_DAY, recurrence=False).day or find_period(t.lower(), _ANY_DAY)
     ) and not re.match(r"^(?:what|which)\b.*\b(?:to|into|as)\b.*$", t, IC) and "?" not in t[:-1]:
         kind = "count" if re.search(r"\bhow many\b", t, IC) else "list"
@@ -325,6 +329,10 @@ def _command_words(t: str) -> Intent:
         base = past_to_base(m[1])
         if base and not (m[1].lower() in ("read", "put", "set", "cut") and not re.match(r"^(?:i|we) ", t, IC)):
             return Intent("complete", target=f"{base} {_tail(t, m, 2)}")
+    m = _m(r"(?:the |my )?(.+?) (\w+)(?: (?:now|already|finally|today|yesterday|at last|just now))?", t)
+    if m and _reported_done(m[1], m[2], t):  # "rent paid", "invoice sent", "milk bought"
+        base = past_to_base(m[2]) or ""
+        return Intent("complete", target=m[1] if base in COMPLETION_VERBS else f"{base} {m[1]}")
     # --- list / query
     if (re.match(rf"^{LIST_LEAD}", t, IC) and (re.search(TASKY, t, IC) or re.match(r"^(?:find|search|look (?:up|for))\b", t, IC)
                                                  or find_when(t, _ANY_DAY, recurrence=False).day
@@ -339,6 +347,32 @@ def _command_words(t: str) -> Intent:
             and not re.fullmatch(r"\w+ (?:it|that|this|them|those|these)(?: (?:please|now|again))?", t, IC):
         return Intent("add", body=t, field="bare")
     return Intent("unknown", body=t)
+
+
+def _reported_done(subject: str, participle: str, text: str) -> bool:
+    """Whether "<subject> <participle>" reports a task done without a verb to be ("rent paid",
+    "invoice sent", "flights booked"): a known past participle after a short noun phrase that is
+    no question, no group of tasks, and no task phrase of its own ("call mom when landed")."""
+    words = subject.split()
+    return bool(
+        past_to_base(participle)
+        and participle.lower() not in ("called", "named", "titled", "scheduled", "due", "overdue", "labelled", "labeled")
+        and 1 <= len(words) <= 4
+        and not (len(words) > 1 and is_task_verb(words[0]))
+        and not re.match(r"^(?:what|which|how|is|are|did|do|does|have|has|had|any|who|why|when|where|show|list|get|make|let|i|we|you)\b", text, IC)
+        and not re.search(r"\b(?:tasks?|todos?|items?|everything|anything|stuff|things|all|ones?|is|are|was|were|be|been|to|not|never)\b", subject, IC)
+    )
+
+
+_DUE_NOUN = r"(?:due date|deadline|due day)"
+"""The noun of a task's due date ("give X a deadline of friday")."""
+_NO_LEAD = r"(?:(?:oh|wait|ah|hmm+|um+|uh+|oops|whoops|sorry)[,!. ]+)*(?:no+|nope|nah)(?:[,!. ]+(?:no+|wait|sorry|oops))*[,!. ]+"
+"""A "no" said before a take-back ("wait no, undo", "oh no undo that", "no no, revert it")."""
+_QUESTION_START = r"^(?:how many|how much|what|which|whats|what'?s|wats|any|anything|is there|are there)\b"
+"""A message that starts as a question about the list: its "X are still open" is no reopen."""
+_GOT_ANY = r"^(?:(?:have|do|did) )?(?:(?:i|we|you|u) )?(?:got|have|get) (?:any|anything|something|stuff|things)\b"
+"""The colloquial list question without a question word: "got anything overdue", "have i got any
+tasks today", "i have anything due friday?" (the words after it still have to be about tasks)."""
 
 
 _TASK_NOUN_PHRASE = (
@@ -473,6 +507,20 @@ _GROUP_START = r"(?:all|every|everything|each)\b"
 
 def _maybe_update(t: str) -> Intent | None:
     """Update phrasings with a clear verb: rename, move/reschedule, priority, recurrence, notes."""
+    m = _m(rf"(?:give|set|put) (?!(?:(?:a|an|the|my|its|new) )*{_DUE_NOUN}\b)(.+?) (?:a |the )?(?:new )?{_DUE_NOUN} (?:of |on |for |to |as |at |:\s*)?(.+)", t) \
+        or _m(rf"(?:the )?(?:new )?{_DUE_NOUN} (?:for|of|on) (.+?)(?: is| should be| will be| becomes|:| =| to| now is| is now) (.+)", t) \
+        or _m(rf"(.+?)'s (?:new )?{_DUE_NOUN}(?: is| should be| will be|:| =| is now| now is) (.+)", t)
+    if m:  # "give buy milk a deadline of friday", "the deadline for pay rent is dec 1"
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="due")
+    m = _m(rf"(?:set|give|put|add) (?:a |the )?(?:new )?{_DUE_NOUN} (?:of |on |for |to |at )?(.+?) (?:for|on|to) (.+)", t)
+    if m and find_when(m[1], _ANY_DAY, recurrence=False).day:  # "set a deadline of friday for buy milk"
+        return Intent("update", target=_tail(t, m, 2), body=_tail(t, m, 1), field="due")
+    m = _m(rf"(?:set|give|put|add|change|update|make) (?:a |the |its )?(?:new )?{_DUE_NOUN} (?:for|on|of) (.+?)(?: to|:| as| at) (.+)", t)
+    if m:  # "put a deadline on the report: friday"
+        return Intent("update", target=_tail(t, m, 1), body=_tail(t, m, 2), field="due")
+    m = _m(rf"(?:set|change|update|make|move) (?:the |its )?{_DUE_NOUN} (?:to|for|as|on) (.+)", t)
+    if m:  # "set the due date to friday": the task the conversation is on
+        return Intent("update", target="it", body=_tail(t, m, 1), field="due")
     m = _m(rf"(?:move|reschedule|re-schedule|shift|bump|change|set) ({_GROUP_START}.*?|(?:the |my )?.+? (?:tasks|ones|items|todos|stuff|things)(?: due .+?)?)"
            r" (?:to|till|until|for|into|over to|onto) (.+)", t)
     if m and not _shift(t):  # "move everything due friday to monday": the group's own "due" is not the new date

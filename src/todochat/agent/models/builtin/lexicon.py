@@ -30,6 +30,18 @@ IRREGULAR_PAST = {
 NOT_PAST = frozenset(
     ["need", "feed", "seed", "speed", "bleed", "breed", "weed", "embed", "shed", "bed", "red", "wed", "bred", "fed-up", "wanted", "needed", "added", "deleted", "removed", "created", "asked", "tried", "planned", "forgotten", "supposed", "used", "scheduled", "interested", "tired", "bored", "excited", "worried", "confused", "overdue", "due", "reopened", "unchecked", "renamed", "moved", "tagged", "changed", "updated", "marked", "listed", "showed", "showed", "named", "called-it"]
 )
+VERB_KIN = (
+    ("buy", "get", "pick up", "grab", "purchase", "collect", "fetch", "order", "pick"),
+    ("call", "phone", "ring", "text", "email", "e-mail", "message", "contact", "call back", "ring up", "reach out to"),
+    ("send", "mail", "post", "ship", "drop off", "send off", "send out"),
+    ("fix", "repair", "mend", "sort out"),
+    ("clean", "tidy", "tidy up", "clean up", "clean out", "wash", "vacuum", "hoover"),
+    ("book", "reserve", "schedule", "arrange", "set up"),
+    ("pay", "settle", "pay off"),
+)
+"""Verbs a person uses for one another when they report an act ("picked up the groceries" for the
+task "Buy groceries", "rang the plumber" for "Call the plumber"): a done/delete reference that names
+no task with its own verb is tried again by its object (``planner._ref_calls``)."""
 COMPLETION_VERBS = frozenset(["finish", "finished", "complete", "completed", "do", "did", "done", "accomplish", "accomplished"])
 
 

@@ -20,7 +20,7 @@ _LEADING = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
-    r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thx|ty|for me|thanks a lot|cheers|if you can|if possible|asap please)\b)+[\s.!?]*$",
+    r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thx|ty|for me|thanks a lot|cheers|if you can|if possible|asap please|actually|after all|i guess|i think|i suppose)\b)+[\s.!?]*$",
     re.IGNORECASE,
 )
 

@@ -8,13 +8,19 @@ DELETE_VERBS = r"(?:delete|remove|scratch|erase|drop|trash|scrap|discard|del|rm|
 COMPLETE_VERBS = r"(?:complete|finish|close|resolve|tick off|tick|check off|check|cross off|strike off|knock out|knock off|wrap up|done with|finished with|through with)"
 PRIORITY_WORDS = r"(?:(?:a |the )?(?:very |super |really )?(?:high|top|highest|max|low|lowest|medium|normal|mid|moderate|minor)[- ]?(?:priority|prio|pri)|urgent|important|critical|not urgent|not important|unimportant|p[1-4]|priority (?:high|low|medium|normal|[1-4]))"
 
-HEADING = (
-    r"(?:(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|some|a few|a couple(?: of)?|few|more|other|another"
-    rf"|quick|new|small|little|{PRIORITY_WORDS})\s+)*(?:{PRIORITY_WORDS}|ones?|things?|tasks?|items?|todos?|to-?dos?)"
+_HEADING_MOD = (
+    r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|some|a few|a couple(?: of)?|few|more|other|another"
+    rf"|quick|new|small|little|{PRIORITY_WORDS})"
 )
-"""A heading before a colon that says how many or how important the tasks after it are, never
-what they are ("an urgent one: fix the tap", "low priority: sort the shelf", "three things: a, b,
-c"): the tasks are what follows, the heading's priority applies to each."""
+_HEADING_NOUN = r"(?:ones?|things?|tasks?|items?|todos?|to-?dos?|bits|stuff)"
+HEADING = (
+    rf"(?:(?:these|those|the following|following|the rest|this lot|all of these|all these)(?:\s+{_HEADING_MOD})*(?:\s+{_HEADING_NOUN})?"
+    rf"|(?:{_HEADING_MOD}\s+)*(?:{PRIORITY_WORDS}|{_HEADING_NOUN}))"
+)
+"""A heading before a colon that says how many or how important the tasks after it are, or only
+points at them, never what they are ("an urgent one: fix the tap", "low priority: sort the shelf",
+"three things: a, b, c", "these: a, b", "the following tasks: a, b"): the tasks are what follows,
+the heading's priority applies to each."""
 
 YES = r"(?:sure thing|yes sir|of course|y|yes|yep|yeah|yea|yup|ya|sure|ok|okay|k|confirm(?:ed)?|i confirm|do it|go ahead|go for it|please do|proceed|correct|right|absolutely|definitely|of course|affirmative|sounds good|that'?s (?:right|correct|fine)|i'?m sure|fine|alright|yes please|please|let'?s do it|delete (?:them|it|all|those|both)(?: all)?|yes,? (?:delete|remove|do it|go ahead|please|i'?m sure|confirm|sure|all of them|them all|both)(?: .*)?|(?:yes|yeah|yep|sure|ok|okay)[,!. ]+.*|100%|👍)"
 NO = r"(?:neither(?: of them| one)?|none(?: of them| of those)?|n|no|nope|nah|cancel|cancel (?:that|it)|stop|don'?t|do not|never ?mind|nvm|forget it|abort|keep (?:them|it|those|both)|no thanks|no thank you|not now|wait|hold on|leave (?:it|them)|don'?t do (?:it|that)|not really|i changed my mind|changed my mind|(?:no|nope|nah)[,!. ]+(?:thanks?|thank you|don'?t.*|do not.*|wait.*|stop.*|cancel.*|keep .*|leave .*|never ?mind|not now|not yet|forget it|please|i changed my mind|that'?s (?:wrong|not (?:it|right))|not those|not that|no|nope))"

@@ -19,7 +19,7 @@ import isodate
 from todochat.agent.models.builtin import replies, templates
 from todochat.agent.models.builtin.dates import When, cut, due_text, find_offset, find_when
 from todochat.agent.models.builtin.intents import Intent, classify
-from todochat.agent.models.builtin.lexicon import is_task_verb, past_to_base
+from todochat.agent.models.builtin.lexicon import VERB_KIN, is_task_verb, past_to_base
 from todochat.agent.models.builtin.normalize import normalize, strip_politeness
 from todochat.agent.models.builtin.phrasebook import HEADING
 from todochat.agent.models.builtin.queries import asks_next, bulk_target, filter_args, off_topic
@@ -248,7 +248,17 @@ def _ref_calls(intent: Intent, target: str, state: State, now: datetime, single:
     if ref.words and re.search(r"\s(?:and|&)\s|,", ref.words):
         parts = [p for p in re.split(r"\s*(?:,|\band\b|&)\s*", ref.words) if p]
         call.fallback = [Call(single, {"task": clean_phrase(p), **extra}, intent) for p in parts if clean_phrase(p)]
+    elif ref.words and single in ("complete_task", "delete_task", "reopen_task"):
+        kin = _KIN_VERB.match(ref.words)
+        if kin and clean_phrase(kin[1]):  # "picked up the groceries": "Buy groceries" by its object
+            call.fallback = [Call(single, {"task": clean_phrase(kin[1]), **extra}, intent)]
+            call.fallback_on = ("not_found",)
     return [call]
+
+
+_KIN_VERBS = "|".join(re.escape(verb) for verb in sorted({v for kin in VERB_KIN for v in kin}, key=len, reverse=True))
+_KIN_VERB = re.compile(rf"^(?:{_KIN_VERBS})\s+(?!(?:it|that|this|them|those)$)(.+)$", re.IGNORECASE)
+"""A reference that starts with a verb of ``lexicon.VERB_KIN``: group 1 is its object."""
 
 
 _DAY_WORDS = re.compile(

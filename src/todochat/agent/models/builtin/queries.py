@@ -34,6 +34,9 @@ _QUERY = re.compile(
 )
 
 
+_PRIO = r"(?:priority|priorities|prio|prios|pri)"
+"""The noun of a priority level as people shorten it ("high prio", "low-pri tasks")."""
+
 def query_words(phrase: str) -> str | None:
     """Meaningful words of a search phrase, as said (the search rule, todochat.tasks.search,
     stems them), or None when nothing is left."""
@@ -110,13 +113,13 @@ def _filters(text: str, now: datetime, *, for_list: bool) -> tuple[dict[str, Any
             args["due"] = "today" if delta == 0 else ("tomorrow" if delta == 1 else when.day.isoformat())
             for start, end in when.spans:
                 rest = rest[:start] + " " * (end - start) + rest[end:]
-    if re.search(r"\b(?:high[- ]?priority|urgent|important|top priority|p1|critical)\b", low) and not re.search(r"\bnot (?:urgent|important)\b", low):
+    if re.search(rf"\b(?:(?:high|higher|highest|top|hi|max)[- ]?{_PRIO}|urgent|important|p1|critical)\b", low) and not re.search(r"\bnot (?:urgent|important)\b", low):
         args["priority"] = "high"
-    elif re.search(r"\b(?:low[- ]?priority|not urgent|not important|p3)\b", low):
+    elif re.search(rf"\b(?:(?:low|lower|lowest|lo|min)[- ]?{_PRIO}|not urgent|not important|unimportant|p3)\b", low):
         args["priority"] = "low"
-    elif re.search(r"\b(?:medium[- ]?priority|normal priority|p2)\b", low):
+    elif re.search(rf"\b(?:(?:medium|normal|mid|med)[- ]?{_PRIO}|p2)\b", low):
         args["priority"] = "medium"
-    rest = re.sub(r"\b(?:high|low|medium|normal|top)[- ]?priority\b|\b(?:urgent|important|critical|p[1-4])\b", " ", rest)
+    rest = re.sub(rf"\b(?:high|higher|highest|hi|max|low|lower|lowest|lo|min|medium|med|mid|normal|top)[- ]?{_PRIO}\b|\b(?:urgent|important|unimportant|critical|p[1-4])\b", " ", rest)
     m = re.search(r"#([\w-]+)|\b(?:tagged|tag|tags|label(?:l?ed)?|labels?|category|in category|with tag|with the tag)(?: as| with)? #?([\w-]+)|\b(?:with|having|has) (?:the |a )?([\w-]+) (?:tag|label)\b", rest)
     if m:
         args["tag"] = m[1] or m[2] or m[3]
@@ -222,6 +225,7 @@ def bulk_target(target: str, now: datetime) -> dict[str, Any] | None:
     if re.search(r"\b(?:old|checked|ticked)\b", low) and "status" not in args:
         args["status"] = "completed"
     rest = _STATUS_WORDS.sub(" ", rest)
+    rest = re.sub(r"\b(that|which|what|who|they|it|those|these)[’']?(?:s|re)\b", r"\1", rest)  # "everything that's done"
     rest = re.sub(r"\b(?:due|dated|tagged|labelled|labeled|priority|on|from|in|of|my|list|everything|every|each|whole|entire|"
                   r"that|which|are|is|were|was|i|have|has|reminders?|entries|to-?dos?)\b", " ", rest)  # "chores" narrows
     words = query_words(rest)
