@@ -10,19 +10,10 @@ PROBE = """
 import json, warnings
 warnings.simplefilter("ignore")
 import todochat.api.app  # what `todochat serve` has imported before it warms up
-from todochat.warmup import MODEL_MODULES, complete_models, warm_up
-import importlib, inspect
-from pydantic import BaseModel
+from todochat.warmup import complete_models, incomplete_models, warm_up
 
 def incomplete():
-    out = []
-    for name in MODEL_MODULES:
-        module = importlib.import_module(name)
-        for value in vars(module).values():
-            if (inspect.isclass(value) and issubclass(value, BaseModel)
-                    and value.__module__.startswith(name.split(".")[0]) and not value.__pydantic_complete__):
-                out.append(value.__qualname__)
-    return sorted(set(out))
+    return sorted({model.__qualname__ for model in incomplete_models()})
 
 before = incomplete()
 warm_up()

@@ -19,25 +19,29 @@ MODEL_MODULES = ("chatkit.types", "chatkit.widgets", "openai.types.responses")
 Responses stream events the Agents SDK reads from a model)."""
 
 
+def incomplete_models(modules: tuple[str, ...] = MODEL_MODULES) -> list[type[BaseModel]]:
+    """The pydantic models of ``modules`` that their own package defines (models re-exported in a
+    package's ``__init__`` included; pydantic's own ``BaseModel`` is not one) and that pydantic has
+    not completed yet, in module order, each once."""
+    found: dict[type[BaseModel], None] = {}
+    for name in modules:
+        package = name.split(".")[0]
+        for value in vars(importlib.import_module(name)).values():
+            if (
+                inspect.isclass(value) and issubclass(value, BaseModel) and value.__module__.startswith(package)
+                and not value.__pydantic_complete__
+            ):
+                found[value] = None
+    return list(found)
+
+
 def complete_models(modules: tuple[str, ...] = MODEL_MODULES) -> int:
-    """Complete (``model_rebuild``) every not yet complete pydantic model of ``modules`` that
-    their own package defines (a package's models re-exported in its ``__init__`` included;
-    pydantic's own ``BaseModel`` is not one).
+    """Complete (``model_rebuild``) every model :func:`incomplete_models` names.
 
     Returns:
         how many models were completed here.
     """
-    done = 0
-    for name in modules:
-        module = importlib.import_module(name)
-        package = name.split(".")[0]
-        for value in vars(module).values():
-            if (
-                inspect.isclass(value) and issubclass(value, BaseModel) and value.__module__.startswith(package)
-                and not value.__pydantic_complete__ and value.model_rebuild(raise_errors=False)
-            ):
-                done += 1
-    return done
+    return sum(1 for model in incomplete_models(modules) if model.model_rebuild(raise_errors=False))
 
 
 def warm_up() -> None:
